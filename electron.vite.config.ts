@@ -1,0 +1,39 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        // index: the Electron host; hub and audit-verify run in plain Node.
+        input: {
+          index: resolve('src-main/index.ts'),
+          hub: resolve('src-main/hub.ts'),
+          'audit-verify': resolve('src-main/audit-verify.ts')
+        }
+      }
+    }
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve('src-preload/index.ts') },
+        // A sandboxed preload must be CommonJS.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' }
+      }
+    }
+  },
+  renderer: {
+    root: 'src-renderer',
+    base: './',
+    build: {
+      outDir: resolve('out/renderer'),
+      target: 'es2022',
+      rollupOptions: { input: { index: resolve('src-renderer/index.html') } }
+    },
+    plugins: [react()]
+  }
+})

@@ -1,0 +1,75 @@
+import { z } from 'zod'
+import { contract, isMethodName, type ApiErrorBody, type ApiResponse } from '../../src-preload/contract'
+import type { Actor } from '../domain/actor'
+import { ApiError } from './errors'
+import type { Handlers } from './handlers'
+
+export interface Dispatcher {
+  (method: unknown, input: unknown, token: string | null): ApiResponse<unknown>
+}
+
+export interface DispatchDeps {
+  handlers: Handlers
+  resolveSession(token: string): Actor | null
+  onInternalError(method: string, error: unknown): void
+}
+
+/**
+ * The single entry for every call from a renderer, whichever host carried it: the method
+ * must exist, the input must parse against its schema, the caller must hold a session with
+ * a permitted role. Failures come back as data with a stable code, never as a thrown stack.
+ */
+export function createDispatcher(deps: DispatchDeps): Dispatcher {
+  return (method, input, token) => {
+    try {
+      if (!isMethodName(method)) throw new ApiError('unknown-method', `There is no API method called ${JSON.stringify(method)}`)
+      const def = contract[method]
+      let actor: Actor | null = null
+      if (def.access !== 'public') {
+        actor = token ? deps.resolveSession(token) : null
+        if (!actor) throw new ApiError('unauthenticated', 'Your session has ended; sign in again')
+        if (def.access !== 'any' && !(def.access as readonly string[]).includes(actor.role)) {
+          throw new ApiError('forbidden', `Your role (${actor.role.replace('_', ' ')}) may not do this`)
+        }
+      }
+      const parsed = def.input.safeParse(input ?? {})
+      if (!parsed.success) throw invalidInput(parsed.error)
+      const handler = deps.handlers[method] as (i: unknown, ctx: { actor: Actor | null; token: string | null }) => unknown
+      return { ok: true, result: handler(parsed.data, { actor, token }) }
+    } catch (e) {
+      return { ok: false, error: toErrorBody(method, e, deps.onInternalError) }
+    }
+  }
+}
+
+function invalidInput(error: z.ZodError): ApiError {
+  const issues = error.issues.map((i) => ({ path: i.path.join('.') || '(input)', message: i.message }))
+  const first = issues[0]
+  return new ApiError('invalid-input', `${first.path} ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, issues)
+}
+
+function toErrorBody(method: unknown, e: unknown, onInternalError: DispatchDeps['onInternalError']): ApiErrorBody {
+  if (e instanceof ApiError) return { code: e.code, message: e.message, ...(e.issues ? { issues: e.issues } : {}) }
+  onInternalError(String(method), e)
+  return { code: 'internal-error', message: 'Something went wrong on this workstation; the error was logged' }
+}
+
+/** HTTP status for an error code (hub). */
+export function httpStatus(code: ApiErrorBody['code']): number {
+  switch (code) {
+    case 'invalid-input':
+      return 400
+    case 'unknown-method':
+    case 'not-found':
+      return 404
+    case 'unauthenticated':
+      return 401
+    case 'forbidden':
+    case 'consent-refused':
+      return 403
+    case 'conflict':
+      return 409
+    default:
+      return 500
+  }
+}

@@ -1,0 +1,73 @@
+import type { z } from 'zod'
+import type { Contract, MethodName, MethodOutput } from '../../src-preload/contract'
+import type { Actor } from '../domain/actor'
+import type { Services } from '../app'
+import { ApiError } from './errors'
+
+export interface CallContext {
+  /** null only for public methods */
+  actor: Actor | null
+  token: string | null
+}
+
+export type Handlers = {
+  [M in MethodName]: (input: z.output<Contract[M]['input']>, ctx: CallContext) => MethodOutput<M>
+}
+
+const who = (ctx: CallContext): Actor => {
+  if (!ctx.actor) throw new ApiError('unauthenticated', 'Sign in first')
+  return ctx.actor
+}
+
+/** One line per method: the handler maps the validated input onto a domain service. */
+export function createHandlers(s: Services): Handlers {
+  return {
+    'app.info': () => ({ clinicName: s.clinic.get().name, version: s.info.version, deviceId: s.info.deviceId, demo: s.info.demo, host: s.info.host }),
+    'auth.staffList': () => s.staff.list().filter((m) => m.active).map(({ id, displayName, role }) => ({ id, displayName, role })),
+    'auth.login': (i) => s.sessions.login(i.staffId, i.pin),
+    'auth.logout': (_i, ctx) => (s.sessions.logout(ctx.token!, who(ctx)), { ok: true as const }),
+    'auth.me': (_i, ctx) => s.staff.list().find((m) => m.id === who(ctx).id)!,
+
+    'clinic.get': () => s.clinic.get(),
+    'clinic.update': (i, ctx) => s.clinic.update(who(ctx), i),
+
+    'staff.list': () => s.staff.list(),
+    'staff.create': (i, ctx) => s.staff.create(who(ctx), i),
+    'staff.update': (i, ctx) => s.staff.update(who(ctx), i),
+
+    'clients.create': (i, ctx) => s.clients.create(who(ctx), i),
+    'clients.update': ({ id, ...rest }, ctx) => s.clients.update(who(ctx), id, rest),
+    'clients.get': (i) => s.clients.get(i.id),
+    'clients.search': (i) => {
+      const seen = new Set<string>()
+      const ids = s.search.search(i.query, 'auto', 100).map((p) => p.clientId).filter((id) => !seen.has(id) && seen.add(id))
+      return ids.slice(0, i.limit).map((id) => s.clients.getClient(id))
+    },
+
+    'patients.search': (i) => s.search.search(i.query, i.kind, i.limit, i.includeDeceased),
+    'patients.create': (i, ctx) => s.patients.create(who(ctx), i),
+    'patients.update': (i, ctx) => s.patients.update(who(ctx), i),
+    'patients.get': (i) => s.patients.get(i.id),
+    'patients.recordWeight': (i, ctx) => s.patients.recordWeight(who(ctx), i.patientId, i.weightKg, i.measuredAt, i.correctsId),
+    'patients.addAlert': (i, ctx) => s.patients.addAlert(who(ctx), i),
+    'patients.resolveAlert': (i, ctx) => (s.patients.resolveAlert(who(ctx), i.alertId, i.reason), { ok: true as const }),
+
+    'visits.create': (i, ctx) => s.visits.create(who(ctx), i),
+    'visits.setStatus': (i, ctx) => s.visits.setStatus(who(ctx), i.id, i.status),
+
+    'notes.add': (i, ctx) => s.notes.add(who(ctx), i),
+    'notes.amend': (i, ctx) => s.notes.amend(who(ctx), i),
+
+    'audit.list': (i) => s.auditQuery.list(i),
+    'audit.verify': () => s.audit.verify(),
+
+    'integrations.list': () => s.integrations.list(),
+    'integrations.create': (i, ctx) => s.integrations.create(who(ctx), i),
+    'integrations.update': (i, ctx) => s.integrations.update(who(ctx), i),
+    'integrations.approve': (i, ctx) => s.integrations.approve(who(ctx), i.id, i.categories),
+    'integrations.revoke': (i, ctx) => s.integrations.revoke(who(ctx), i.id, i.reason),
+
+    'notifications.list': (i, ctx) => s.notifications.list(who(ctx).id, i.unreadOnly, i.limit),
+    'notifications.markRead': (i, ctx) => (s.notifications.markRead(who(ctx).id, i.ids), { ok: true as const })
+  }
+}

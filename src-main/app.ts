@@ -1,0 +1,151 @@
+import { join } from 'node:path'
+import { eq } from 'drizzle-orm'
+import { openDatabase, findMigrationsDir } from './db/open'
+import { Store } from './db/store'
+import { clinics, deviceMeta, staff } from './db/schema'
+import { AuditLog } from './audit/chain'
+import { AuditQuery } from './audit/query'
+import { EventBus } from './events'
+import { newId } from './core/ids'
+import { lockDataDir } from './core/data-dir'
+import { StaffService, hashPin } from './domain/staff'
+import { Sessions } from './domain/sessions'
+import { ClientsService } from './domain/clients'
+import { PatientsService } from './domain/patients'
+import { PatientSearch } from './domain/search'
+import { VisitsService } from './domain/visits'
+import { NotesService } from './domain/notes'
+import { NotificationsService } from './domain/notifications'
+import { ClinicService } from './domain/clinic'
+import { IntegrationRegistry } from './integrations/registry'
+import { ConsentGate } from './consent/gate'
+import { SYSTEM_ACTOR } from './domain/actor'
+import { createHandlers } from './api/handlers'
+import { createDispatcher, type Dispatcher } from './api/dispatch'
+import type { Core } from './domain/core'
+import { generateDemoClinic } from './demo/generate'
+
+export interface AppConfig {
+  dataDir: string
+  host: 'electron' | 'hub'
+  /** fill an empty database with the demo clinic */
+  demo?: boolean
+  version?: string
+  migrationsDir?: string
+  log?: (line: string) => void
+}
+
+export interface Services {
+  info: { version: string; deviceId: string; demo: boolean; host: 'electron' | 'hub' }
+  clinic: ClinicService
+  staff: StaffService
+  sessions: Sessions
+  clients: ClientsService
+  patients: PatientsService
+  search: PatientSearch
+  visits: VisitsService
+  notes: NotesService
+  notifications: NotificationsService
+  integrations: IntegrationRegistry
+  gate: ConsentGate
+  audit: AuditLog
+  auditQuery: AuditQuery
+}
+
+export interface App {
+  services: Services
+  dispatch: Dispatcher
+  events: EventBus
+  core: Core
+  /** printed once on a brand-new non-demo database */
+  firstRunAdminPin: string | null
+  close(): void
+}
+
+/** The composition root: both hosts (Electron and the headless hub) build the app here. */
+export function createApp(config: AppConfig): App {
+  const log = config.log ?? ((line: string) => console.log(line))
+  const unlock = lockDataDir(config.dataDir)
+  try {
+    const { sqlite, db } = openDatabase(join(config.dataDir, 'vetos.db'), config.migrationsDir ?? findMigrationsDir())
+    const meta = (key: string) => db.select().from(deviceMeta).where(eq(deviceMeta.key, key)).get()?.value
+    const setMeta = (key: string, value: string) => db.insert(deviceMeta).values({ key, value }).onConflictDoNothing().run()
+
+    let deviceId = meta('device_id')
+    if (!deviceId) setMeta('device_id', (deviceId = newId()))
+    let clinicId = meta('clinic_id')
+    const fresh = !clinicId
+    if (!clinicId) setMeta('clinic_id', (clinicId = newId()))
+
+    const store = new Store(sqlite, db, deviceId, clinicId)
+    const audit = new AuditLog(sqlite, clinicId, deviceId)
+    const events = new EventBus()
+    const core: Core = { store, audit, events }
+    audit.onAppend((row) => events.emit('changed', { entity: 'audit', id: row.id, patientId: row.patient_id }))
+
+    const clinic = new ClinicService(core)
+    const staffSvc = new StaffService(core)
+    const notifications = new NotificationsService(core)
+    const clients = new ClientsService(core)
+    const patients = new PatientsService(core, clients)
+    const integrations = new IntegrationRegistry(core)
+    const services: Services = {
+      info: { version: config.version ?? '0.1.0', deviceId, demo: false, host: config.host },
+      clinic,
+      staff: staffSvc,
+      sessions: new Sessions(core, staffSvc),
+      clients,
+      patients,
+      search: new PatientSearch(sqlite),
+      visits: new VisitsService(core, patients, notifications),
+      notes: new NotesService(core, patients),
+      notifications,
+      integrations,
+      gate: new ConsentGate(core, integrations, notifications),
+      audit,
+      auditQuery: new AuditQuery(sqlite)
+    }
+
+    let firstRunAdminPin: string | null = null
+    if (fresh) {
+      if (config.demo) {
+        generateDemoClinic(services, core)
+        setMeta('demo', '1')
+      } else firstRunAdminPin = bootstrapClinic(core)
+    }
+    services.info.demo = meta('demo') === '1'
+
+    const dispatch = createDispatcher({
+      handlers: createHandlers(services),
+      resolveSession: (t) => services.sessions.resolve(t),
+      onInternalError: (method, e) => log(`internal error in ${method}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
+    })
+
+    return {
+      services,
+      dispatch,
+      events,
+      core,
+      firstRunAdminPin,
+      close() {
+        sqlite.close()
+        unlock()
+      }
+    }
+  } catch (e) {
+    unlock()
+    throw e
+  }
+}
+
+/** A brand-new workstation: an unnamed clinic and one administrator with a one-time PIN. */
+function bootstrapClinic(core: Core): string {
+  const { store, audit } = core
+  const pin = String(Math.floor(100000 + Math.random() * 900000))
+  store.tx(() => {
+    store.insert(clinics, { id: store.clinicId, name: 'New clinic', phone: null, email: null, address: null, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', currency: 'USD' })
+    store.insert(staff, { displayName: 'Administrator', username: 'admin', role: 'admin', pinHash: hashPin(pin), active: true, licenseNumber: null })
+    audit.append({ action: 'clinic.created', direction: 'internal', actor: SYSTEM_ACTOR, entityType: 'clinic', entityId: store.clinicId, summary: 'Workstation set up with a new clinic and an administrator' })
+  })
+  return pin
+}

@@ -1,0 +1,99 @@
+import type { DataCategory, IntegrationConfig } from '../../src-preload/contract'
+import { ApiError } from '../api/errors'
+import type { Actor } from '../domain/actor'
+import type { Core } from '../domain/core'
+import type { NotificationsService } from '../domain/notifications'
+import type { IntegrationRegistry } from '../integrations/registry'
+
+export interface OutboundRequest {
+  integrationId: string
+  /** every category of data the message carries */
+  categories: DataCategory[]
+  /** what is being sent, in words, for the audit log */
+  summary: string
+  actor: Actor
+  patientId?: string | null
+  details?: unknown
+}
+
+export interface Permit {
+  integrationId: string
+  name: string
+  config: IntegrationConfig
+  categories: DataCategory[]
+}
+
+export type RefusalReason = 'not-configured' | 'disabled' | 'not-approved' | 'category-not-approved'
+
+export class ConsentRefused extends ApiError {
+  constructor(
+    readonly reason: RefusalReason,
+    message: string
+  ) {
+    super('consent-refused', message)
+  }
+}
+
+/**
+ * The one gate every outbound exchange passes. It refuses anything that is not configured,
+ * enabled and approved for every category of data in the message; refusals and permits are
+ * both audited, and a refusal also notifies the workstation.
+ */
+export class ConsentGate {
+  constructor(
+    private readonly core: Core,
+    private readonly registry: IntegrationRegistry,
+    private readonly notifications: NotificationsService
+  ) {}
+
+  authorize(req: OutboundRequest): Permit {
+    const { audit } = this.core
+    const refusal = this.check(req)
+    if (refusal) {
+      audit.append({
+        action: 'outbound.refused',
+        direction: 'outbound',
+        outcome: 'refused',
+        actor: req.actor,
+        integrationId: refusal.known ? req.integrationId : null,
+        patientId: req.patientId,
+        summary: `Refused: ${req.summary}. ${refusal.message}`,
+        details: { reason: refusal.reason, categories: req.categories, integrationId: req.integrationId }
+      })
+      this.notifications.notify({ recipientId: null, kind: 'consent.refused', severity: 'warning', title: 'Outbound data refused', body: refusal.message, patientId: req.patientId ?? null })
+      throw new ConsentRefused(refusal.reason, refusal.message)
+    }
+    const row = this.registry.row(req.integrationId)
+    audit.append({
+      action: 'outbound.permitted',
+      direction: 'outbound',
+      actor: req.actor,
+      integrationId: req.integrationId,
+      patientId: req.patientId,
+      summary: `Permitted: ${req.summary}`,
+      details: { categories: req.categories, ...(req.details === undefined ? {} : { message: req.details }) }
+    })
+    return { integrationId: row.id, name: row.name, config: this.registry.config(row.id), categories: req.categories }
+  }
+
+  /** Records a completed exchange (sent, acknowledged, received) in either direction. */
+  recordExchange(e: { integrationId: string; direction: 'inbound' | 'outbound'; action: string; summary: string; outcome?: 'ok' | 'error' | 'refused'; patientId?: string | null; actor?: Actor | null; details?: unknown }): void {
+    this.core.audit.append({ ...e, integrationId: e.integrationId })
+    this.registry.count(e.integrationId, `${e.direction}${e.outcome && e.outcome !== 'ok' ? `_${e.outcome}` : ''}`)
+  }
+
+  private check(req: OutboundRequest): { reason: RefusalReason; message: string; known: boolean } | null {
+    let row
+    try {
+      row = this.registry.row(req.integrationId)
+    } catch {
+      return { reason: 'not-configured', message: 'No such integration is configured', known: false }
+    }
+    if (!row.enabled) return { reason: 'disabled', message: `"${row.name}" is disabled`, known: true }
+    if (!row.approvedAt) return { reason: 'not-approved', message: `"${row.name}" has not been approved to receive data`, known: true }
+    const approved = new Set(JSON.parse(row.approvedCategories) as DataCategory[])
+    const missing = req.categories.filter((c) => !approved.has(c))
+    if (missing.length > 0) return { reason: 'category-not-approved', message: `"${row.name}" is not approved for: ${missing.join(', ')}`, known: true }
+    return null
+  }
+}

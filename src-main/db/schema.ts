@@ -1,0 +1,265 @@
+import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { sql } from 'drizzle-orm'
+
+/**
+ * Workstation store. Every synced table carries the columns the sync design needs
+ * (docs/decisions.md): a UUIDv7 id, clinic_id, created_at (UTC ISO), updated_at (hybrid
+ * logical clock string), deleted_at (tombstone) and server_version (set by the central server).
+ * Append-only tables (weights, alerts, clinical notes, audit) get triggers in drizzle/ that
+ * refuse UPDATE and DELETE.
+ */
+const synced = {
+  id: text('id').primaryKey(),
+  clinicId: text('clinic_id').notNull(),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+  deletedAt: text('deleted_at'),
+  serverVersion: integer('server_version')
+}
+
+export const clinics = sqliteTable('clinics', {
+  ...synced,
+  name: text('name').notNull(),
+  phone: text('phone'),
+  email: text('email'),
+  address: text('address'),
+  timezone: text('timezone').notNull(),
+  currency: text('currency').notNull()
+})
+
+export const staff = sqliteTable(
+  'staff',
+  {
+    ...synced,
+    displayName: text('display_name').notNull(),
+    username: text('username').notNull(),
+    role: text('role', { enum: ['veterinarian', 'technician', 'front_desk', 'admin'] }).notNull(),
+    pinHash: text('pin_hash').notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull(),
+    licenseNumber: text('license_number')
+  },
+  (t) => [uniqueIndex('staff_username_idx').on(t.clinicId, t.username)]
+)
+
+export const clients = sqliteTable(
+  'clients',
+  {
+    ...synced,
+    firstName: text('first_name').notNull(),
+    lastName: text('last_name').notNull(),
+    firstNameNorm: text('first_name_norm').notNull(),
+    lastNameNorm: text('last_name_norm').notNull(),
+    address: text('address'),
+    notes: text('notes')
+  },
+  (t) => [
+    index('clients_last_name_idx').on(t.lastNameNorm, t.firstNameNorm).where(sql`deleted_at IS NULL`),
+    index('clients_first_name_idx').on(t.firstNameNorm).where(sql`deleted_at IS NULL`)
+  ]
+)
+
+export const clientContacts = sqliteTable(
+  'client_contacts',
+  {
+    ...synced,
+    clientId: text('client_id')
+      .notNull()
+      .references(() => clients.id),
+    kind: text('kind', { enum: ['phone', 'email'] }).notNull(),
+    label: text('label').notNull(),
+    value: text('value').notNull(),
+    /** phone: its digits reversed, so a suffix search is an index range scan; email: lowercased. */
+    searchKey: text('search_key').notNull(),
+    isPrimary: integer('is_primary', { mode: 'boolean' }).notNull()
+  },
+  (t) => [
+    index('client_contacts_client_idx').on(t.clientId),
+    index('client_contacts_search_idx').on(t.kind, t.searchKey).where(sql`deleted_at IS NULL`)
+  ]
+)
+
+export const patients = sqliteTable(
+  'patients',
+  {
+    ...synced,
+    clientId: text('client_id')
+      .notNull()
+      .references(() => clients.id),
+    name: text('name').notNull(),
+    nameNorm: text('name_norm').notNull(),
+    species: text('species').notNull(),
+    breed: text('breed'),
+    sex: text('sex', { enum: ['male', 'female', 'unknown'] }).notNull(),
+    neuterStatus: text('neuter_status', { enum: ['intact', 'neutered', 'unknown'] }).notNull(),
+    dateOfBirth: text('date_of_birth'),
+    dobEstimated: integer('dob_estimated', { mode: 'boolean' }).notNull(),
+    color: text('color'),
+    microchip: text('microchip'),
+    microchipNorm: text('microchip_norm'),
+    microchipType: text('microchip_type'),
+    deceasedAt: text('deceased_at')
+  },
+  (t) => [
+    index('patients_client_idx').on(t.clientId),
+    index('patients_name_idx').on(t.nameNorm).where(sql`deleted_at IS NULL`),
+    index('patients_microchip_idx').on(t.microchipNorm).where(sql`deleted_at IS NULL AND microchip_norm IS NOT NULL`)
+  ]
+)
+
+/** Append-only: a mistaken weight is corrected by a new entry that names it in corrects_id. */
+export const patientWeights = sqliteTable(
+  'patient_weights',
+  {
+    ...synced,
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    weightGrams: integer('weight_grams').notNull(),
+    measuredAt: text('measured_at').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    correctsId: text('corrects_id')
+  },
+  (t) => [index('patient_weights_patient_idx').on(t.patientId, t.measuredAt)]
+)
+
+/** Safety-critical, append-only: an alert is resolved by a second entry pointing at it. */
+export const patientAlerts = sqliteTable(
+  'patient_alerts',
+  {
+    ...synced,
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    kind: text('kind', { enum: ['allergy', 'behavior', 'medical', 'other'] }).notNull(),
+    severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
+    text: text('text').notNull(),
+    resolvesId: text('resolves_id'),
+    recordedBy: text('recorded_by').notNull()
+  },
+  (t) => [index('patient_alerts_patient_idx').on(t.patientId)]
+)
+
+export const visits = sqliteTable(
+  'visits',
+  {
+    ...synced,
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    veterinarianId: text('veterinarian_id').references(() => staff.id),
+    reason: text('reason').notNull(),
+    status: text('status', { enum: ['booked', 'checked_in', 'in_progress', 'completed', 'cancelled'] }).notNull(),
+    scheduledAt: text('scheduled_at'),
+    startedAt: text('started_at'),
+    endedAt: text('ended_at')
+  },
+  (t) => [index('visits_patient_idx').on(t.patientId, t.createdAt), index('visits_vet_idx').on(t.veterinarianId, t.status)]
+)
+
+/** Append-only: an amendment is a new row naming the note it replaces in amends_id. */
+export const clinicalNotes = sqliteTable(
+  'clinical_notes',
+  {
+    ...synced,
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    visitId: text('visit_id').references(() => visits.id),
+    authorId: text('author_id').notNull(),
+    kind: text('kind', { enum: ['soap', 'progress', 'phone', 'other'] }).notNull(),
+    subjective: text('subjective'),
+    objective: text('objective'),
+    assessment: text('assessment'),
+    plan: text('plan'),
+    body: text('body'),
+    amendsId: text('amends_id')
+  },
+  (t) => [index('clinical_notes_patient_idx').on(t.patientId, t.createdAt)]
+)
+
+export const integrations = sqliteTable('integrations', {
+  ...synced,
+  kind: text('kind').notNull(),
+  name: text('name').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+  /** Transport settings (JSON): host/port, serial device, AE title; secrets never leave the main process. */
+  config: text('config').notNull(),
+  approvedBy: text('approved_by'),
+  approvedAt: text('approved_at'),
+  /** JSON array of data categories this integration may receive; empty until approved. */
+  approvedCategories: text('approved_categories').notNull()
+})
+
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    clinicId: text('clinic_id').notNull(),
+    createdAt: text('created_at').notNull(),
+    /** null: for everyone on this workstation. */
+    recipientId: text('recipient_id'),
+    kind: text('kind').notNull(),
+    severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
+    title: text('title').notNull(),
+    body: text('body'),
+    patientId: text('patient_id'),
+    readAt: text('read_at')
+  },
+  (t) => [index('notifications_recipient_idx').on(t.recipientId, t.createdAt)]
+)
+
+/**
+ * Hash-chained, append-only. seq gives the chain order; prev_hash is the previous entry's
+ * hash; hash covers every other column. Each workstation keeps its own chain.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    seq: integer('seq').primaryKey(),
+    id: text('id').notNull().unique(),
+    clinicId: text('clinic_id').notNull(),
+    deviceId: text('device_id').notNull(),
+    occurredAt: text('occurred_at').notNull(),
+    recordedAt: text('recorded_at').notNull(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name'),
+    action: text('action').notNull(),
+    direction: text('direction', { enum: ['inbound', 'outbound', 'internal'] }).notNull(),
+    integrationId: text('integration_id'),
+    patientId: text('patient_id'),
+    entityType: text('entity_type'),
+    entityId: text('entity_id'),
+    outcome: text('outcome', { enum: ['ok', 'refused', 'error'] }).notNull(),
+    summary: text('summary').notNull(),
+    details: text('details'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull()
+  },
+  (t) => [
+    index('audit_patient_idx').on(t.patientId, t.seq),
+    index('audit_integration_idx').on(t.integrationId, t.seq),
+    index('audit_actor_idx').on(t.actorId, t.seq),
+    index('audit_time_idx').on(t.occurredAt)
+  ]
+)
+
+/** Every synced write, in commit order, for the sync client to push (docs/decisions.md). */
+export const outbox = sqliteTable('outbox', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  mutationId: text('mutation_id').notNull().unique(),
+  tbl: text('tbl').notNull(),
+  rowId: text('row_id').notNull(),
+  op: text('op', { enum: ['insert', 'update', 'delete'] }).notNull(),
+  payload: text('payload').notNull(),
+  hlc: text('hlc').notNull(),
+  schemaVersion: integer('schema_version').notNull(),
+  status: text('status', { enum: ['pending', 'sent', 'acked', 'rejected'] }).notNull(),
+  serverVersion: integer('server_version'),
+  error: text('error')
+})
+
+/** This workstation: its device id, its clinic, and the last clock value it issued. */
+export const deviceMeta = sqliteTable('device_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull()
+})

@@ -1,0 +1,170 @@
+import type Database from 'better-sqlite3'
+import { v7 as uuidv7 } from 'uuid'
+import { formatHlc } from '../core/hlc'
+import { normalizeName, phoneDigits, reverse } from '../core/normalize'
+import { SYSTEM_ACTOR } from '../domain/actor'
+import type { Core } from '../domain/core'
+import type { Services } from '../app'
+import { clinics } from '../db/schema'
+import { ALERTS, BREEDS, COLORS, FIRST_NAMES, LAST_NAMES, PET_NAMES, SPECIES_MIX, STREETS, TOWNS, TYPICAL_KG, VISIT_REASONS, isoMicrochip, phoneNumber, pick, rng } from './people'
+
+export const DEMO_PIN = '1234'
+
+export const DEMO_STAFF = [
+  { displayName: 'Dr. Sarah Chen', username: 'schen', role: 'veterinarian', licenseNumber: 'VET-20417' },
+  { displayName: 'Dr. Marcus Webb', username: 'mwebb', role: 'veterinarian', licenseNumber: 'VET-18842' },
+  { displayName: 'Jamie Ortiz', username: 'jortiz', role: 'technician', licenseNumber: 'RVT-5531' },
+  { displayName: 'Priya Nair', username: 'pnair', role: 'front_desk', licenseNumber: null },
+  { displayName: 'Alex Morgan', username: 'amorgan', role: 'admin', licenseNumber: null }
+] as const
+
+export interface SeedOptions {
+  clinicId: string
+  deviceId: string
+  clients: number
+  /** average patients per client (at least one each) */
+  patientsPerClient: number
+  /** average visits per patient */
+  visitsPerPatient: number
+  vetIds: string[]
+  authorIds: string[]
+  seed?: number
+  now?: Date
+  /** share of patients with a microchip */
+  chipShare?: number
+  onProgress?: (done: number, total: number) => void
+}
+
+export interface SeedResult {
+  clients: number
+  patients: number
+  visits: number
+  notes: number
+}
+
+const DAY = 86_400_000
+
+/**
+ * Writes a clinic's history directly (the demo and the benchmark share it): clients with
+ * contacts, patients, weights, alerts, visits over the last three years and notes. It is an
+ * import, so it writes one audit entry for the whole batch rather than one per row.
+ */
+export function seedClinic(sqlite: Database.Database, o: SeedOptions): SeedResult {
+  const r = rng(o.seed ?? 42)
+  const now = (o.now ?? new Date()).getTime()
+  const device = o.deviceId.slice(0, 8)
+  let counter = 0
+  const stamp = (ms: number) => ({ created_at: new Date(ms).toISOString(), updated_at: formatHlc({ ms, counter: counter++ & 0xffff }, device) })
+  const base = { clinic_id: o.clinicId, deleted_at: null, server_version: null }
+  const ins = (table: string, cols: string[]) =>
+    sqlite.prepare(`INSERT INTO ${table} (id, clinic_id, created_at, updated_at, deleted_at, server_version, ${cols.join(', ')}) VALUES (@id, @clinic_id, @created_at, @updated_at, @deleted_at, @server_version, ${cols.map((c) => '@' + c).join(', ')})`)
+  const insClient = ins('clients', ['first_name', 'last_name', 'first_name_norm', 'last_name_norm', 'address', 'notes'])
+  const insContact = ins('client_contacts', ['client_id', 'kind', 'label', 'value', 'search_key', 'is_primary'])
+  const insPatient = ins('patients', ['client_id', 'name', 'name_norm', 'species', 'breed', 'sex', 'neuter_status', 'date_of_birth', 'dob_estimated', 'color', 'microchip', 'microchip_norm', 'microchip_type', 'deceased_at'])
+  const insWeight = ins('patient_weights', ['patient_id', 'weight_grams', 'measured_at', 'recorded_by', 'corrects_id'])
+  const insAlert = ins('patient_alerts', ['patient_id', 'kind', 'severity', 'text', 'resolves_id', 'recorded_by'])
+  const insVisit = ins('visits', ['patient_id', 'veterinarian_id', 'reason', 'status', 'scheduled_at', 'started_at', 'ended_at'])
+  const insNote = ins('clinical_notes', ['patient_id', 'visit_id', 'author_id', 'kind', 'subjective', 'objective', 'assessment', 'plan', 'body', 'amends_id'])
+
+  const out: SeedResult = { clients: 0, patients: 0, visits: 0, notes: 0 }
+  const usedChips = new Set<string>()
+  const BATCH = 500
+  const writeBatch = sqlite.transaction((count: number) => {
+    for (let c = 0; c < count; c++) {
+      const first = pick(r, FIRST_NAMES)
+      const last = pick(r, LAST_NAMES)
+      const since = now - Math.floor(r() * 3 * 365 * DAY) - DAY
+      const clientId = uuidv7({ msecs: since })
+      insClient.run({ id: clientId, ...base, ...stamp(since), first_name: first, last_name: last, first_name_norm: normalizeName(first), last_name_norm: normalizeName(last), address: `${1 + Math.floor(r() * 9000)} ${pick(r, STREETS)}, ${pick(r, TOWNS)}`, notes: null })
+      const phones = r() < 0.3 ? 2 : 1
+      for (let k = 0; k < phones; k++) {
+        const number = phoneNumber(r)
+        insContact.run({ id: uuidv7(), ...base, ...stamp(since), client_id: clientId, kind: 'phone', label: k === 0 ? 'mobile' : 'home', value: number, search_key: reverse(phoneDigits(number)), is_primary: k === 0 ? 1 : 0 })
+      }
+      if (r() < 0.7) {
+        const email = `${normalizeName(first).replace(/ /g, '')}.${normalizeName(last).replace(/ /g, '')}${Math.floor(r() * 100)}@example.com`
+        insContact.run({ id: uuidv7(), ...base, ...stamp(since), client_id: clientId, kind: 'email', label: 'email', value: email, search_key: email, is_primary: 1 })
+      }
+      out.clients++
+      const pets = Math.max(1, Math.round((o.patientsPerClient - 1) * 2 * r() + 1))
+      for (let p = 0; p < pets; p++) seedPatient(clientId, since, last)
+    }
+  })
+
+  const seedPatient = (clientId: string, since: number, ownerLast: string) => {
+    const species = pick(r, SPECIES_MIX)
+    const sex = r() < 0.5 ? 'male' : 'female'
+    const ageDays = Math.floor(r() * 14 * 365) + 60
+    const dob = new Date(now - ageDays * DAY).toISOString().slice(0, 10)
+    let chip: string | null = null
+    if (r() < (o.chipShare ?? 0.6) && (species === 'canine' || species === 'feline' || species === 'ferret' || species === 'equine')) {
+      chip = isoMicrochip(r)
+      if (usedChips.has(chip)) chip = null
+      else usedChips.add(chip)
+    }
+    const patientId = uuidv7({ msecs: since })
+    const name = pick(r, PET_NAMES)
+    insPatient.run({
+      id: patientId, ...base, ...stamp(since), client_id: clientId, name, name_norm: normalizeName(name), species, breed: pick(r, BREEDS[species] ?? ['Unknown']),
+      sex, neuter_status: r() < 0.7 ? 'neutered' : 'intact', date_of_birth: dob, dob_estimated: r() < 0.15 ? 1 : 0, color: pick(r, COLORS),
+      microchip: chip, microchip_norm: chip, microchip_type: chip ? 'iso' : null, deceased_at: r() < 0.03 ? new Date(now - Math.floor(r() * 200) * DAY).toISOString().slice(0, 10) : null
+    })
+    out.patients++
+    if (r() < 0.08) {
+      const a = pick(r, ALERTS)
+      insAlert.run({ id: uuidv7(), ...base, ...stamp(since), patient_id: patientId, ...a, resolves_id: null, recorded_by: 'Jamie Ortiz' })
+    }
+    const [lo, hi] = TYPICAL_KG[species] ?? [1, 10]
+    let kg = lo + r() * (hi - lo)
+    const visitCount = Math.round(r() * 2 * o.visitsPerPatient)
+    const times = Array.from({ length: visitCount }, () => since + Math.floor(r() * (now - since))).sort((a, b) => a - b)
+    for (const t of times) {
+      const vet = pick(r, o.vetIds)
+      const visitId = uuidv7({ msecs: t })
+      insVisit.run({ id: visitId, ...base, ...stamp(t), patient_id: patientId, veterinarian_id: vet, reason: pick(r, VISIT_REASONS), status: 'completed', scheduled_at: null, started_at: new Date(t).toISOString(), ended_at: new Date(t + 40 * 60_000).toISOString() })
+      out.visits++
+      kg = Math.max(0.02, kg * (0.96 + r() * 0.08))
+      insWeight.run({ id: uuidv7({ msecs: t }), ...base, ...stamp(t), patient_id: patientId, weight_grams: Math.round(kg * 1000), measured_at: new Date(t).toISOString(), recorded_by: 'Jamie Ortiz', corrects_id: null })
+      if (r() < 0.5) {
+        insNote.run({
+          id: uuidv7({ msecs: t + 30 * 60_000 }), ...base, ...stamp(t + 30 * 60_000), patient_id: patientId, visit_id: visitId, author_id: vet, kind: 'soap',
+          subjective: `Owner (${ownerLast}) reports ${pick(r, ['normal appetite', 'reduced appetite', 'lethargy since yesterday', 'no other concerns', 'occasional vomiting'])}.`,
+          objective: `T ${(38 + r() * 1.5).toFixed(1)} °C, HR ${80 + Math.floor(r() * 80)} bpm, weight ${kg.toFixed(2)} kg. ${pick(r, ['BCS 5/9', 'BCS 6/9', 'BCS 4/9'])}.`,
+          assessment: pick(r, ['Healthy', 'Mild gastroenteritis', 'Otitis externa', 'Dental disease grade 2', 'Osteoarthritis', 'Atopic dermatitis']),
+          plan: pick(r, ['Recheck in 2 weeks', 'Bland diet 3 days', 'Bloodwork next visit', 'Continue current medication', 'Vaccines given; due again in 1 year']),
+          body: null, amends_id: null
+        })
+        out.notes++
+      }
+    }
+  }
+
+  for (let done = 0; done < o.clients; done += BATCH) {
+    writeBatch(Math.min(BATCH, o.clients - done))
+    o.onProgress?.(Math.min(done + BATCH, o.clients), o.clients)
+  }
+  return out
+}
+
+/** The demo clinic `--demo` opens on: staff (every PIN is 1234), a few hundred patients, today's visits, integrations. */
+export function generateDemoClinic(s: Services, core: Core): void {
+  const { store, audit } = core
+  store.tx(() => {
+    store.insert(clinics, { id: store.clinicId, name: 'Riverside Veterinary Clinic', phone: '(555) 010-4400', email: 'frontdesk@riverside-vet.example', address: '120 River Rd, Riverton', timezone: 'America/Chicago', currency: 'USD' })
+  })
+  const admin = s.staff.create(SYSTEM_ACTOR, { ...DEMO_STAFF[4], pin: DEMO_PIN })
+  const actor = { id: admin.id, name: admin.displayName, role: admin.role }
+  const members = DEMO_STAFF.slice(0, 4).map((m) => s.staff.create(actor, { ...m, pin: DEMO_PIN }))
+  const vets = members.filter((m) => m.role === 'veterinarian').map((m) => m.id)
+  const result = seedClinic(store.sqlite, { clinicId: store.clinicId, deviceId: store.deviceId, clients: 160, patientsPerClient: 1.5, visitsPerPatient: 3, vetIds: vets, authorIds: vets, seed: 7 })
+  audit.append({ action: 'demo.generated', direction: 'internal', actor: SYSTEM_ACTOR, summary: `Demo clinic filled: ${result.clients} clients, ${result.patients} patients, ${result.visits} visits, ${result.notes} notes` })
+
+  // A waiting room for today, so the veterinarian has notifications on first sign-in.
+  const today = s.search.search('b', 'name', 4, false)
+  today.forEach((p, i) => s.visits.create(actor, { patientId: p.id, veterinarianId: vets[i % vets.length], reason: VISIT_REASONS[i], status: 'checked_in' }))
+
+  const lab = s.integrations.create(actor, { kind: 'reference_lab', name: 'Reference lab (simulator)', enabled: true, config: { host: '127.0.0.1', port: 2575, listenPort: 2576 } })
+  s.integrations.approve(actor, lab.id, ['patient_identity', 'lab_orders'])
+  s.integrations.create(actor, { kind: 'analyzer', name: 'In-house chemistry analyzer', enabled: true, config: { host: '127.0.0.1', port: 5001 } })
+  s.integrations.create(actor, { kind: 'petlifelog', name: 'PetLifeLog microchip registry', enabled: false, config: { baseUrl: 'https://registry.petlifelog.example/api' } })
+}

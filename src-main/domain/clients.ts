@@ -1,0 +1,120 @@
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
+import { clients, clientContacts, patients } from '../db/schema'
+import type { Client, ClientDetail, Contact } from '../../src-preload/contract'
+import { normalizeEmail, normalizeName, phoneDigits, reverse } from '../core/normalize'
+import { notFound } from '../api/errors'
+import type { Actor } from './actor'
+import type { Core } from './core'
+import { toPatient } from './patients'
+
+export interface ClientInput {
+  firstName: string
+  lastName: string
+  email?: string | null
+  phones: { label: string; number: string }[]
+  address?: string | null
+  notes?: string | null
+}
+
+type ClientRow = typeof clients.$inferSelect
+type ContactRow = typeof clientContacts.$inferSelect
+
+export function toContact(r: ContactRow): Contact {
+  return { id: r.id, kind: r.kind, label: r.label, value: r.value, isPrimary: r.isPrimary }
+}
+
+export function toClient(r: ClientRow, contacts: ContactRow[]): Client {
+  return {
+    id: r.id,
+    firstName: r.firstName,
+    lastName: r.lastName,
+    address: r.address,
+    notes: r.notes,
+    contacts: contacts.map(toContact),
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt
+  }
+}
+
+export const ownerName = (c: { firstName: string; lastName: string }): string => `${c.firstName} ${c.lastName}`.trim()
+
+export class ClientsService {
+  constructor(private readonly core: Core) {}
+
+  create(actor: Actor, input: ClientInput): Client {
+    const { store, audit, events } = this.core
+    return store.tx(() => {
+      const row = store.insert(clients, {
+        firstName: input.firstName,
+        lastName: input.lastName,
+        firstNameNorm: normalizeName(input.firstName),
+        lastNameNorm: normalizeName(input.lastName),
+        address: input.address ?? null,
+        notes: input.notes ?? null
+      })
+      this.writeContacts(row.id, input)
+      audit.append({ action: 'client.created', direction: 'internal', actor, entityType: 'client', entityId: row.id, summary: `Registered client ${ownerName(row)}` })
+      events.emit('changed', { entity: 'client', id: row.id })
+      return this.getClient(row.id)
+    })
+  }
+
+  update(actor: Actor, id: string, input: ClientInput): Client {
+    const { store, audit, events } = this.core
+    return store.tx(() => {
+      this.row(id)
+      store.update(clients, id, {
+        firstName: input.firstName,
+        lastName: input.lastName,
+        firstNameNorm: normalizeName(input.firstName),
+        lastNameNorm: normalizeName(input.lastName),
+        address: input.address ?? null,
+        notes: input.notes ?? null
+      })
+      // Contacts are replaced as a set: tombstone the old ones, write the new.
+      for (const c of this.contactRows([id])) store.remove(clientContacts, c.id)
+      this.writeContacts(id, input)
+      audit.append({ action: 'client.updated', direction: 'internal', actor, entityType: 'client', entityId: id, summary: `Updated client ${input.firstName} ${input.lastName}` })
+      events.emit('changed', { entity: 'client', id })
+      return this.getClient(id)
+    })
+  }
+
+  get(id: string): ClientDetail {
+    const client = this.getClient(id)
+    const { db } = this.core.store
+    const pets = db.select().from(patients).where(and(eq(patients.clientId, id), isNull(patients.deletedAt))).orderBy(asc(patients.name)).all()
+    return { client, patients: pets.map(toPatient) }
+  }
+
+  getClient(id: string): Client {
+    return toClient(this.row(id), this.contactRows([id]))
+  }
+
+  contactRows(clientIds: string[]): ContactRow[] {
+    if (clientIds.length === 0) return []
+    const { db } = this.core.store
+    return db
+      .select()
+      .from(clientContacts)
+      .where(and(inArray(clientContacts.clientId, clientIds), isNull(clientContacts.deletedAt)))
+      .orderBy(asc(clientContacts.createdAt))
+      .all()
+  }
+
+  private row(id: string): ClientRow {
+    const r = this.core.store.db.select().from(clients).where(and(eq(clients.id, id), isNull(clients.deletedAt))).get()
+    if (!r) throw notFound('Client')
+    return r
+  }
+
+  private writeContacts(clientId: string, input: ClientInput): void {
+    const { store } = this.core
+    input.phones.forEach((p, i) => {
+      store.insert(clientContacts, { clientId, kind: 'phone', label: p.label, value: p.number, searchKey: reverse(phoneDigits(p.number)), isPrimary: i === 0 })
+    })
+    if (input.email) {
+      store.insert(clientContacts, { clientId, kind: 'email', label: 'email', value: input.email, searchKey: normalizeEmail(input.email), isPrimary: true })
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/** The headless hub: `npm run hub -- --data-dir DIR [--demo] [--http-port N]`. */
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createApp } from './app'
+import { defaultHubDataDir, parseHostFlags, USAGE } from './config'
+import { startHub } from './hub/server'
+
+async function main(): Promise<void> {
+  const started = performance.now()
+  let flags
+  try {
+    flags = parseHostFlags(process.argv.slice(2))
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${USAGE}`)
+    process.exit(2)
+  }
+  if (flags === 'help') {
+    console.log(USAGE)
+    return
+  }
+  const dataDir = flags.dataDir ?? defaultHubDataDir(flags.demo)
+  const app = createApp({ dataDir, demo: flags.demo, host: 'hub', version: process.env.npm_package_version })
+  const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer')
+  const hub = await startHub(app, { host: flags.httpHost, port: flags.httpPort, rendererDir, token: flags.token })
+  const readyMs = Math.round(performance.now() - started)
+  console.log(`VetOS hub ready in ${readyMs} ms (data: ${dataDir})`)
+  if (app.firstRunAdminPin) console.log(`First start: sign in as Administrator with PIN ${app.firstRunAdminPin}, then change it in Settings.`)
+  if (app.services.info.demo) console.log('Demo clinic: every staff PIN is 1234.')
+  console.log(`Open ${hub.url}?token=${hub.token}`)
+
+  const stop = async () => {
+    await hub.close()
+    app.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e)
+  process.exit(1)
+})

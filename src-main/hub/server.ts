@@ -1,0 +1,111 @@
+import { timingSafeEqual, randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import Fastify, { type FastifyInstance } from 'fastify'
+import fastifyStatic from '@fastify/static'
+import fastifyWebsocket from '@fastify/websocket'
+import type { App } from '../app'
+import { httpStatus } from '../api/dispatch'
+
+export interface HubOptions {
+  host: string
+  port: number
+  /** the built renderer (out/renderer) */
+  rendererDir: string
+  /** access token; random when absent */
+  token?: string
+}
+
+export interface Hub {
+  url: string
+  token: string
+  server: FastifyInstance
+  close(): Promise<void>
+}
+
+const sameSecret = (a: string, b: string): boolean => {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+/** Content-Security-Policy for the renderer: only our own origin, no inline script, no remote content. */
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
+
+/**
+ * The headless hub: the same app without a window. It serves the built renderer and the API
+ * (POST /api/<method>, Authorization: Bearer <token>) and pushes live events over /api/events.
+ * The bearer is the hub token (printed at start) or a staff session token from auth.login.
+ */
+export async function startHub(app: App, opts: HubOptions): Promise<Hub> {
+  const token = opts.token ?? randomBytes(24).toString('base64url')
+  const server = Fastify({ logger: false, bodyLimit: 1024 * 1024 })
+  await server.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } })
+
+  const bearer = (header: string | undefined): string | null => {
+    const m = /^Bearer (\S+)$/.exec(header ?? '')
+    return m ? m[1] : null
+  }
+  /** null: refused; '': the hub token (public methods only); otherwise a session token */
+  const authorize = (presented: string | null): string | null => {
+    if (!presented) return null
+    if (sameSecret(presented, token)) return ''
+    return app.services.sessions.resolve(presented) ? presented : null
+  }
+
+  server.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('Content-Security-Policy', CSP)
+    reply.header('X-Content-Type-Options', 'nosniff')
+    reply.header('Referrer-Policy', 'no-referrer')
+    reply.header('Cache-Control', 'no-store')
+    return payload
+  })
+
+  server.post<{ Params: { method: string } }>('/api/:method', async (req, reply) => {
+    const session = authorize(bearer(req.headers.authorization))
+    if (session === null) {
+      return reply.code(401).send({ ok: false, error: { code: 'unauthenticated', message: 'A valid token is required (Authorization: Bearer <token>)' } })
+    }
+    const response = app.dispatch(req.params.method, req.body ?? {}, session || null)
+    return reply.code(response.ok ? 200 : httpStatus(response.error.code)).send(response)
+  })
+
+  // Invalid JSON bodies get the same error shape as invalid input.
+  server.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
+    const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500
+    reply.code(status).send({ ok: false, error: { code: status < 500 ? 'invalid-input' : 'internal-error', message: status < 500 ? err.message : 'Internal error' } })
+  })
+
+  server.get('/api/events', { websocket: true }, (socket, req) => {
+    const presented = new URL(req.url, 'http://x').searchParams.get('token')
+    const session = authorize(presented)
+    const actor = session ? app.services.sessions.resolve(session) : null
+    if (!actor) {
+      socket.close(4401, 'session required')
+      return
+    }
+    const sub = app.events.subscribe(({ event, recipientId }) => {
+      if (recipientId && recipientId !== actor.id) return
+      // A session that ended (sign-out, deactivation) stops receiving.
+      if (!app.services.sessions.resolve(session!)) return socket.close(4401, 'session ended')
+      socket.send(JSON.stringify(event))
+    })
+    socket.on('close', () => sub.unsubscribe())
+  })
+
+  if (existsSync(opts.rendererDir)) {
+    await server.register(fastifyStatic, { root: opts.rendererDir, index: 'index.html' })
+  } else {
+    server.get('/', async (_req, reply) => reply.type('text/plain').send('The renderer is not built: run npm run build'))
+  }
+
+  await server.listen({ host: opts.host, port: opts.port })
+  const addr = server.server.address()
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port
+  const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host
+  return {
+    url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`,
+    token,
+    server,
+    close: () => server.close()
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The Electron host: a window over the same composition root the hub uses.
+ * Thin by design: the window, IPC for the one API contract, and the app:// protocol.
+ */
+import { app, BrowserWindow, ipcMain, protocol, net, session } from 'electron'
+import { join, normalize, sep } from 'node:path'
+import { pathToFileURL, fileURLToPath } from 'node:url'
+import { createApp, type App } from './app'
+import { parseHostFlags } from './config'
+import { APP_ORIGIN, isAppUrl, lockDown } from './electron/security'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const rendererDir = join(here, '..', 'renderer')
+
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }])
+
+let core: App | null = null
+
+async function start(): Promise<void> {
+  const flags = parseHostFlags(process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => a.startsWith('--')), process.env)
+  if (flags === 'help') return app.quit()
+  core = createApp({ dataDir: flags.dataDir ?? app.getPath('userData'), demo: flags.demo, host: 'electron', version: app.getVersion() })
+  await app.whenReady()
+  lockDown(app, session.defaultSession)
+
+  // Only files inside the built renderer are served; anything else is a 404.
+  protocol.handle('app', (request) => {
+    const path = normalize(decodeURIComponent(new URL(request.url).pathname)).replace(/^[/\\]+/, '')
+    const file = join(rendererDir, path || 'index.html')
+    if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 })
+    return net.fetch(pathToFileURL(file).toString())
+  })
+
+  ipcMain.handle('vetos:invoke', (event, method: unknown, input: unknown, token: unknown) => {
+    if (!isAppUrl(event.senderFrame?.url ?? '')) return { ok: false, error: { code: 'forbidden', message: 'Not from the app' } }
+    return core!.dispatch(method, input, typeof token === 'string' ? token : null)
+  })
+  core.events.subscribe(({ event }) => {
+    for (const w of BrowserWindow.getAllWindows()) w.webContents.send('vetos:event', event)
+  })
+
+  const win = new BrowserWindow({
+    width: 1360,
+    height: 860,
+    title: 'VetOS',
+    show: false,
+    webPreferences: {
+      preload: join(here, '..', 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: true
+    }
+  })
+  win.once('ready-to-show', () => win.show())
+  await win.loadURL(`${APP_ORIGIN}/index.html`)
+}
+
+app.on('window-all-closed', () => {
+  core?.close()
+  core = null
+  app.quit()
+})
+
+start().catch((e) => {
+  console.error(e)
+  app.quit()
+})

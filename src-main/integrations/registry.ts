@@ -1,0 +1,153 @@
+import { asc, eq } from 'drizzle-orm'
+import { integrations, staff } from '../db/schema'
+import type { DataCategory, Integration, IntegrationConfig, IntegrationKind, IntegrationStatus } from '../../src-preload/contract'
+import { ApiError, notFound } from '../api/errors'
+import type { Actor } from '../domain/actor'
+import type { Core } from '../domain/core'
+
+type Row = typeof integrations.$inferSelect
+
+/** Config fields that are secrets: kept in the main process, shown to the renderer masked. */
+const SECRET_FIELDS = ['apiKey'] as const
+
+export function maskSecrets(config: IntegrationConfig): IntegrationConfig {
+  const out = { ...config }
+  for (const f of SECRET_FIELDS) {
+    const v = out[f]
+    if (v) out[f] = `••••${v.slice(-4)}`
+  }
+  return out
+}
+
+/** Settings that decide where data goes; changing any of them withdraws approval. */
+const DESTINATION_FIELDS: (keyof IntegrationConfig)[] = ['host', 'port', 'serialPath', 'aeTitle', 'baseUrl', 'accountId', 'apiKey', 'allowedPeers', 'listenPort']
+
+const idle = (enabled: boolean): IntegrationStatus => ({ state: enabled ? 'not_running' : 'disabled', detail: null, since: null, counters: {} })
+
+/**
+ * Every integration is a configuration record plus an explicit approval (who, when, which
+ * data categories). Connectors report their live status and counters here.
+ */
+export class IntegrationRegistry {
+  private status = new Map<string, IntegrationStatus>()
+
+  constructor(private readonly core: Core) {}
+
+  list(): Integration[] {
+    const { db } = this.core.store
+    return db.select().from(integrations).orderBy(asc(integrations.name)).all().filter((r) => !r.deletedAt).map((r) => this.toIntegration(r))
+  }
+
+  get(id: string): Integration {
+    return this.toIntegration(this.row(id))
+  }
+
+  row(id: string): Row {
+    const r = this.core.store.db.select().from(integrations).where(eq(integrations.id, id)).get()
+    if (!r || r.deletedAt) throw notFound('Integration')
+    return r
+  }
+
+  /** The stored config with secrets, for connectors in the main process only. */
+  config(id: string): IntegrationConfig {
+    return JSON.parse(this.row(id).config) as IntegrationConfig
+  }
+
+  create(actor: Actor, input: { kind: IntegrationKind; name: string; enabled: boolean; config: IntegrationConfig }): Integration {
+    const { store, audit, events } = this.core
+    return store.tx(() => {
+      const row = store.insert(integrations, { kind: input.kind, name: input.name, enabled: input.enabled, config: JSON.stringify(input.config), approvedBy: null, approvedAt: null, approvedCategories: '[]' })
+      audit.append({ action: 'integration.created', direction: 'internal', actor, integrationId: row.id, entityType: 'integration', entityId: row.id, summary: `Configured ${input.kind.replace('_', ' ')} "${input.name}" (not approved)`, details: maskSecrets(input.config) })
+      events.emit('changed', { entity: 'integration', id: row.id })
+      return this.get(row.id)
+    })
+  }
+
+  update(actor: Actor, input: { id: string; name?: string; enabled?: boolean; config?: IntegrationConfig }): Integration {
+    const { store, audit, events } = this.core
+    return store.tx(() => {
+      const current = this.row(input.id)
+      const before = JSON.parse(current.config) as IntegrationConfig
+      // A masked secret sent back unchanged means "keep the stored one".
+      const config = input.config ? { ...input.config, ...keepSecrets(before, input.config) } : before
+      const destinationChanged = DESTINATION_FIELDS.some((f) => JSON.stringify(before[f]) !== JSON.stringify(config[f]))
+      const withdraw = destinationChanged && current.approvedAt !== null
+      store.update(integrations, input.id, {
+        name: input.name ?? current.name,
+        enabled: input.enabled ?? current.enabled,
+        config: JSON.stringify(config),
+        ...(withdraw ? { approvedBy: null, approvedAt: null, approvedCategories: '[]' } : {})
+      })
+      audit.append({
+        action: 'integration.updated',
+        direction: 'internal',
+        actor,
+        integrationId: input.id,
+        entityType: 'integration',
+        entityId: input.id,
+        summary: `Changed "${input.name ?? current.name}"${withdraw ? '; its destination changed, so approval was withdrawn' : ''}`,
+        details: { before: maskSecrets(before), after: maskSecrets(config), enabled: input.enabled ?? current.enabled }
+      })
+      events.emit('changed', { entity: 'integration', id: input.id })
+      return this.get(input.id)
+    })
+  }
+
+  approve(actor: Actor, id: string, categories: DataCategory[]): Integration {
+    const { store, audit, events } = this.core
+    return store.tx(() => {
+      const current = this.row(id)
+      const unique = [...new Set(categories)].sort()
+      store.update(integrations, id, { approvedBy: actor.id, approvedAt: store.nowIso(), approvedCategories: JSON.stringify(unique) })
+      audit.append({ action: 'integration.approved', direction: 'internal', actor, integrationId: id, entityType: 'integration', entityId: id, summary: `Approved "${current.name}" to receive: ${unique.join(', ')}`, details: { categories: unique } })
+      events.emit('changed', { entity: 'integration', id })
+      return this.get(id)
+    })
+  }
+
+  revoke(actor: Actor, id: string, reason: string): Integration {
+    const { store, audit, events } = this.core
+    return store.tx(() => {
+      const current = this.row(id)
+      if (!current.approvedAt) throw new ApiError('conflict', `"${current.name}" is not approved`)
+      store.update(integrations, id, { approvedBy: null, approvedAt: null, approvedCategories: '[]' })
+      audit.append({ action: 'integration.revoked', direction: 'internal', actor, integrationId: id, entityType: 'integration', entityId: id, summary: `Withdrew approval of "${current.name}": ${reason}` })
+      events.emit('changed', { entity: 'integration', id })
+      return this.get(id)
+    })
+  }
+
+  setStatus(id: string, state: IntegrationStatus['state'], detail: string | null = null): void {
+    const prev = this.status.get(id)
+    const changed = prev?.state !== state || prev?.detail !== detail
+    this.status.set(id, { state, detail, since: changed ? this.core.store.nowIso() : (prev?.since ?? null), counters: prev?.counters ?? {} })
+    if (changed) this.core.events.emit('changed', { entity: 'integration', id })
+  }
+
+  count(id: string, counter: string, by = 1): void {
+    const s = this.status.get(id) ?? idle(true)
+    s.counters[counter] = (s.counters[counter] ?? 0) + by
+    this.status.set(id, s)
+  }
+
+  private toIntegration(r: Row): Integration {
+    const approverName = r.approvedBy ? (this.core.store.db.select({ n: staff.displayName }).from(staff).where(eq(staff.id, r.approvedBy)).get()?.n ?? null) : null
+    const live = this.status.get(r.id)
+    return {
+      id: r.id,
+      kind: r.kind as IntegrationKind,
+      name: r.name,
+      enabled: r.enabled,
+      config: maskSecrets(JSON.parse(r.config) as IntegrationConfig),
+      approval: r.approvedAt && r.approvedBy ? { approvedBy: r.approvedBy, approvedByName: approverName, approvedAt: r.approvedAt, categories: JSON.parse(r.approvedCategories) as DataCategory[] } : null,
+      status: r.enabled ? (live ?? idle(true)) : idle(false),
+      updatedAt: r.updatedAt
+    }
+  }
+}
+
+function keepSecrets(before: IntegrationConfig, next: IntegrationConfig): Partial<IntegrationConfig> {
+  const kept: Partial<IntegrationConfig> = {}
+  for (const f of SECRET_FIELDS) if (next[f]?.startsWith('••••')) kept[f] = before[f]
+  return kept
+}

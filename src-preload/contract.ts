@@ -1,0 +1,571 @@
+/**
+ * The one API contract between the renderer and the main process.
+ *
+ * Each method is declared here once: its input schema (validated at runtime on every call,
+ * in Electron IPC and on the hub alike), its output schema (the type the renderer gets),
+ * who may call it, and a one-line description (docs/API.md is generated from this file).
+ * Nothing in this file may import Node or Electron: the renderer imports its types.
+ */
+import { z } from 'zod'
+
+// ---------- shared vocabulary ----------
+
+export const ROLES = ['veterinarian', 'technician', 'front_desk', 'admin'] as const
+export const Role = z.enum(ROLES)
+export type Role = z.infer<typeof Role>
+
+export const SPECIES = ['canine', 'feline', 'equine', 'bovine', 'ovine', 'caprine', 'porcine', 'avian', 'rabbit', 'rodent', 'reptile', 'ferret', 'other'] as const
+export const Species = z.enum(SPECIES)
+export const Sex = z.enum(['male', 'female', 'unknown'])
+export const NeuterStatus = z.enum(['intact', 'neutered', 'unknown'])
+export const VisitStatus = z.enum(['booked', 'checked_in', 'in_progress', 'completed', 'cancelled'])
+export type VisitStatus = z.infer<typeof VisitStatus>
+export const AlertKind = z.enum(['allergy', 'behavior', 'medical', 'other'])
+export const Severity = z.enum(['info', 'warning', 'critical'])
+export const NoteKind = z.enum(['soap', 'progress', 'phone', 'other'])
+export const Direction = z.enum(['inbound', 'outbound', 'internal'])
+
+export const INTEGRATION_KINDS = ['reference_lab', 'analyzer', 'imaging', 'payments', 'petmayday', 'petlifelog'] as const
+export const IntegrationKind = z.enum(INTEGRATION_KINDS)
+export type IntegrationKind = z.infer<typeof IntegrationKind>
+
+/** What an integration may be sent; approval names the categories explicitly. */
+export const DATA_CATEGORIES = [
+  'patient_identity',
+  'owner_contact',
+  'lab_orders',
+  'clinical_notes',
+  'imaging',
+  'payments',
+  'microchip',
+  'lost_pet_reports'
+] as const
+export const DataCategory = z.enum(DATA_CATEGORIES)
+export type DataCategory = z.infer<typeof DataCategory>
+
+const Id = z.uuid({ message: 'must be an id' })
+const NonEmpty = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`)
+const Optional = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .transform((s) => (s === '' ? null : s))
+    .nullable()
+    .optional()
+const IsoDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' })
+const IsoDateTime = z.iso.datetime({ message: 'must be a UTC date-time (ISO-8601)' })
+const Pin = z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits')
+
+// ---------- records as the renderer sees them ----------
+
+export const StaffMember = z.object({
+  id: Id,
+  displayName: z.string(),
+  username: z.string(),
+  role: Role,
+  active: z.boolean(),
+  licenseNumber: z.string().nullable()
+})
+export type StaffMember = z.infer<typeof StaffMember>
+
+export const Contact = z.object({
+  id: Id,
+  kind: z.enum(['phone', 'email']),
+  label: z.string(),
+  value: z.string(),
+  isPrimary: z.boolean()
+})
+export type Contact = z.infer<typeof Contact>
+
+export const Client = z.object({
+  id: Id,
+  firstName: z.string(),
+  lastName: z.string(),
+  address: z.string().nullable(),
+  notes: z.string().nullable(),
+  contacts: z.array(Contact),
+  createdAt: z.string(),
+  updatedAt: z.string()
+})
+export type Client = z.infer<typeof Client>
+
+export const Patient = z.object({
+  id: Id,
+  clientId: Id,
+  name: z.string(),
+  species: z.string(),
+  breed: z.string().nullable(),
+  sex: Sex,
+  neuterStatus: NeuterStatus,
+  dateOfBirth: z.string().nullable(),
+  dobEstimated: z.boolean(),
+  color: z.string().nullable(),
+  microchip: z.string().nullable(),
+  microchipNormalized: z.string().nullable(),
+  microchipType: z.string().nullable(),
+  deceasedAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string()
+})
+export type Patient = z.infer<typeof Patient>
+
+export const WeightEntry = z.object({
+  id: Id,
+  weightKg: z.number(),
+  measuredAt: z.string(),
+  recordedBy: z.string(),
+  correctsId: z.string().nullable()
+})
+export const PatientAlert = z.object({
+  id: Id,
+  kind: AlertKind,
+  severity: Severity,
+  text: z.string(),
+  createdAt: z.string(),
+  recordedBy: z.string()
+})
+export type PatientAlert = z.infer<typeof PatientAlert>
+
+export const Visit = z.object({
+  id: Id,
+  patientId: Id,
+  veterinarianId: z.string().nullable(),
+  veterinarianName: z.string().nullable(),
+  reason: z.string(),
+  status: VisitStatus,
+  scheduledAt: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  createdAt: z.string()
+})
+export type Visit = z.infer<typeof Visit>
+
+export const ClinicalNote = z.object({
+  id: Id,
+  patientId: Id,
+  visitId: z.string().nullable(),
+  authorId: z.string(),
+  authorName: z.string().nullable(),
+  kind: NoteKind,
+  subjective: z.string().nullable(),
+  objective: z.string().nullable(),
+  assessment: z.string().nullable(),
+  plan: z.string().nullable(),
+  body: z.string().nullable(),
+  amendsId: z.string().nullable(),
+  /** true when a later amendment replaced this version */
+  superseded: z.boolean(),
+  createdAt: z.string()
+})
+export type ClinicalNote = z.infer<typeof ClinicalNote>
+
+export const PatientSummary = z.object({
+  id: Id,
+  name: z.string(),
+  species: z.string(),
+  breed: z.string().nullable(),
+  sex: Sex,
+  neuterStatus: NeuterStatus,
+  dateOfBirth: z.string().nullable(),
+  microchip: z.string().nullable(),
+  deceasedAt: z.string().nullable(),
+  clientId: Id,
+  ownerName: z.string(),
+  ownerPhone: z.string().nullable(),
+  /** why this row matched: name, owner, phone, microchip */
+  matchedOn: z.enum(['name', 'owner', 'phone', 'microchip'])
+})
+export type PatientSummary = z.infer<typeof PatientSummary>
+
+export const PatientDetail = z.object({
+  patient: Patient,
+  owner: Client,
+  weights: z.array(WeightEntry),
+  alerts: z.array(PatientAlert),
+  visits: z.array(Visit),
+  notes: z.array(ClinicalNote)
+})
+export type PatientDetail = z.infer<typeof PatientDetail>
+
+export const ClientDetail = z.object({ client: Client, patients: z.array(Patient) })
+export type ClientDetail = z.infer<typeof ClientDetail>
+
+export const AuditEntry = z.object({
+  seq: z.number().int(),
+  id: z.string(),
+  occurredAt: z.string(),
+  recordedAt: z.string(),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  action: z.string(),
+  direction: Direction,
+  integrationId: z.string().nullable(),
+  patientId: z.string().nullable(),
+  entityType: z.string().nullable(),
+  entityId: z.string().nullable(),
+  outcome: z.enum(['ok', 'refused', 'error']),
+  summary: z.string(),
+  details: z.string().nullable(),
+  hash: z.string()
+})
+export type AuditEntry = z.infer<typeof AuditEntry>
+
+export const AuditVerifyResult = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  firstBroken: z
+    .object({ seq: z.number().int(), id: z.string().nullable(), reason: z.string() })
+    .nullable()
+})
+export type AuditVerifyResult = z.infer<typeof AuditVerifyResult>
+
+export const IntegrationStatus = z.object({
+  state: z.enum(['not_running', 'disabled', 'listening', 'connected', 'connecting', 'error']),
+  detail: z.string().nullable(),
+  since: z.string().nullable(),
+  counters: z.record(z.string(), z.number())
+})
+export type IntegrationStatus = z.infer<typeof IntegrationStatus>
+
+/** Transport settings; fields not used by a kind are ignored by its connector. */
+export const IntegrationConfig = z
+  .object({
+    host: z.string().trim().max(255).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    listenPort: z.number().int().min(1).max(65535).optional(),
+    serialPath: z.string().trim().max(255).optional(),
+    baudRate: z.number().int().min(300).max(921600).optional(),
+    aeTitle: z.string().trim().max(16).optional(),
+    allowedPeers: z.array(z.string().trim().max(255)).max(64).optional(),
+    baseUrl: z.url().optional(),
+    /** secret: stored in the main process, shown only as its last four characters */
+    apiKey: z.string().max(500).optional(),
+    accountId: z.string().max(100).optional()
+  })
+  .strict()
+export type IntegrationConfig = z.infer<typeof IntegrationConfig>
+
+export const Integration = z.object({
+  id: Id,
+  kind: IntegrationKind,
+  name: z.string(),
+  enabled: z.boolean(),
+  config: IntegrationConfig,
+  approval: z
+    .object({ approvedBy: z.string(), approvedByName: z.string().nullable(), approvedAt: z.string(), categories: z.array(DataCategory) })
+    .nullable(),
+  status: IntegrationStatus,
+  updatedAt: z.string()
+})
+export type Integration = z.infer<typeof Integration>
+
+export const Notification = z.object({
+  id: Id,
+  kind: z.string(),
+  severity: Severity,
+  title: z.string(),
+  body: z.string().nullable(),
+  patientId: z.string().nullable(),
+  createdAt: z.string(),
+  readAt: z.string().nullable()
+})
+export type Notification = z.infer<typeof Notification>
+
+export const Clinic = z.object({
+  id: Id,
+  name: z.string(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  address: z.string().nullable(),
+  timezone: z.string(),
+  currency: z.string()
+})
+export type Clinic = z.infer<typeof Clinic>
+
+export const Session = z.object({ token: z.string(), staff: StaffMember, expiresAt: z.string() })
+export type Session = z.infer<typeof Session>
+
+// ---------- inputs reused by several methods ----------
+
+const PhoneInput = z.object({
+  label: z.enum(['mobile', 'home', 'work', 'other']).default('mobile'),
+  number: z
+    .string()
+    .trim()
+    .refine((s) => s.replace(/\D/g, '').length >= 7, 'must have at least 7 digits')
+    .refine((s) => /^[\d\s()+\-.x]+$/i.test(s), 'may contain only digits, spaces and + ( ) - .')
+})
+
+const ClientFields = {
+  firstName: NonEmpty(80),
+  lastName: NonEmpty(80),
+  email: z.email({ message: 'must be an email address' }).nullable().optional().or(z.literal('').transform(() => null)),
+  phones: z.array(PhoneInput).max(5).default([]),
+  address: Optional(300),
+  notes: Optional(2000)
+}
+
+const PatientFields = {
+  name: NonEmpty(80),
+  species: Species,
+  breed: Optional(80),
+  sex: Sex.default('unknown'),
+  neuterStatus: NeuterStatus.default('unknown'),
+  dateOfBirth: IsoDate.nullable().optional(),
+  dobEstimated: z.boolean().default(false),
+  color: Optional(80),
+  microchip: Optional(40)
+}
+
+// ---------- the methods ----------
+
+type Access = 'public' | 'any' | readonly Role[]
+
+interface MethodDef<I extends z.ZodType, O extends z.ZodType> {
+  input: I
+  output: O
+  access: Access
+  description: string
+}
+
+function method<I extends z.ZodType, O extends z.ZodType>(def: MethodDef<I, O>): MethodDef<I, O> {
+  return def
+}
+
+const CLINICAL = ['veterinarian', 'technician', 'admin'] as const
+const EVERY_ROLE = 'any' as const
+const ADMIN = ['admin'] as const
+const Empty = z.object({}).strict()
+const Ok = z.object({ ok: z.literal(true) })
+
+export const contract = {
+  'app.info': method({
+    input: Empty,
+    output: z.object({ clinicName: z.string(), version: z.string(), deviceId: z.string(), demo: z.boolean(), host: z.enum(['electron', 'hub']) }),
+    access: 'public',
+    description: 'Clinic name, app version and host; shown on the sign-in screen.'
+  }),
+  'auth.staffList': method({
+    input: Empty,
+    output: z.array(StaffMember.pick({ id: true, displayName: true, role: true })),
+    access: 'public',
+    description: 'Active staff for the sign-in picker.'
+  }),
+  'auth.login': method({
+    input: z.object({ staffId: Id, pin: Pin }).strict(),
+    output: Session,
+    access: 'public',
+    description: 'Signs a staff member in with their PIN; returns the session token for later calls.'
+  }),
+  'auth.logout': method({ input: Empty, output: Ok, access: EVERY_ROLE, description: 'Ends the current session (switch user).' }),
+  'auth.me': method({ input: Empty, output: StaffMember, access: EVERY_ROLE, description: 'The signed-in staff member.' }),
+
+  'clinic.get': method({ input: Empty, output: Clinic, access: EVERY_ROLE, description: 'The clinic this workstation belongs to.' }),
+  'clinic.update': method({
+    input: z
+      .object({ name: NonEmpty(120).optional(), phone: Optional(40), email: Optional(120), address: Optional(300), timezone: NonEmpty(60).optional() })
+      .strict(),
+    output: Clinic,
+    access: ADMIN,
+    description: 'Edits the clinic details.'
+  }),
+
+  'staff.list': method({ input: Empty, output: z.array(StaffMember), access: EVERY_ROLE, description: 'All staff, active and inactive.' }),
+  'staff.create': method({
+    input: z.object({ displayName: NonEmpty(80), username: z.string().trim().regex(/^[a-z0-9._-]{2,40}$/, 'must be 2-40 lower-case letters, digits, . _ -'), role: Role, pin: Pin, licenseNumber: Optional(40) }).strict(),
+    output: StaffMember,
+    access: ADMIN,
+    description: 'Adds a staff member with a role and a PIN.'
+  }),
+  'staff.update': method({
+    input: z.object({ id: Id, displayName: NonEmpty(80).optional(), role: Role.optional(), active: z.boolean().optional(), pin: Pin.optional(), licenseNumber: Optional(40) }).strict(),
+    output: StaffMember,
+    access: ADMIN,
+    description: 'Changes a staff member: name, role, PIN, or deactivates them.'
+  }),
+
+  'clients.create': method({ input: z.object(ClientFields).strict(), output: Client, access: EVERY_ROLE, description: 'Registers a client (owner) with contacts.' }),
+  'clients.update': method({
+    input: z.object({ id: Id, ...ClientFields }).strict(),
+    output: Client,
+    access: EVERY_ROLE,
+    description: 'Replaces a client’s details and contacts.'
+  }),
+  'clients.get': method({ input: z.object({ id: Id }).strict(), output: ClientDetail, access: EVERY_ROLE, description: 'A client with contacts and patients.' }),
+  'clients.search': method({
+    input: z.object({ query: z.string().trim().min(1, 'is required').max(80) , limit: z.number().int().min(1).max(100).default(20) }).strict(),
+    output: z.array(Client),
+    access: EVERY_ROLE,
+    description: 'Clients by name or phone (for adding a patient to an existing owner).'
+  }),
+
+  'patients.search': method({
+    input: z
+      .object({
+        query: z.string().trim().min(1, 'is required').max(80),
+        kind: z.enum(['auto', 'name', 'owner', 'phone', 'microchip']).default('auto'),
+        limit: z.number().int().min(1).max(100).default(25),
+        includeDeceased: z.boolean().default(true)
+      })
+      .strict(),
+    output: z.array(PatientSummary),
+    access: EVERY_ROLE,
+    description: 'Finds patients by patient name, owner name, owner phone (any trailing digits) or microchip.'
+  }),
+  'patients.create': method({
+    input: z.object({ clientId: Id, ...PatientFields, weightKg: z.number().positive().max(2000).nullable().optional() }).strict(),
+    output: Patient,
+    access: EVERY_ROLE,
+    description: 'Registers a patient for a client; an optional first weight.'
+  }),
+  'patients.update': method({
+    input: z.object({ id: Id, ...PatientFields, deceasedAt: IsoDate.nullable().optional() }).strict(),
+    output: Patient,
+    access: EVERY_ROLE,
+    description: 'Edits a patient’s details.'
+  }),
+  'patients.get': method({ input: z.object({ id: Id }).strict(), output: PatientDetail, access: EVERY_ROLE, description: 'Everything the patient page shows.' }),
+  'patients.recordWeight': method({
+    input: z.object({ patientId: Id, weightKg: z.number().positive('must be above zero').max(2000), measuredAt: IsoDateTime.optional(), correctsId: Id.optional() }).strict(),
+    output: WeightEntry,
+    access: EVERY_ROLE,
+    description: 'Appends a weight; a correction names the entry it replaces.'
+  }),
+  'patients.addAlert': method({
+    input: z.object({ patientId: Id, kind: AlertKind, severity: Severity, text: NonEmpty(300) }).strict(),
+    output: PatientAlert,
+    access: CLINICAL,
+    description: 'Adds an alert (allergy, behavior, medical) shown on every screen of the patient.'
+  }),
+  'patients.resolveAlert': method({
+    input: z.object({ alertId: Id, reason: NonEmpty(300) }).strict(),
+    output: Ok,
+    access: CLINICAL,
+    description: 'Resolves an alert; the alert and its resolution stay in the record.'
+  }),
+
+  'visits.create': method({
+    input: z.object({ patientId: Id, veterinarianId: Id.nullable().optional(), reason: NonEmpty(200), status: z.enum(['booked', 'checked_in']).default('checked_in'), scheduledAt: IsoDateTime.nullable().optional() }).strict(),
+    output: Visit,
+    access: EVERY_ROLE,
+    description: 'Books or checks in a visit; the assigned veterinarian is notified on check-in.'
+  }),
+  'visits.setStatus': method({
+    input: z.object({ id: Id, status: VisitStatus }).strict(),
+    output: Visit,
+    access: EVERY_ROLE,
+    description: 'Moves a visit along booked → checked in → in progress → completed, or cancels it.'
+  }),
+
+  'notes.add': method({
+    input: z
+      .object({ patientId: Id, visitId: Id.nullable().optional(), kind: NoteKind.default('soap'), subjective: Optional(20000), objective: Optional(20000), assessment: Optional(20000), plan: Optional(20000), body: Optional(20000) })
+      .strict(),
+    output: ClinicalNote,
+    access: CLINICAL,
+    description: 'Adds a clinical note (SOAP or free text) to the patient, optionally on a visit.'
+  }),
+  'notes.amend': method({
+    input: z.object({ noteId: Id, subjective: Optional(20000), objective: Optional(20000), assessment: Optional(20000), plan: Optional(20000), body: Optional(20000) }).strict(),
+    output: ClinicalNote,
+    access: CLINICAL,
+    description: 'Amends a note: a new version; the earlier one stays in the record.'
+  }),
+
+  'audit.list': method({
+    input: z
+      .object({
+        patientId: Id.optional(),
+        integrationId: Id.optional(),
+        actorId: Id.optional(),
+        direction: Direction.optional(),
+        from: IsoDateTime.optional(),
+        to: IsoDateTime.optional(),
+        beforeSeq: z.number().int().positive().optional(),
+        limit: z.number().int().min(1).max(500).default(100)
+      })
+      .strict(),
+    output: z.array(AuditEntry),
+    access: EVERY_ROLE,
+    description: 'Audit entries, newest first, filtered by patient, integration, user, direction and time.'
+  }),
+  'audit.verify': method({ input: Empty, output: AuditVerifyResult, access: EVERY_ROLE, description: 'Checks the hash chain; names the first broken link.' }),
+
+  'integrations.list': method({ input: Empty, output: z.array(Integration), access: EVERY_ROLE, description: 'Every configured integration with approval and live status.' }),
+  'integrations.create': method({
+    input: z.object({ kind: IntegrationKind, name: NonEmpty(80), enabled: z.boolean().default(true), config: IntegrationConfig }).strict(),
+    output: Integration,
+    access: ADMIN,
+    description: 'Configures an integration; it sends nothing until approved.'
+  }),
+  'integrations.update': method({
+    input: z.object({ id: Id, name: NonEmpty(80).optional(), enabled: z.boolean().optional(), config: IntegrationConfig.optional() }).strict(),
+    output: Integration,
+    access: ADMIN,
+    description: 'Changes an integration; a change of transport settings withdraws its approval.'
+  }),
+  'integrations.approve': method({
+    input: z.object({ id: Id, categories: z.array(DataCategory).min(1, 'name at least one data category') }).strict(),
+    output: Integration,
+    access: ADMIN,
+    description: 'Approves an integration to receive the named data categories.'
+  }),
+  'integrations.revoke': method({
+    input: z.object({ id: Id, reason: NonEmpty(300) }).strict(),
+    output: Integration,
+    access: ADMIN,
+    description: 'Withdraws approval; outbound data to it is refused from then on.'
+  }),
+
+  'notifications.list': method({
+    input: z.object({ unreadOnly: z.boolean().default(false), limit: z.number().int().min(1).max(200).default(50) }).strict(),
+    output: z.array(Notification),
+    access: EVERY_ROLE,
+    description: 'Notifications for the signed-in user, newest first.'
+  }),
+  'notifications.markRead': method({
+    input: z.object({ ids: z.array(Id).max(500) }).strict(),
+    output: Ok,
+    access: EVERY_ROLE,
+    description: 'Marks notifications as read.'
+  })
+} as const
+
+export type Contract = typeof contract
+export type MethodName = keyof Contract
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>
+export type MethodOutput<M extends MethodName> = z.infer<Contract[M]['output']>
+export const METHOD_NAMES = Object.keys(contract) as MethodName[]
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name)
+}
+
+// ---------- errors and events that cross the boundary ----------
+
+/** Stable error codes; the renderer switches on these, never on message text. */
+export const ERROR_CODES = ['invalid-input', 'unknown-method', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'consent-refused', 'internal-error'] as const
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+export interface ApiErrorBody {
+  code: ErrorCode
+  message: string
+  /** invalid-input: one entry per offending field */
+  issues?: { path: string; message: string }[]
+}
+
+export type ApiResponse<T> = { ok: true; result: T } | { ok: false; error: ApiErrorBody }
+
+/** Live events pushed to the renderer (WebSocket on the hub, IPC in Electron). */
+export interface ServerEvents {
+  notification: Notification
+  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit'; id: string; patientId?: string | null }
+}
+export type ServerEvent = { [K in keyof ServerEvents]: { type: K; payload: ServerEvents[K] } }[keyof ServerEvents]
+
+/** What the preload bridge exposes as window.vetos in Electron. */
+export interface VetosBridge {
+  invoke(method: string, input: unknown, token: string | null): Promise<ApiResponse<unknown>>
+  onEvent(listener: (event: ServerEvent) => void): () => void
+}
