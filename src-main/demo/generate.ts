@@ -160,7 +160,7 @@ export function generateDemoClinic(s: Services, core: Core): void {
   audit.append({ action: 'demo.generated', direction: 'internal', actor: SYSTEM_ACTOR, summary: `Demo clinic filled: ${result.clients} clients, ${result.patients} patients, ${result.visits} visits, ${result.notes} notes` })
 
   // A waiting room for today, so the veterinarian has notifications on first sign-in.
-  const today = s.search.search('b', 'name', 4, false)
+  const today = ['Bella', 'Max', 'Luna', 'Milo'].map((name) => s.search.search(name, 'name', 1, false)[0]).filter(Boolean)
   today.forEach((p, i) => s.visits.create(actor, { patientId: p.id, veterinarianId: vets[i % vets.length], reason: VISIT_REASONS[i], status: 'checked_in' }))
 
   const lab = s.integrations.create(actor, { kind: 'reference_lab', name: 'Reference lab (simulator)', enabled: true, config: { host: '127.0.0.1', port: 2575, listenPort: 2576 } })

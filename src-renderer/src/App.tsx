@@ -1,0 +1,58 @@
+import { createContext, useContext, useEffect, useState } from 'react'
+import { Center, Loader } from '@mantine/core'
+import { useQueryClient } from '@tanstack/react-query'
+import { Navigate, Route, Routes } from 'react-router-dom'
+import type { StaffMember } from '../../src-preload/contract'
+import { useApi, useCall } from './api/hooks'
+import { SignIn } from './screens/SignIn'
+import { Shell } from './components/Shell'
+import { PatientsScreen } from './screens/Patients'
+import { PatientScreen } from './screens/Patient'
+import { ClientScreen } from './screens/Client'
+import { AuditScreen } from './screens/Audit'
+import { IntegrationsScreen } from './screens/Integrations'
+import { SettingsScreen } from './screens/Settings'
+
+const MeContext = createContext<StaffMember | null>(null)
+
+export function useMe(): StaffMember {
+  const me = useContext(MeContext)
+  if (!me) throw new Error('not signed in')
+  return me
+}
+
+export function App() {
+  const api = useApi()
+  const qc = useQueryClient()
+  const [signedIn, setSignedIn] = useState(api.signedIn)
+  useEffect(
+    () =>
+      api.onSessionChange(() => {
+        qc.clear()
+        setSignedIn(api.signedIn)
+      }),
+    [api, qc]
+  )
+  return signedIn ? <SignedIn /> : <SignIn />
+}
+
+function SignedIn() {
+  const me = useCall('auth.me', {})
+  if (!me.data) return <Center h="100vh">{me.isLoading ? <Loader /> : <SignIn />}</Center>
+  return (
+    <MeContext.Provider value={me.data}>
+      <Shell>
+        <Routes>
+          <Route path="/" element={<Navigate to="/patients" replace />} />
+          <Route path="/patients" element={<PatientsScreen />} />
+          <Route path="/patients/:id" element={<PatientScreen />} />
+          <Route path="/clients/:id" element={<ClientScreen />} />
+          <Route path="/audit" element={<AuditScreen />} />
+          <Route path="/integrations" element={<IntegrationsScreen />} />
+          <Route path="/settings" element={<SettingsScreen />} />
+          <Route path="*" element={<Navigate to="/patients" replace />} />
+        </Routes>
+      </Shell>
+    </MeContext.Provider>
+  )
+}

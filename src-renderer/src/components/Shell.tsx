@@ -1,0 +1,101 @@
+import type { ReactNode } from 'react'
+import { AppShell, Avatar, Badge, Group, Kbd, Menu, NavLink, Text, Tooltip, UnstyledButton } from '@mantine/core'
+import { useHotkeys } from '@mantine/hooks'
+import { notifications as toast } from '@mantine/notifications'
+import { IconPaw, IconShieldCheck, IconPlugConnected, IconSettings, IconLogout, IconSwitchHorizontal } from '@tabler/icons-react'
+import { NavLink as RouterLink, useLocation, useNavigate } from 'react-router-dom'
+import { useApi, useCall, useLiveEvents } from '../api/hooks'
+import { useMe } from '../App'
+import { ROLE_LABEL } from '../format'
+import { NotificationCenter } from './NotificationCenter'
+
+/** Sidebar entries appear only once their feature works. */
+const NAV = [
+  { to: '/patients', label: 'Patients', icon: IconPaw, keys: 'alt+1' },
+  { to: '/audit', label: 'Audit Log', icon: IconShieldCheck, keys: 'alt+2' },
+  { to: '/integrations', label: 'Integrations', icon: IconPlugConnected, keys: 'alt+3' },
+  { to: '/settings', label: 'Settings', icon: IconSettings, keys: 'alt+4' }
+]
+
+export function Shell({ children }: { children: ReactNode }) {
+  const api = useApi()
+  const me = useMe()
+  const info = useCall('app.info', {})
+  const location = useLocation()
+  const navigate = useNavigate()
+  useHotkeys(NAV.map((n) => [n.keys, () => navigate(n.to)]))
+  useLiveEvents((e) => {
+    if (e.type === 'notification') {
+      toast.show({ title: e.payload.title, message: e.payload.body ?? '', color: e.payload.severity === 'critical' ? 'red' : e.payload.severity === 'warning' ? 'yellow' : 'teal' })
+    }
+  })
+  const signOut = () => void api.call('auth.logout', {})
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm' }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group gap="xs">
+            <IconPaw size={22} color="var(--mantine-color-teal-7)" />
+            <Text fw={700}>VetOS</Text>
+            <Text c="dimmed">{info.data?.clinicName}</Text>
+            {info.data?.demo && (
+              <Badge variant="light" color="grape" size="sm">
+                demo
+              </Badge>
+            )}
+          </Group>
+          <Group gap="sm">
+            <Tooltip label="Find a patient">
+              <Text size="xs" c="dimmed" visibleFrom="md">
+                <Kbd>/</Kbd> search
+              </Text>
+            </Tooltip>
+            <NotificationCenter />
+            <Menu position="bottom-end" withArrow>
+              <Menu.Target>
+                <UnstyledButton aria-label="Account" data-testid="account-menu">
+                  <Group gap={8}>
+                    <Avatar color="teal" radius="xl" size="sm">
+                      {me.displayName.replace(/^Dr\.\s*/, '').split(' ').map((w) => w[0]).join('').slice(0, 2)}
+                    </Avatar>
+                    <div>
+                      <Text size="sm" fw={500} lh={1.1}>
+                        {me.displayName}
+                      </Text>
+                      <Text size="xs" c="dimmed" lh={1.1}>
+                        {ROLE_LABEL[me.role]}
+                      </Text>
+                    </div>
+                  </Group>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Item leftSection={<IconSwitchHorizontal size={16} />} onClick={signOut}>
+                  Switch user
+                </Menu.Item>
+                <Menu.Item leftSection={<IconLogout size={16} />} onClick={signOut}>
+                  Sign out
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs">
+        {NAV.map((n) => (
+          <NavLink
+            key={n.to}
+            component={RouterLink}
+            to={n.to}
+            label={n.label}
+            leftSection={<n.icon size={18} />}
+            rightSection={<Text size="xs" c="dimmed" aria-hidden>{n.keys.replace("alt+", "Alt+")}</Text>}
+            active={location.pathname.startsWith(n.to)}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>{children}</AppShell.Main>
+    </AppShell>
+  )
+}

@@ -1,0 +1,106 @@
+import { useState } from 'react'
+import { Alert, Button, Group, Loader, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core'
+import { useDebouncedValue } from '@mantine/hooks'
+import { IconShieldCheck } from '@tabler/icons-react'
+import { useQueryClient } from '@tanstack/react-query'
+import { useApi, useCall } from '../api/hooks'
+import type { AuditVerifyResult, MethodInput } from '../../../src-preload/contract'
+import { AuditTable } from '../components/AuditTable'
+
+const PAGE = 100
+
+/** Every exchange and every change, newest first; the chain can be verified from here. */
+export function AuditScreen() {
+  const api = useApi()
+  const qc = useQueryClient()
+  const [patientQuery, setPatientQuery] = useState('')
+  const [debouncedPatient] = useDebouncedValue(patientQuery.trim(), 200)
+  const [patientId, setPatientId] = useState<string | null>(null)
+  const [integrationId, setIntegrationId] = useState<string | null>(null)
+  const [actorId, setActorId] = useState<string | null>(null)
+  const [direction, setDirection] = useState<string | null>(null)
+  const [from, setFrom] = useState('')
+  const [to, setTo] = useState('')
+  const [beforeSeq, setBeforeSeq] = useState<number[]>([])
+  const [verify, setVerify] = useState<AuditVerifyResult | null>(null)
+
+  const patients = useCall('patients.search', { query: debouncedPatient, limit: 10 }, { enabled: debouncedPatient.length > 0 })
+  const integrations = useCall('integrations.list', {})
+  const staff = useCall('staff.list', {})
+  const filter: MethodInput<'audit.list'> = {
+    limit: PAGE,
+    ...(patientId ? { patientId } : {}),
+    ...(integrationId ? { integrationId } : {}),
+    ...(actorId ? { actorId } : {}),
+    ...(direction ? { direction: direction as 'inbound' | 'outbound' | 'internal' } : {}),
+    ...(from ? { from: new Date(from).toISOString() } : {}),
+    ...(to ? { to: new Date(to).toISOString() } : {}),
+    ...(beforeSeq.length ? { beforeSeq: beforeSeq[beforeSeq.length - 1] } : {})
+  }
+  const entries = useCall('audit.list', filter)
+  const rows = entries.data ?? []
+  const reset = () => setBeforeSeq([])
+
+  const runVerify = async () => {
+    setVerify(await api.call('audit.verify', {}))
+    void qc.invalidateQueries({ queryKey: ['audit.list'] })
+  }
+
+  return (
+    <Stack maw={1400}>
+      <Group justify="space-between">
+        <Title order={2}>Audit Log</Title>
+        <Button leftSection={<IconShieldCheck size={16} />} variant="light" onClick={runVerify} data-testid="audit-verify">
+          Verify chain
+        </Button>
+      </Group>
+      {verify &&
+        (verify.ok ? (
+          <Alert color="green" title="Audit log intact" withCloseButton onClose={() => setVerify(null)}>
+            All {verify.checked} entries link to the one before them and match their hashes.
+          </Alert>
+        ) : (
+          <Alert color="red" title={`Audit log broken at entry ${verify.firstBroken?.seq}`} withCloseButton onClose={() => setVerify(null)}>
+            {verify.firstBroken?.reason}. {verify.checked} entries before it verified.
+          </Alert>
+        ))}
+      <Paper withBorder p="sm">
+        <Group align="flex-end" gap="sm">
+          <Select
+            label="Patient"
+            placeholder="Search a patient"
+            searchable
+            clearable
+            w={200}
+            searchValue={patientQuery}
+            onSearchChange={setPatientQuery}
+            data={(patients.data ?? []).map((p) => ({ value: p.id, label: `${p.name} (${p.ownerName})` }))}
+            value={patientId}
+            onChange={(v) => (setPatientId(v), reset())}
+            filter={({ options }) => options}
+          />
+          <Select label="Integration" clearable w={180} data={(integrations.data ?? []).map((i) => ({ value: i.id, label: i.name }))} value={integrationId} onChange={(v) => (setIntegrationId(v), reset())} />
+          <Select label="User" clearable w={170} data={(staff.data ?? []).map((s) => ({ value: s.id, label: s.displayName }))} value={actorId} onChange={(v) => (setActorId(v), reset())} />
+          <Select label="Direction" clearable w={120} data={['inbound', 'outbound', 'internal']} value={direction} onChange={(v) => (setDirection(v), reset())} />
+          <TextInput label="From" w={200} type="datetime-local" value={from} onChange={(e) => (setFrom(e.currentTarget.value), reset())} />
+          <TextInput label="To" w={200} type="datetime-local" value={to} onChange={(e) => (setTo(e.currentTarget.value), reset())} />
+        </Group>
+      </Paper>
+      {entries.error && <Alert color="red">{entries.error.message}</Alert>}
+      <Paper withBorder p="xs">{entries.isLoading ? <Loader /> : <AuditTable entries={rows} />}</Paper>
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          {rows.length ? `Entries ${rows[rows.length - 1].seq}–${rows[0].seq}` : ''}
+        </Text>
+        <Group>
+          <Button variant="default" disabled={beforeSeq.length === 0} onClick={() => setBeforeSeq(beforeSeq.slice(0, -1))}>
+            Newer
+          </Button>
+          <Button variant="default" disabled={rows.length < PAGE} onClick={() => setBeforeSeq([...beforeSeq, rows[rows.length - 1].seq])}>
+            Older
+          </Button>
+        </Group>
+      </Group>
+    </Stack>
+  )
+}

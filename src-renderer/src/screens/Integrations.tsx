@@ -1,0 +1,261 @@
+import { useState } from 'react'
+import { Alert, Badge, Button, Checkbox, Group, Modal, NumberInput, Paper, Select, Stack, Switch, Table, TagsInput, Text, TextInput, Title } from '@mantine/core'
+import { DATA_CATEGORIES, INTEGRATION_KINDS, type DataCategory, type Integration, type IntegrationConfig, type IntegrationKind } from '../../../src-preload/contract'
+import { useAction, useCall } from '../api/hooks'
+import { useMe } from '../App'
+import { fieldErrors } from '../components/forms'
+import { dateTime } from '../format'
+
+export const KIND_LABEL: Record<IntegrationKind, string> = {
+  reference_lab: 'Reference lab (HL7)',
+  analyzer: 'In-house analyzer (ASTM)',
+  imaging: 'Imaging (DICOM)',
+  payments: 'Card payments',
+  petmayday: 'PetMayday lost-pet alerts',
+  petlifelog: 'PetLifeLog microchip registry'
+}
+
+const CATEGORY_LABEL: Record<DataCategory, string> = {
+  patient_identity: 'Patient identity (name, species, breed, sex, age)',
+  owner_contact: 'Owner name and contact details',
+  lab_orders: 'Lab orders',
+  clinical_notes: 'Clinical notes',
+  imaging: 'Images and imaging requests',
+  payments: 'Payment amounts',
+  microchip: 'Microchip numbers',
+  lost_pet_reports: 'Lost and found pet reports'
+}
+
+const STATE_COLOR: Record<Integration['status']['state'], string> = { not_running: 'gray', disabled: 'gray', listening: 'teal', connected: 'green', connecting: 'yellow', error: 'red' }
+
+/** Each connection to the outside, its live status, and exactly what it has been approved to receive. */
+export function IntegrationsScreen() {
+  const me = useMe()
+  const list = useCall('integrations.list', {})
+  const [editing, setEditing] = useState<Integration | 'new' | null>(null)
+  const [approving, setApproving] = useState<Integration | null>(null)
+  const revoke = useAction('integrations.revoke')
+  const admin = me.role === 'admin'
+
+  return (
+    <Stack maw={1300}>
+      <Group justify="space-between">
+        <div>
+          <Title order={2}>Integrations</Title>
+          <Text c="dimmed" size="sm">
+            Nothing leaves the clinic unless an integration is configured, enabled and approved for that kind of data.
+          </Text>
+        </div>
+        {admin && <Button onClick={() => setEditing('new')}>Add integration</Button>}
+      </Group>
+      {revoke.error && <Alert color="red">{revoke.error.message}</Alert>}
+      <Paper withBorder>
+        <Table verticalSpacing="sm" data-testid="integrations-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Integration</Table.Th>
+              <Table.Th>Connection</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Approved to receive</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(list.data ?? []).length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={5}>
+                  <Text c="dimmed">No integrations configured.</Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+            {(list.data ?? []).map((i) => (
+              <Table.Tr key={i.id}>
+                <Table.Td>
+                  <Text fw={600}>{i.name}</Text>
+                  <Text size="xs" c="dimmed">
+                    {KIND_LABEL[i.kind]}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" ff="monospace">
+                    {describeConfig(i.config)}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Badge color={STATE_COLOR[i.status.state]} variant="light">
+                    {i.status.state.replace('_', ' ')}
+                  </Badge>
+                  {i.status.detail && (
+                    <Text size="xs" c="dimmed">
+                      {i.status.detail}
+                    </Text>
+                  )}
+                  {Object.entries(i.status.counters).length > 0 && (
+                    <Text size="xs" c="dimmed">
+                      {Object.entries(i.status.counters)
+                        .map(([k, v]) => `${k.replace('_', ' ')} ${v}`)
+                        .join(' · ')}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {i.approval ? (
+                    <>
+                      <Group gap={4}>
+                        {i.approval.categories.map((c) => (
+                          <Badge key={c} size="sm" variant="outline">
+                            {c.replace('_', ' ')}
+                          </Badge>
+                        ))}
+                      </Group>
+                      <Text size="xs" c="dimmed">
+                        by {i.approval.approvedByName ?? 'unknown'} · {dateTime(i.approval.approvedAt)}
+                      </Text>
+                    </>
+                  ) : (
+                    <Badge color="orange" variant="light">
+                      not approved: sends nothing
+                    </Badge>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {admin && (
+                    <Group gap={4} justify="flex-end" wrap="nowrap">
+                      <Button size="compact-sm" variant="subtle" onClick={() => setEditing(i)}>
+                        Configure
+                      </Button>
+                      <Button size="compact-sm" variant="light" onClick={() => setApproving(i)}>
+                        {i.approval ? 'Change approval' : 'Approve'}
+                      </Button>
+                      {i.approval && (
+                        <Button
+                          size="compact-sm"
+                          variant="subtle"
+                          color="red"
+                          onClick={() => {
+                            const reason = window.prompt(`Why withdraw approval of "${i.name}"?`)
+                            if (reason) revoke.mutate({ id: i.id, reason })
+                          }}
+                        >
+                          Revoke
+                        </Button>
+                      )}
+                    </Group>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+      {editing && <ConfigModal integration={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
+      {approving && <ApproveModal integration={approving} onClose={() => setApproving(null)} />}
+    </Stack>
+  )
+}
+
+function describeConfig(c: IntegrationConfig): string {
+  const parts: string[] = []
+  if (c.host) parts.push(`${c.host}${c.port ? `:${c.port}` : ''}`)
+  if (c.listenPort) parts.push(`listens :${c.listenPort}`)
+  if (c.serialPath) parts.push(`${c.serialPath}${c.baudRate ? ` @${c.baudRate}` : ''}`)
+  if (c.aeTitle) parts.push(`AE ${c.aeTitle}`)
+  if (c.baseUrl) parts.push(c.baseUrl)
+  return parts.join(' · ') || '—'
+}
+
+function ConfigModal({ integration, onClose }: { integration: Integration | null; onClose: () => void }) {
+  const [kind, setKind] = useState<IntegrationKind>(integration?.kind ?? 'reference_lab')
+  const [name, setName] = useState(integration?.name ?? '')
+  const [enabled, setEnabled] = useState(integration?.enabled ?? true)
+  const [config, setConfig] = useState<IntegrationConfig>(integration?.config ?? {})
+  const create = useAction('integrations.create', onClose)
+  const update = useAction('integrations.update', onClose)
+  const action = integration ? update : create
+  const errors = fieldErrors(action.error)
+  const set = <K extends keyof IntegrationConfig>(k: K, v: IntegrationConfig[K] | '' | undefined) => {
+    const next = { ...config }
+    if (v === '' || v === undefined) delete next[k]
+    else next[k] = v as IntegrationConfig[K]
+    setConfig(next)
+  }
+  const num = (v: string | number) => (typeof v === 'number' ? v : undefined)
+  const network = kind === 'reference_lab' || kind === 'analyzer' || kind === 'imaging'
+
+  return (
+    <Modal opened onClose={onClose} title={integration ? `Configure ${integration.name}` : 'Add integration'} size="lg">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          if (integration) update.mutate({ id: integration.id, name, enabled, config })
+          else create.mutate({ kind, name, enabled, config })
+        }}
+      >
+        <Stack>
+          {!integration && <Select label="Kind" data={INTEGRATION_KINDS.map((k) => ({ value: k, label: KIND_LABEL[k] }))} value={kind} onChange={(v) => setKind(v as IntegrationKind)} allowDeselect={false} />}
+          <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} required />
+          <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+          {network && (
+            <Group grow>
+              <TextInput label="Peer host" value={config.host ?? ''} onChange={(e) => set('host', e.currentTarget.value)} error={errors['config.host']} />
+              <NumberInput label="Peer port" value={config.port ?? ''} onChange={(v) => set('port', num(v))} error={errors['config.port']} />
+              <NumberInput label="Listen port" value={config.listenPort ?? ''} onChange={(v) => set('listenPort', num(v))} error={errors['config.listenPort']} />
+            </Group>
+          )}
+          {kind === 'analyzer' && (
+            <Group grow>
+              <TextInput label="Serial device" placeholder="/dev/ttyUSB0" value={config.serialPath ?? ''} onChange={(e) => set('serialPath', e.currentTarget.value)} />
+              <NumberInput label="Baud rate" value={config.baudRate ?? ''} onChange={(v) => set('baudRate', num(v))} error={errors['config.baudRate']} />
+            </Group>
+          )}
+          {kind === 'imaging' && <TextInput label="AE title" value={config.aeTitle ?? ''} onChange={(e) => set('aeTitle', e.currentTarget.value)} error={errors['config.aeTitle']} />}
+          {network && <TagsInput label="Allowed peers" description="IP addresses (or AE titles) that may connect" value={config.allowedPeers ?? []} onChange={(v) => set('allowedPeers', v.length ? v : undefined)} />}
+          {!network && <TextInput label="Service URL" value={config.baseUrl ?? ''} onChange={(e) => set('baseUrl', e.currentTarget.value)} error={errors['config.baseUrl']} />}
+          {(kind === 'payments' || kind === 'petmayday' || kind === 'petlifelog') && (
+            <Group grow>
+              <TextInput label="Account id" value={config.accountId ?? ''} onChange={(e) => set('accountId', e.currentTarget.value)} />
+              <TextInput label="API key" description="Stored on this workstation; shown masked" value={config.apiKey ?? ''} onChange={(e) => set('apiKey', e.currentTarget.value)} />
+            </Group>
+          )}
+          {integration?.approval && (
+            <Alert color="yellow">Changing where data goes (host, port, device, URL, account or key) withdraws the approval; approve it again afterwards.</Alert>
+          )}
+          {action.error && !Object.keys(errors).length && <Alert color="red">{action.error.message}</Alert>}
+          <Group justify="flex-end">
+            <Button type="submit" loading={action.isPending}>
+              Save
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  )
+}
+
+function ApproveModal({ integration, onClose }: { integration: Integration; onClose: () => void }) {
+  const [categories, setCategories] = useState<string[]>(integration.approval?.categories ?? [])
+  const approve = useAction('integrations.approve', onClose)
+  return (
+    <Modal opened onClose={onClose} title={`Approve ${integration.name}`} size="lg">
+      <Stack>
+        <Text size="sm">Choose exactly what this integration may receive. Anything else it is asked to send will be refused and logged.</Text>
+        <Checkbox.Group value={categories} onChange={setCategories}>
+          <Stack gap="xs">
+            {DATA_CATEGORIES.map((c) => (
+              <Checkbox key={c} value={c} label={CATEGORY_LABEL[c]} />
+            ))}
+          </Stack>
+        </Checkbox.Group>
+        {approve.error && <Alert color="red">{approve.error.message}</Alert>}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button onClick={() => approve.mutate({ id: integration.id, categories: categories as DataCategory[] })} loading={approve.isPending}>
+            Approve
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  )
+}

@@ -1,0 +1,407 @@
+import { useState } from 'react'
+import { Alert, Anchor, Badge, Button, Group, Loader, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core'
+import { IconAlertTriangle, IconEdit } from '@tabler/icons-react'
+import { Link, useParams } from 'react-router-dom'
+import type { ClinicalNote, PatientAlert, PatientDetail, Visit } from '../../../src-preload/contract'
+import { useAction, useCall } from '../api/hooks'
+import { useMe } from '../App'
+import { PatientForm } from '../components/PatientForm'
+import { AuditTable } from '../components/AuditTable'
+import { fieldErrors } from '../components/forms'
+import { age, date, dateTime, kg, sexLabel, SPECIES_LABEL } from '../format'
+
+const CLINICAL = new Set(['veterinarian', 'technician', 'admin'])
+const SEVERITY_COLOR = { info: 'blue', warning: 'orange', critical: 'red' } as const
+
+export function PatientScreen() {
+  const { id = '' } = useParams()
+  const detail = useCall('patients.get', { id })
+  const [editing, setEditing] = useState(false)
+  if (detail.isLoading) return <Loader />
+  if (detail.error) return <Alert color="red">{detail.error.message}</Alert>
+  const d = detail.data!
+  const { patient, owner } = d
+  const phone = owner.contacts.find((c) => c.kind === 'phone')
+
+  return (
+    <Stack maw={1200}>
+      <Paper withBorder p="md">
+        <Group justify="space-between" align="flex-start">
+          <Stack gap={4}>
+            <Group gap="xs">
+              <Title order={2} data-testid="patient-name">
+                {patient.name}
+              </Title>
+              {patient.deceasedAt && <Badge color="gray">deceased {date(patient.deceasedAt)}</Badge>}
+            </Group>
+            <Text>
+              {SPECIES_LABEL[patient.species] ?? patient.species}
+              {patient.breed ? ` · ${patient.breed}` : ''} · {sexLabel(patient)} · {age(patient.dateOfBirth)}
+              {patient.dobEstimated ? ' (estimated)' : ''}
+              {patient.color ? ` · ${patient.color}` : ''}
+            </Text>
+            <Text size="sm" c="dimmed">
+              Owner{' '}
+              <Anchor component={Link} to={`/clients/${owner.id}`}>
+                {owner.firstName} {owner.lastName}
+              </Anchor>
+              {phone ? ` · ${phone.value}` : ''}
+              {patient.microchip ? ` · Microchip ${patient.microchip}` : ' · No microchip'}
+              {d.weights[0] ? ` · ${kg(d.weights[0].weightKg)} on ${date(d.weights[0].measuredAt)}` : ''}
+            </Text>
+            {d.alerts.length > 0 && (
+              <Group gap={6} mt={4}>
+                {d.alerts.map((a) => (
+                  <Badge key={a.id} color={SEVERITY_COLOR[a.severity]} leftSection={<IconAlertTriangle size={12} />} variant={a.severity === 'critical' ? 'filled' : 'light'}>
+                    {a.text}
+                  </Badge>
+                ))}
+              </Group>
+            )}
+          </Stack>
+          <Button variant="default" leftSection={<IconEdit size={16} />} onClick={() => setEditing(true)}>
+            Edit
+          </Button>
+        </Group>
+      </Paper>
+      <Tabs defaultValue="overview" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="overview">Overview</Tabs.Tab>
+          <Tabs.Tab value="history">History</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="overview" pt="md">
+          <Overview d={d} />
+        </Tabs.Panel>
+        <Tabs.Panel value="history" pt="md">
+          <PatientHistory patientId={patient.id} />
+        </Tabs.Panel>
+      </Tabs>
+      {editing && <PatientForm clientId={owner.id} patient={patient} opened onClose={() => setEditing(false)} onSaved={() => setEditing(false)} />}
+    </Stack>
+  )
+}
+
+function Overview({ d }: { d: PatientDetail }) {
+  return (
+    <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+      <Stack>
+        <Visits d={d} />
+        <Notes d={d} />
+      </Stack>
+      <Stack>
+        <Alerts patientId={d.patient.id} alerts={d.alerts} />
+        <Weights d={d} />
+      </Stack>
+    </SimpleGrid>
+  )
+}
+
+const VISIT_COLOR: Record<Visit['status'], string> = { booked: 'gray', checked_in: 'blue', in_progress: 'teal', completed: 'green', cancelled: 'red' }
+const VISIT_NEXT: Record<Visit['status'], { to: Visit['status']; label: string }[]> = {
+  booked: [{ to: 'checked_in', label: 'Check in' }, { to: 'cancelled', label: 'Cancel' }],
+  checked_in: [{ to: 'in_progress', label: 'Start' }, { to: 'cancelled', label: 'Cancel' }],
+  in_progress: [{ to: 'completed', label: 'Complete' }],
+  completed: [],
+  cancelled: []
+}
+
+function Visits({ d }: { d: PatientDetail }) {
+  const [open, setOpen] = useState(false)
+  const move = useAction('visits.setStatus')
+  return (
+    <Paper withBorder p="md">
+      <Group justify="space-between" mb="xs">
+        <Title order={4}>Visits</Title>
+        <Button size="xs" onClick={() => setOpen(true)}>
+          Check in
+        </Button>
+      </Group>
+      {move.error && <Alert color="red">{move.error.message}</Alert>}
+      {d.visits.length === 0 && <Text c="dimmed">No visits yet.</Text>}
+      <Table verticalSpacing={6}>
+        <Table.Tbody>
+          {d.visits.slice(0, 12).map((v) => (
+            <Table.Tr key={v.id}>
+              <Table.Td w={130}>
+                <Text size="sm">{date(v.startedAt ?? v.scheduledAt ?? v.createdAt)}</Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{v.reason}</Text>
+                <Text size="xs" c="dimmed">
+                  {v.veterinarianName ?? 'No veterinarian assigned'}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Badge color={VISIT_COLOR[v.status]} variant="light">
+                  {v.status.replace('_', ' ')}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                <Group gap={4} justify="flex-end">
+                  {VISIT_NEXT[v.status].map((n) => (
+                    <Button key={n.to} size="compact-xs" variant="subtle" color={n.to === 'cancelled' ? 'red' : undefined} onClick={() => move.mutate({ id: v.id, status: n.to })}>
+                      {n.label}
+                    </Button>
+                  ))}
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {open && <CheckInModal patientId={d.patient.id} onClose={() => setOpen(false)} />}
+    </Paper>
+  )
+}
+
+function CheckInModal({ patientId, onClose }: { patientId: string; onClose: () => void }) {
+  const staff = useCall('staff.list', {})
+  const [reason, setReason] = useState('')
+  const [vet, setVet] = useState<string | null>(null)
+  const create = useAction('visits.create', onClose)
+  const errors = fieldErrors(create.error)
+  return (
+    <Modal opened onClose={onClose} title="Check in a visit">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          create.mutate({ patientId, reason, veterinarianId: vet, status: 'checked_in' })
+        }}
+      >
+        <Stack>
+          <TextInput label="Reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={errors.reason} data-autofocus required />
+          <Select
+            label="Veterinarian"
+            placeholder="Assign later"
+            clearable
+            data={(staff.data ?? []).filter((s) => s.role === 'veterinarian' && s.active).map((s) => ({ value: s.id, label: s.displayName }))}
+            value={vet}
+            onChange={setVet}
+          />
+          {create.error && !Object.keys(errors).length && <Alert color="red">{create.error.message}</Alert>}
+          <Group justify="flex-end">
+            <Button type="submit" loading={create.isPending}>
+              Check in
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  )
+}
+
+function Alerts({ patientId, alerts }: { patientId: string; alerts: PatientAlert[] }) {
+  const me = useMe()
+  const [adding, setAdding] = useState(false)
+  const [text, setText] = useState('')
+  const [kind, setKind] = useState<string | null>('allergy')
+  const [severity, setSeverity] = useState<string | null>('warning')
+  const add = useAction('patients.addAlert', () => (setAdding(false), setText('')))
+  const resolve = useAction('patients.resolveAlert')
+  const canEdit = CLINICAL.has(me.role)
+  return (
+    <Paper withBorder p="md">
+      <Group justify="space-between" mb="xs">
+        <Title order={4}>Alerts</Title>
+        {canEdit && (
+          <Button size="xs" variant="light" onClick={() => setAdding(!adding)}>
+            Add alert
+          </Button>
+        )}
+      </Group>
+      {alerts.length === 0 && !adding && <Text c="dimmed">No active alerts.</Text>}
+      <Stack gap={6}>
+        {alerts.map((a) => (
+          <Group key={a.id} justify="space-between" wrap="nowrap">
+            <Group gap={6} wrap="nowrap">
+              <Badge color={SEVERITY_COLOR[a.severity]} size="sm">
+                {a.kind}
+              </Badge>
+              <Text size="sm">{a.text}</Text>
+            </Group>
+            {canEdit && (
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                onClick={() => {
+                  const reason = window.prompt(`Why is "${a.text}" resolved?`)
+                  if (reason) resolve.mutate({ alertId: a.id, reason })
+                }}
+              >
+                Resolve
+              </Button>
+            )}
+          </Group>
+        ))}
+      </Stack>
+      {adding && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault()
+            add.mutate({ patientId, text, kind: kind as PatientAlert['kind'], severity: severity as PatientAlert['severity'] })
+          }}
+        >
+          <Stack mt="sm" gap="xs">
+            <Group grow>
+              <Select data={['allergy', 'behavior', 'medical', 'other']} value={kind} onChange={setKind} allowDeselect={false} aria-label="Kind" />
+              <Select data={['info', 'warning', 'critical']} value={severity} onChange={setSeverity} allowDeselect={false} aria-label="Severity" />
+            </Group>
+            <TextInput placeholder="e.g. Penicillin allergy" value={text} onChange={(e) => setText(e.currentTarget.value)} error={fieldErrors(add.error).text} />
+            <Button type="submit" size="xs" loading={add.isPending} w="fit-content">
+              Save alert
+            </Button>
+          </Stack>
+        </form>
+      )}
+    </Paper>
+  )
+}
+
+function Weights({ d }: { d: PatientDetail }) {
+  const [value, setValue] = useState<number | string>('')
+  const record = useAction('patients.recordWeight', () => setValue(''))
+  return (
+    <Paper withBorder p="md">
+      <Title order={4} mb="xs">
+        Weight
+      </Title>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          if (typeof value === 'number') record.mutate({ patientId: d.patient.id, weightKg: value })
+        }}
+      >
+        <Group align="flex-start" mb="sm">
+          <NumberInput placeholder="kg" value={value} onChange={setValue} min={0} decimalScale={3} w={120} aria-label="Weight in kg" error={fieldErrors(record.error).weightKg} />
+          <Button type="submit" variant="light" loading={record.isPending}>
+            Record
+          </Button>
+        </Group>
+      </form>
+      {d.weights.length === 0 && <Text c="dimmed">No weights recorded.</Text>}
+      <Table verticalSpacing={4}>
+        <Table.Tbody>
+          {d.weights.slice(0, 8).map((w, i) => {
+            const prev = d.weights[i + 1]
+            const change = prev ? ((w.weightKg - prev.weightKg) / prev.weightKg) * 100 : null
+            return (
+              <Table.Tr key={w.id}>
+                <Table.Td>{date(w.measuredAt)}</Table.Td>
+                <Table.Td fw={500}>{kg(w.weightKg)}</Table.Td>
+                <Table.Td>
+                  {change !== null && Math.abs(change) >= 0.5 && (
+                    <Text size="xs" c={Math.abs(change) >= 10 ? 'red' : 'dimmed'}>
+                      {change > 0 ? '+' : ''}
+                      {change.toFixed(1)}%
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Text size="xs" c="dimmed">
+                    {w.recordedBy}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )
+          })}
+        </Table.Tbody>
+      </Table>
+    </Paper>
+  )
+}
+
+function Notes({ d }: { d: PatientDetail }) {
+  const me = useMe()
+  const [writing, setWriting] = useState<ClinicalNote | 'new' | null>(null)
+  const [showOld, setShowOld] = useState(false)
+  const canWrite = CLINICAL.has(me.role)
+  const current = d.notes.filter((n) => !n.superseded)
+  return (
+    <Paper withBorder p="md">
+      <Group justify="space-between" mb="xs">
+        <Title order={4}>Clinical notes</Title>
+        <Group gap="xs">
+          {d.notes.length > current.length && (
+            <Button size="xs" variant="subtle" onClick={() => setShowOld(!showOld)}>
+              {showOld ? 'Hide earlier versions' : 'Show earlier versions'}
+            </Button>
+          )}
+          {canWrite && (
+            <Button size="xs" onClick={() => setWriting('new')}>
+              New note
+            </Button>
+          )}
+        </Group>
+      </Group>
+      {current.length === 0 && <Text c="dimmed">No notes yet.</Text>}
+      <Stack gap="sm">
+        {(showOld ? d.notes : current).slice(0, 20).map((n) => (
+          <Paper key={n.id} withBorder p="sm" bg={n.superseded ? 'gray.0' : undefined}>
+            <Group justify="space-between">
+              <Text size="xs" c="dimmed">
+                {dateTime(n.createdAt)} · {n.authorName ?? 'unknown'} · {n.kind.toUpperCase()}
+                {n.amendsId ? ' · amended' : ''}
+                {n.superseded ? ' · superseded' : ''}
+              </Text>
+              {canWrite && !n.superseded && (
+                <Button size="compact-xs" variant="subtle" onClick={() => setWriting(n)}>
+                  Amend
+                </Button>
+              )}
+            </Group>
+            {(['subjective', 'objective', 'assessment', 'plan', 'body'] as const).map((k) =>
+              n[k] ? (
+                <Text key={k} size="sm">
+                  {k !== 'body' && <b>{k[0].toUpperCase()}: </b>}
+                  {n[k]}
+                </Text>
+              ) : null
+            )}
+          </Paper>
+        ))}
+      </Stack>
+      {writing && <NoteModal patientId={d.patient.id} visitId={d.visits.find((v) => v.status === 'checked_in' || v.status === 'in_progress')?.id ?? null} amend={writing === 'new' ? null : writing} onClose={() => setWriting(null)} />}
+    </Paper>
+  )
+}
+
+function NoteModal({ patientId, visitId, amend, onClose }: { patientId: string; visitId: string | null; amend: ClinicalNote | null; onClose: () => void }) {
+  const [s, setS] = useState(amend?.subjective ?? '')
+  const [o, setO] = useState(amend?.objective ?? '')
+  const [a, setA] = useState(amend?.assessment ?? '')
+  const [p, setP] = useState(amend?.plan ?? '')
+  const add = useAction('notes.add', onClose)
+  const amendAction = useAction('notes.amend', onClose)
+  const action = amend ? amendAction : add
+  return (
+    <Modal opened onClose={onClose} title={amend ? 'Amend note (the original is kept)' : 'New SOAP note'} size="lg">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault()
+          const body = { subjective: s, objective: o, assessment: a, plan: p }
+          if (amend) amendAction.mutate({ noteId: amend.id, ...body })
+          else add.mutate({ patientId, visitId, kind: 'soap', ...body })
+        }}
+      >
+        <Stack>
+          <Textarea label="Subjective" value={s} onChange={(e) => setS(e.currentTarget.value)} autosize minRows={2} data-autofocus />
+          <Textarea label="Objective" value={o} onChange={(e) => setO(e.currentTarget.value)} autosize minRows={2} />
+          <Textarea label="Assessment" value={a} onChange={(e) => setA(e.currentTarget.value)} autosize minRows={2} />
+          <Textarea label="Plan" value={p} onChange={(e) => setP(e.currentTarget.value)} autosize minRows={2} />
+          {action.error && <Alert color="red">{action.error.message}</Alert>}
+          <Group justify="flex-end">
+            <Button type="submit" loading={action.isPending}>
+              Save note
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  )
+}
+
+function PatientHistory({ patientId }: { patientId: string }) {
+  const entries = useCall('audit.list', { patientId, limit: 200 })
+  if (entries.isLoading) return <Loader />
+  return <AuditTable entries={entries.data ?? []} showPatient={false} />
+}
