@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createApp, type App } from '../../src-main/app'
+import type { ApiResponse, MethodInput, MethodName, MethodOutput } from '../../src-preload/contract'
+
+export interface TestApp {
+  app: App
+  dir: string
+  /** calls through the dispatcher exactly as a renderer would, and fails the test on an error */
+  call<M extends MethodName>(method: M, input: MethodInput<M>, token?: string | null): MethodOutput<M>
+  /** the raw response, for tests that expect an error */
+  raw(method: string, input: unknown, token?: string | null): ApiResponse<unknown>
+  /** signs in the first staff member with the role and returns the session token */
+  signIn(role: 'veterinarian' | 'technician' | 'front_desk' | 'admin'): string
+  close(): void
+}
+
+export function tempDir(prefix = 'vetos-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+/** A demo-clinic app in a fresh data folder (every demo PIN is 1234). */
+export function makeApp(opts: { demo?: boolean; dir?: string } = {}): TestApp {
+  const dir = opts.dir ?? tempDir()
+  const app = createApp({ dataDir: dir, demo: opts.demo ?? true, host: 'hub', log: () => {} })
+  let token: string | null = null
+  const raw = (method: string, input: unknown, t: string | null = token) => app.dispatch(method, input, t)
+  const call = <M extends MethodName>(method: M, input: MethodInput<M>, t: string | null = token): MethodOutput<M> => {
+    const r = raw(method, input, t)
+    if (!r.ok) throw new Error(`${method} failed: ${r.error.code}: ${r.error.message}`)
+    return r.result as MethodOutput<M>
+  }
+  return {
+    app,
+    dir,
+    call,
+    raw,
+    signIn(role) {
+      const member = app.services.staff.list().find((s) => s.role === role && s.active)
+      if (!member) throw new Error(`no ${role} in this clinic`)
+      token = call('auth.login', { staffId: member.id, pin: '1234' }, null).token
+      return token
+    },
+    close() {
+      app.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+
+export const ROOT = resolve(import.meta.dirname, '..', '..')
+export const HUB_ENTRY = resolve(ROOT, 'out', 'main', 'hub.js')
+
+export interface RunningHub {
+  url: string
+  token: string
+  proc: ChildProcess
+  output: () => string
+  stop(signal?: NodeJS.Signals): Promise<number | null>
+}
+
+/** Starts the built hub as a real process (as `npm run hub` does) and waits for its URL. */
+export async function startHubProcess(args: string[], timeoutMs = 30_000): Promise<RunningHub> {
+  if (!existsSync(HUB_ENTRY)) throw new Error(`${HUB_ENTRY} is missing: run "npm run build" first (npm test does)`)
+  const proc = spawn(process.execPath, [HUB_ENTRY, '--http-port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  proc.stdout!.on('data', (d) => (out += d))
+  proc.stderr!.on('data', (d) => (out += d))
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)))
+  const started = Date.now()
+  for (;;) {
+    const m = /Open (http:\/\/\S+)\?token=(\S+)/.exec(out)
+    if (m) {
+      return {
+        url: m[1],
+        token: m[2],
+        proc,
+        output: () => out,
+        async stop(signal = 'SIGTERM') {
+          if (proc.exitCode === null) proc.kill(signal)
+          return exited
+        }
+      }
+    }
+    if (proc.exitCode !== null) throw new Error(`hub exited with ${proc.exitCode}:\n${out}`)
+    if (Date.now() - started > timeoutMs) {
+      proc.kill('SIGKILL')
+      throw new Error(`hub did not start within ${timeoutMs} ms:\n${out}`)
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+/** POST /api/<method> as the renderer does. */
+export async function api(hub: { url: string }, method: string, body: unknown, bearer: string | null): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${hub.url}api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body)
+  })
+  return { status: res.status, json: await res.json() }
+}
