@@ -29,7 +29,11 @@ export function Shell({ children }: { children: ReactNode }) {
       toast.show({ title: e.payload.title, message: e.payload.body ?? '', color: e.payload.severity === 'critical' ? 'red' : e.payload.severity === 'warning' ? 'yellow' : 'teal' })
     }
   })
-  const signOut = () => void api.call('auth.logout', {})
+  // The next person starts from the patient list, not from whatever the last one had open.
+  const signOut = () => {
+    navigate('/patients')
+    void api.call('auth.logout', {})
+  }
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm' }} padding="md">

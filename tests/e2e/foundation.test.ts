@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { rmSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import { startHubProcess, type RunningHub } from '../helpers/hub'
+import { tempDir } from '../helpers/app'
+import { launchBrowser } from '../helpers/browser'
+
+/** The front desk's first morning, in a real browser against the real hub. */
+describe('front desk in Chromium', () => {
+  let hub: RunningHub
+  let dir: string
+  let browser: Browser
+  let page: Page
+  const errors: string[] = []
+
+  beforeAll(async () => {
+    dir = tempDir()
+    hub = await startHubProcess(['--data-dir', dir, '--demo'])
+    browser = await launchBrowser()
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    page.setDefaultTimeout(8000)
+    page.on('pageerror', (e) => errors.push(e.message))
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await hub?.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const signIn = async (name: RegExp) => {
+    await page.getByTestId('signin-staff').click()
+    await page.getByRole('option', { name }).click()
+    await page.getByTestId('signin-pin').fill('1234')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByTestId('patient-search').waitFor()
+    expect(await page.getByTestId('account-menu').textContent()).toMatch(name)
+  }
+
+  it('refuses a wrong PIN and signs in with the right one', async () => {
+    await page.goto(`${hub.url}?token=${hub.token}`)
+    await page.getByText('Riverside Veterinary Clinic').waitFor()
+    // the token leaves the address bar once read
+    expect(page.url()).not.toContain('token=')
+    await page.getByTestId('signin-staff').click()
+    await page.getByRole('option', { name: /Priya Nair/ }).click()
+    await page.getByTestId('signin-pin').fill('0000')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong PIN')
+    await page.getByTestId('signin-pin').fill('1234')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByTestId('patient-search').waitFor()
+    expect(await page.getByTestId('account-menu').textContent()).toContain('Priya Nair')
+  })
+
+  it('registers a client and a patient', async () => {
+    await page.getByRole('button', { name: 'New client' }).click()
+    await page.locator('input[name=firstName]').fill('Henrietta')
+    await page.locator('input[name=lastName]').fill('Okonkwo-Baptiste')
+    await page.locator('input[name=phone0]').fill('(608) 555-7319')
+    await page.locator('input[name=email]').fill('h.okonkwo@example.com')
+    await page.getByRole('button', { name: 'Create client' }).click()
+    // straight on to the new patient form
+    await page.locator('input[name=name]').fill('Biscotti')
+    await page.locator('input[name=breed]').fill('Whippet')
+    await page.locator('input[name=microchip]').fill('FDX-B 985 141 000 123 456')
+    await page.locator('input[name=dateOfBirth]').fill('2021-06-15')
+    await page.getByRole('button', { name: 'Create patient' }).click()
+    await expect.poll(() => page.getByTestId('patient-name').textContent()).toBe('Biscotti')
+    expect(await page.locator('body').textContent()).toContain('Okonkwo-Baptiste')
+  })
+
+  it('shows a field error for a bad microchip and saves nothing', async () => {
+    await page.getByRole('button', { name: 'Edit' }).click()
+    await page.locator('input[name=microchip]').fill('12')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => page.getByText(/not a microchip number/).count()).toBeGreaterThan(0)
+    await page.keyboard.press('Escape')
+    await page.reload()
+    await expect.poll(() => page.locator('body').textContent()).toContain('Microchip FDX-B 985 141 000 123 456')
+  })
+
+  it('finds the patient by the owner’s phone and by microchip', async () => {
+    await page.getByRole('link', { name: 'Patients' }).click()
+    const search = page.getByTestId('patient-search')
+    await search.fill('555-7319')
+    await expect.poll(() => page.getByTestId('patient-results').textContent()).toContain('Biscotti')
+    await search.fill('985141000123456')
+    await expect.poll(() => page.getByTestId('patient-results').textContent()).toContain('Okonkwo-Baptiste')
+    await search.press('Enter')
+    await expect.poll(() => page.getByTestId('patient-name').textContent()).toBe('Biscotti')
+  })
+
+  it('shows the patient’s audit entries', async () => {
+    await page.getByRole('tab', { name: 'History' }).click()
+    const table = page.getByTestId('audit-table')
+    await expect.poll(() => table.textContent()).toContain('Registered Biscotti (canine) for Henrietta Okonkwo-Baptiste')
+    expect(await table.textContent()).toContain('Priya Nair')
+  })
+
+  it('does not offer clinical notes to the front desk', async () => {
+    await page.getByRole('tab', { name: 'Overview' }).click()
+    await page.getByText('Clinical notes').waitFor()
+    expect(await page.getByRole('button', { name: 'New note' }).count()).toBe(0)
+  })
+
+  it('verifies the audit chain from the Audit Log screen', async () => {
+    await page.getByRole('link', { name: 'Audit Log' }).click()
+    await page.getByTestId('audit-verify').click()
+    await expect.poll(() => page.getByText('Audit log intact').count()).toBe(1)
+    expect(await page.getByTestId('audit-table').textContent()).toContain('client.created')
+  })
+
+  it('tells the veterinarian live when a patient is checked in for them', async () => {
+    // switch user: Dr. Chen signs in on the same workstation
+    await page.getByTestId('account-menu').click()
+    await page.getByRole('menuitem', { name: 'Switch user' }).click()
+    await signIn(/Sarah Chen/)
+    const bell = page.getByTestId('notifications-bell')
+    const before = Number((await bell.getAttribute('aria-label'))!.match(/\((\d+) unread\)/)![1])
+    // another workstation (the API, as the renderer calls it) checks Biscotti in for Dr. Chen
+    const call = async (method: string, body: unknown, bearer: string) =>
+      ((await (await fetch(`${hub.url}api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}` }, body: JSON.stringify(body) })).json()) as { result: any }).result
+    const staff = await call('auth.staffList', {}, hub.token)
+    const desk = (await call('auth.login', { staffId: staff.find((s: { displayName: string }) => s.displayName === 'Priya Nair').id, pin: '1234' }, hub.token)).token
+    const patient = (await call('patients.search', { query: '985141000123456' }, desk))[0]
+    await call('visits.create', { patientId: patient.id, veterinarianId: staff.find((s: { displayName: string }) => s.displayName === 'Dr. Sarah Chen').id, reason: 'Cut paw pad', status: 'checked_in' }, desk)
+    await expect.poll(async () => bell.getAttribute('aria-label'), { timeout: 5000 }).toBe(`Notifications (${before + 1} unread)`)
+    await bell.click()
+    await expect.poll(() => page.getByText('Biscotti is checked in').count()).toBeGreaterThan(0)
+    expect(errors).toEqual([])
+  })
+})
