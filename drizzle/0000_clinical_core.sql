@@ -58,8 +58,8 @@ CREATE TABLE `clients` (
 	`notes` text
 );
 --> statement-breakpoint
-CREATE INDEX `clients_last_name_idx` ON `clients` (`last_name_norm`,`first_name_norm`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `clients_first_name_idx` ON `clients` (`first_name_norm`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `clients_last_name_idx` ON `clients` (`last_name_norm`,`first_name_norm`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `clients_first_name_idx` ON `clients` (`first_name_norm`,`last_name_norm`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
 CREATE TABLE `clinical_notes` (
 	`id` text PRIMARY KEY NOT NULL,
 	`clinic_id` text NOT NULL,
@@ -205,7 +205,7 @@ CREATE TABLE `patients` (
 );
 --> statement-breakpoint
 CREATE INDEX `patients_client_idx` ON `patients` (`client_id`);--> statement-breakpoint
-CREATE INDEX `patients_name_idx` ON `patients` (`name_norm`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE INDEX `patients_name_idx` ON `patients` (`name_norm`,`client_id`) WHERE deleted_at IS NULL;--> statement-breakpoint
 CREATE INDEX `patients_microchip_idx` ON `patients` (`microchip_norm`) WHERE deleted_at IS NULL AND microchip_norm IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `staff` (
 	`id` text PRIMARY KEY NOT NULL,

@@ -20,10 +20,12 @@ export const USAGE = `Usage: npm run hub -- [options]
   -h, --help         this text`
 
 /** Command-line flags shared by both hosts (Electron ignores the HTTP ones). */
-export function parseHostFlags(argv: string[], env = process.env): HostFlags | 'help' {
+export function parseHostFlags(argv: string[], env = process.env, strict = true): HostFlags | 'help' {
+  // With strict off, parseArgs types every value loosely; the declared options below hold either way.
   const { values } = parseArgs({
     args: argv,
-    strict: true,
+    strict: strict as true,
+    allowPositionals: !strict,
     options: {
       'data-dir': { type: 'string' },
       demo: { type: 'boolean', default: false },

@@ -17,7 +17,8 @@ protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: t
 let core: App | null = null
 
 async function start(): Promise<void> {
-  const flags = parseHostFlags(process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => a.startsWith('--')), process.env)
+  // Electron and Chromium may add switches of their own, so unknown ones are ignored here.
+  const flags = parseHostFlags(process.argv.slice(app.isPackaged ? 1 : 2), process.env, false)
   if (flags === 'help') return app.quit()
   core = createApp({ dataDir: flags.dataDir ?? app.getPath('userData'), demo: flags.demo, host: 'electron', version: app.getVersion() })
   await app.whenReady()

@@ -53,8 +53,9 @@ export const clients = sqliteTable(
     notes: text('notes')
   },
   (t) => [
-    index('clients_last_name_idx').on(t.lastNameNorm, t.firstNameNorm).where(sql`deleted_at IS NULL`),
-    index('clients_first_name_idx').on(t.firstNameNorm).where(sql`deleted_at IS NULL`)
+    // id is in both name indexes so "owner named Smi…" sets are built from the index alone.
+    index('clients_last_name_idx').on(t.lastNameNorm, t.firstNameNorm, t.id).where(sql`deleted_at IS NULL`),
+    index('clients_first_name_idx').on(t.firstNameNorm, t.lastNameNorm, t.id).where(sql`deleted_at IS NULL`)
   ]
 )
 
@@ -101,7 +102,8 @@ export const patients = sqliteTable(
   },
   (t) => [
     index('patients_client_idx').on(t.clientId),
-    index('patients_name_idx').on(t.nameNorm).where(sql`deleted_at IS NULL`),
+    // client_id in the name index lets "Bella, owner Smi…" filter without reading each patient row.
+    index('patients_name_idx').on(t.nameNorm, t.clientId).where(sql`deleted_at IS NULL`),
     index('patients_microchip_idx').on(t.microchipNorm).where(sql`deleted_at IS NULL AND microchip_norm IS NOT NULL`)
   ]
 )

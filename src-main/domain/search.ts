@@ -18,13 +18,11 @@ interface Row {
   client_id: string
   first_name: string
   last_name: string
-  phone: string | null
 }
 
+// The owner's phone is looked up for the final page only, not for every row the range touches.
 const SELECT = `SELECT p.id, p.name, p.species, p.breed, p.sex, p.neuter_status, p.date_of_birth, p.microchip, p.deceased_at,
-  c.id AS client_id, c.first_name, c.last_name,
-  (SELECT cc.value FROM client_contacts cc WHERE cc.client_id = c.id AND cc.kind = 'phone' AND cc.deleted_at IS NULL
-     ORDER BY cc.is_primary DESC LIMIT 1) AS phone
+  c.id AS client_id, c.first_name, c.last_name
   FROM patients p JOIN clients c ON c.id = p.client_id`
 
 /**
@@ -40,17 +38,21 @@ export class PatientSearch {
   private readonly byNameAndOwner: Database.Statement
   private readonly byPhone: Database.Statement
   private readonly byChip: Database.Statement
+  private readonly phoneOf: Database.Statement
 
   constructor(sqlite: Database.Database) {
     const live = 'p.deleted_at IS NULL AND c.deleted_at IS NULL AND (@deceased = 1 OR p.deceased_at IS NULL)'
-    this.byName = sqlite.prepare(`${SELECT} WHERE p.name_norm >= @lo AND p.name_norm < @hi AND ${live} ORDER BY p.name_norm, c.last_name_norm LIMIT @limit`)
-    this.byOwnerLast = sqlite.prepare(`${SELECT} WHERE c.last_name_norm >= @lo AND c.last_name_norm < @hi AND ${live} ORDER BY c.last_name_norm, c.first_name_norm, p.name_norm LIMIT @limit`)
-    this.byOwnerFirst = sqlite.prepare(`${SELECT} WHERE c.first_name_norm >= @lo AND c.first_name_norm < @hi AND ${live} ORDER BY c.first_name_norm, c.last_name_norm, p.name_norm LIMIT @limit`)
-    this.byOwnerFull = sqlite.prepare(`${SELECT} WHERE c.first_name_norm = @first AND c.last_name_norm >= @lo AND c.last_name_norm < @hi AND ${live} ORDER BY c.last_name_norm, p.name_norm LIMIT @limit`)
-    this.byNameAndOwner = sqlite.prepare(`${SELECT} WHERE p.name_norm >= @plo AND p.name_norm < @phi AND c.last_name_norm >= @lo AND c.last_name_norm < @hi AND ${live} ORDER BY p.name_norm LIMIT @limit`)
+    this.byName = sqlite.prepare(`${SELECT} WHERE p.name_norm >= @lo AND p.name_norm < @hi AND ${live} ORDER BY p.name_norm LIMIT @limit`)
+    this.byOwnerLast = sqlite.prepare(`${SELECT} WHERE c.last_name_norm >= @lo AND c.last_name_norm < @hi AND ${live} ORDER BY c.last_name_norm, c.first_name_norm LIMIT @limit`)
+    this.byOwnerFirst = sqlite.prepare(`${SELECT} WHERE c.first_name_norm >= @lo AND c.first_name_norm < @hi AND ${live} ORDER BY c.first_name_norm LIMIT @limit`)
+    this.byOwnerFull = sqlite.prepare(`${SELECT} WHERE c.first_name_norm = @first AND c.last_name_norm >= @lo AND c.last_name_norm < @hi AND ${live} ORDER BY c.last_name_norm LIMIT @limit`)
+    this.byNameAndOwner = sqlite.prepare(
+      `${SELECT} WHERE p.name_norm >= @plo AND p.name_norm < @phi AND p.client_id IN (SELECT id FROM clients WHERE last_name_norm >= @lo AND last_name_norm < @hi AND deleted_at IS NULL) AND ${live} ORDER BY p.name_norm LIMIT @limit`
+    )
     this.byPhone = sqlite.prepare(
       `${SELECT} WHERE c.id IN (SELECT client_id FROM client_contacts WHERE kind = 'phone' AND search_key >= @lo AND search_key < @hi AND deleted_at IS NULL LIMIT @limit) AND ${live} ORDER BY c.last_name_norm, p.name_norm LIMIT @limit`
     )
+    this.phoneOf = sqlite.prepare("SELECT value FROM client_contacts WHERE client_id = ? AND kind = 'phone' AND deleted_at IS NULL ORDER BY is_primary DESC LIMIT 1").pluck()
     this.byChip = sqlite.prepare(`${SELECT} WHERE p.microchip_norm >= @lo AND p.microchip_norm < @hi AND p.microchip_norm IS NOT NULL AND ${live} ORDER BY p.microchip_norm LIMIT @limit`)
   }
 
@@ -58,7 +60,7 @@ export class PatientSearch {
     const deceased = includeDeceased ? 1 : 0
     const out = new Map<string, PatientSummary>()
     const add = (rows: Row[], matchedOn: PatientSummary['matchedOn']): void => {
-      for (const r of rows) if (!out.has(r.id) && out.size < limit) out.set(r.id, toSummary(r, matchedOn))
+      for (const r of rows) if (!out.has(r.id) && out.size < limit) out.set(r.id, toSummary(r, matchedOn, (this.phoneOf.get(r.client_id) as string | undefined) ?? null))
     }
     const range = (prefix: string) => ({ lo: prefix, hi: prefixEnd(prefix), limit, deceased })
 
@@ -106,7 +108,7 @@ function microchipKey(query: string): string | null {
   }
 }
 
-function toSummary(r: Row, matchedOn: PatientSummary['matchedOn']): PatientSummary {
+function toSummary(r: Row, matchedOn: PatientSummary['matchedOn'], phone: string | null): PatientSummary {
   return {
     id: r.id,
     name: r.name,
@@ -119,7 +121,7 @@ function toSummary(r: Row, matchedOn: PatientSummary['matchedOn']): PatientSumma
     deceasedAt: r.deceased_at,
     clientId: r.client_id,
     ownerName: `${r.first_name} ${r.last_name}`,
-    ownerPhone: r.phone,
+    ownerPhone: phone,
     matchedOn
   }
 }
