@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import { CSP } from './src-main/security/csp'
 
 export default defineConfig({
   main: {
@@ -34,6 +35,12 @@ export default defineConfig({
       target: 'es2022',
       rollupOptions: { input: { index: resolve('src-renderer/index.html') } }
     },
-    plugins: [react()]
+    plugins: [
+      react(),
+      {
+        name: 'vetos-csp',
+        transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP }, injectTo: 'head-prepend' }]
+      }
+    ]
   }
 })

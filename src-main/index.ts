@@ -8,6 +8,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url'
 import { createApp, type App } from './app'
 import { parseHostFlags } from './config'
 import { APP_ORIGIN, isAppUrl, lockDown } from './electron/security'
+import { secureWebPreferences } from './electron/window'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const rendererDir = join(here, '..', 'renderer')
@@ -45,15 +46,7 @@ async function start(): Promise<void> {
     height: 860,
     title: 'VetOS',
     show: false,
-    webPreferences: {
-      preload: join(here, '..', 'preload', 'index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      webviewTag: false,
-      spellcheck: true
-    }
+    webPreferences: secureWebPreferences(join(here, '..', 'preload', 'index.cjs'))
   })
   win.once('ready-to-show', () => win.show())
   await win.loadURL(`${APP_ORIGIN}/index.html`)

@@ -46,8 +46,10 @@ export class PatientSearch {
     this.byOwnerLast = sqlite.prepare(`${SELECT} WHERE c.last_name_norm >= @lo AND c.last_name_norm < @hi AND ${live} ORDER BY c.last_name_norm, c.first_name_norm LIMIT @limit`)
     this.byOwnerFirst = sqlite.prepare(`${SELECT} WHERE c.first_name_norm >= @lo AND c.first_name_norm < @hi AND ${live} ORDER BY c.first_name_norm LIMIT @limit`)
     this.byOwnerFull = sqlite.prepare(`${SELECT} WHERE c.first_name_norm = @first AND c.last_name_norm >= @lo AND c.last_name_norm < @hi AND ${live} ORDER BY c.last_name_norm LIMIT @limit`)
+    // The unary + keeps SQLite walking the pet-name index (in order, stopping at LIMIT) and testing
+    // each owner against the "Smi…" set, instead of fetching every Smith's pets and sorting them.
     this.byNameAndOwner = sqlite.prepare(
-      `${SELECT} WHERE p.name_norm >= @plo AND p.name_norm < @phi AND p.client_id IN (SELECT id FROM clients WHERE last_name_norm >= @lo AND last_name_norm < @hi AND deleted_at IS NULL) AND ${live} ORDER BY p.name_norm LIMIT @limit`
+      `${SELECT} WHERE p.name_norm >= @plo AND p.name_norm < @phi AND +p.client_id IN (SELECT id FROM clients WHERE last_name_norm >= @lo AND last_name_norm < @hi AND deleted_at IS NULL) AND ${live} ORDER BY p.name_norm LIMIT @limit`
     )
     this.byPhone = sqlite.prepare(
       `${SELECT} WHERE c.id IN (SELECT client_id FROM client_contacts WHERE kind = 'phone' AND search_key >= @lo AND search_key < @hi AND deleted_at IS NULL LIMIT @limit) AND ${live} ORDER BY c.last_name_norm, p.name_norm LIMIT @limit`

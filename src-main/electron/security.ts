@@ -1,5 +1,5 @@
 import type { App as ElectronApp, Session, WebContents } from 'electron'
-import { CSP } from '../hub/server'
+import { CSP } from '../security/csp'
 
 /** The renderer's own origin: the app:// scheme registered by the host. */
 export const APP_ORIGIN = 'app://vetos'

@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static'
 import fastifyWebsocket from '@fastify/websocket'
 import type { App } from '../app'
 import { httpStatus } from '../api/dispatch'
+import { CSP } from '../security/csp'
 
 export interface HubOptions {
   host: string
@@ -28,8 +29,6 @@ const sameSecret = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-/** Content-Security-Policy for the renderer: only our own origin, no inline script, no remote content. */
-export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 
 /**
  * The headless hub: the same app without a window. It serves the built renderer and the API
