@@ -160,17 +160,7 @@ export const ClinicalNote = z.object({
 })
 export type ClinicalNote = z.infer<typeof ClinicalNote>
 
-export const PatientSummary = z.object({
-  id: Id,
-  name: z.string(),
-  species: z.string(),
-  breed: z.string().nullable(),
-  sex: Sex,
-  neuterStatus: NeuterStatus,
-  dateOfBirth: z.string().nullable(),
-  microchip: z.string().nullable(),
-  deceasedAt: z.string().nullable(),
-  clientId: Id,
+export const PatientSummary = Patient.pick({ id: true, name: true, species: true, breed: true, sex: true, neuterStatus: true, dateOfBirth: true, microchip: true, deceasedAt: true, clientId: true }).extend({
   ownerName: z.string(),
   ownerPhone: z.string().nullable(),
   /** why this row matched: name, owner, phone, microchip */

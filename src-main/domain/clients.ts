@@ -36,6 +36,18 @@ export function toClient(r: ClientRow, contacts: ContactRow[]): Client {
   }
 }
 
+/** The stored columns for a client, with the normalized names search uses. */
+function clientFields(input: ClientInput) {
+  return {
+    firstName: input.firstName,
+    lastName: input.lastName,
+    firstNameNorm: normalizeName(input.firstName),
+    lastNameNorm: normalizeName(input.lastName),
+    address: input.address ?? null,
+    notes: input.notes ?? null
+  }
+}
+
 export const ownerName = (c: { firstName: string; lastName: string }): string => `${c.firstName} ${c.lastName}`.trim()
 
 export class ClientsService {
@@ -44,14 +56,7 @@ export class ClientsService {
   create(actor: Actor, input: ClientInput): Client {
     const { store, audit, events } = this.core
     return store.tx(() => {
-      const row = store.insert(clients, {
-        firstName: input.firstName,
-        lastName: input.lastName,
-        firstNameNorm: normalizeName(input.firstName),
-        lastNameNorm: normalizeName(input.lastName),
-        address: input.address ?? null,
-        notes: input.notes ?? null
-      })
+      const row = store.insert(clients, clientFields(input))
       this.writeContacts(row.id, input)
       audit.append({ action: 'client.created', direction: 'internal', actor, entityType: 'client', entityId: row.id, summary: `Registered client ${ownerName(row)}` })
       events.emit('changed', { entity: 'client', id: row.id })
@@ -63,14 +68,7 @@ export class ClientsService {
     const { store, audit, events } = this.core
     return store.tx(() => {
       this.row(id)
-      store.update(clients, id, {
-        firstName: input.firstName,
-        lastName: input.lastName,
-        firstNameNorm: normalizeName(input.firstName),
-        lastNameNorm: normalizeName(input.lastName),
-        address: input.address ?? null,
-        notes: input.notes ?? null
-      })
+      store.update(clients, id, clientFields(input))
       // Contacts are replaced as a set: tombstone the old ones, write the new.
       for (const c of this.contactRows([id])) store.remove(clientContacts, c.id)
       this.writeContacts(id, input)

@@ -1,11 +1,11 @@
 import { useState } from 'react'
-import { Alert, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core'
+import { Alert, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { IconEdit, IconPlus } from '@tabler/icons-react'
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom'
 import { useCall } from '../api/hooks'
 import { ClientForm } from '../components/ClientForm'
 import { PatientForm } from '../components/PatientForm'
-import { age, sexShort, SPECIES_LABEL } from '../format'
+import { PatientTable } from '../components/PatientTable'
 
 export function ClientScreen() {
   const { id = '' } = useParams()
@@ -73,38 +73,7 @@ export function ClientScreen() {
         </Paper>
       </SimpleGrid>
       <Paper withBorder>
-        <Table highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Patient</Table.Th>
-              <Table.Th>Species · breed</Table.Th>
-              <Table.Th>Sex</Table.Th>
-              <Table.Th>Age</Table.Th>
-              <Table.Th>Microchip</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {patients.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={5}>
-                  <Text c="dimmed">No patients yet.</Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-            {patients.map((p) => (
-              <Table.Tr key={p.id} className="clickable-row" tabIndex={0} onClick={() => navigate(`/patients/${p.id}`)} onKeyDown={(e) => e.key === 'Enter' && navigate(`/patients/${p.id}`)}>
-                <Table.Td fw={600}>{p.name}</Table.Td>
-                <Table.Td>
-                  {SPECIES_LABEL[p.species] ?? p.species}
-                  {p.breed ? ` · ${p.breed}` : ''}
-                </Table.Td>
-                <Table.Td>{sexShort(p)}</Table.Td>
-                <Table.Td>{age(p.dateOfBirth)}</Table.Td>
-                <Table.Td ff="monospace">{p.microchip}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <PatientTable rows={patients} showOwner={false} empty="No patients yet." />
       </Paper>
       {editing && <ClientForm client={client} opened onClose={() => setEditing(false)} onSaved={() => setEditing(false)} />}
       {adding && <PatientForm clientId={client.id} opened onClose={() => setParams({})} onSaved={(p) => navigate(`/patients/${p.id}`)} />}

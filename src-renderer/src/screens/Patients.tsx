@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'react'
-import { Badge, Button, Group, Loader, Paper, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core'
+import { Button, Group, Loader, Paper, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks'
 import { IconSearch, IconUserPlus } from '@tabler/icons-react'
 import { useNavigate, useSearchParams } from 'react-router-dom'
 import { useCall } from '../api/hooks'
 import { ClientForm } from '../components/ClientForm'
-import { age, sexShort, SPECIES_LABEL } from '../format'
+import { PatientTable } from '../components/PatientTable'
 
 type Kind = 'auto' | 'name' | 'owner' | 'phone' | 'microchip'
 
@@ -72,54 +72,7 @@ export function PatientsScreen() {
       )}
       {rows.length > 0 && (
         <Paper withBorder>
-          <Table highlightOnHover verticalSpacing="xs" data-testid="patient-results">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Patient</Table.Th>
-                <Table.Th>Species · breed</Table.Th>
-                <Table.Th>Sex</Table.Th>
-                <Table.Th>Age</Table.Th>
-                <Table.Th>Owner</Table.Th>
-                <Table.Th>Phone</Table.Th>
-                <Table.Th>Microchip</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((p) => (
-                <Table.Tr
-                  key={p.id}
-                  className="clickable-row"
-                  tabIndex={0}
-                  onClick={() => navigate(`/patients/${p.id}`)}
-                  onKeyDown={(e) => e.key === 'Enter' && navigate(`/patients/${p.id}`)}
-                >
-                  <Table.Td>
-                    <Group gap={6}>
-                      <Text fw={600}>{p.name}</Text>
-                      {p.deceasedAt && (
-                        <Badge color="gray" size="xs">
-                          deceased
-                        </Badge>
-                      )}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    {SPECIES_LABEL[p.species] ?? p.species}
-                    {p.breed ? ` · ${p.breed}` : ''}
-                  </Table.Td>
-                  <Table.Td>{sexShort(p)}</Table.Td>
-                  <Table.Td>{age(p.dateOfBirth)}</Table.Td>
-                  <Table.Td>{p.ownerName}</Table.Td>
-                  <Table.Td>{p.ownerPhone}</Table.Td>
-                  <Table.Td>
-                    <Text ff="monospace" size="sm">
-                      {p.microchip}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <PatientTable rows={rows} showOwner testId="patient-results" />
         </Paper>
       )}
       {!debounced && <Text c="dimmed">Type to search. Press Enter to open the first match; Tab and Enter to choose another.</Text>}
