@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { sqliteTable, text, integer, real, blob, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { sql } from 'drizzle-orm'
 
 /**
@@ -265,3 +265,178 @@ export const deviceMeta = sqliteTable('device_meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull()
 })
+
+// ---------------------------------------------------------------- labs
+
+/** An order for tests at a lab or analyzer. status moves forward only (see labs/lifecycle.ts). */
+export const labOrders = sqliteTable(
+  'lab_orders',
+  {
+    ...synced,
+    /** our placer order number, sent in ORC-2/OBR-2 (HL7) or O-3 (ASTM) */
+    orderNumber: text('order_number').notNull(),
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    visitId: text('visit_id').references(() => visits.id),
+    integrationId: text('integration_id')
+      .notNull()
+      .references(() => integrations.id),
+    /** JSON [{code, name}] as in the lab's catalog */
+    tests: text('tests').notNull(),
+    specimen: text('specimen'),
+    priority: text('priority', { enum: ['routine', 'stat'] }).notNull(),
+    note: text('note'),
+    orderedBy: text('ordered_by').notNull(),
+    status: text('status').notNull(),
+    statusDetail: text('status_detail'),
+    fillerNumber: text('filler_number')
+  },
+  (t) => [uniqueIndex('lab_orders_number_idx').on(t.orderNumber), index('lab_orders_patient_idx').on(t.patientId, t.createdAt)]
+)
+
+/** Append-only: the order's timeline. */
+export const labOrderEvents = sqliteTable(
+  'lab_order_events',
+  {
+    ...synced,
+    orderId: text('order_id')
+      .notNull()
+      .references(() => labOrders.id),
+    status: text('status').notNull(),
+    detail: text('detail'),
+    actorName: text('actor_name'),
+    occurredAt: text('occurred_at').notNull()
+  },
+  (t) => [index('lab_order_events_order_idx').on(t.orderId)]
+)
+
+/**
+ * Every message received, raw, committed before it is acknowledged. Workstation-local (not synced):
+ * it is the evidence of what arrived here. dedupe_key finds a resent message.
+ */
+export const inboundMessages = sqliteTable(
+  'inbound_messages',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull().unique(),
+    integrationId: text('integration_id'),
+    transport: text('transport').notNull(),
+    peer: text('peer').notNull(),
+    receivedAt: text('received_at').notNull(),
+    raw: blob('raw', { mode: 'buffer' }).notNull(),
+    dedupeKey: text('dedupe_key'),
+    messageType: text('message_type'),
+    controlId: text('control_id'),
+    status: text('status', { enum: ['received', 'processed', 'duplicate', 'rejected', 'error'] }).notNull(),
+    error: text('error'),
+    duplicateOf: text('duplicate_of'),
+    processedAt: text('processed_at'),
+    summary: text('summary')
+  },
+  (t) => [index('inbound_dedupe_idx').on(t.integrationId, t.dedupeKey), index('inbound_integration_idx').on(t.integrationId, t.seq)]
+)
+
+/** The durable outbound queue: sent in seq order per integration, kept after sending as the log. */
+export const outboundMessages = sqliteTable(
+  'outbound_messages',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull().unique(),
+    integrationId: text('integration_id').notNull(),
+    orderId: text('order_id'),
+    kind: text('kind').notNull(),
+    controlId: text('control_id').notNull(),
+    payload: blob('payload', { mode: 'buffer' }).notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'acked', 'rejected', 'failed', 'cancelled'] }).notNull(),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: text('next_attempt_at'),
+    lastError: text('last_error'),
+    response: blob('response', { mode: 'buffer' }),
+    createdAt: text('created_at').notNull(),
+    sentAt: text('sent_at'),
+    doneAt: text('done_at')
+  },
+  (t) => [index('outbound_queue_idx').on(t.integrationId, t.status, t.seq), index('outbound_order_idx').on(t.orderId)]
+)
+
+/** Append-only: one result report (an OBR, or an ASTM order block) as the lab sent it. */
+export const labReports = sqliteTable(
+  'lab_reports',
+  {
+    ...synced,
+    inboundId: text('inbound_id').notNull(),
+    integrationId: text('integration_id'),
+    orderNumber: text('order_number'),
+    fillerNumber: text('filler_number'),
+    status: text('status').notNull(),
+    /** JSON: every patient identifier the message carried (patientId, petName, ownerLastName, dateOfBirth, sex, species) */
+    identifiers: text('identifiers').notNull(),
+    observedAt: text('observed_at'),
+    title: text('title')
+  },
+  (t) => [index('lab_reports_order_idx').on(t.orderNumber), index('lab_reports_filler_idx').on(t.fillerNumber)]
+)
+
+/** Append-only: one value. A correction is a new row that names the row it supersedes. */
+export const labObservations = sqliteTable(
+  'lab_observations',
+  {
+    ...synced,
+    reportId: text('report_id')
+      .notNull()
+      .references(() => labReports.id),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    subId: text('sub_id'),
+    valueType: text('value_type').notNull(),
+    valueNum: real('value_num'),
+    valueText: text('value_text'),
+    units: text('units'),
+    refRange: text('ref_range'),
+    refLow: real('ref_low'),
+    refHigh: real('ref_high'),
+    flag: text('flag'),
+    status: text('status').notNull(),
+    observedAt: text('observed_at'),
+    instrument: text('instrument'),
+    supersedesId: text('supersedes_id'),
+    documentId: text('document_id')
+  },
+  (t) => [index('lab_observations_report_idx').on(t.reportId), index('lab_observations_code_idx').on(t.code)]
+)
+
+/** Append-only: a report attached to a patient (and order), detached (undo) or rejected; the latest row counts. */
+export const labReportLinks = sqliteTable(
+  'lab_report_links',
+  {
+    ...synced,
+    reportId: text('report_id')
+      .notNull()
+      .references(() => labReports.id),
+    action: text('action', { enum: ['attach', 'detach', 'reject'] }).notNull(),
+    patientId: text('patient_id'),
+    orderId: text('order_id'),
+    automatic: integer('automatic', { mode: 'boolean' }).notNull(),
+    reason: text('reason').notNull(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name')
+  },
+  (t) => [index('lab_report_links_report_idx').on(t.reportId), index('lab_report_links_patient_idx').on(t.patientId)]
+)
+
+/** Files on the patient record (lab PDFs now; imports later). */
+export const documents = sqliteTable(
+  'documents',
+  {
+    ...synced,
+    patientId: text('patient_id'),
+    visitId: text('visit_id'),
+    source: text('source').notNull(),
+    title: text('title').notNull(),
+    mime: text('mime').notNull(),
+    sha256: text('sha256').notNull(),
+    content: blob('content', { mode: 'buffer' }).notNull()
+  },
+  (t) => [index('documents_patient_idx').on(t.patientId)]
+)

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
-import { rmSync } from 'node:fs'
-import { openDatabase, DatabaseTooNewError } from '../../src-main/db/open'
+import { readFileSync, rmSync } from 'node:fs'
+import { openDatabase, DatabaseTooNewError, findMigrationsDir } from '../../src-main/db/open'
 import { tempDir } from '../helpers/app'
 
 describe('migrations', () => {
@@ -16,7 +16,7 @@ describe('migrations', () => {
     const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type='table'").all().map((r) => (r as { name: string }).name)
     expect(tables).toEqual(expect.arrayContaining(['clinics', 'staff', 'clients', 'client_contacts', 'patients', 'patient_weights', 'patient_alerts', 'visits', 'clinical_notes', 'integrations', 'audit_log', 'outbox', 'notifications']))
     const triggers = sqlite.prepare("SELECT name FROM sqlite_master WHERE type='trigger'").all().map((r) => (r as { name: string }).name)
-    for (const t of ['audit_log', 'patient_weights', 'patient_alerts', 'clinical_notes']) {
+    for (const t of ['audit_log', 'patient_weights', 'patient_alerts', 'clinical_notes', 'lab_order_events', 'lab_reports', 'lab_observations', 'lab_report_links']) {
       expect(triggers).toContain(`${t}_no_update`)
       expect(triggers).toContain(`${t}_no_delete`)
     }
@@ -34,7 +34,8 @@ describe('migrations', () => {
     dirs.push(dir)
     openDatabase(join(dir, 'v.db')).sqlite.close()
     const { sqlite } = openDatabase(join(dir, 'v.db'))
-    expect((sqlite.prepare('SELECT count(*) n FROM __drizzle_migrations').get() as { n: number }).n).toBe(2)
+    const journal = JSON.parse(readFileSync(join(findMigrationsDir(), 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
+    expect((sqlite.prepare('SELECT count(*) n FROM __drizzle_migrations').get() as { n: number }).n).toBe(journal.entries.length)
     sqlite.close()
   })
 
