@@ -43,7 +43,7 @@ async function ensureLargeClinic(): Promise<void> {
     seedClinic(app.core.store.sqlite, { clinicId: app.core.store.clinicId, deviceId: app.core.store.deviceId, ...SIZE, vetIds: vets, authorIds: vets, seed: 2026, onProgress: (d, t) => d % 10_000 === 0 && process.stdout.write(`  ${d}/${t} clients\r`) })
   )
   app.core.store.sqlite.pragma('optimize')
-  app.close()
+  await app.close()
   console.log(`  ${result.clients} clients, ${result.patients} patients, ${result.visits} visits, ${result.notes} notes in ${(took / 1000).toFixed(1)} s`)
   writeFileSync(join(DATA, 'desk.json'), JSON.stringify({ staffId: desk.id }))
   writeFileSync(MARKER, fingerprint())

@@ -24,6 +24,7 @@ import { createHandlers } from './api/handlers'
 import { createDispatcher, type Dispatcher } from './api/dispatch'
 import type { Core } from './domain/core'
 import { generateDemoClinic } from './demo/generate'
+import { createLabs, type Labs, type LabsConfig } from './labs'
 
 export interface AppConfig {
   dataDir: string
@@ -33,6 +34,8 @@ export interface AppConfig {
   version?: string
   migrationsDir?: string
   log?: (line: string) => void
+  /** listeners for lab results; none in unit tests */
+  labs?: LabsConfig
 }
 
 export interface Services {
@@ -50,6 +53,7 @@ export interface Services {
   gate: ConsentGate
   audit: AuditLog
   auditQuery: AuditQuery
+  labs: Labs
 }
 
 export interface App {
@@ -59,7 +63,9 @@ export interface App {
   core: Core
   /** printed once on a brand-new non-demo database */
   firstRunAdminPin: string | null
-  close(): void
+  /** starts listeners and outbound links (the hosts call it; unit tests need not) */
+  start(): Promise<void>
+  close(): Promise<void>
 }
 
 /** The composition root: both hosts (Electron and the headless hub) build the app here. */
@@ -89,6 +95,7 @@ export function createApp(config: AppConfig): App {
     const clients = new ClientsService(core)
     const patients = new PatientsService(core, clients)
     const integrations = new IntegrationRegistry(core)
+    const gate = new ConsentGate(core, integrations, notifications)
     const services: Services = {
       info: { version: config.version ?? '0.1.0', deviceId, demo: false, host: config.host },
       clinic,
@@ -101,9 +108,10 @@ export function createApp(config: AppConfig): App {
       notes: new NotesService(core, patients),
       notifications,
       integrations,
-      gate: new ConsentGate(core, integrations, notifications),
+      gate,
       audit,
-      auditQuery: new AuditQuery(sqlite)
+      auditQuery: new AuditQuery(sqlite),
+      labs: createLabs(core, integrations, gate, notifications, config.labs ?? {})
     }
 
     let firstRunAdminPin: string | null = null
@@ -127,7 +135,9 @@ export function createApp(config: AppConfig): App {
       events,
       core,
       firstRunAdminPin,
-      close() {
+      start: () => services.labs.start(),
+      async close() {
+        await services.labs.stop()
         sqlite.close()
         unlock()
       }

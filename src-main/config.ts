@@ -9,6 +9,8 @@ export interface HostFlags {
   httpPort: number
   httpHost: string
   token?: string
+  /** the HL7 (MLLP) results listener, when given */
+  hl7?: { host: string; port: number }
 }
 
 export const USAGE = `Usage: npm run hub -- [options]
@@ -17,6 +19,9 @@ export const USAGE = `Usage: npm run hub -- [options]
   --http-port N      hub port (default 8787; 0 picks a free port)
   --http-host ADDR   address to bind (default 127.0.0.1; use with care)
   --token T          access token (default: random, printed at start)
+  --hl7-port N       listen for lab results (HL7 over MLLP) on this port (0 picks one)
+  --hl7-host ADDR    address for the HL7 listener (default 0.0.0.0: labs connect over the LAN;
+                     only configured lab addresses and this machine are accepted)
   -h, --help         this text`
 
 /** Command-line flags shared by both hosts (Electron ignores the HTTP ones). */
@@ -32,6 +37,8 @@ export function parseHostFlags(argv: string[], env = process.env, strict = true)
       'http-port': { type: 'string' },
       'http-host': { type: 'string' },
       token: { type: 'string' },
+      'hl7-port': { type: 'string' },
+      'hl7-host': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -39,12 +46,19 @@ export function parseHostFlags(argv: string[], env = process.env, strict = true)
   const demo = values.demo ?? false
   const given = values['data-dir'] ?? env.VETOS_DATA_DIR
   const dataDir = given ? resolve(given) : null
-  const port = Number(values['http-port'] ?? env.VETOS_HTTP_PORT ?? 8787)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--http-port must be a port number, not ${values['http-port']}`)
-  return { dataDir, demo, httpPort: port, httpHost: values['http-host'] ?? env.VETOS_HTTP_HOST ?? '127.0.0.1', token: values.token ?? env.VETOS_TOKEN }
+  const port = portNumber('--http-port', values['http-port'] ?? env.VETOS_HTTP_PORT ?? '8787')
+  const hl7Port = values['hl7-port'] ?? env.VETOS_HL7_PORT
+  const hl7 = hl7Port === undefined ? undefined : { host: values['hl7-host'] ?? env.VETOS_HL7_HOST ?? '0.0.0.0', port: portNumber('--hl7-port', hl7Port) }
+  return { dataDir, demo, httpPort: port, httpHost: values['http-host'] ?? env.VETOS_HTTP_HOST ?? '127.0.0.1', token: values.token ?? env.VETOS_TOKEN, hl7 }
 }
 
 /** The hub's default data folder. */
 export function defaultHubDataDir(demo: boolean): string {
   return resolve(demo ? join('.vetos-data', 'demo') : join(homedir(), '.vetos'))
+}
+
+function portNumber(flag: string, value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${flag} must be a port number, not ${value}`)
+  return n
 }

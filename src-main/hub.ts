@@ -19,18 +19,21 @@ async function main(): Promise<void> {
     return
   }
   const dataDir = flags.dataDir ?? defaultHubDataDir(flags.demo)
-  const app = createApp({ dataDir, demo: flags.demo, host: 'hub', version: process.env.npm_package_version })
+  const app = createApp({ dataDir, demo: flags.demo, host: 'hub', version: process.env.npm_package_version, labs: { hl7: flags.hl7 } })
+  await app.start()
   const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer')
   const hub = await startHub(app, { host: flags.httpHost, port: flags.httpPort, rendererDir, token: flags.token })
   const readyMs = Math.round(performance.now() - started)
   console.log(`VetOS hub ready in ${readyMs} ms (data: ${dataDir})`)
   if (app.firstRunAdminPin) console.log(`First start: sign in as Administrator with PIN ${app.firstRunAdminPin}, then change it in Settings.`)
   if (app.services.info.demo) console.log('Demo clinic: every staff PIN is 1234.')
+  const hl7 = app.services.labs.listener
+  if (hl7) console.log(`Lab results (HL7/MLLP) on ${flags.hl7!.host}:${hl7.port}`)
   console.log(`Open ${hub.url}?token=${hub.token}`)
 
   const stop = async () => {
     await hub.close()
-    app.close()
+    await app.close()
     process.exit(0)
   }
   process.on('SIGINT', stop)

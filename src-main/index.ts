@@ -21,7 +21,8 @@ async function start(): Promise<void> {
   // Electron and Chromium may add switches of their own, so unknown ones are ignored here.
   const flags = parseHostFlags(process.argv.slice(app.isPackaged ? 1 : 2), process.env, false)
   if (flags === 'help') return app.quit()
-  core = createApp({ dataDir: flags.dataDir ?? app.getPath('userData'), demo: flags.demo, host: 'electron', version: app.getVersion() })
+  core = createApp({ dataDir: flags.dataDir ?? app.getPath('userData'), demo: flags.demo, host: 'electron', version: app.getVersion(), labs: { hl7: flags.hl7 } })
+  await core.start()
   await app.whenReady()
   lockDown(app, session.defaultSession)
 
@@ -53,9 +54,9 @@ async function start(): Promise<void> {
 }
 
 app.on('window-all-closed', () => {
-  core?.close()
+  const closing = core?.close()
   core = null
-  app.quit()
+  void Promise.resolve(closing).finally(() => app.quit())
 })
 
 start().catch((e) => {

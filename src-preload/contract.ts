@@ -218,6 +218,35 @@ export const IntegrationStatus = z.object({
 })
 export type IntegrationStatus = z.infer<typeof IntegrationStatus>
 
+export const CatalogTest = z.object({
+  code: z.string().trim().min(1).max(40),
+  name: z.string().trim().min(1).max(120),
+  specimen: z.string().trim().max(60).optional(),
+  kind: z.enum(['panel', 'test']).default('test')
+})
+export type CatalogTest = z.infer<typeof CatalogTest>
+
+/**
+ * How one lab or analyzer wants orders and sends results: its catalog and code mappings.
+ * A new lab is mostly a new profile, not new code.
+ */
+export const LabProfile = z
+  .object({
+    orderMessage: z.enum(['ORM^O01', 'OML^O21']).default('ORM^O01'),
+    /** MSH-3/4 we send as, and MSH-3 the lab sends as (routes its results to this integration) */
+    application: z.string().trim().max(40).default('VETOS'),
+    facility: z.string().trim().max(40).default(''),
+    labApplication: z.string().trim().max(40).default(''),
+    labFacility: z.string().trim().max(40).default(''),
+    catalog: z.array(CatalogTest).max(1000).default([]),
+    /** our species → the lab's code */
+    speciesCodes: z.record(z.string(), z.string().max(40)).default({}),
+    /** "male/neutered", "female/intact", … → the lab's sex code */
+    sexCodes: z.record(z.string(), z.string().max(10)).default({})
+  })
+  .strict()
+export type LabProfile = z.infer<typeof LabProfile>
+
 /** Transport settings; fields not used by a kind are ignored by its connector. */
 export const IntegrationConfig = z
   .object({
@@ -231,7 +260,12 @@ export const IntegrationConfig = z
     baseUrl: z.url().optional(),
     /** secret: stored in the main process, shown only as its last four characters */
     apiKey: z.string().max(500).optional(),
-    accountId: z.string().max(100).optional()
+    accountId: z.string().max(100).optional(),
+    /** labs and analyzers */
+    lab: LabProfile.optional(),
+    /** seconds; retry backoff starts here and doubles up to 5 minutes */
+    retrySeconds: z.number().int().min(1).max(300).optional(),
+    ackTimeoutSeconds: z.number().int().min(1).max(120).optional()
   })
   .strict()
 export type IntegrationConfig = z.infer<typeof IntegrationConfig>
@@ -275,6 +309,131 @@ export type Clinic = z.infer<typeof Clinic>
 
 export const Session = z.object({ token: z.string(), staff: StaffMember, expiresAt: z.string() })
 export type Session = z.infer<typeof Session>
+
+export const LabOrder = z.object({
+  id: Id,
+  orderNumber: z.string(),
+  patientId: Id,
+  visitId: z.string().nullable(),
+  integrationId: Id,
+  integrationName: z.string(),
+  tests: z.array(z.object({ code: z.string(), name: z.string() })),
+  specimen: z.string().nullable(),
+  priority: z.enum(['routine', 'stat']),
+  note: z.string().nullable(),
+  orderedBy: z.string(),
+  orderedByName: z.string().nullable(),
+  status: z.string(),
+  statusDetail: z.string().nullable(),
+  fillerNumber: z.string().nullable(),
+  createdAt: z.string(),
+  timeline: z.array(z.object({ status: z.string(), detail: z.string().nullable(), actorName: z.string().nullable(), occurredAt: z.string() }))
+})
+export type LabOrder = z.infer<typeof LabOrder>
+
+export const LabObservation = z.object({
+  id: Id,
+  code: z.string(),
+  name: z.string(),
+  valueNum: z.number().nullable(),
+  valueText: z.string().nullable(),
+  units: z.string().nullable(),
+  refRange: z.string().nullable(),
+  refLow: z.number().nullable(),
+  refHigh: z.number().nullable(),
+  /** the lab's flag, or one derived from the range when the lab sent none */
+  flag: z.string().nullable(),
+  status: z.string(),
+  observedAt: z.string().nullable(),
+  instrument: z.string().nullable(),
+  /** replaced by a correction; kept as history */
+  superseded: z.boolean(),
+  supersedesId: z.string().nullable(),
+  documentId: z.string().nullable()
+})
+export type LabObservation = z.infer<typeof LabObservation>
+
+export const LabReport = z.object({
+  id: Id,
+  title: z.string().nullable(),
+  status: z.string(),
+  orderId: z.string().nullable(),
+  orderNumber: z.string().nullable(),
+  fillerNumber: z.string().nullable(),
+  observedAt: z.string().nullable(),
+  receivedAt: z.string(),
+  integrationName: z.string().nullable(),
+  attachedAutomatically: z.boolean(),
+  attachedBy: z.string().nullable(),
+  observations: z.array(LabObservation)
+})
+export type LabReport = z.infer<typeof LabReport>
+
+export const ReportIdentifiers = z.object({
+  patientId: z.string().optional(),
+  petName: z.string().optional(),
+  ownerLastName: z.string().optional(),
+  dateOfBirth: z.string().optional(),
+  sex: z.string().optional(),
+  species: z.string().optional()
+})
+
+export const ReviewItem = z.object({
+  reportId: Id,
+  title: z.string().nullable(),
+  receivedAt: z.string(),
+  integrationName: z.string().nullable(),
+  orderNumber: z.string().nullable(),
+  identifiers: ReportIdentifiers,
+  reasons: z.array(z.string()),
+  observations: z.array(LabObservation),
+  candidates: z.array(
+    z.object({
+      patientId: Id,
+      patientName: z.string(),
+      ownerName: z.string(),
+      species: z.string(),
+      dateOfBirth: z.string().nullable(),
+      score: z.number(),
+      reasons: z.array(z.string()),
+      orderId: z.string().nullable(),
+      orderNumber: z.string().nullable()
+    })
+  )
+})
+export type ReviewItem = z.infer<typeof ReviewItem>
+
+export const TrendPoint = z.object({
+  observedAt: z.string(),
+  value: z.number(),
+  units: z.string().nullable(),
+  refLow: z.number().nullable(),
+  refHigh: z.number().nullable(),
+  flag: z.string().nullable(),
+  status: z.string(),
+  reportId: Id
+})
+export type TrendPoint = z.infer<typeof TrendPoint>
+
+export const MessageLogEntry = z.object({
+  id: Id,
+  seq: z.number().int(),
+  direction: z.enum(['inbound', 'outbound']),
+  integrationId: z.string().nullable(),
+  at: z.string(),
+  transport: z.string(),
+  peer: z.string().nullable(),
+  type: z.string().nullable(),
+  controlId: z.string().nullable(),
+  status: z.string(),
+  summary: z.string().nullable(),
+  error: z.string().nullable(),
+  attempts: z.number().int().nullable(),
+  /** the payload as text (control characters shown as <VT>, <CR> …) */
+  raw: z.string(),
+  response: z.string().nullable()
+})
+export type MessageLogEntry = z.infer<typeof MessageLogEntry>
 
 // ---------- inputs reused by several methods ----------
 
@@ -507,6 +666,58 @@ export const contract = {
     access: ADMIN,
     description: 'Withdraws approval; outbound data to it is refused from then on.'
   }),
+
+  'labs.catalog': method({
+    input: Empty,
+    output: z.array(z.object({ integrationId: Id, integrationName: z.string(), kind: IntegrationKind, approved: z.boolean(), tests: z.array(CatalogTest) })),
+    access: EVERY_ROLE,
+    description: 'What can be ordered, per enabled lab and analyzer, and whether each is approved to receive orders.'
+  }),
+  'labs.placeOrder': method({
+    input: z
+      .object({
+        patientId: Id,
+        visitId: Id.nullable().optional(),
+        integrationId: Id,
+        tests: z.array(z.string().min(1).max(40)).min(1, 'choose at least one test').max(50),
+        specimen: Optional(60),
+        priority: z.enum(['routine', 'stat']).default('routine'),
+        note: Optional(500)
+      })
+      .strict(),
+    output: LabOrder,
+    access: CLINICAL,
+    description: 'Orders tests from a lab or analyzer; it goes out through the consent gate and the durable queue.'
+  }),
+  'labs.cancelOrder': method({ input: z.object({ orderId: Id, reason: NonEmpty(300) }).strict(), output: LabOrder, access: CLINICAL, description: 'Cancels an order; one already sent is cancelled at the lab too.' }),
+  'labs.resubmitOrder': method({ input: z.object({ orderId: Id }).strict(), output: LabOrder, access: CLINICAL, description: 'Sends a failed or rejected order again.' }),
+  'labs.markReviewed': method({ input: z.object({ orderId: Id }).strict(), output: LabOrder, access: ['veterinarian', 'admin'], description: 'The veterinarian has read the final results.' }),
+  'labs.orders': method({ input: z.object({ patientId: Id }).strict(), output: z.array(LabOrder), access: EVERY_ROLE, description: 'A patient’s lab orders, newest first, each with its timeline.' }),
+  'labs.results': method({ input: z.object({ patientId: Id }).strict(), output: z.array(LabReport), access: EVERY_ROLE, description: 'Result reports attached to a patient, newest first, corrections with their history.' }),
+  'labs.trend': method({
+    input: z.object({ patientId: Id, code: z.string().min(1).max(40) }).strict(),
+    output: z.array(TrendPoint),
+    access: EVERY_ROLE,
+    description: 'One analyte over time for a patient, with reference ranges, oldest first.'
+  }),
+  'labs.reviewQueue': method({ input: Empty, output: z.array(ReviewItem), access: EVERY_ROLE, description: 'Results that did not attach by themselves, with ranked candidates and reasons.' }),
+  'labs.attach': method({
+    input: z.object({ reportId: Id, patientId: Id, orderId: Id.nullable().optional(), reason: NonEmpty(300) }).strict(),
+    output: Ok,
+    access: CLINICAL,
+    description: 'A person attaches a result in review to a patient (and order).'
+  }),
+  'labs.detach': method({ input: z.object({ reportId: Id, reason: NonEmpty(300) }).strict(), output: Ok, access: CLINICAL, description: 'Undoes a wrong attachment: the result returns to review.' }),
+  'labs.reject': method({ input: z.object({ reportId: Id, reason: NonEmpty(300) }).strict(), output: Ok, access: CLINICAL, description: 'Rejects a result in review (not ours, a test message).' }),
+
+  'integrations.messages': method({
+    input: z.object({ integrationId: Id.optional(), direction: z.enum(['inbound', 'outbound']), limit: z.number().int().min(1).max(200).default(50), beforeSeq: z.number().int().positive().optional() }).strict(),
+    output: z.array(MessageLogEntry),
+    access: EVERY_ROLE,
+    description: 'The message log: every message received or queued, with its raw payload, newest first.'
+  }),
+  'integrations.reprocess': method({ input: z.object({ messageId: Id }).strict(), output: MessageLogEntry, access: ADMIN, description: 'Runs a received message that failed through the pipeline again.' }),
+  'integrations.resubmit': method({ input: z.object({ messageId: Id }).strict(), output: MessageLogEntry, access: ADMIN, description: 'Puts a failed outbound message back at the head of its queue.' }),
 
   'notifications.list': method({
     input: z.object({ unreadOnly: z.boolean().default(false), limit: z.number().int().min(1).max(200).default(50) }).strict(),

@@ -67,6 +67,27 @@ export function createHandlers(s: Services): Handlers {
     'integrations.approve': (i, ctx) => s.integrations.approve(who(ctx), i.id, i.categories),
     'integrations.revoke': (i, ctx) => s.integrations.revoke(who(ctx), i.id, i.reason),
 
+    'labs.catalog': () =>
+      s.integrations
+        .list()
+        .filter((i) => i.enabled && (i.kind === 'reference_lab' || i.kind === 'analyzer'))
+        .map((i) => ({ integrationId: i.id, integrationName: i.name, kind: i.kind, approved: !!i.approval?.categories.includes('lab_orders'), tests: s.labs.orders.catalog(i.id) })),
+    'labs.placeOrder': (i, ctx) => s.labs.views.order(s.labs.orders.place(who(ctx), i)),
+    'labs.cancelOrder': (i, ctx) => s.labs.views.order(s.labs.orders.cancel(who(ctx), i.orderId, i.reason)),
+    'labs.resubmitOrder': (i, ctx) => s.labs.views.order(s.labs.orders.resubmit(who(ctx), i.orderId)),
+    'labs.markReviewed': (i, ctx) => s.labs.views.order(s.labs.orders.markReviewed(who(ctx), i.orderId)),
+    'labs.orders': (i) => s.labs.views.ordersFor(i.patientId),
+    'labs.results': (i) => s.labs.views.reportsFor(i.patientId),
+    'labs.trend': (i) => s.labs.views.trend(i.patientId, i.code),
+    'labs.reviewQueue': () => s.labs.views.reviewQueue(),
+    'labs.attach': (i, ctx) => (s.labs.review.attach(who(ctx), i.reportId, i.patientId, i.orderId ?? null, i.reason), { ok: true as const }),
+    'labs.detach': (i, ctx) => (s.labs.review.detach(who(ctx), i.reportId, i.reason), { ok: true as const }),
+    'labs.reject': (i, ctx) => (s.labs.review.reject(who(ctx), i.reportId, i.reason), { ok: true as const }),
+
+    'integrations.messages': (i) => s.labs.views.messages(i.direction, i.integrationId, i.limit, i.beforeSeq),
+    'integrations.reprocess': (i) => s.labs.reprocess(i.messageId),
+    'integrations.resubmit': (i) => s.labs.views.outboundEntry(s.labs.outbound.resubmit(i.messageId)),
+
     'notifications.list': (i, ctx) => s.notifications.list(who(ctx).id, i.unreadOnly, i.limit),
     'notifications.markRead': (i, ctx) => (s.notifications.markRead(who(ctx).id, i.ids), { ok: true as const })
   }

@@ -76,6 +76,11 @@ export class ConsentGate {
     return { integrationId: row.id, name: row.name, config: this.registry.config(row.id), categories: req.categories }
   }
 
+  /** The reason an exchange would be refused now, or null; nothing is audited (see authorize). */
+  refusal(req: Pick<OutboundRequest, 'integrationId' | 'categories'>): string | null {
+    return this.check(req as OutboundRequest)?.message ?? null
+  }
+
   /** Records a completed exchange (sent, acknowledged, received) in either direction. */
   recordExchange(e: { integrationId: string; direction: 'inbound' | 'outbound'; action: string; summary: string; outcome?: 'ok' | 'error' | 'refused'; patientId?: string | null; actor?: Actor | null; details?: unknown }): void {
     this.core.audit.append({ ...e, integrationId: e.integrationId })

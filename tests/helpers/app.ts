@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApp, type App } from '../../src-main/app'
+import type { LabsConfig } from '../../src-main/labs'
 import type { ApiResponse, MethodInput, MethodName, MethodOutput } from '../../src-preload/contract'
 
 export interface TestApp {
@@ -13,7 +14,7 @@ export interface TestApp {
   raw(method: string, input: unknown, token?: string | null): ApiResponse<unknown>
   /** signs in the first staff member with the role and returns the session token */
   signIn(role: 'veterinarian' | 'technician' | 'front_desk' | 'admin'): string
-  close(): void
+  close(): Promise<void>
 }
 
 export function tempDir(prefix = 'vetos-test-'): string {
@@ -21,9 +22,9 @@ export function tempDir(prefix = 'vetos-test-'): string {
 }
 
 /** A demo-clinic app in a fresh data folder (every demo PIN is 1234). */
-export function makeApp(opts: { demo?: boolean; dir?: string } = {}): TestApp {
+export function makeApp(opts: { demo?: boolean; dir?: string; labs?: LabsConfig } = {}): TestApp {
   const dir = opts.dir ?? tempDir()
-  const app = createApp({ dataDir: dir, demo: opts.demo ?? true, host: 'hub', log: () => {} })
+  const app = createApp({ dataDir: dir, demo: opts.demo ?? true, host: 'hub', log: () => {}, labs: opts.labs })
   let token: string | null = null
   const raw = (method: string, input: unknown, t: string | null = token) => app.dispatch(method, input, t)
   const call = <M extends MethodName>(method: M, input: MethodInput<M>, t: string | null = token): MethodOutput<M> => {
@@ -42,8 +43,8 @@ export function makeApp(opts: { demo?: boolean; dir?: string } = {}): TestApp {
       token = call('auth.login', { staffId: member.id, pin: '1234' }, null).token
       return token
     },
-    close() {
-      app.close()
+    async close() {
+      await app.close()
       rmSync(dir, { recursive: true, force: true })
     }
   }

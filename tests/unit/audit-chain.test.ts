@@ -35,8 +35,8 @@ describe('audit log hash chain', () => {
     expect(() => t.app.core.store.sqlite.prepare('DELETE FROM audit_log WHERE seq = 1').run()).toThrow(/append-only/)
   })
 
-  it('names the first entry whose contents were edited', () => {
-    t.app.close()
+  it('names the first entry whose contents were edited', async () => {
+    await t.app.close()
     tamper(t, "UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 4")
     const db = new Database(join(t.dir, 'vetos.db'), { readonly: true })
     const r = verifyChain(db)
@@ -47,8 +47,8 @@ describe('audit log hash chain', () => {
     t.app = makeApp({ dir: t.dir }).app // reopen so afterEach can close it
   })
 
-  it('detects a removed entry, a reordering and removal of the newest entries', () => {
-    t.app.close()
+  it('detects a removed entry, a reordering and removal of the newest entries', async () => {
+    await t.app.close()
     const db = new Database(join(t.dir, 'vetos.db'))
     db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;')
     const count = (db.prepare('SELECT count(*) n FROM audit_log').get() as { n: number }).n
@@ -76,10 +76,10 @@ describe('audit log hash chain', () => {
     t.app = makeApp({ dir: t.dir }).app
   })
 
-  it('the verify command exits 1 and names the broken entry', () => {
+  it('the verify command exits 1 and names the broken entry', async () => {
     const cli = join(ROOT, 'out', 'main', 'audit-verify.js')
     if (!existsSync(cli)) throw new Error('out/main/audit-verify.js missing: run npm run build (npm test does)')
-    t.app.close()
+    await t.app.close()
     const ok = execFileSync(process.execPath, [cli, '--data-dir', t.dir], { encoding: 'utf8' })
     expect(ok).toMatch(/Audit log intact: \d+ entries/)
     tamper(t, "UPDATE audit_log SET actor_name = 'Someone else' WHERE seq = 2")

@@ -1,0 +1,162 @@
+import { createServer, type Server, type Socket } from 'node:net'
+import type { Integration } from '../../src-preload/contract'
+import type { Core } from '../domain/core'
+import type { InboundArchive, InboundRow } from '../integrations/inbound'
+import type { IntegrationRegistry } from '../integrations/registry'
+import type { ConsentGate } from '../consent/gate'
+import type { LabResultsService } from '../labs/results'
+import { Hl7Message, Hl7ParseError } from './codec'
+import { frame, MllpFramer, type MllpChunk } from './mllp'
+import { buildAck, Hl7ContentError, parseOru, type AckCode } from './lab-messages'
+
+export interface Hl7ListenerOptions {
+  host: string
+  port: number
+  maxFrameBytes?: number
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
+const plainIp = (ip: string | undefined): string => (ip ?? '').replace(/^::ffff:/, '')
+
+/**
+ * The HL7 results listener: one MLLP port for every reference lab. Each message is archived and
+ * committed, then processed, then acknowledged; a resend is acknowledged again and creates
+ * nothing twice; bad input is archived, answered AE/AR, and never stops the listener.
+ */
+export class Hl7Listener {
+  private server: Server | null = null
+  private sockets = new Set<Socket>()
+  port = 0
+
+  constructor(
+    private readonly core: Core,
+    private readonly archive: InboundArchive,
+    private readonly registry: IntegrationRegistry,
+    private readonly gate: ConsentGate,
+    private readonly results: LabResultsService,
+    private readonly opts: Hl7ListenerOptions
+  ) {}
+
+  async start(): Promise<void> {
+    this.server = createServer((socket) => this.accept(socket))
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject)
+      this.server!.listen(this.opts.port, this.opts.host, () => resolve())
+    })
+    const addr = this.server.address()
+    this.port = typeof addr === 'object' && addr ? addr.port : this.opts.port
+    for (const i of this.labs()) this.registry.setStatus(i.id, 'listening', `results on MLLP port ${this.port}`)
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy()
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()))
+  }
+
+  private labs(): Integration[] {
+    return this.registry.list().filter((i) => i.kind === 'reference_lab' && i.enabled)
+  }
+
+  /** Only configured peers: a lab's host or allowed peers, and this machine. */
+  private peerAllowed(ip: string): boolean {
+    if (LOOPBACK.has(ip)) return true
+    return this.labs().some((i) => i.config.host === ip || (i.config.allowedPeers ?? []).includes(ip))
+  }
+
+  private accept(socket: Socket): void {
+    const ip = plainIp(socket.remoteAddress)
+    const peer = `${ip}:${socket.remotePort}`
+    if (!this.peerAllowed(ip)) {
+      this.core.audit.append({ action: 'hl7.connection.refused', direction: 'inbound', outcome: 'refused', summary: `Refused an HL7 connection from ${peer}: not a configured lab` })
+      socket.destroy()
+      return
+    }
+    this.sockets.add(socket)
+    const framer = new MllpFramer({ maxFrameBytes: this.opts.maxFrameBytes })
+    let chain = Promise.resolve()
+    socket.on('error', () => socket.destroy())
+    socket.on('close', () => this.sockets.delete(socket))
+    socket.pipe(framer)
+    // One message at a time per connection: ACKs go back in the order messages came.
+    framer.on('data', (chunk: MllpChunk) => {
+      chain = chain.then(() => this.handle(chunk, peer, socket)).catch(() => undefined)
+    })
+    framer.on('error', () => socket.destroy())
+  }
+
+  private async handle(chunk: MllpChunk, peer: string, socket: Socket): Promise<void> {
+    if (chunk.kind === 'junk') {
+      this.archive.reject({ integrationId: null, transport: 'mllp', peer, raw: chunk.data }, chunk.reason)
+      return
+    }
+    const ack = this.receive(chunk.data, peer)
+    if (!socket.destroyed) socket.write(frame(ack))
+  }
+
+  /** Archive, process, and return the ACK to send. Exposed for reprocessing and tests. */
+  receive(raw: Buffer, peer: string): string {
+    const now = new Date()
+    const text = raw.toString('utf8')
+    let msg: Hl7Message
+    try {
+      msg = Hl7Message.parse(text)
+    } catch (e) {
+      const reason = e instanceof Hl7ParseError ? e.message : String(e)
+      this.archive.reject({ integrationId: null, transport: 'mllp', peer, raw, controlId: /^MSH\|[^|]*(?:\|[^|]*){7}\|([^|\r\n]*)/.exec(text)?.[1] ?? null }, reason)
+      return buildAck(null, 'AR', `R${Date.now()}`, now, reason, e instanceof Hl7ParseError ? e.location : undefined)
+    }
+    const integration = this.route(msg, peer)
+    const { row, original } = this.archive.store({
+      integrationId: integration?.id ?? null,
+      transport: 'mllp',
+      peer,
+      raw,
+      dedupeKey: `${msg.sendingApplication}^${msg.sendingFacility}^${msg.controlId}`,
+      messageType: `${msg.type}^${msg.trigger}`,
+      controlId: msg.controlId
+    })
+    if (integration) this.registry.count(integration.id, 'received')
+    if (original) {
+      // A resend: answer as the first time; if the first copy never got processed (a crash), do it now.
+      if (original.status === 'received') return this.process(original, msg, integration)
+      if (integration) this.registry.count(integration.id, 'duplicates')
+      return buildAck(msg, original.status === 'processed' ? 'AA' : 'AE', `A${msg.controlId}`.slice(0, 20), now, original.status === 'processed' ? 'duplicate of a message already received' : (original.error ?? undefined))
+    }
+    return this.process(row, msg, integration)
+  }
+
+  /** Parses, stores and matches an archived message; the archive row records the outcome. */
+  process(row: InboundRow, msg: Hl7Message, integration: Integration | null): string {
+    const now = new Date()
+    const ack = (code: AckCode, status: InboundRow['status'], text: string, location?: string) => {
+      this.archive.mark(row.id, status, code === 'AA' ? null : text, code === 'AA' ? text : undefined)
+      if (integration) {
+        this.gate.recordExchange({ integrationId: integration.id, direction: 'inbound', action: 'hl7.received', outcome: code === 'AA' ? 'ok' : 'error', summary: `${msg.type}^${msg.trigger} ${msg.controlId} from ${integration.name}: ${text}`, details: { inboundId: row.id } })
+      }
+      return buildAck(msg, code, `A${msg.controlId}`.slice(0, 20), now, code === 'AA' ? undefined : text, location)
+    }
+    if (!integration) return ack('AR', 'rejected', `no lab is configured for sender ${msg.sendingApplication || '(empty MSH-3)'}`, 'MSH^1^3')
+    if (msg.type !== 'ORU') return ack('AR', 'rejected', `message type ${msg.type}^${msg.trigger} is not accepted here`, 'MSH^1^9')
+    try {
+      const reports = parseOru(msg)
+      const profile = this.registry.config(integration.id).lab
+      const outcome = this.results.ingest({ inboundId: row.id, integrationId: integration.id, integrationName: integration.name, profile }, reports)
+      return ack('AA', 'processed', outcome.summary)
+    } catch (e) {
+      if (e instanceof Hl7ContentError) return ack('AE', 'error', e.message, e.location)
+      return ack('AE', 'error', `could not be stored: ${(e as Error).message}`)
+    }
+  }
+
+  /** Which lab sent this: by MSH-3 when a profile names it, else by the peer's address, else the only lab. */
+  route(msg: Hl7Message, peer: string): Integration | null {
+    const labs = this.labs()
+    const app = msg.sendingApplication.toUpperCase()
+    const byApp = labs.filter((i) => i.config.lab?.labApplication && i.config.lab.labApplication.toUpperCase() === app)
+    if (byApp.length === 1) return byApp[0]
+    const ip = peer.slice(0, peer.lastIndexOf(':'))
+    const byPeer = labs.filter((i) => i.config.host === ip || (i.config.allowedPeers ?? []).includes(ip))
+    if (byPeer.length === 1) return byPeer[0]
+    return labs.length === 1 ? labs[0] : null
+  }
+}

@@ -1,0 +1,88 @@
+import { and, desc, eq } from 'drizzle-orm'
+import { inboundMessages } from '../db/schema'
+import { newId } from '../core/ids'
+import type { Core } from '../domain/core'
+
+export type InboundRow = typeof inboundMessages.$inferSelect
+
+export interface Arrival {
+  integrationId: string | null
+  transport: string
+  peer: string
+  raw: Buffer
+  /** the same key for a resent message: sender + control id (HL7), a hash of the transmission (ASTM) */
+  dedupeKey?: string | null
+  messageType?: string | null
+  controlId?: string | null
+}
+
+/**
+ * The inbound archive: every message is committed here, raw, before anything acknowledges it.
+ * A resend of a message already stored is kept too (as a duplicate pointing at the first), so
+ * the log shows it arrived twice while nothing downstream is created twice.
+ */
+export class InboundArchive {
+  constructor(private readonly core: Core) {}
+
+  /** Commits the raw message; returns it and, for a resend, the first copy. */
+  store(a: Arrival): { row: InboundRow; original: InboundRow | null } {
+    const { store } = this.core
+    return store.tx(() => {
+      const original = a.dedupeKey ? this.find(a.integrationId, a.dedupeKey) : null
+      const row: InboundRow = {
+        seq: undefined as unknown as number,
+        id: newId(),
+        integrationId: a.integrationId,
+        transport: a.transport,
+        peer: a.peer,
+        receivedAt: store.nowIso(),
+        raw: a.raw,
+        dedupeKey: a.dedupeKey ?? null,
+        messageType: a.messageType ?? null,
+        controlId: a.controlId ?? null,
+        status: original ? 'duplicate' : 'received',
+        error: null,
+        duplicateOf: original?.id ?? null,
+        processedAt: null,
+        summary: original ? `Resent copy of message ${original.controlId ?? original.seq}` : null
+      }
+      const { seq: _omit, ...values } = row
+      const inserted = store.db.insert(inboundMessages).values(values).returning().get()
+      return { row: inserted, original }
+    })
+  }
+
+  /** Stores bytes that were not a message at all (junk, a truncated frame), for inspection. */
+  reject(a: Arrival, reason: string): InboundRow {
+    const { row } = this.store({ ...a, dedupeKey: null })
+    this.mark(row.id, 'rejected', reason)
+    return { ...row, status: 'rejected', error: reason }
+  }
+
+  mark(id: string, status: InboundRow['status'], error: string | null = null, summary?: string): void {
+    const { store } = this.core
+    store.db
+      .update(inboundMessages)
+      .set({ status, error, processedAt: store.nowIso(), ...(summary !== undefined ? { summary } : {}) })
+      .where(eq(inboundMessages.id, id))
+      .run()
+  }
+
+  get(id: string): InboundRow | undefined {
+    return this.core.store.db.select().from(inboundMessages).where(eq(inboundMessages.id, id)).get()
+  }
+
+  private find(integrationId: string | null, dedupeKey: string): InboundRow | null {
+    const { db } = this.core.store
+    const where = integrationId ? and(eq(inboundMessages.integrationId, integrationId), eq(inboundMessages.dedupeKey, dedupeKey)) : eq(inboundMessages.dedupeKey, dedupeKey)
+    return (
+      db
+        .select()
+        .from(inboundMessages)
+        .where(where)
+        .orderBy(desc(inboundMessages.seq))
+        .all()
+        .find((r) => r.status !== 'duplicate' && r.status !== 'rejected') ?? null
+    )
+  }
+}

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto'
+import { and, desc, eq, isNull } from 'drizzle-orm'
+import { clients, documents, labObservations, labReportLinks, labReports, patients } from '../db/schema'
+import type { LabProfile } from '../../src-preload/contract'
+import type { Actor } from '../domain/actor'
+import type { Core } from '../domain/core'
+import type { NotificationsService } from '../domain/notifications'
+import { disagreements, type PatientFacts } from './matching'
+import { effectiveFlag, isAbnormal, isCritical, type NormalizedReport } from './normalize'
+import { isOpen, statusFromReport } from './lifecycle'
+import type { LabOrdersService, LabOrderRow } from './orders'
+
+export type ReportRow = typeof labReports.$inferSelect
+export type ObservationRow = typeof labObservations.$inferSelect
+
+export interface IngestOutcome {
+  attached: number
+  review: number
+  summary: string
+}
+
+/** Why a report cannot attach by itself; null when the rule is satisfied. */
+export interface Verdict {
+  order: LabOrderRow | null
+  reasons: string[]
+}
+
+/**
+ * Results in: every report is stored as received (append-only), then attached only if the
+ * matching rule holds; otherwise it waits in the review queue. The ordering vet is notified.
+ */
+export class LabResultsService {
+  constructor(
+    private readonly core: Core,
+    private readonly orders: LabOrdersService,
+    private readonly notifications: NotificationsService
+  ) {}
+
+  ingest(source: { inboundId: string; integrationId: string | null; integrationName: string; profile?: LabProfile }, reports: NormalizedReport[]): IngestOutcome {
+    const { store } = this.core
+    let attached = 0
+    let review = 0
+    const words: string[] = []
+    store.tx(() => {
+      for (const r of reports) {
+        const report = this.store(source.inboundId, source.integrationId, r)
+        const verdict = this.verdict(report, source.profile)
+        if (verdict.reasons.length === 0 && verdict.order) {
+          this.link(report, { action: 'attach', patientId: verdict.order.patientId, orderId: verdict.order.id, automatic: true, reason: 'Order number and every patient identifier agree' }, null, source.integrationName)
+          attached++
+          words.push(`${r.title ?? 'result'} attached to order ${verdict.order.orderNumber}`)
+        } else {
+          review++
+          words.push(`${r.title ?? 'result'} to review: ${verdict.reasons.join('; ')}`)
+          this.core.audit.append({ action: 'lab.result.review', direction: 'inbound', integrationId: source.integrationId, entityType: 'lab_report', entityId: report.id, summary: `Result from ${source.integrationName} needs review: ${verdict.reasons.join('; ')}` })
+          this.notifications.notify({ recipientId: null, kind: 'lab.review', severity: 'warning', title: 'A lab result needs review', body: `${r.identifiers.petName ?? 'Unknown patient'} (${r.identifiers.ownerLastName ?? 'no owner'}): ${verdict.reasons[0]}` })
+        }
+      }
+    })
+    return { attached, review, summary: words.join('; ') }
+  }
+
+  /** Decides, without side effects, whether the report may attach by itself. */
+  verdict(report: ReportRow, profile?: LabProfile): Verdict {
+    const ids = JSON.parse(report.identifiers) as NormalizedReport['identifiers']
+    if (!report.orderNumber) return { order: null, reasons: ['the result carries no order number'] }
+    const order = this.orders.byNumber(report.orderNumber) ?? null
+    if (!order) return { order: null, reasons: [`order number ${report.orderNumber} is not one of ours`] }
+    if (!isOpen(order.status)) return { order, reasons: [`order ${order.orderNumber} is ${order.status}`] }
+    if (report.integrationId && order.integrationId !== report.integrationId) return { order, reasons: [`order ${order.orderNumber} was sent to another lab`] }
+    const facts = this.facts(order.patientId)
+    return { order, reasons: facts ? disagreements(ids, facts, profile) : ['the ordered patient no longer exists'] }
+  }
+
+  facts(patientId: string): PatientFacts | null {
+    const { db } = this.core.store
+    const row = db.select({ p: patients, last: clients.lastName }).from(patients).innerJoin(clients, eq(clients.id, patients.clientId)).where(and(eq(patients.id, patientId), isNull(patients.deletedAt))).get()
+    return row ? { id: row.p.id, name: row.p.name, dateOfBirth: row.p.dateOfBirth, sex: row.p.sex, neuterStatus: row.p.neuterStatus, species: row.p.species, ownerLastName: row.last } : null
+  }
+
+  /**
+   * Attaches, detaches or rejects a report: the one place that writes links, moves the order and
+   * tells the vet. actor null means the matching rule did it.
+   */
+  link(report: ReportRow, l: { action: 'attach' | 'detach' | 'reject'; patientId: string | null; orderId: string | null; automatic: boolean; reason: string }, actor: Actor | null, source: string): void {
+    const { store, audit, events } = this.core
+    store.insert(labReportLinks, { reportId: report.id, action: l.action, patientId: l.patientId, orderId: l.orderId, automatic: l.automatic, reason: l.reason, actorId: actor?.id ?? null, actorName: actor?.name ?? null })
+    const obs = this.observations(report.id)
+    if (l.action === 'attach' && l.patientId) {
+      const order = l.orderId ? this.orders.row(l.orderId) : null
+      if (order) {
+        if (report.fillerNumber) this.orders.setFillerNumber(order.id, report.fillerNumber)
+        const correction = obs.some((o) => o.status === 'C')
+        this.orders.applyStatus(order.id, statusFromReport(report.status, obs.map((o) => o.status)), `${correction ? 'Corrected' : obs.some((o) => o.status === 'P') ? 'Preliminary' : 'Final'} results from ${source}`, actor?.name ?? null, { correction })
+      }
+      const flags = obs.map((o) => effectiveFlag(o))
+      const critical = flags.some(isCritical)
+      const abnormal = flags.filter(isAbnormal).length
+      const patient = store.db.select().from(patients).where(eq(patients.id, l.patientId)).get()!
+      this.notifications.notify({
+        recipientId: order?.orderedBy ?? null,
+        kind: 'lab.result',
+        severity: critical ? 'critical' : abnormal ? 'warning' : 'info',
+        title: `${critical ? 'CRITICAL: ' : ''}${report.title ?? 'Lab results'} for ${patient.name}`,
+        body: `${obs.length} value${obs.length === 1 ? '' : 's'}${abnormal ? `, ${abnormal} outside the reference range` : ', all within range'}${obs.some((o) => o.status === 'C') ? ' (corrected)' : ''}`,
+        patientId: patient.id
+      })
+      audit.append({ action: l.automatic ? 'lab.result.attached' : 'lab.result.attached_manually', direction: l.automatic ? 'inbound' : 'internal', actor, patientId: l.patientId, integrationId: report.integrationId, entityType: 'lab_report', entityId: report.id, summary: `${report.title ?? 'Result'} attached to ${patient.name}${order ? ` (order ${order.orderNumber})` : ''}: ${l.reason}` })
+      events.emit('changed', { entity: 'patient', id: l.patientId, patientId: l.patientId })
+    } else {
+      audit.append({ action: l.action === 'detach' ? 'lab.result.detached' : 'lab.result.rejected', direction: 'internal', actor, patientId: l.patientId, integrationId: report.integrationId, entityType: 'lab_report', entityId: report.id, summary: `${report.title ?? 'Result'} ${l.action === 'detach' ? 'detached and returned to review' : 'rejected'}: ${l.reason}` })
+      if (l.patientId) events.emit('changed', { entity: 'patient', id: l.patientId, patientId: l.patientId })
+    }
+  }
+
+  /** The latest link of a report, or undefined while it has none. */
+  currentLink(reportId: string) {
+    return this.core.store.sqlite.prepare('SELECT * FROM lab_report_links WHERE report_id = ? ORDER BY rowid DESC LIMIT 1').get(reportId) as { action: string; patient_id: string | null; order_id: string | null } | undefined
+  }
+
+  report(id: string): ReportRow | undefined {
+    return this.core.store.db.select().from(labReports).where(eq(labReports.id, id)).get()
+  }
+
+  observations(reportId: string): ObservationRow[] {
+    return this.core.store.db.select().from(labObservations).where(eq(labObservations.reportId, reportId)).all()
+  }
+
+  private store(inboundId: string, integrationId: string | null, r: NormalizedReport): ReportRow {
+    const { store } = this.core
+    const report = store.insert(labReports, { inboundId, integrationId, orderNumber: r.orderNumber, fillerNumber: r.fillerNumber, status: r.status, identifiers: JSON.stringify(r.identifiers), observedAt: r.observedAt, title: r.title })
+    for (const o of r.observations) {
+      let documentId: string | null = null
+      if (o.document) {
+        documentId = store.insert(documents, { patientId: null, visitId: null, source: `lab report ${r.fillerNumber ?? r.orderNumber ?? ''}`.trim(), title: o.document.title, mime: o.document.mime, sha256: createHash('sha256').update(o.document.content).digest('hex'), content: o.document.content }).id
+      }
+      const supersedes = o.status === 'C' ? this.priorValue(r, o.code, o.subId) : null
+      const { document: _doc, ...values } = o
+      store.insert(labObservations, { ...values, reportId: report.id, supersedesId: supersedes, documentId })
+    }
+    return report
+  }
+
+  /** The value a correction replaces: the latest one with the same report identity, code and sub-id. */
+  private priorValue(r: NormalizedReport, code: string, subId: string | null): string | null {
+    const key = r.fillerNumber ? eq(labReports.fillerNumber, r.fillerNumber) : r.orderNumber ? eq(labReports.orderNumber, r.orderNumber) : null
+    if (!key) return null
+    const row = this.core.store.db
+      .select({ id: labObservations.id, subId: labObservations.subId })
+      .from(labObservations)
+      .innerJoin(labReports, eq(labReports.id, labObservations.reportId))
+      .where(and(key, eq(labObservations.code, code)))
+      .orderBy(desc(labObservations.createdAt))
+      .all()
+      .find((x) => (x.subId ?? null) === (subId ?? null))
+    return row?.id ?? null
+  }
+}

@@ -1,0 +1,134 @@
+import { and, eq, inArray, isNull } from 'drizzle-orm'
+import { clients, labOrders, patients } from '../db/schema'
+import { ApiError, conflict, notFound } from '../api/errors'
+import { normalizeName, prefixEnd } from '../core/normalize'
+import type { Actor } from '../domain/actor'
+import type { Core } from '../domain/core'
+import type { IntegrationRegistry } from '../integrations/registry'
+import { scoreCandidate, type Candidate, type PatientFacts } from './matching'
+import { isOpen } from './lifecycle'
+import type { NormalizedReport } from './normalize'
+import type { LabResultsService, ReportRow } from './results'
+
+const CANDIDATES = 5
+
+/**
+ * The review queue: results that did not attach by themselves. A person attaches (to a patient,
+ * and an order if there is one), rejects, or detaches a wrong attachment back into the queue.
+ * Candidates are ranked with their reasons; none is ever chosen automatically.
+ */
+export class LabReviewService {
+  constructor(
+    private readonly core: Core,
+    private readonly results: LabResultsService,
+    private readonly registry: IntegrationRegistry
+  ) {}
+
+  /** Reports whose latest link is none or a detach. */
+  pendingIds(): string[] {
+    return (
+      this.core.store.sqlite
+        .prepare(
+          `SELECT r.id FROM lab_reports r
+           WHERE coalesce((SELECT action FROM lab_report_links l WHERE l.report_id = r.id ORDER BY l.rowid DESC LIMIT 1), 'none') IN ('none', 'detach')
+           ORDER BY r.rowid`
+        )
+        .pluck()
+        .all() as string[]
+    )
+  }
+
+  item(reportId: string) {
+    const report = this.results.report(reportId)
+    if (!report) throw notFound('Lab result')
+    const profile = report.integrationId ? this.safeProfile(report.integrationId) : undefined
+    const verdict = this.results.verdict(report, profile)
+    return {
+      report,
+      identifiers: JSON.parse(report.identifiers) as NormalizedReport['identifiers'],
+      observations: this.results.observations(report.id),
+      reasons: verdict.reasons.length ? verdict.reasons : ['it was detached from the patient it was attached to'],
+      candidates: this.candidates(report, verdict.order?.id ?? null)
+    }
+  }
+
+  /** Ranks the patients this result could belong to. Bounded lookups on indexed columns only. */
+  candidates(report: ReportRow, matchedOrderId: string | null): (Candidate & { patientName: string; ownerName: string; species: string; dateOfBirth: string | null; orderNumber: string | null })[] {
+    const { sqlite, db } = this.core.store
+    const ids = JSON.parse(report.identifiers) as NormalizedReport['identifiers']
+    const found = new Set<string>()
+    const pet = ids.petName ? normalizeName(ids.petName) : ''
+    const owner = ids.ownerLastName ? normalizeName(ids.ownerLastName) : ''
+    const take = (sql: string, ...args: unknown[]) => (sqlite.prepare(sql).pluck().all(...args) as string[]).forEach((id) => found.add(id))
+    if (matchedOrderId) take('SELECT patient_id FROM lab_orders WHERE id = ?', matchedOrderId)
+    if (ids.patientId) take('SELECT id FROM patients WHERE id = ? AND deleted_at IS NULL', ids.patientId)
+    // A misspelling rarely changes the first two letters: look near them, then score.
+    if (pet.length >= 2) take('SELECT id FROM patients WHERE name_norm >= ? AND name_norm < ? AND deleted_at IS NULL LIMIT 200', pet.slice(0, 2), prefixEnd(pet.slice(0, 2)))
+    if (owner.length >= 2) take('SELECT p.id FROM clients c JOIN patients p ON p.client_id = c.id WHERE c.last_name_norm >= ? AND c.last_name_norm < ? AND c.deleted_at IS NULL AND p.deleted_at IS NULL LIMIT 200', owner.slice(0, 2), prefixEnd(owner.slice(0, 2)))
+    if (found.size === 0) return []
+    const rows = db.select({ p: patients, c: clients }).from(patients).innerJoin(clients, eq(clients.id, patients.clientId)).where(inArray(patients.id, [...found])).all()
+    const openOrders = db
+      .select()
+      .from(labOrders)
+      .where(and(inArray(labOrders.patientId, [...found]), isNull(labOrders.deletedAt), ...(report.integrationId ? [eq(labOrders.integrationId, report.integrationId)] : [])))
+      .all()
+      .filter((o) => isOpen(o.status) && o.status !== 'reviewed')
+    return rows
+      .map(({ p, c }) => {
+        const facts: PatientFacts = { id: p.id, name: p.name, dateOfBirth: p.dateOfBirth, sex: p.sex, neuterStatus: p.neuterStatus, species: p.species, ownerLastName: c.lastName }
+        const own = openOrders.filter((o) => o.patientId === p.id).sort((a, b) => (a.orderNumber === report.orderNumber ? -1 : b.orderNumber === report.orderNumber ? 1 : b.createdAt.localeCompare(a.createdAt)))[0]
+        const scored = scoreCandidate(ids, facts, own ? { id: own.id, orderNumber: own.orderNumber, matchesNumber: own.orderNumber === report.orderNumber } : null)
+        return { ...scored, patientName: p.name, ownerName: `${c.firstName} ${c.lastName}`, species: p.species, dateOfBirth: p.dateOfBirth, orderNumber: own?.orderNumber ?? null }
+      })
+      .filter((c) => c.score > 0)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, CANDIDATES)
+  }
+
+  attach(actor: Actor, reportId: string, patientId: string, orderId: string | null, reason: string): void {
+    const report = this.pending(reportId)
+    const patient = this.core.store.db.select().from(patients).where(and(eq(patients.id, patientId), isNull(patients.deletedAt))).get()
+    if (!patient) throw notFound('Patient')
+    if (orderId) {
+      const order = this.core.store.db.select().from(labOrders).where(eq(labOrders.id, orderId)).get()
+      if (!order) throw notFound('Lab order')
+      if (order.patientId !== patientId) throw new ApiError('invalid-input', `Order ${order.orderNumber} belongs to another patient`, [{ path: 'orderId', message: 'belongs to another patient' }])
+      if (!isOpen(order.status)) throw conflict(`Order ${order.orderNumber} is ${order.status}`)
+    }
+    this.core.store.tx(() => this.results.link(report, { action: 'attach', patientId, orderId, automatic: false, reason }, actor, this.source(report)))
+  }
+
+  reject(actor: Actor, reportId: string, reason: string): void {
+    const report = this.pending(reportId)
+    this.core.store.tx(() => this.results.link(report, { action: 'reject', patientId: null, orderId: null, automatic: false, reason }, actor, this.source(report)))
+  }
+
+  /** Undo: a wrong attachment goes back to the queue; the values leave the patient's chart. */
+  detach(actor: Actor, reportId: string, reason: string): void {
+    const report = this.results.report(reportId)
+    if (!report) throw notFound('Lab result')
+    const link = this.results.currentLink(reportId)
+    if (link?.action !== 'attach') throw conflict('This result is not attached to a patient')
+    this.core.store.tx(() => this.results.link(report, { action: 'detach', patientId: link.patient_id, orderId: link.order_id, automatic: false, reason }, actor, this.source(report)))
+  }
+
+  private pending(reportId: string): ReportRow {
+    const report = this.results.report(reportId)
+    if (!report) throw notFound('Lab result')
+    const link = this.results.currentLink(reportId)
+    if (link && link.action !== 'detach') throw conflict(`This result was already ${link.action === 'attach' ? 'attached' : 'rejected'}`)
+    return report
+  }
+
+  private source(report: ReportRow): string {
+    return report.integrationId ? this.registry.row(report.integrationId).name : 'an unknown sender'
+  }
+
+  private safeProfile(integrationId: string) {
+    try {
+      return this.registry.config(integrationId).lab
+    } catch {
+      return undefined
+    }
+  }
+}

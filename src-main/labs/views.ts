@@ -1,0 +1,182 @@
+/** What the renderer sees of labs: orders with timelines, attached reports, trends, the queue, the message log. */
+import type { LabObservation, LabOrder, LabReport, MessageLogEntry, ReviewItem, TrendPoint } from '../../src-preload/contract'
+import type { Core } from '../domain/core'
+import type { IntegrationRegistry } from '../integrations/registry'
+import type { InboundRow } from '../integrations/inbound'
+import type { OutboundRow } from '../integrations/outbound'
+import { effectiveFlag } from './normalize'
+import type { LabOrdersService, LabOrderRow } from './orders'
+import type { LabReviewService } from './review'
+import type { ObservationRow, ReportRow } from './results'
+
+export class LabViews {
+  constructor(
+    private readonly core: Core,
+    private readonly registry: IntegrationRegistry,
+    private readonly orders: LabOrdersService,
+    private readonly review: LabReviewService
+  ) {}
+
+  private name(integrationId: string | null): string | null {
+    if (!integrationId) return null
+    try {
+      return this.registry.row(integrationId).name
+    } catch {
+      return null
+    }
+  }
+
+  order(o: LabOrderRow & { orderedByName?: string | null; timeline?: { status: string; detail: string | null; actorName: string | null; occurredAt: string }[] }): LabOrder {
+    const full = o.timeline ? o : this.orders.forPatient(o.patientId).find((x) => x.id === o.id)!
+    return {
+      id: full.id,
+      orderNumber: full.orderNumber,
+      patientId: full.patientId,
+      visitId: full.visitId,
+      integrationId: full.integrationId,
+      integrationName: this.name(full.integrationId) ?? 'removed integration',
+      tests: JSON.parse(full.tests),
+      specimen: full.specimen,
+      priority: full.priority,
+      note: full.note,
+      orderedBy: full.orderedBy,
+      orderedByName: full.orderedByName ?? null,
+      status: full.status,
+      statusDetail: full.statusDetail,
+      fillerNumber: full.fillerNumber,
+      createdAt: full.createdAt,
+      timeline: full.timeline!.map((e) => ({ status: e.status, detail: e.detail, actorName: e.actorName, occurredAt: e.occurredAt }))
+    }
+  }
+
+  ordersFor(patientId: string): LabOrder[] {
+    return this.orders.forPatient(patientId).map((o) => this.order(o))
+  }
+
+  /** Reports whose latest link attaches them to this patient. */
+  reportsFor(patientId: string): LabReport[] {
+    const rows = this.core.store.sqlite
+      .prepare(
+        `SELECT r.*, l.order_id AS link_order, l.automatic AS link_auto, l.actor_name AS link_actor, o.order_number AS link_order_number
+         FROM lab_reports r
+         JOIN lab_report_links l ON l.rowid = (SELECT max(rowid) FROM lab_report_links WHERE report_id = r.id)
+         LEFT JOIN lab_orders o ON o.id = l.order_id
+         WHERE l.action = 'attach' AND l.patient_id = ?
+         ORDER BY coalesce(r.observed_at, r.created_at) DESC, r.rowid DESC`
+      )
+      .all(patientId) as (Record<string, unknown> & { id: string })[]
+    const superseded = this.supersededIds(rows.map((r) => r.id))
+    return rows.map((r) => ({
+      id: r.id,
+      title: r.title as string | null,
+      status: r.status as string,
+      orderId: (r.link_order as string | null) ?? null,
+      orderNumber: (r.link_order_number as string | null) ?? (r.order_number as string | null),
+      fillerNumber: r.filler_number as string | null,
+      observedAt: r.observed_at as string | null,
+      receivedAt: r.created_at as string,
+      integrationName: this.name(r.integration_id as string | null),
+      attachedAutomatically: r.link_auto === 1,
+      attachedBy: (r.link_actor as string | null) ?? null,
+      observations: this.observationRows(r.id).map((o) => observation(o, superseded.has(o.id)))
+    }))
+  }
+
+  trend(patientId: string, code: string): TrendPoint[] {
+    const points: TrendPoint[] = []
+    for (const r of this.reportsFor(patientId)) {
+      for (const o of r.observations) {
+        if (o.code !== code || o.superseded || o.valueNum === null || o.status === 'X') continue
+        points.push({ observedAt: o.observedAt ?? r.observedAt ?? r.receivedAt, value: o.valueNum, units: o.units, refLow: o.refLow, refHigh: o.refHigh, flag: o.flag, status: o.status, reportId: r.id })
+      }
+    }
+    return points.sort((a, b) => a.observedAt.localeCompare(b.observedAt))
+  }
+
+  reviewQueue(): ReviewItem[] {
+    return this.review.pendingIds().map((id) => {
+      const it = this.review.item(id)
+      const superseded = this.supersededIds([id])
+      return {
+        reportId: it.report.id,
+        title: it.report.title,
+        receivedAt: it.report.createdAt,
+        integrationName: this.name(it.report.integrationId),
+        orderNumber: it.report.orderNumber,
+        identifiers: it.identifiers,
+        reasons: it.reasons,
+        observations: it.observations.map((o) => observation(o, superseded.has(o.id))),
+        candidates: it.candidates.map((c) => ({ patientId: c.patientId, patientName: c.patientName, ownerName: c.ownerName, species: c.species, dateOfBirth: c.dateOfBirth, score: c.score, reasons: c.reasons, orderId: c.orderId, orderNumber: c.orderNumber }))
+      }
+    })
+  }
+
+  inboundEntry(r: InboundRow): MessageLogEntry {
+    return { id: r.id, seq: r.seq, direction: 'inbound', integrationId: r.integrationId, at: r.receivedAt, transport: r.transport, peer: r.peer, type: r.messageType, controlId: r.controlId, status: r.status, summary: r.summary, error: r.error, attempts: null, raw: printable(r.raw), response: null }
+  }
+
+  outboundEntry(r: OutboundRow): MessageLogEntry {
+    return { id: r.id, seq: r.seq, direction: 'outbound', integrationId: r.integrationId, at: r.createdAt, transport: 'mllp', peer: null, type: r.kind, controlId: r.controlId, status: r.status, summary: null, error: r.lastError, attempts: r.attempts, raw: printable(r.payload), response: r.response ? printable(r.response) : null }
+  }
+
+  messages(direction: 'inbound' | 'outbound', integrationId: string | undefined, limit: number, beforeSeq: number | undefined): MessageLogEntry[] {
+    const table = direction === 'inbound' ? 'inbound_messages' : 'outbound_messages'
+    const where = [integrationId ? 'integration_id = @integrationId' : null, beforeSeq ? 'seq < @beforeSeq' : null].filter(Boolean)
+    const rows = this.core.store.sqlite.prepare(`SELECT * FROM ${table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`).all({ integrationId, beforeSeq, limit }) as Record<string, unknown>[]
+    return rows.map((r) => (direction === 'inbound' ? this.inboundEntry(camel(r) as InboundRow) : this.outboundEntry(camel(r) as OutboundRow)))
+  }
+
+  private observationRows(reportId: string): ObservationRow[] {
+    return (this.core.store.sqlite.prepare('SELECT * FROM lab_observations WHERE report_id = ? ORDER BY rowid').all(reportId) as Record<string, unknown>[]).map((r) => camel(r) as ObservationRow)
+  }
+
+  /** Observations some later correction replaced. */
+  private supersededIds(reportIds: string[]): Set<string> {
+    if (reportIds.length === 0) return new Set()
+    const rows = this.core.store.sqlite
+      .prepare(`SELECT supersedes_id FROM lab_observations WHERE supersedes_id IN (SELECT id FROM lab_observations WHERE report_id IN (${reportIds.map(() => '?').join(',')}))`)
+      .pluck()
+      .all(...reportIds) as string[]
+    return new Set(rows)
+  }
+}
+
+function observation(o: ObservationRow, superseded: boolean): LabObservation {
+  return {
+    id: o.id,
+    code: o.code,
+    name: o.name,
+    valueNum: o.valueNum,
+    valueText: o.valueText,
+    units: o.units,
+    refRange: o.refRange,
+    refLow: o.refLow,
+    refHigh: o.refHigh,
+    flag: effectiveFlag(o),
+    status: o.status,
+    observedAt: o.observedAt,
+    instrument: o.instrument,
+    superseded,
+    supersedesId: o.supersedesId,
+    documentId: o.documentId
+  }
+}
+
+const CONTROL_NAMES: Record<number, string> = { 0x02: '<STX>', 0x03: '<ETX>', 0x04: '<EOT>', 0x05: '<ENQ>', 0x06: '<ACK>', 0x0b: '<VT>', 0x0d: '<CR>\n', 0x0a: '<LF>', 0x15: '<NAK>', 0x17: '<ETB>', 0x1c: '<FS>' }
+
+/** Raw bytes for a person to read: control characters named, segments on their own lines. */
+export function printable(raw: Buffer): string {
+  let out = ''
+  for (const ch of raw.toString('utf8')) {
+    const code = ch.charCodeAt(0)
+    out += CONTROL_NAMES[code] ?? (code < 0x20 ? `<${code.toString(16).padStart(2, '0')}>` : ch)
+  }
+  return out.length > 200_000 ? `${out.slice(0, 200_000)}… (${raw.length} bytes)` : out
+}
+
+/** snake_case row → the camelCase shape drizzle returns; raw statements are used where SQL reads better. */
+function camel(r: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]))
+}
+
+export type { ReportRow }

@@ -1,0 +1,65 @@
+import { createServer } from 'node:net'
+import type { LabProfile } from '../../src-preload/contract'
+import { makeApp, type TestApp } from './app'
+
+export const REFLAB_PROFILE: LabProfile = {
+  orderMessage: 'ORM^O01',
+  application: 'VETOS',
+  facility: 'RIVERSIDE',
+  labApplication: 'REFLAB',
+  labFacility: 'LAB1',
+  catalog: [
+    { code: 'CBC', name: 'Complete blood count', specimen: 'EDTA whole blood', kind: 'panel' },
+    { code: 'CHEM10', name: 'Chemistry panel', specimen: 'Serum', kind: 'panel' },
+    { code: 'T4', name: 'Total T4', specimen: 'Serum', kind: 'test' }
+  ],
+  speciesCodes: { canine: 'CAN', feline: 'FEL' },
+  sexCodes: { 'male/neutered': 'MN', 'male/intact': 'M', 'female/neutered': 'FS', 'female/intact': 'F' }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** A demo app with its HL7 listener running and one approved reference lab at labPort. */
+export async function labApp(labPort: number, extra: { retrySeconds?: number } = {}): Promise<TestApp & { labId: string; hl7Port: number; vetToken: string }> {
+  const t = makeApp({ labs: { hl7: { host: '127.0.0.1', port: 0 } } })
+  await t.app.start()
+  t.signIn('admin')
+  const lab = t.call('integrations.create', { kind: 'reference_lab', name: 'Test Reference Lab', config: { host: '127.0.0.1', port: labPort, lab: REFLAB_PROFILE, retrySeconds: extra.retrySeconds ?? 1, ackTimeoutSeconds: 5 } })
+  t.call('integrations.approve', { id: lab.id, categories: ['patient_identity', 'lab_orders'] })
+  const vetToken = t.signIn('veterinarian')
+  return Object.assign(t, { labId: lab.id, hl7Port: t.app.services.labs.listener!.port, vetToken })
+}
+
+/** An ORU^R01 as a reference lab sends it. */
+export function oru(o: {
+  controlId: string
+  orderNumber?: string
+  filler?: string
+  owner: string
+  pet: string
+  patientId?: string
+  dob?: string
+  sex?: string
+  status?: 'P' | 'F' | 'C'
+  values?: [code: string, name: string, value: string, units: string, range: string, flag: string][]
+}): string {
+  const status = o.status ?? 'F'
+  const values = o.values ?? [
+    ['WBC', 'White blood cells', '12.5', '10*9/L', '6.0-17.0', 'N'],
+    ['HCT', 'Hematocrit', '29', '%', '37-55', 'L']
+  ]
+  return [
+    `MSH|^~\\&|REFLAB|LAB1|VETOS|RIVERSIDE|20261128093000||ORU^R01^ORU_R01|${o.controlId}|P|2.5`,
+    `PID|1||${o.patientId ?? ''}||${o.owner}^${o.pet}||${o.dob ?? ''}|${o.sex ?? ''}`,
+    `ORC|RE|${o.orderNumber ?? ''}|${o.filler ?? 'F-1'}`,
+    `OBR|1|${o.orderNumber ?? ''}|${o.filler ?? 'F-1'}|CBC^Complete blood count|||20261128080000|||||||||||||||||${status}`,
+    ...values.map((v, i) => `OBX|${i + 1}|NM|${v[0]}^${v[1]}^L||${v[2]}|${v[3]}|${v[4]}|${v[5]}|||${status}|||20261128083000`)
+  ].join('\r')
+}

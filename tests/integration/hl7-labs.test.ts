@@ -1,0 +1,216 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { connect } from 'node:net'
+// An independent HL7 implementation plays the reference lab, on real TCP sockets.
+import hl7 from 'simple-hl7'
+import { frame, MllpFramer, type MllpChunk } from '../../src-main/hl7/mllp'
+import { Hl7Message } from '../../src-main/hl7/codec'
+import { freePort, labApp, oru } from '../helpers/labs'
+import type { TestApp } from '../helpers/app'
+
+type App = Awaited<ReturnType<typeof labApp>>
+
+/** The lab's MLLP server: ACKs AA and keeps what it received. */
+function fakeLab(port: number, answer: 'AA' | 'AR' = 'AA') {
+  const received: string[] = []
+  const server = hl7.tcp()
+  server.use((req, res) => {
+    received.push(req.raw.replace(/^\x0b|\x1c\r$/g, ''))
+    if (answer !== 'AA') res.ack.getSegment('MSA').setField(1, answer)
+    res.end()
+  })
+  server.start(port)
+  return { received, stop: () => server.stop() }
+}
+
+/** Sends raw bytes over one MLLP connection and collects the answers. */
+async function exchange(port: number, payloads: Buffer[], expectAnswers = payloads.length): Promise<Hl7Message[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    const framer = new MllpFramer()
+    const acks: Hl7Message[] = []
+    socket.pipe(framer)
+    framer.on('data', (c: MllpChunk) => {
+      if (c.kind === 'message') acks.push(Hl7Message.parse(c.data.toString()))
+      if (acks.length === expectAnswers) {
+        socket.end()
+        resolve(acks)
+      }
+    })
+    socket.on('error', reject)
+    socket.on('connect', () => payloads.forEach((p) => socket.write(p)))
+    setTimeout(() => reject(new Error(`only ${acks.length} of ${expectAnswers} answers`)), 5000)
+  })
+}
+
+/** Sends one ORU with the independent library's client and returns its ACK. */
+function sendWithLibrary(port: number, message: string): Promise<{ code: string; controlId: string }> {
+  return new Promise((resolve, reject) => {
+    const client = hl7.Server.createTcpClient('127.0.0.1', port)
+    client.send(message, (err, ack) => {
+      if (err) return reject(err)
+      const msa = ack.getSegment('MSA')
+      resolve({ code: msa.getField(1).toString(), controlId: msa.getField(2).toString() })
+    })
+  })
+}
+
+const until = async (f: () => boolean, ms = 8000) => {
+  const end = Date.now() + ms
+  while (!f()) {
+    if (Date.now() > end) throw new Error('timed out waiting')
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+describe('reference lab over HL7/MLLP', () => {
+  let t: App
+  let labPort: number
+  let lab: ReturnType<typeof fakeLab> | null
+  let patient: { id: string; name: string; owner: string; dob: string | null }
+
+  beforeEach(async () => {
+    labPort = await freePort()
+    lab = fakeLab(labPort)
+    t = await labApp(labPort)
+    const c = t.call('clients.create', { firstName: 'Marta', lastName: 'Quintana', phones: [] })
+    const p = t.call('patients.create', { clientId: c.id, name: 'Pimienta', species: 'canine', sex: 'female', neuterStatus: 'neutered', dateOfBirth: '2019-04-02' })
+    patient = { id: p.id, name: p.name, owner: 'Quintana', dob: '20190402' }
+  })
+  afterEach(async () => {
+    lab?.stop()
+    await (t as TestApp).close()
+  })
+
+  const place = (tests = ['CBC']) => t.call('labs.placeOrder', { patientId: patient.id, integrationId: t.labId, tests, priority: 'routine' })
+  const order = (id: string) => t.call('labs.orders', { patientId: patient.id }).find((o) => o.id === id)!
+
+  it('sends the order as ORM^O01 with the veterinary PID and the lab accepts it', async () => {
+    const o = place(['CBC', 'T4'])
+    await until(() => order(o.id).status === 'accepted')
+    const orm = Hl7Message.parse(lab!.received[0])
+    expect(`${orm.type}^${orm.trigger}`).toBe('ORM^O01')
+    expect(orm.segment('PID')!.get(5, 1)).toBe('Quintana')
+    expect(orm.segment('PID')!.get(5, 2)).toBe('Pimienta')
+    expect(orm.segment('PID')!.get(8)).toBe('FS')
+    expect(orm.segment('PID')!.get(35)).toBe('CAN')
+    expect(orm.segment('ORC')!.get(1)).toBe('NW')
+    expect(orm.all('OBR').map((s) => [s.get(2), s.get(4)])).toEqual([[o.orderNumber, 'CBC'], [o.orderNumber, 'T4']])
+    expect(order(o.id).timeline.map((e) => e.status)).toEqual(['queued', 'sent', 'accepted'])
+  })
+
+  it('keeps orders while the lab is down and sends them, in order, when it returns', async () => {
+    lab!.stop()
+    lab = null
+    const first = place(['CBC'])
+    const second = place(['T4'])
+    await until(() => order(first.id).timeline.some((e) => e.status === 'waiting'))
+    expect(order(second.id).status).toBe('queued')
+    lab = fakeLab(labPort)
+    await until(() => order(second.id).status === 'accepted', 10_000)
+    const numbers = lab.received.map((m) => Hl7Message.parse(m).segment('ORC')!.get(2))
+    expect(numbers).toEqual([first.orderNumber, second.orderNumber])
+  })
+
+  it('attaches a matching result by itself, acknowledges AA after storing it, and tells the vet', async () => {
+    const o = place()
+    await until(() => order(o.id).status === 'accepted')
+    const ack = await sendWithLibrary(t.hl7Port, oru({ controlId: 'RES-1', orderNumber: o.orderNumber, owner: 'QUINTANA', pet: 'pimienta', patientId: patient.id, dob: patient.dob!, sex: 'FS' }))
+    expect(ack).toEqual({ code: 'AA', controlId: 'RES-1' })
+    const results = t.call('labs.results', { patientId: patient.id })
+    expect(results).toHaveLength(1)
+    expect(results[0]).toMatchObject({ orderNumber: o.orderNumber, attachedAutomatically: true })
+    expect(results[0].observations.map((x) => [x.code, x.valueNum, x.flag])).toEqual([['WBC', 12.5, 'N'], ['HCT', 29, 'L']])
+    expect(order(o.id).status).toBe('final')
+    const vetNotes = t.call('notifications.list', {}, t.vetToken)
+    expect(vetNotes.some((n) => n.kind === 'lab.result' && n.patientId === patient.id && n.severity === 'warning')).toBe(true)
+    expect(t.call('labs.reviewQueue', {})).toHaveLength(0)
+  })
+
+  it('sends a result with a misspelled pet name to review, ranks the right patient first, and never attaches it alone', async () => {
+    const o = place()
+    await until(() => order(o.id).status === 'accepted')
+    expect((await sendWithLibrary(t.hl7Port, oru({ controlId: 'RES-2', orderNumber: o.orderNumber, owner: 'Quintana', pet: 'Pimenta' }))).code).toBe('AA')
+    expect(t.call('labs.results', { patientId: patient.id })).toHaveLength(0)
+    const [item] = t.call('labs.reviewQueue', {})
+    expect(item.reasons).toEqual(['pet name "Pimenta" differs from "Pimienta"'])
+    expect(item.candidates[0]).toMatchObject({ patientId: patient.id, orderId: o.id })
+    expect(item.candidates[0].reasons).toContain(`order ${o.orderNumber} is this patient's`)
+    // a person attaches it; then undoes it; then attaches again
+    t.call('labs.attach', { reportId: item.reportId, patientId: patient.id, orderId: o.id, reason: 'Same dog; lab misspelled the name' })
+    expect(t.call('labs.results', { patientId: patient.id })[0].attachedBy).toBe(t.call('auth.me', {}).displayName)
+    t.call('labs.detach', { reportId: item.reportId, reason: 'Attached to the wrong patient' })
+    expect(t.call('labs.results', { patientId: patient.id })).toHaveLength(0)
+    expect(t.call('labs.reviewQueue', {}).map((i) => i.reportId)).toEqual([item.reportId])
+    const actions = t.call('audit.list', { limit: 20 }).map((e) => e.action)
+    expect(actions).toEqual(expect.arrayContaining(['lab.result.review', 'lab.result.attached_manually', 'lab.result.detached']))
+  })
+
+  it('sends results with no or an unknown order number to review', async () => {
+    await sendWithLibrary(t.hl7Port, oru({ controlId: 'RES-3', owner: 'Quintana', pet: 'Pimienta' }))
+    await sendWithLibrary(t.hl7Port, oru({ controlId: 'RES-4', orderNumber: 'ZZ999', owner: 'Quintana', pet: 'Pimienta' }))
+    const reasons = t.call('labs.reviewQueue', {}).map((i) => i.reasons[0])
+    expect(reasons).toEqual(['the result carries no order number', 'order number ZZ999 is not one of ours'])
+  })
+
+  it('acknowledges a resent message again and stores nothing twice', async () => {
+    const o = place()
+    await until(() => order(o.id).status === 'accepted')
+    const msg = oru({ controlId: 'RES-5', orderNumber: o.orderNumber, owner: 'Quintana', pet: 'Pimienta' })
+    expect((await sendWithLibrary(t.hl7Port, msg)).code).toBe('AA')
+    expect((await sendWithLibrary(t.hl7Port, msg)).code).toBe('AA')
+    expect(t.call('labs.results', { patientId: patient.id })).toHaveLength(1)
+    const log = t.call('integrations.messages', { direction: 'inbound', integrationId: t.labId })
+    expect(log.map((m) => m.status)).toEqual(['duplicate', 'processed'])
+  })
+
+  it('supersedes a value with its correction and keeps the original as history', async () => {
+    const o = place()
+    await until(() => order(o.id).status === 'accepted')
+    await sendWithLibrary(t.hl7Port, oru({ controlId: 'RES-6', orderNumber: o.orderNumber, owner: 'Quintana', pet: 'Pimienta', filler: 'F-77' }))
+    await sendWithLibrary(t.hl7Port, oru({ controlId: 'RES-7', orderNumber: o.orderNumber, owner: 'Quintana', pet: 'Pimienta', filler: 'F-77', status: 'C', values: [['HCT', 'Hematocrit', '39', '%', '37-55', 'N']] }))
+    const all = t.call('labs.results', { patientId: patient.id }).flatMap((r) => r.observations).filter((x) => x.code === 'HCT')
+    expect(all.map((x) => [x.valueNum, x.status, x.superseded])).toEqual(expect.arrayContaining([[29, 'F', true], [39, 'C', false]]))
+    expect(t.call('labs.trend', { patientId: patient.id, code: 'HCT' }).map((p) => p.value)).toEqual([39])
+    expect(order(o.id).timeline.map((e) => e.status)).toContain('corrected')
+  })
+
+  it('answers malformed HL7 with AR and an ERR segment, keeps it, and processes the next message on the same connection', async () => {
+    const o = place()
+    await until(() => order(o.id).status === 'accepted')
+    const acks = await exchange(t.hl7Port, [
+      frame('this is not HL7'),
+      Buffer.from('garbage between frames'),
+      frame('MSH|^~\\&|REFLAB|LAB1|VETOS|RIVERSIDE|20261128||ADT^A01|ADT-1|P|2.5\rPID|1'),
+      frame(oru({ controlId: 'RES-8', orderNumber: o.orderNumber, owner: 'Quintana', pet: 'Pimienta' }))
+    ], 3)
+    expect(acks.map((a) => a.segment('MSA')!.get(1))).toEqual(['AR', 'AR', 'AA'])
+    expect(acks[0].segment('ERR')).toBeDefined()
+    expect(acks[2].segment('MSA')!.get(2)).toBe('RES-8')
+    const log = t.call('integrations.messages', { direction: 'inbound' })
+    expect(log.filter((m) => m.status === 'rejected').map((m) => m.error)).toEqual(
+      expect.arrayContaining(['bytes outside an MLLP frame', 'The message does not start with an MSH segment', 'message type ADT^A01 is not accepted here'])
+    )
+    expect(t.call('labs.results', { patientId: patient.id })).toHaveLength(1)
+  })
+
+  it('cancels an order at the lab with ORC-1 CA', async () => {
+    const o = place()
+    await until(() => order(o.id).status === 'accepted')
+    t.call('labs.cancelOrder', { orderId: o.id, reason: 'Owner declined' })
+    await until(() => order(o.id).status === 'cancelled')
+    const cancel = Hl7Message.parse(lab!.received[1])
+    expect(cancel.segment('ORC')!.get(1)).toBe('CA')
+    expect(cancel.segment('ORC')!.get(2)).toBe(o.orderNumber)
+  })
+
+  it('marks an order rejected when the lab refuses it, and resubmits it', async () => {
+    lab!.stop()
+    lab = fakeLab(labPort, 'AR')
+    const o = place()
+    await until(() => order(o.id).status === 'rejected')
+    lab.stop()
+    lab = fakeLab(labPort)
+    t.call('labs.resubmitOrder', { orderId: o.id })
+    await until(() => order(o.id).status === 'accepted')
+  })
+})
