@@ -9,7 +9,7 @@ import { ensureBuilt } from './ensure-built.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 const extra = process.argv.slice(2)
-const demoArgs = extra.some((a) => a === '--data-dir' || a.startsWith('--data-dir=')) ? extra : ['--demo', '--data-dir', join(root, '.vetos-data', 'demo'), ...extra]
+const demoArgs = extra.some((a) => a === '--data-dir' || a.startsWith('--data-dir=')) ? extra : ['--demo', '--simulators', '--data-dir', join(root, '.vetos-data', 'demo'), ...extra]
 
 ensureBuilt()
 

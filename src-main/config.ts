@@ -11,6 +11,8 @@ export interface HostFlags {
   token?: string
   /** the HL7 (MLLP) results listener, when given */
   hl7?: { host: string; port: number }
+  /** run the simulators of simulated integrations (the demo's reference lab and analyzer) */
+  simulators: boolean
 }
 
 export const USAGE = `Usage: npm run hub -- [options]
@@ -20,6 +22,7 @@ export const USAGE = `Usage: npm run hub -- [options]
   --http-host ADDR   address to bind (default 127.0.0.1; use with care)
   --token T          access token (default: random, printed at start)
   --hl7-port N       listen for lab results (HL7 over MLLP) on this port (0 picks one)
+  --simulators       run the simulated lab and analyzer of the demo clinic (implies --hl7-port 2576)
   --hl7-host ADDR    address for the HL7 listener (default 0.0.0.0: labs connect over the LAN;
                      only configured lab addresses and this machine are accepted)
   -h, --help         this text`
@@ -39,6 +42,7 @@ export function parseHostFlags(argv: string[], env = process.env, strict = true)
       token: { type: 'string' },
       'hl7-port': { type: 'string' },
       'hl7-host': { type: 'string' },
+      simulators: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -47,9 +51,10 @@ export function parseHostFlags(argv: string[], env = process.env, strict = true)
   const given = values['data-dir'] ?? env.VETOS_DATA_DIR
   const dataDir = given ? resolve(given) : null
   const port = portNumber('--http-port', values['http-port'] ?? env.VETOS_HTTP_PORT ?? '8787')
-  const hl7Port = values['hl7-port'] ?? env.VETOS_HL7_PORT
+  const simulators = values.simulators ?? false
+  const hl7Port = values['hl7-port'] ?? env.VETOS_HL7_PORT ?? (simulators ? '2576' : undefined)
   const hl7 = hl7Port === undefined ? undefined : { host: values['hl7-host'] ?? env.VETOS_HL7_HOST ?? '0.0.0.0', port: portNumber('--hl7-port', hl7Port) }
-  return { dataDir, demo, httpPort: port, httpHost: values['http-host'] ?? env.VETOS_HTTP_HOST ?? '127.0.0.1', token: values.token ?? env.VETOS_TOKEN, hl7 }
+  return { dataDir, demo, httpPort: port, httpHost: values['http-host'] ?? env.VETOS_HTTP_HOST ?? '127.0.0.1', token: values.token ?? env.VETOS_TOKEN, hl7, simulators }
 }
 
 /** The hub's default data folder. */

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { createApp } from './app'
 import { defaultHubDataDir, parseHostFlags, USAGE } from './config'
 import { startHub } from './hub/server'
+import { startSimulators } from './simulators'
 
 async function main(): Promise<void> {
   const started = performance.now()
@@ -29,9 +30,11 @@ async function main(): Promise<void> {
   if (app.services.info.demo) console.log('Demo clinic: every staff PIN is 1234.')
   const hl7 = app.services.labs.listener
   if (hl7) console.log(`Lab results (HL7/MLLP) on ${flags.hl7!.host}:${hl7.port}`)
+  const simulators = flags.simulators ? await startSimulators(app, (line) => console.log(line)) : null
   console.log(`Open ${hub.url}?token=${hub.token}`)
 
   const stop = async () => {
+    await simulators?.stop()
     await hub.close()
     await app.close()
     process.exit(0)

@@ -9,6 +9,7 @@ import { createApp, type App } from './app'
 import { parseHostFlags } from './config'
 import { APP_ORIGIN, isAppUrl, lockDown } from './electron/security'
 import { secureWebPreferences } from './electron/window'
+import { startSimulators } from './simulators'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const rendererDir = join(here, '..', 'renderer')
@@ -23,6 +24,7 @@ async function start(): Promise<void> {
   if (flags === 'help') return app.quit()
   core = createApp({ dataDir: flags.dataDir ?? app.getPath('userData'), demo: flags.demo, host: 'electron', version: app.getVersion(), labs: { hl7: flags.hl7 } })
   await core.start()
+  if (flags.simulators) await startSimulators(core, (line) => console.log(line))
   await app.whenReady()
   lockDown(app, session.defaultSession)
 

@@ -700,6 +700,12 @@ export const contract = {
     access: EVERY_ROLE,
     description: 'One analyte over time for a patient, with reference ranges, oldest first.'
   }),
+  'labs.report': method({
+    input: z.object({ reportId: Id }).strict(),
+    output: z.object({ report: LabReport, patient: Patient, owner: Client, clinic: Clinic }),
+    access: EVERY_ROLE,
+    description: 'One attached result report with its patient, owner and clinic, for printing.'
+  }),
   'labs.reviewQueue': method({ input: Empty, output: z.array(ReviewItem), access: EVERY_ROLE, description: 'Results that did not attach by themselves, with ranked candidates and reasons.' }),
   'labs.attach': method({
     input: z.object({ reportId: Id, patientId: Id, orderId: Id.nullable().optional(), reason: NonEmpty(300) }).strict(),

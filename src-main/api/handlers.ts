@@ -79,6 +79,13 @@ export function createHandlers(s: Services): Handlers {
     'labs.orders': (i) => s.labs.views.ordersFor(i.patientId),
     'labs.results': (i) => s.labs.views.reportsFor(i.patientId),
     'labs.trend': (i) => s.labs.views.trend(i.patientId, i.code),
+    'labs.report': (i) => {
+      const patientId = s.labs.views.attachedPatient(i.reportId)
+      const report = patientId ? s.labs.views.reportsFor(patientId).find((r) => r.id === i.reportId) : undefined
+      if (!patientId || !report) throw new ApiError('not-found', 'This result is not attached to a patient')
+      const detail = s.patients.get(patientId)
+      return { report, patient: detail.patient, owner: detail.owner, clinic: s.clinic.get() }
+    },
     'labs.reviewQueue': () => s.labs.views.reviewQueue(),
     'labs.attach': (i, ctx) => (s.labs.review.attach(who(ctx), i.reportId, i.patientId, i.orderId ?? null, i.reason), { ok: true as const }),
     'labs.detach': (i, ctx) => (s.labs.review.detach(who(ctx), i.reportId, i.reason), { ok: true as const }),

@@ -10,6 +10,23 @@ import { ALERTS, BREEDS, COLORS, FIRST_NAMES, LAST_NAMES, PET_NAMES, SPECIES_MIX
 
 export const DEMO_PIN = '1234'
 
+/** The demo reference lab: what it offers and how it codes species and sex. */
+export const DEMO_LAB_PROFILE = {
+  orderMessage: 'ORM^O01' as const,
+  application: 'VETOS',
+  facility: 'RIVERSIDE',
+  labApplication: 'REFLAB',
+  labFacility: 'SIMLAB',
+  catalog: [
+    { code: 'CBC', name: 'Complete blood count', specimen: 'EDTA whole blood', kind: 'panel' as const },
+    { code: 'CHEM10', name: 'Chemistry panel (10)', specimen: 'Serum', kind: 'panel' as const },
+    { code: 'T4', name: 'Total T4', specimen: 'Serum', kind: 'test' as const },
+    { code: 'UA', name: 'Urinalysis', specimen: 'Urine', kind: 'panel' as const }
+  ],
+  speciesCodes: { canine: 'CANINE', feline: 'FELINE', equine: 'EQUINE', rabbit: 'RABBIT' },
+  sexCodes: { 'male/neutered': 'MN', 'male/intact': 'M', 'female/neutered': 'FS', 'female/intact': 'F', 'male/unknown': 'M', 'female/unknown': 'F' }
+}
+
 export const DEMO_STAFF = [
   { displayName: 'Dr. Sarah Chen', username: 'schen', role: 'veterinarian', licenseNumber: 'VET-20417' },
   { displayName: 'Dr. Marcus Webb', username: 'mwebb', role: 'veterinarian', licenseNumber: 'VET-18842' },
@@ -163,7 +180,7 @@ export function generateDemoClinic(s: Services, core: Core): void {
   const today = ['Bella', 'Max', 'Luna', 'Milo'].map((name) => s.search.search(name, 'name', 1, false)[0]).filter(Boolean)
   today.forEach((p, i) => s.visits.create(actor, { patientId: p.id, veterinarianId: vets[i % vets.length], reason: VISIT_REASONS[i], status: 'checked_in' }))
 
-  const lab = s.integrations.create(actor, { kind: 'reference_lab', name: 'Reference lab (simulator)', enabled: true, config: { host: '127.0.0.1', port: 2575, listenPort: 2576 } })
+  const lab = s.integrations.create(actor, { kind: 'reference_lab', name: 'Reference lab (simulator)', enabled: true, config: { host: '127.0.0.1', port: 2575, lab: DEMO_LAB_PROFILE, retrySeconds: 5 } })
   s.integrations.approve(actor, lab.id, ['patient_identity', 'lab_orders'])
   s.integrations.create(actor, { kind: 'analyzer', name: 'In-house chemistry analyzer', enabled: true, config: { host: '127.0.0.1', port: 5001 } })
   s.integrations.create(actor, { kind: 'petlifelog', name: 'PetLifeLog microchip registry', enabled: false, config: { baseUrl: 'https://registry.petlifelog.example/api' } })

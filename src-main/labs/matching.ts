@@ -5,7 +5,7 @@
  * ever picks a candidate.
  */
 import { distance } from 'fastest-levenshtein'
-import type { LabProfile } from '../../src-preload/contract'
+import { SPECIES, type LabProfile } from '../../src-preload/contract'
 import { normalizeName } from '../core/normalize'
 import type { ReportIdentifiers } from './normalize'
 
@@ -35,8 +35,11 @@ export function sexFromCode(code: string, profile?: LabProfile): { sex: string; 
 export function speciesFromCode(code: string, profile?: LabProfile): string | null {
   const mapped = Object.entries(profile?.speciesCodes ?? {}).find(([, v]) => v.toUpperCase() === code.toUpperCase())
   if (mapped) return mapped[0]
-  const plain: Record<string, string> = { dog: 'canine', canine: 'canine', cat: 'feline', feline: 'feline', horse: 'equine', equine: 'equine', rabbit: 'rabbit' }
-  return plain[code.toLowerCase()] ?? null
+  // Unmapped species go out under our own name (see buildOrderMessage), so read those back too.
+  const own = code.toLowerCase()
+  if ((SPECIES as readonly string[]).includes(own)) return own
+  const plain: Record<string, string> = { dog: 'canine', cat: 'feline', horse: 'equine' }
+  return plain[own] ?? null
 }
 
 /** Every identifier in the message that disagrees with the patient, in words; empty means all agree. */

@@ -82,6 +82,11 @@ export class LabViews {
     }))
   }
 
+  /** The patient a report is attached to now, or null. */
+  attachedPatient(reportId: string): string | null {
+    return (this.core.store.sqlite.prepare("SELECT CASE WHEN action = 'attach' THEN patient_id END FROM lab_report_links WHERE report_id = ? ORDER BY rowid DESC LIMIT 1").pluck().get(reportId) as string | null | undefined) ?? null
+  }
+
   trend(patientId: string, code: string): TrendPoint[] {
     const points: TrendPoint[] = []
     for (const r of this.reportsFor(patientId)) {

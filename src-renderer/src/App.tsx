@@ -12,6 +12,8 @@ import { ClientScreen } from './screens/Client'
 import { AuditScreen } from './screens/Audit'
 import { IntegrationsScreen } from './screens/Integrations'
 import { SettingsScreen } from './screens/Settings'
+import { LabReviewScreen } from './screens/LabReview'
+import { PrintReport } from './screens/PrintReport'
 
 const MeContext = createContext<StaffMember | null>(null)
 
@@ -41,18 +43,28 @@ function SignedIn() {
   if (!me.data) return <Center h="100vh">{me.isLoading ? <Loader /> : <SignIn />}</Center>
   return (
     <MeContext.Provider value={me.data}>
+      <Routes>
+        <Route path="/reports/:id" element={<PrintReport />} />
+        <Route path="*" element={<Screens />} />
+      </Routes>
+    </MeContext.Provider>
+  )
+}
+
+function Screens() {
+  return (
       <Shell>
         <Routes>
           <Route path="/" element={<Navigate to="/patients" replace />} />
           <Route path="/patients" element={<PatientsScreen />} />
           <Route path="/patients/:id" element={<PatientScreen />} />
           <Route path="/clients/:id" element={<ClientScreen />} />
+          <Route path="/lab-review" element={<LabReviewScreen />} />
           <Route path="/audit" element={<AuditScreen />} />
           <Route path="/integrations" element={<IntegrationsScreen />} />
           <Route path="/settings" element={<SettingsScreen />} />
           <Route path="*" element={<Navigate to="/patients" replace />} />
         </Routes>
       </Shell>
-    </MeContext.Provider>
   )
 }

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react'
 import { AppShell, Avatar, Badge, Group, Kbd, Menu, NavLink, Text, Tooltip, UnstyledButton } from '@mantine/core'
 import { useHotkeys } from '@mantine/hooks'
 import { notifications as toast } from '@mantine/notifications'
-import { IconPaw, IconShieldCheck, IconPlugConnected, IconSettings, IconLogout, IconSwitchHorizontal } from '@tabler/icons-react'
+import { IconPaw, IconFlask, IconShieldCheck, IconPlugConnected, IconSettings, IconLogout, IconSwitchHorizontal } from '@tabler/icons-react'
 import { NavLink as RouterLink, useLocation, useNavigate } from 'react-router-dom'
 import { useApi, useCall, useLiveEvents } from '../api/hooks'
 import { useMe } from '../App'
@@ -12,15 +12,18 @@ import { NotificationCenter } from './NotificationCenter'
 /** Sidebar entries appear only once their feature works. */
 const NAV = [
   { to: '/patients', label: 'Patients', icon: IconPaw, keys: 'alt+1' },
-  { to: '/audit', label: 'Audit Log', icon: IconShieldCheck, keys: 'alt+2' },
-  { to: '/integrations', label: 'Integrations', icon: IconPlugConnected, keys: 'alt+3' },
-  { to: '/settings', label: 'Settings', icon: IconSettings, keys: 'alt+4' }
+  { to: '/lab-review', label: 'Lab Review', icon: IconFlask, keys: 'alt+2' },
+  { to: '/audit', label: 'Audit Log', icon: IconShieldCheck, keys: 'alt+3' },
+  { to: '/integrations', label: 'Integrations', icon: IconPlugConnected, keys: 'alt+4' },
+  { to: '/settings', label: 'Settings', icon: IconSettings, keys: 'alt+5' }
 ]
 
 export function Shell({ children }: { children: ReactNode }) {
   const api = useApi()
   const me = useMe()
   const info = useCall('app.info', {})
+  const review = useCall('labs.reviewQueue', {})
+  const waiting = review.data?.length ?? 0
   const location = useLocation()
   const navigate = useNavigate()
   useHotkeys(NAV.map((n) => [n.keys, () => navigate(n.to)]))
@@ -94,7 +97,17 @@ export function Shell({ children }: { children: ReactNode }) {
             to={n.to}
             label={n.label}
             leftSection={<n.icon size={18} />}
-            rightSection={<Text size="xs" c="dimmed" aria-hidden>{n.keys.replace("alt+", "Alt+")}</Text>}
+            rightSection={
+              n.to === '/lab-review' && waiting > 0 ? (
+                <Badge color="orange" size="sm" data-testid="review-count">
+                  {waiting}
+                </Badge>
+              ) : (
+                <Text size="xs" c="dimmed" aria-hidden>
+                  {n.keys.replace('alt+', 'Alt+')}
+                </Text>
+              )
+            }
             active={location.pathname.startsWith(n.to)}
           />
         ))}

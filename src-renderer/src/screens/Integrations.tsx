@@ -5,6 +5,7 @@ import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
 import { fieldErrors } from '../components/forms'
 import { dateTime } from '../format'
+import { MessageLog } from '../components/MessageLog'
 
 export const KIND_LABEL: Record<IntegrationKind, string> = {
   reference_lab: 'Reference lab (HL7)',
@@ -34,6 +35,7 @@ export function IntegrationsScreen() {
   const list = useCall('integrations.list', {})
   const [editing, setEditing] = useState<Integration | 'new' | null>(null)
   const [approving, setApproving] = useState<Integration | null>(null)
+  const [viewing, setViewing] = useState<Integration | null>(null)
   const revoke = useAction('integrations.revoke')
   const admin = me.role === 'admin'
 
@@ -119,6 +121,10 @@ export function IntegrationsScreen() {
                   )}
                 </Table.Td>
                 <Table.Td>
+                  <Group gap={4} justify="flex-end" wrap="nowrap">
+                    <Button size="compact-sm" variant="subtle" onClick={() => setViewing(i)}>
+                      Messages
+                    </Button>
                   {admin && (
                     <Group gap={4} justify="flex-end" wrap="nowrap">
                       <Button size="compact-sm" variant="subtle" onClick={() => setEditing(i)}>
@@ -142,6 +148,7 @@ export function IntegrationsScreen() {
                       )}
                     </Group>
                   )}
+                  </Group>
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -150,6 +157,7 @@ export function IntegrationsScreen() {
       </Paper>
       {editing && <ConfigModal integration={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
       {approving && <ApproveModal integration={approving} onClose={() => setApproving(null)} />}
+      {viewing && <MessageLog integration={viewing} onClose={() => setViewing(null)} />}
     </Stack>
   )
 }

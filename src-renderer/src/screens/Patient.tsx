@@ -7,6 +7,7 @@ import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
 import { PatientForm } from '../components/PatientForm'
 import { AuditTable } from '../components/AuditTable'
+import { PatientLabs } from './PatientLabs'
 import { fieldErrors } from '../components/forms'
 import { age, date, dateTime, kg, sexLabel, SPECIES_LABEL } from '../format'
 
@@ -67,10 +68,14 @@ export function PatientScreen() {
       <Tabs defaultValue="overview" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
+          <Tabs.Tab value="labs">Lab Orders</Tabs.Tab>
           <Tabs.Tab value="history">History</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
           <Overview d={d} />
+        </Tabs.Panel>
+        <Tabs.Panel value="labs" pt="md">
+          <PatientLabs patientId={patient.id} visitId={d.visits.find((v) => v.status === 'checked_in' || v.status === 'in_progress')?.id ?? null} />
         </Tabs.Panel>
         <Tabs.Panel value="history" pt="md">
           <PatientHistory patientId={patient.id} />

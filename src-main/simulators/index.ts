@@ -1,0 +1,28 @@
+import type { App } from '../app'
+import { ReferenceLabSimulator } from './reference-lab'
+
+export interface RunningSimulators {
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the simulators for every enabled simulated integration (the demo clinic's), each on the
+ * port its integration record names, talking to this app's own listeners over real sockets.
+ */
+export async function startSimulators(app: App, log: (line: string) => void): Promise<RunningSimulators> {
+  const running: { stop(): Promise<void> }[] = []
+  const hl7 = app.services.labs.listener
+  for (const i of app.services.integrations.list()) {
+    if (!i.enabled || !/simulator/i.test(i.name)) continue
+    if (i.kind === 'reference_lab' && hl7 && i.config.port) {
+      const sim = new ReferenceLabSimulator({ port: i.config.port, vetos: { host: '127.0.0.1', port: hl7.port }, log })
+      try {
+        await sim.start()
+        running.push(sim)
+      } catch (e) {
+        log(`The reference-lab simulator could not listen on port ${i.config.port}: ${(e as Error).message}`)
+      }
+    }
+  }
+  return { stop: async () => void (await Promise.all(running.map((s) => s.stop()))) }
+}
