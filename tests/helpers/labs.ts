@@ -31,6 +31,8 @@ export async function labApp(labPort: number, extra: { retrySeconds?: number } =
   const t = makeApp({ labs: { hl7: { host: '127.0.0.1', port: 0 } } })
   await t.app.start()
   t.signIn('admin')
+  // The demo clinic's own simulated lab would claim the same sender name; this test has its own lab.
+  for (const i of t.call('integrations.list', {})) if (i.kind === 'reference_lab') t.call('integrations.update', { id: i.id, enabled: false })
   const lab = t.call('integrations.create', { kind: 'reference_lab', name: 'Test Reference Lab', config: { host: '127.0.0.1', port: labPort, lab: REFLAB_PROFILE, retrySeconds: extra.retrySeconds ?? 1, ackTimeoutSeconds: 5 } })
   t.call('integrations.approve', { id: lab.id, categories: ['patient_identity', 'lab_orders'] })
   const vetToken = t.signIn('veterinarian')
