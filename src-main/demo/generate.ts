@@ -6,6 +6,7 @@ import { SYSTEM_ACTOR } from '../domain/actor'
 import type { Core } from '../domain/core'
 import type { Services } from '../app'
 import { clinics } from '../db/schema'
+import { PANELS, rangeText, simulateValue } from '../simulators/analytes'
 import { ALERTS, BREEDS, COLORS, FIRST_NAMES, LAST_NAMES, PET_NAMES, SPECIES_MIX, STREETS, TOWNS, TYPICAL_KG, VISIT_REASONS, isoMicrochip, phoneNumber, pick, rng } from './people'
 
 export const DEMO_PIN = '1234'
@@ -182,6 +183,62 @@ export function generateDemoClinic(s: Services, core: Core): void {
 
   const lab = s.integrations.create(actor, { kind: 'reference_lab', name: 'Reference lab (simulator)', enabled: true, config: { host: '127.0.0.1', port: 2575, lab: DEMO_LAB_PROFILE, retrySeconds: 5 } })
   s.integrations.approve(actor, lab.id, ['patient_identity', 'lab_orders'])
+  seedLabHistory(store.sqlite, { clinicId: store.clinicId, deviceId: store.deviceId, integrationId: lab.id, vetIds: vets })
   s.integrations.create(actor, { kind: 'analyzer', name: 'In-house chemistry analyzer', enabled: true, config: { host: '127.0.0.1', port: 5001 } })
   s.integrations.create(actor, { kind: 'petlifelog', name: 'PetLifeLog microchip registry', enabled: false, config: { baseUrl: 'https://registry.petlifelog.example/api' } })
+}
+
+/**
+ * Two years of past lab work for some demo patients, so results and trends have history: orders
+ * reviewed long ago, their reports attached. A few older dogs show creatinine creeping up.
+ */
+export function seedLabHistory(sqlite: Database.Database, o: { clinicId: string; deviceId: string; integrationId: string; vetIds: string[]; now?: Date; seed?: number }): number {
+  const r = rng(o.seed ?? 11)
+  const now = (o.now ?? new Date()).getTime()
+  const device = o.deviceId.slice(0, 8)
+  let counter = 0
+  const stamp = (ms: number) => ({ clinic_id: o.clinicId, created_at: new Date(ms).toISOString(), updated_at: formatHlc({ ms, counter: counter++ & 0xffff }, device), deleted_at: null, server_version: null })
+  const ins = (table: string, cols: string[]) => sqlite.prepare(`INSERT INTO ${table} (id, clinic_id, created_at, updated_at, deleted_at, server_version, ${cols.join(', ')}) VALUES (@id, @clinic_id, @created_at, @updated_at, @deleted_at, @server_version, ${cols.map((c) => '@' + c).join(', ')})`)
+  const insOrder = ins('lab_orders', ['order_number', 'patient_id', 'visit_id', 'integration_id', 'tests', 'specimen', 'priority', 'note', 'ordered_by', 'status', 'status_detail', 'filler_number'])
+  const insEvent = ins('lab_order_events', ['order_id', 'status', 'detail', 'actor_name', 'occurred_at'])
+  const insReport = ins('lab_reports', ['inbound_id', 'integration_id', 'order_number', 'filler_number', 'status', 'identifiers', 'observed_at', 'title'])
+  const insObs = ins('lab_observations', ['report_id', 'code', 'name', 'sub_id', 'value_type', 'value_num', 'value_text', 'units', 'ref_range', 'ref_low', 'ref_high', 'flag', 'status', 'observed_at', 'instrument', 'supersedes_id', 'document_id'])
+  const insLink = ins('lab_report_links', ['report_id', 'action', 'patient_id', 'order_id', 'automatic', 'reason', 'actor_id', 'actor_name'])
+  const patientsToSeed = sqlite
+    .prepare("SELECT p.id, p.name, p.date_of_birth, c.last_name FROM patients p JOIN clients c ON c.id = p.client_id WHERE p.species IN ('canine', 'feline') AND p.deceased_at IS NULL ORDER BY p.id LIMIT 30")
+    .all() as { id: string; name: string; date_of_birth: string | null; last_name: string }[]
+  const inboundId = uuidv7()
+  let orders = 0
+  sqlite.transaction(() => {
+    sqlite.prepare("INSERT INTO inbound_messages (id, integration_id, transport, peer, received_at, raw, status, processed_at, summary) VALUES (?, ?, 'import', 'demo', ?, ?, 'processed', ?, 'Lab history imported with the demo clinic')").run(inboundId, o.integrationId, new Date(now).toISOString(), Buffer.from('demo lab history'), new Date(now).toISOString())
+    patientsToSeed.forEach((p, idx) => {
+      const kidneys = idx % 6 === 0 // a chronic kidney disease story: creatinine rising visit after visit
+      const visits = 2 + Math.floor(r() * 5)
+      for (let v = 0; v < visits; v++) {
+        const at = now - Math.floor(((visits - v) / visits) * 730 * DAY) + Math.floor(r() * 20 * DAY)
+        const panels = r() < 0.5 ? ['CHEM10'] : ['CHEM10', 'CBC']
+        const orderId = uuidv7({ msecs: at })
+        const orderNumber = `H${String(++orders).padStart(7, '0')}`
+        const vet = pick(r, o.vetIds)
+        insOrder.run({ id: orderId, ...stamp(at), order_number: orderNumber, patient_id: p.id, visit_id: null, integration_id: o.integrationId, tests: JSON.stringify(panels.map((c) => ({ code: c, name: PANELS[c].title }))), specimen: 'Serum', priority: 'routine', note: null, ordered_by: vet, status: 'reviewed', status_detail: null, filler_number: `SIM-${orderNumber}` })
+        for (const [i, st] of ['queued', 'sent', 'accepted', 'final', 'reviewed'].entries()) insEvent.run({ id: uuidv7({ msecs: at + i * 3600_000 }), ...stamp(at + i * 3600_000), order_id: orderId, status: st, detail: null, actor_name: null, occurred_at: new Date(at + i * 3600_000).toISOString() })
+        for (const code of panels) {
+          const reportId = uuidv7({ msecs: at + 3 * 3600_000 })
+          const observed = new Date(at + 2 * 3600_000).toISOString()
+          insReport.run({ id: reportId, ...stamp(at + 3 * 3600_000), inbound_id: inboundId, integration_id: o.integrationId, order_number: orderNumber, filler_number: `SIM-${orderNumber}`, status: 'F', identifiers: JSON.stringify({ patientId: p.id, petName: p.name, ownerLastName: p.last_name }), observed_at: observed, title: PANELS[code].title })
+          for (const a of PANELS[code].analytes) {
+            let { value, flag } = simulateValue(a, r)
+            if (kidneys && (a.code === 'CREA' || a.code === 'BUN')) {
+              const n = a.low + (a.high - a.low) * (0.5 + v * 0.35)
+              value = n.toFixed(a.decimals)
+              flag = n > a.high ? 'H' : 'N'
+            }
+            insObs.run({ id: uuidv7({ msecs: at + 3 * 3600_000 }), ...stamp(at + 3 * 3600_000), report_id: reportId, code: a.code, name: a.name, sub_id: null, value_type: 'NM', value_num: Number(value), value_text: null, units: a.units, ref_range: rangeText(a), ref_low: a.low, ref_high: a.high, flag, status: 'F', observed_at: observed, instrument: null, supersedes_id: null, document_id: null })
+          }
+          insLink.run({ id: uuidv7({ msecs: at + 3 * 3600_000 }), ...stamp(at + 3 * 3600_000), report_id: reportId, action: 'attach', patient_id: p.id, order_id: orderId, automatic: 1, reason: 'Order number and every patient identifier agree', actor_id: null, actor_name: null })
+        }
+      }
+    })
+  })()
+  return orders
 }

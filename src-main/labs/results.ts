@@ -134,7 +134,8 @@ export class LabResultsService {
       if (o.document) {
         documentId = store.insert(documents, { patientId: null, visitId: null, source: `lab report ${r.fillerNumber ?? r.orderNumber ?? ''}`.trim(), title: o.document.title, mime: o.document.mime, sha256: createHash('sha256').update(o.document.content).digest('hex'), content: o.document.content }).id
       }
-      const supersedes = o.status === 'C' ? this.priorValue(r, o.code, o.subId) : null
+      // A correction replaces the value before it; a final value replaces a preliminary one.
+      const supersedes = o.status === 'C' || o.status === 'F' ? this.priorValue(r, o.code, o.subId, o.status === 'F' ? ['P', 'I'] : null) : null
       const { document: _doc, ...values } = o
       store.insert(labObservations, { ...values, reportId: report.id, supersedesId: supersedes, documentId })
     }
@@ -142,17 +143,17 @@ export class LabResultsService {
   }
 
   /** The value a correction replaces: the latest one with the same report identity, code and sub-id. */
-  private priorValue(r: NormalizedReport, code: string, subId: string | null): string | null {
+  private priorValue(r: NormalizedReport, code: string, subId: string | null, onlyStatuses: string[] | null): string | null {
     const key = r.fillerNumber ? eq(labReports.fillerNumber, r.fillerNumber) : r.orderNumber ? eq(labReports.orderNumber, r.orderNumber) : null
     if (!key) return null
     const row = this.core.store.db
-      .select({ id: labObservations.id, subId: labObservations.subId })
+      .select({ id: labObservations.id, subId: labObservations.subId, status: labObservations.status })
       .from(labObservations)
       .innerJoin(labReports, eq(labReports.id, labObservations.reportId))
       .where(and(key, eq(labObservations.code, code)))
       .orderBy(desc(labObservations.createdAt))
       .all()
       .find((x) => (x.subId ?? null) === (subId ?? null))
-    return row?.id ?? null
+    return row && (!onlyStatuses || onlyStatuses.includes(row.status)) ? row.id : null
   }
 }

@@ -113,8 +113,8 @@ function ReviewCard({ item }: { item: ReviewItem }) {
           <Table.Tbody>
             {item.candidates.map((c) => (
               <Table.Tr key={c.patientId}>
-                <Table.Td w={60}>
-                  <Badge variant="light" color={c.score >= 80 ? 'green' : c.score >= 40 ? 'yellow' : 'gray'}>
+                <Table.Td w={70}>
+                  <Badge variant="light" color={c.score >= 80 ? 'green' : c.score >= 40 ? 'yellow' : 'gray'} style={{ overflow: 'visible' }} title="Similarity score">
                     {c.score}
                   </Badge>
                 </Table.Td>

@@ -166,6 +166,19 @@ function OrderCard({ order, reports, onTrend }: { order: LabOrder; reports: LabR
 function ReportBlock({ report, onTrend }: { report: LabReport; onTrend: (code: string, name: string) => void }) {
   const [history, setHistory] = useState(false)
   const hasHistory = report.observations.some((o) => o.superseded)
+  // Every value was replaced (a preliminary report after the final one came): one line, opened on request.
+  if (report.observations.length > 0 && report.observations.every((o) => o.superseded) && !history) {
+    return (
+      <Group gap="xs" mt="xs">
+        <Text size="xs" c="dimmed">
+          {report.status === 'P' ? 'Preliminary' : 'Earlier'} {report.title ?? 'results'} of {dateTime(report.observedAt ?? report.receivedAt)}, since replaced
+        </Text>
+        <Button size="compact-xs" variant="subtle" onClick={() => setHistory(true)}>
+          Show
+        </Button>
+      </Group>
+    )
+  }
   return (
     <Stack gap={4} mt="sm">
       <Group justify="space-between">
