@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { rmSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
+import { api, startHubProcess, type RunningHub } from '../helpers/hub'
+import { tempDir } from '../helpers/app'
+import { launchBrowser } from '../helpers/browser'
+import { ReferenceLabSimulator } from '../../src-main/simulators/reference-lab'
+
+/** A vet's lab round trip in Chromium: order, results arriving by themselves, a trend, a review. */
+describe('lab orders and results in Chromium', () => {
+  let hub: RunningHub
+  let sim: ReferenceLabSimulator
+  let dir: string
+  let browser: Browser
+  let page: Page
+  const errors: string[] = []
+
+  beforeAll(async () => {
+    dir = tempDir()
+    hub = await startHubProcess(['--data-dir', dir, '--demo', '--hl7-host', '127.0.0.1', '--hl7-port', '0'])
+    const hl7Port = Number(/Lab results \(HL7\/MLLP\) on [^:]+:(\d+)/.exec(hub.output())![1])
+    sim = new ReferenceLabSimulator({ port: 0, vetos: { host: '127.0.0.1', port: hl7Port }, preliminaryAfter: 0.3, finalAfter: 1 })
+    await sim.start()
+    // Point the demo lab at this simulator; moving it withdraws approval, so approve it again.
+    const staff = (await api(hub, 'auth.staffList', {}, hub.token)).json.result as { id: string; role: string }[]
+    const admin = (await api(hub, 'auth.login', { staffId: staff.find((s) => s.role === 'admin')!.id, pin: '1234' }, hub.token)).json.result.token
+    const lab = ((await api(hub, 'integrations.list', {}, admin)).json.result as { id: string; kind: string; config: object }[]).find((i) => i.kind === 'reference_lab')!
+    await api(hub, 'integrations.update', { id: lab.id, config: { ...lab.config, port: sim.port } }, admin)
+    await api(hub, 'integrations.approve', { id: lab.id, categories: ['patient_identity', 'lab_orders'] }, admin)
+    browser = await launchBrowser()
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    page.setDefaultTimeout(10_000)
+    page.on('pageerror', (e) => errors.push(e.message))
+    page.on('dialog', (d) => void d.accept(d.defaultValue() || 'Same dog, name misspelled by the lab'))
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await sim?.stop()
+    await hub?.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const order = async (test: RegExp, note = '') => {
+    await page.getByRole('button', { name: 'New lab order' }).click()
+    await page.getByTestId('order-lab').click()
+    await page.getByRole('option', { name: /Reference lab/ }).click()
+    await page.getByLabel(test).check()
+    await page.getByLabel('Note to the lab').fill(note)
+    await page.getByRole('button', { name: 'Send order' }).click()
+  }
+
+  it('orders a blood count and sees final results attach by themselves', async () => {
+    await page.goto(`${hub.url}?token=${hub.token}`)
+    await page.getByTestId('signin-staff').click()
+    await page.getByRole('option', { name: /Sarah Chen/ }).click()
+    await page.getByTestId('signin-pin').fill('1234')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByTestId('patient-search').fill('bella')
+    await page.getByTestId('patient-results').locator('tbody tr', { hasText: 'Dog' }).first().click()
+    await page.getByRole('tab', { name: 'Lab Orders' }).click()
+    await order(/Complete blood count/)
+    const card = page.getByTestId('lab-order').first()
+    await expect.poll(() => card.getByTestId('order-status').textContent(), { timeout: 10_000 }).toBe('Final results')
+    await expect.poll(() => card.getByTestId('lab-values').first().textContent()).toContain('Hematocrit')
+    expect(sim.received[0].tests).toEqual(['CBC'])
+  })
+
+  it('draws the trend of one analyte with its reference band', async () => {
+    await page.getByTestId('lab-values').first().getByText('Hematocrit').click()
+    await page.getByTestId('trend-chart').locator('svg.recharts-surface').waitFor()
+    expect(await page.getByTestId('trend-chart').locator('.recharts-area-area').count()).toBe(1)
+  })
+
+  it('holds a result with a misspelled name for review, and a person attaches it', async () => {
+    await order(/Total T4/, 'simulate: misspell')
+    await expect.poll(() => page.getByTestId('review-count').textContent(), { timeout: 10_000 }).toMatch(/^[12]$/)
+    await page.getByRole('link', { name: /Lab Review/ }).click()
+    const item = page.getByTestId('review-item').first()
+    expect(await item.textContent()).toMatch(/pet name "Bela" differs from "Bella"/)
+    await item.getByTestId('review-candidates').getByRole('button', { name: /Attach to/ }).first().click()
+    await expect.poll(() => page.getByTestId('review-item').count(), { timeout: 10_000 }).toBeLessThan(2)
+    expect(errors).toEqual([])
+  })
+})
