@@ -15,7 +15,7 @@ CREATE TRIGGER lab_report_links_no_update BEFORE UPDATE ON lab_report_links BEGI
 --> statement-breakpoint
 CREATE TRIGGER lab_report_links_no_delete BEFORE DELETE ON lab_report_links BEGIN SELECT RAISE(ABORT, 'lab_report_links is append-only'); END;
 --> statement-breakpoint
-CREATE TRIGGER inbound_messages_raw_fixed BEFORE UPDATE OF raw, received_at, peer ON inbound_messages BEGIN SELECT RAISE(ABORT, 'a received message is kept as it arrived'); END;
+CREATE TRIGGER inbound_messages_raw_fixed BEFORE UPDATE OF raw, received_at, peer ON inbound_messages WHEN OLD.status != 'receiving' BEGIN SELECT RAISE(ABORT, 'a received message is kept as it arrived'); END;
 --> statement-breakpoint
 CREATE TRIGGER inbound_messages_no_delete BEFORE DELETE ON inbound_messages BEGIN SELECT RAISE(ABORT, 'received messages are kept'); END;
 --> statement-breakpoint

@@ -328,7 +328,8 @@ export const inboundMessages = sqliteTable(
     dedupeKey: text('dedupe_key'),
     messageType: text('message_type'),
     controlId: text('control_id'),
-    status: text('status', { enum: ['received', 'processed', 'duplicate', 'rejected', 'error'] }).notNull(),
+    /** receiving: an ASTM transmission still arriving frame by frame (its raw grows until EOT) */
+    status: text('status', { enum: ['receiving', 'received', 'processed', 'duplicate', 'rejected', 'error'] }).notNull(),
     error: text('error'),
     duplicateOf: text('duplicate_of'),
     processedAt: text('processed_at'),
