@@ -6,7 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
 export const SYSTEM_DEPS = [
-  { command: '/usr/bin/chromium', pkg: 'chromium', why: 'end-to-end tests in a real browser' }
+  { command: '/usr/bin/chromium', pkg: 'chromium', why: 'end-to-end tests in a real browser' },
+  { command: '/usr/bin/socat', pkg: 'socat', why: 'virtual serial cables for the analyzer tests' }
 ]
 
 export function missingDeps() {

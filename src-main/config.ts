@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
+import type { AnalyzerOverride } from './labs'
 
 export interface HostFlags {
   /** null: the host's default (Electron: its user-data folder) */
@@ -13,6 +14,8 @@ export interface HostFlags {
   hl7?: { host: string; port: number }
   /** run the simulators of simulated integrations (the demo's reference lab and analyzer) */
   simulators: boolean
+  /** the first analyzer's transport, from the command line */
+  analyzer?: AnalyzerOverride
 }
 
 export const USAGE = `Usage: npm run hub -- [options]
@@ -23,6 +26,9 @@ export const USAGE = `Usage: npm run hub -- [options]
   --token T          access token (default: random, printed at start)
   --hl7-port N       listen for lab results (HL7 over MLLP) on this port (0 picks one)
   --simulators       run the simulated lab and analyzer of the demo clinic (implies --hl7-port 2576)
+  --astm-serial PATH[:BAUD]  the analyzer is on this serial device (default 9600 baud)
+  --astm-port N      the analyzer dials VetOS on this TCP port (ASTM over TCP, VetOS as server)
+  --astm-connect HOST:PORT   VetOS dials the analyzer there (ASTM over TCP, VetOS as client)
   --hl7-host ADDR    address for the HL7 listener (default 0.0.0.0: labs connect over the LAN;
                      only configured lab addresses and this machine are accepted)
   -h, --help         this text`
@@ -43,6 +49,9 @@ export function parseHostFlags(argv: string[], env = process.env, strict = true)
       'hl7-port': { type: 'string' },
       'hl7-host': { type: 'string' },
       simulators: { type: 'boolean', default: false },
+      'astm-serial': { type: 'string' },
+      'astm-port': { type: 'string' },
+      'astm-connect': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -54,7 +63,8 @@ export function parseHostFlags(argv: string[], env = process.env, strict = true)
   const simulators = values.simulators ?? false
   const hl7Port = values['hl7-port'] ?? env.VETOS_HL7_PORT ?? (simulators ? '2576' : undefined)
   const hl7 = hl7Port === undefined ? undefined : { host: values['hl7-host'] ?? env.VETOS_HL7_HOST ?? '0.0.0.0', port: portNumber('--hl7-port', hl7Port) }
-  return { dataDir, demo, httpPort: port, httpHost: values['http-host'] ?? env.VETOS_HTTP_HOST ?? '127.0.0.1', token: values.token ?? env.VETOS_TOKEN, hl7, simulators }
+  const analyzer = analyzerFlags(values['astm-serial'], values['astm-port'], values['astm-connect'])
+  return { analyzer, dataDir, demo, httpPort: port, httpHost: values['http-host'] ?? env.VETOS_HTTP_HOST ?? '127.0.0.1', token: values.token ?? env.VETOS_TOKEN, hl7, simulators }
 }
 
 /** The hub's default data folder. */
@@ -66,4 +76,18 @@ function portNumber(flag: string, value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${flag} must be a port number, not ${value}`)
   return n
+}
+
+function analyzerFlags(serial?: string, port?: string, connect?: string): AnalyzerOverride | undefined {
+  if (serial) {
+    const m = /^(.+?)(?::(\d+))?$/.exec(serial)!
+    return { serial: { path: m[1], baudRate: m[2] ? Number(m[2]) : 9600 } }
+  }
+  if (port) return { listen: { host: '0.0.0.0', port: portNumber('--astm-port', port) } }
+  if (connect) {
+    const m = /^(.+):(\d+)$/.exec(connect)
+    if (!m) throw new Error(`--astm-connect must be HOST:PORT, not ${connect}`)
+    return { connect: { host: m[1], port: portNumber('--astm-connect', m[2]) } }
+  }
+  return undefined
 }

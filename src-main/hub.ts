@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     return
   }
   const dataDir = flags.dataDir ?? defaultHubDataDir(flags.demo)
-  const app = createApp({ dataDir, demo: flags.demo, host: 'hub', version: process.env.npm_package_version, labs: { hl7: flags.hl7 } })
+  const app = createApp({ dataDir, demo: flags.demo, host: 'hub', version: process.env.npm_package_version, labs: { hl7: flags.hl7, analyzer: flags.analyzer } })
   await app.start()
   const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer')
   const hub = await startHub(app, { host: flags.httpHost, port: flags.httpPort, rendererDir, token: flags.token })

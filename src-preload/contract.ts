@@ -242,7 +242,13 @@ export const LabProfile = z
     /** our species → the lab's code */
     speciesCodes: z.record(z.string(), z.string().max(40)).default({}),
     /** "male/neutered", "female/intact", … → the lab's sex code */
-    sexCodes: z.record(z.string(), z.string().max(10)).default({})
+    sexCodes: z.record(z.string(), z.string().max(10)).default({}),
+    /** ASTM analyzers: where this analyzer puts fields, when it differs from the standard (1-based field numbers) */
+    astmFields: z.record(z.string(), z.number().int().min(1).max(40)).optional(),
+    /** an analyzer's (or lab's) result codes → the clinic's code and name, so trends line up across instruments */
+    codeMap: z.record(z.string(), z.object({ code: z.string().max(40), name: z.string().max(120) })).optional(),
+    /** ASTM analyzers: the sender name VetOS writes in its H records */
+    astmSender: z.string().max(40).optional()
   })
   .strict()
 export type LabProfile = z.infer<typeof LabProfile>

@@ -78,6 +78,9 @@ export function escapeAstm(v: string, d: Delimiters = DEFAULT_DELIMITERS): strin
   return out
 }
 
+/** The universal test id for a code: ^^^CODE. */
+export const testId = (code: string): Components => ['', '', '', code]
+
 /** A transmission's text → records, with the delimiters its header declares. */
 export function parseRecords(text: string): { delimiters: Delimiters; records: AstmRecord[] } {
   const lines = text.split(/\r\n|\r|\n/).filter((l) => l.length > 0)
@@ -189,10 +192,14 @@ function readResult(r: AstmRecord, d: Delimiters, p: AstmProfile): NormalizedObs
   }
 }
 
-/** Builds records from field values (index 0 = field 1, the type). Arrays are components. */
-export function record(values: (string | number | null | undefined | (string | null | undefined)[])[], d: Delimiters = DEFAULT_DELIMITERS): string {
+type Components = (string | null | undefined)[]
+type FieldValue = string | number | null | undefined | Components | Components[]
+
+/** Builds records from field values (index 0 = field 1, the type). An array is components; an array of arrays is repeats. */
+export function record(values: FieldValue[], d: Delimiters = DEFAULT_DELIMITERS): string {
+  const comps = (c: Components) => c.map((x) => escapeAstm(x ?? '', d)).join(d.component)
   return values
-    .map((v) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.map((c) => escapeAstm(c ?? '', d)).join(d.component) : escapeAstm(String(v), d)))
+    .map((v) => (v === null || v === undefined ? '' : Array.isArray(v) ? (Array.isArray(v[0]) ? (v as Components[]).map(comps).join(d.repeat) : comps(v as Components)) : escapeAstm(String(v), d)))
     .join(d.field)
     .replace(new RegExp(`\\${d.field}+$`), '')
 }

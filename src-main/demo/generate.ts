@@ -11,6 +11,22 @@ import { ALERTS, BREEDS, COLORS, FIRST_NAMES, LAST_NAMES, PET_NAMES, SPECIES_MIX
 
 export const DEMO_PIN = '1234'
 
+/** The demo in-house analyzer: chemistry and T4, its analyte codes named as the clinic names them. */
+export const DEMO_ANALYZER_PROFILE = {
+  orderMessage: 'ORM^O01' as const,
+  application: 'VETOS',
+  facility: '',
+  labApplication: 'VETSIM',
+  labFacility: '',
+  catalog: [
+    { code: 'CHEM10', name: 'Chemistry panel (10)', specimen: 'Serum', kind: 'panel' as const },
+    { code: 'T4', name: 'Total T4', specimen: 'Serum', kind: 'test' as const }
+  ],
+  speciesCodes: {},
+  sexCodes: {},
+  codeMap: Object.fromEntries(Object.values(PANELS).flatMap((p) => p.analytes.map((a) => [a.code, { code: a.code, name: a.name }])))
+}
+
 /** The demo reference lab: what it offers and how it codes species and sex. */
 export const DEMO_LAB_PROFILE = {
   orderMessage: 'ORM^O01' as const,
@@ -184,7 +200,9 @@ export function generateDemoClinic(s: Services, core: Core): void {
   const lab = s.integrations.create(actor, { kind: 'reference_lab', name: 'Reference lab (simulator)', enabled: true, config: { host: '127.0.0.1', port: 2575, lab: DEMO_LAB_PROFILE, retrySeconds: 5 } })
   s.integrations.approve(actor, lab.id, ['patient_identity', 'lab_orders'])
   seedLabHistory(store.sqlite, { clinicId: store.clinicId, deviceId: store.deviceId, integrationId: lab.id, vetIds: vets })
-  s.integrations.create(actor, { kind: 'analyzer', name: 'In-house chemistry analyzer', enabled: true, config: { host: '127.0.0.1', port: 5001 } })
+  // VetOS dials the analyzer (here its simulator) and keeps redialling quietly while it is off.
+  const analyzer = s.integrations.create(actor, { kind: 'analyzer', name: 'In-house chemistry analyzer (simulator)', enabled: true, config: { host: '127.0.0.1', port: 5001, lab: DEMO_ANALYZER_PROFILE } })
+  s.integrations.approve(actor, analyzer.id, ['patient_identity', 'lab_orders'])
   s.integrations.create(actor, { kind: 'petlifelog', name: 'PetLifeLog microchip registry', enabled: false, config: { baseUrl: 'https://registry.petlifelog.example/api' } })
 }
 

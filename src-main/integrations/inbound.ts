@@ -52,6 +52,34 @@ export class InboundArchive {
     })
   }
 
+  /**
+   * A message that arrives in pieces (ASTM frames): each piece is committed before it is
+   * acknowledged, so begin/append write through, and finish decides whether it is a resend.
+   */
+  begin(a: Omit<Arrival, 'dedupeKey'>): InboundRow {
+    const { store } = this.core
+    const values = { id: newId(), integrationId: a.integrationId, transport: a.transport, peer: a.peer, receivedAt: store.nowIso(), raw: a.raw, dedupeKey: null, messageType: a.messageType ?? null, controlId: a.controlId ?? null, status: 'receiving' as const, error: null, duplicateOf: null, processedAt: null, summary: null }
+    return store.db.insert(inboundMessages).values(values).returning().get()
+  }
+
+  append(id: string, bytes: Buffer): void {
+    this.core.store.sqlite.prepare("UPDATE inbound_messages SET raw = raw || ? WHERE id = ? AND status = 'receiving'").run(bytes, id)
+  }
+
+  finish(id: string, dedupeKey: string, messageType: string | null): { row: InboundRow; original: InboundRow | null } {
+    const { store } = this.core
+    return store.tx(() => {
+      const row = this.get(id)!
+      const original = this.find(row.integrationId, dedupeKey)
+      store.db
+        .update(inboundMessages)
+        .set({ status: original ? 'duplicate' : 'received', dedupeKey, messageType, duplicateOf: original?.id ?? null, summary: original ? `Resent copy of message ${original.seq}` : null })
+        .where(eq(inboundMessages.id, id))
+        .run()
+      return { row: this.get(id)!, original }
+    })
+  }
+
   /** Stores bytes that were not a message at all (junk, a truncated frame), for inspection. */
   reject(a: Arrival, reason: string): InboundRow {
     const { row } = this.store({ ...a, dedupeKey: null })

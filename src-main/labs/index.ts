@@ -12,11 +12,25 @@ import { LabResultsService } from './results'
 import { LabReviewService } from './review'
 import { Hl7Message, Hl7ParseError } from '../hl7/codec'
 import { LabViews } from './views'
+import { AnalyzerConnector, orderRecords } from '../astm/connector'
+import { SerialTransport, TcpClientTransport, TcpServerTransport, type Transport } from '../astm/transport'
+import { DEFAULT_TIMERS, type LinkTimers } from '../astm/link'
+import type { IntegrationConfig } from '../../src-preload/contract'
 import { ApiError, conflict, notFound } from '../api/errors'
+
+export interface AnalyzerOverride {
+  serial?: { path: string; baudRate: number }
+  listen?: { host: string; port: number }
+  connect?: { host: string; port: number }
+}
 
 export interface LabsConfig {
   /** the HL7 results listener; none when absent */
   hl7?: { host: string; port: number }
+  /** command-line transport for the first enabled analyzer (not saved to its record) */
+  analyzer?: AnalyzerOverride
+  /** ASTM link timers (tests shorten them) */
+  astmTimers?: Partial<LinkTimers>
 }
 
 export type Labs = ReturnType<typeof createLabs>
@@ -28,6 +42,7 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
   const results = new LabResultsService(core, orders, notifications)
   const review = new LabReviewService(core, results, registry)
   orders.registerEncoder('reference_lab', { encode: (profile, input) => Buffer.from(buildOrderMessage(profile, input), 'utf8') })
+  orders.registerEncoder('analyzer', { encode: (profile, input) => Buffer.from(orderRecords(profile, input).join('\r') + '\r', 'latin1') })
 
   const outbound = new OutboundQueue(core, registry, gate, {
     answered(msg, answer) {
@@ -51,22 +66,59 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
 
   const listener = config.hl7 ? new Hl7Listener(core, archive, registry, gate, results, config.hl7) : null
 
-  /** Transmitters follow the integration records: added, moved or disabled, the queue follows. */
+  const analyzers = new Map<string, AnalyzerConnector>()
+  const timers: LinkTimers = { ...DEFAULT_TIMERS, ...config.astmTimers }
+  const firstAnalyzer = () => registry.list().find((i) => i.kind === 'analyzer' && i.enabled)?.id
+
+  /** The analyzer's transport: the command line's for the first analyzer, else its record's. */
+  const analyzerTransport = (id: string, c: IntegrationConfig): { key: string; make: () => Transport } | null => {
+    const o = id === firstAnalyzer() ? config.analyzer : undefined
+    const serial = o?.serial ?? (c.serialPath ? { path: c.serialPath, baudRate: c.baudRate ?? 9600 } : null)
+    if (serial) return { key: `serial:${serial.path}:${serial.baudRate}`, make: () => new SerialTransport(serial.path, serial.baudRate) }
+    const listen = o?.listen ?? (c.listenPort !== undefined && !o?.connect ? { host: '0.0.0.0', port: c.listenPort } : null)
+    if (listen) return { key: `listen:${listen.host}:${listen.port}`, make: () => new TcpServerTransport(listen.host, listen.port, () => [c.host ?? '', ...(c.allowedPeers ?? [])]) }
+    const dial = o?.connect ?? (c.host && c.port ? { host: c.host, port: c.port } : null)
+    if (dial) return { key: `connect:${dial.host}:${dial.port}`, make: () => new TcpClientTransport(dial.host, dial.port) }
+    return null
+  }
+
+  /** Transmitters and connectors follow the integration records: added, moved or disabled, they follow. */
   const wired = new Map<string, string>()
-  const syncTransmitters = () => {
+  const syncTransmitters = async () => {
     for (const i of registry.list()) {
-      if (i.kind !== 'reference_lab') continue
+      if (i.kind !== 'reference_lab' && i.kind !== 'analyzer') continue
       const c = registry.config(i.id)
-      const signature = i.enabled && c.host && c.port ? `${c.host}:${c.port}:${c.ackTimeoutSeconds ?? 30}` : ''
+      if (i.kind === 'reference_lab') {
+        const signature = i.enabled && c.host && c.port ? `${c.host}:${c.port}:${c.ackTimeoutSeconds ?? 30}` : ''
+        if (wired.get(i.id) === signature) continue
+        wired.set(i.id, signature)
+        if (signature) outbound.register(i.id, new MllpTransmitter(c.host!, c.port!, (c.ackTimeoutSeconds ?? 30) * 1000))
+        else outbound.unregister(i.id)
+        continue
+      }
+      const t = i.enabled ? analyzerTransport(i.id, c) : null
+      const signature = t?.key ?? ''
       if (wired.get(i.id) === signature) continue
       wired.set(i.id, signature)
-      if (signature) outbound.register(i.id, new MllpTransmitter(c.host!, c.port!, (c.ackTimeoutSeconds ?? 30) * 1000))
-      else outbound.unregister(i.id)
+      outbound.unregister(i.id)
+      await analyzers.get(i.id)?.stop()
+      analyzers.delete(i.id)
+      if (!t) continue
+      const connector = new AnalyzerConnector(i.id, t.make(), { archive, registry, gate, results, orders }, timers)
+      analyzers.set(i.id, connector)
+      try {
+        await connector.start()
+        outbound.register(i.id, connector)
+      } catch (e) {
+        registry.setStatus(i.id, 'error', `cannot start: ${(e as Error).message}`)
+      }
     }
   }
 
   /** Messages committed but not processed when the process stopped (a crash before the ACK). */
   const recover = () => {
+    // An ASTM transmission cut off by a stop never reached EOT: keep it, marked, for inspection.
+    core.store.sqlite.prepare("UPDATE inbound_messages SET status = 'rejected', error = 'interrupted: VetOS stopped during the transmission' WHERE status = 'receiving'").run()
     const rows = core.store.sqlite.prepare("SELECT id FROM inbound_messages WHERE status = 'received' AND transport = 'mllp' ORDER BY seq").pluck().all() as string[]
     for (const id of rows) {
       const row = archive.get(id)!
@@ -82,6 +134,12 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
     const row = archive.get(messageId)
     if (!row) throw notFound('Message')
     if (row.status === 'processed' || row.status === 'duplicate') throw conflict('This message was already processed; reprocessing it would store its results twice')
+    if (row.transport === 'astm') {
+      const connector = row.integrationId ? analyzers.get(row.integrationId) : undefined
+      if (!connector) throw new ApiError('conflict', 'That analyzer is not running here')
+      void connector.process(row)
+      return views.inboundEntry(archive.get(messageId)!)
+    }
     if (!listener || row.transport !== 'mllp') throw new ApiError('conflict', 'No connector here can reprocess this message')
     let msg: Hl7Message
     try {
@@ -105,18 +163,20 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
     review,
     outbound,
     listener,
+    analyzers,
     async start() {
       recover()
       if (listener) await listener.start()
-      syncTransmitters()
+      await syncTransmitters()
       sub = core.events.subscribe(({ event }) => {
-        if (event.type === 'changed' && event.payload.entity === 'integration') queueMicrotask(syncTransmitters)
+        if (event.type === 'changed' && event.payload.entity === 'integration') queueMicrotask(() => void syncTransmitters())
       })
     },
     async stop() {
       sub?.unsubscribe()
       outbound.stop()
       await listener?.stop()
+      await Promise.all([...analyzers.values()].map((a) => a.stop()))
     }
   }
 }

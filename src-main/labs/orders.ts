@@ -198,13 +198,13 @@ export class LabOrdersService {
     this.core.store.insert(labOrderEvents, { orderId, status, detail, actorName, occurredAt: this.core.store.nowIso() })
   }
 
-  private enqueue(order: LabOrderRow, control: 'NW' | 'CA', kind: string, profile: LabProfile): void {
+  /** What an encoder needs to write an order message. */
+  messageInput(order: LabOrderRow, control: 'NW' | 'CA', controlId = ''): OrderMessageInput {
     const { store } = this.core
     const patient = store.db.select().from(patients).where(eq(patients.id, order.patientId)).get()!
     const owner = store.db.select().from(clients).where(eq(clients.id, patient.clientId)).get()!
     const vet = store.db.select().from(staff).where(eq(staff.id, order.orderedBy)).get()
-    const controlId = newId().replace(/-/g, '').slice(-20)
-    const payload = this.encoders.get(kind)!.encode(profile, {
+    return {
       controlId,
       control,
       orderNumber: order.orderNumber,
@@ -217,7 +217,13 @@ export class LabOrdersService {
       owner,
       vet: vet ? { id: vet.id, name: vet.displayName } : null,
       now: new Date(store.nowIso())
-    })
+    }
+  }
+
+  private enqueue(order: LabOrderRow, control: 'NW' | 'CA', kind: string, profile: LabProfile): void {
+    const { store } = this.core
+    const controlId = newId().replace(/-/g, '').slice(-20)
+    const payload = this.encoders.get(kind)!.encode(profile, this.messageInput(order, control, controlId))
     store.db
       .insert(outboundMessages)
       .values({ id: newId(), integrationId: order.integrationId, orderId: order.id, kind: control === 'NW' ? 'order' : 'cancel', controlId, payload, status: 'pending', attempts: 0, nextAttemptAt: store.nowIso(), lastError: null, response: null, createdAt: store.nowIso(), sentAt: null, doneAt: null })

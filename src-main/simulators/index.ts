@@ -1,5 +1,7 @@
 import type { App } from '../app'
 import { ReferenceLabSimulator } from './reference-lab'
+import { AnalyzerSimulator } from './analyzer'
+import { TcpServerTransport } from '../astm/transport'
 
 export interface RunningSimulators {
   stop(): Promise<void>
@@ -21,6 +23,16 @@ export async function startSimulators(app: App, log: (line: string) => void): Pr
         running.push(sim)
       } catch (e) {
         log(`The reference-lab simulator could not listen on port ${i.config.port}: ${(e as Error).message}`)
+      }
+    }
+    if (i.kind === 'analyzer' && i.config.host && i.config.port) {
+      // The simulated analyzer listens where its record says VetOS dials.
+      const sim = new AnalyzerSimulator({ transport: new TcpServerTransport('127.0.0.1', i.config.port, () => []), runAfter: 5, log })
+      try {
+        await sim.start()
+        running.push(sim)
+      } catch (e) {
+        log(`The analyzer simulator could not listen on port ${i.config.port}: ${(e as Error).message}`)
       }
     }
   }
