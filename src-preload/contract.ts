@@ -375,6 +375,9 @@ export const LabReport = z.object({
 })
 export type LabReport = z.infer<typeof LabReport>
 
+export const DocumentInfo = z.object({ id: Id, title: z.string(), mime: z.string(), bytes: z.number().int(), source: z.string(), createdAt: z.string(), reportId: z.string().nullable() })
+export type DocumentInfo = z.infer<typeof DocumentInfo>
+
 export const ReportIdentifiers = z.object({
   patientId: z.string().optional(),
   petName: z.string().optional(),
@@ -711,6 +714,13 @@ export const contract = {
     output: z.object({ report: LabReport, patient: Patient, owner: Client, clinic: Clinic }),
     access: EVERY_ROLE,
     description: 'One attached result report with its patient, owner and clinic, for printing.'
+  }),
+  'documents.list': method({ input: z.object({ patientId: Id }).strict(), output: z.array(DocumentInfo), access: EVERY_ROLE, description: 'Documents on the patient record: lab PDF reports and imported files.' }),
+  'documents.get': method({
+    input: z.object({ id: Id }).strict(),
+    output: z.object({ id: Id, title: z.string(), mime: z.string(), base64: z.string() }),
+    access: EVERY_ROLE,
+    description: 'One document’s content (Base64), to open or print.'
   }),
   'labs.reviewQueue': method({ input: Empty, output: z.array(ReviewItem), access: EVERY_ROLE, description: 'Results that did not attach by themselves, with ranked candidates and reasons.' }),
   'labs.attach': method({

@@ -86,6 +86,12 @@ export function createHandlers(s: Services): Handlers {
       const detail = s.patients.get(patientId)
       return { report, patient: detail.patient, owner: detail.owner, clinic: s.clinic.get() }
     },
+    'documents.list': (i) => s.labs.views.documentsFor(i.patientId),
+    'documents.get': (i) => {
+      const d = s.labs.documents(i.id)
+      if (!d) throw new ApiError('not-found', 'Document was not found')
+      return { id: d.id, title: d.title, mime: d.mime, base64: d.content.toString('base64') }
+    },
     'labs.reviewQueue': () => s.labs.views.reviewQueue(),
     'labs.attach': (i, ctx) => (s.labs.review.attach(who(ctx), i.reportId, i.patientId, i.orderId ?? null, i.reason), { ok: true as const }),
     'labs.detach': (i, ctx) => (s.labs.review.detach(who(ctx), i.reportId, i.reason), { ok: true as const }),

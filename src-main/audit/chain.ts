@@ -91,7 +91,7 @@ export class AuditLog {
   }
 
   append(input: AuditInput): AuditRow {
-    const row = this.sqlite.transaction(() => {
+    const write = () => {
       const last = this.lastStmt.get() as { seq: number; hash: string } | undefined
       const recordedAt = this.now().toISOString()
       const base: Omit<AuditRow, 'hash'> = {
@@ -118,7 +118,8 @@ export class AuditLog {
       this.insertStmt.run(full)
       this.headStmt.run(`${full.seq}:${full.hash}`)
       return full
-    })()
+    }
+    const row = this.sqlite.inTransaction ? write() : this.sqlite.transaction(write)()
     for (const l of this.listeners) l(row)
     return row
   }

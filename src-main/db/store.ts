@@ -41,8 +41,13 @@ export class Store {
     return this.sqlite.transaction(fn)()
   }
 
+  /** The row and its outbox entry as one unit: their own transaction, or the caller's (no savepoint per row). */
+  private unit<T>(fn: () => T): T {
+    return this.sqlite.inTransaction ? fn() : this.tx(fn)
+  }
+
   insert<T extends SyncedTable>(table: T, values: Omit<InferInsertModel<T>, SyncColumns> & { id?: string }): InferSelectModel<T> {
-    return this.tx(() => {
+    return this.unit(() => {
       const stamp = this.stamp()
       const row = { ...values, id: values.id ?? newId(), clinicId: this.clinicId, createdAt: this.nowIso(), updatedAt: stamp, deletedAt: null, serverVersion: null }
       this.db.insert(table).values(row as never).run()
@@ -52,7 +57,7 @@ export class Store {
   }
 
   update<T extends SyncedTable>(table: T, id: string, patch: Partial<Omit<InferInsertModel<T>, SyncColumns>>): void {
-    this.tx(() => {
+    this.unit(() => {
       const stamp = this.stamp()
       const changes = { ...patch, updatedAt: stamp }
       const result = this.db.update(table).set(changes as never).where(eq(table.id, id)).run()
@@ -63,7 +68,7 @@ export class Store {
 
   /** Soft delete: a tombstone that sync carries to the other workstations. */
   remove<T extends SyncedTable>(table: T, id: string): void {
-    this.tx(() => {
+    this.unit(() => {
       const stamp = this.stamp()
       const changes = { deletedAt: this.nowIso(), updatedAt: stamp }
       this.db.update(table).set(changes as never).where(eq(table.id, id)).run()
@@ -71,10 +76,22 @@ export class Store {
     })
   }
 
+  private lastPersistedMs = 0
+
   private stamp(): string {
     const value = this.hlc.tick()
-    this.db.insert(deviceMeta).values({ key: 'hlc', value }).onConflictDoUpdate({ target: deviceMeta.key, set: { value } }).run()
+    // Persisting each new millisecond is enough: after a restart the clock resumes past it.
+    const ms = Date.parse(value.slice(0, 24))
+    if (ms !== this.lastPersistedMs) {
+      this.persistHlc.run(value)
+      this.lastPersistedMs = ms
+    }
     return value
+  }
+
+  private persistHlcStmt: Database.Statement | null = null
+  private get persistHlc(): Database.Statement {
+    return (this.persistHlcStmt ??= this.sqlite.prepare("INSERT INTO device_meta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"))
   }
 
   private record(table: SyncedTable, rowId: string, op: 'insert' | 'update' | 'delete', payload: object, hlc: string): void {

@@ -89,8 +89,34 @@ export class Hl7Listener {
       this.archive.reject({ integrationId: null, transport: 'mllp', peer, raw: chunk.data }, chunk.reason)
       return
     }
-    const ack = this.receive(chunk.data, peer)
+    const ack = await this.commit(chunk.data, peer)
     if (!socket.destroyed) socket.write(frame(ack))
+  }
+
+  private batch: { raw: Buffer; peer: string; done: (ack: string) => void }[] = []
+
+  /**
+   * Group commit: messages that arrive together (several connections) are stored and processed in
+   * one transaction, and each is acknowledged only after that transaction committed.
+   */
+  private commit(raw: Buffer, peer: string): Promise<string> {
+    return new Promise((done) => {
+      this.batch.push({ raw, peer, done })
+      if (this.batch.length === 1) setImmediate(() => this.flush())
+    })
+  }
+
+  private flush(): void {
+    const items = this.batch
+    this.batch = []
+    let acks: string[]
+    try {
+      acks = this.core.store.tx(() => items.map((i) => this.receive(i.raw, i.peer)))
+    } catch (e) {
+      // Nothing was stored (the disk, the database): say so, and the lab sends again later.
+      acks = items.map(() => buildAck(null, 'AE', `E${Date.now()}`, new Date(), `not stored: ${(e as Error).message}`))
+    }
+    items.forEach((i, k) => i.done(acks[k]))
   }
 
   /** Archive, process, and return the ACK to send. Exposed for reprocessing and tests. */

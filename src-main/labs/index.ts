@@ -1,4 +1,6 @@
 import type { Core } from '../domain/core'
+import { eq } from 'drizzle-orm'
+import { documents } from '../db/schema'
 import type { NotificationsService } from '../domain/notifications'
 import type { ConsentGate } from '../consent/gate'
 import type { IntegrationRegistry } from '../integrations/registry'
@@ -156,6 +158,7 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
   let sub: { unsubscribe(): void } | null = null
   return {
     views,
+    documents: (id: string) => core.store.db.select().from(documents).where(eq(documents.id, id)).get(),
     reprocess,
     archive,
     orders,

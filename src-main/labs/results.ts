@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { and, desc, eq, isNull } from 'drizzle-orm'
+import { and, eq, isNull } from 'drizzle-orm'
 import { clients, documents, labObservations, labReportLinks, labReports, patients } from '../db/schema'
 import type { LabProfile } from '../../src-preload/contract'
 import type { Actor } from '../domain/actor'
@@ -144,16 +144,16 @@ export class LabResultsService {
 
   /** The value a correction replaces: the latest one with the same report identity, code and sub-id. */
   private priorValue(r: NormalizedReport, code: string, subId: string | null, onlyStatuses: string[] | null): string | null {
-    const key = r.fillerNumber ? eq(labReports.fillerNumber, r.fillerNumber) : r.orderNumber ? eq(labReports.orderNumber, r.orderNumber) : null
+    const byFiller = !!r.fillerNumber
+    const key = r.fillerNumber ?? r.orderNumber
     if (!key) return null
-    const row = this.core.store.db
-      .select({ id: labObservations.id, subId: labObservations.subId, status: labObservations.status })
-      .from(labObservations)
-      .innerJoin(labReports, eq(labReports.id, labObservations.reportId))
-      .where(and(key, eq(labObservations.code, code)))
-      .orderBy(desc(labObservations.createdAt))
-      .all()
-      .find((x) => (x.subId ?? null) === (subId ?? null))
+    // CROSS JOIN and +code keep SQLite on the report number, then the report's values; by code alone it
+    // would scan every value of that test ever stored.
+    const rows = this.core.store.sqlite
+      .prepare(`SELECT o.id, o.sub_id, o.status FROM lab_reports r CROSS JOIN lab_observations o ON o.report_id = r.id WHERE r.${byFiller ? 'filler_number' : 'order_number'} = ? AND +o.code = ? ORDER BY o.rowid DESC`)
+      .all(key, code) as { id: string; sub_id: string | null; status: string }[]
+    const row = rows.find((x) => (x.sub_id ?? null) === (subId ?? null))
     return row && (!onlyStatuses || onlyStatuses.includes(row.status)) ? row.id : null
   }
+
 }

@@ -1,5 +1,5 @@
 /** What the renderer sees of labs: orders with timelines, attached reports, trends, the queue, the message log. */
-import type { LabObservation, LabOrder, LabReport, MessageLogEntry, ReviewItem, TrendPoint } from '../../src-preload/contract'
+import type { DocumentInfo, LabObservation, LabOrder, LabReport, MessageLogEntry, ReviewItem, TrendPoint } from '../../src-preload/contract'
 import type { Core } from '../domain/core'
 import type { IntegrationRegistry } from '../integrations/registry'
 import type { InboundRow } from '../integrations/inbound'
@@ -85,6 +85,20 @@ export class LabViews {
   /** The patient a report is attached to now, or null. */
   attachedPatient(reportId: string): string | null {
     return (this.core.store.sqlite.prepare("SELECT CASE WHEN action = 'attach' THEN patient_id END FROM lab_report_links WHERE report_id = ? ORDER BY rowid DESC LIMIT 1").pluck().get(reportId) as string | null | undefined) ?? null
+  }
+
+  /** Documents on a patient: those their attached lab reports carried, and those filed to them directly. */
+  documentsFor(patientId: string): DocumentInfo[] {
+    const rows = this.core.store.sqlite
+      .prepare(
+        `SELECT d.id, d.title, d.mime, length(d.content) AS bytes, d.source, d.created_at, o.report_id
+         FROM documents d LEFT JOIN lab_observations o ON o.document_id = d.id
+         WHERE d.deleted_at IS NULL AND (d.patient_id = @p OR o.report_id IN (
+           SELECT l.report_id FROM lab_report_links l WHERE l.rowid = (SELECT max(rowid) FROM lab_report_links WHERE report_id = l.report_id) AND l.action = 'attach' AND l.patient_id = @p))
+         ORDER BY d.created_at DESC`
+      )
+      .all({ p: patientId }) as { id: string; title: string; mime: string; bytes: number; source: string; created_at: string; report_id: string | null }[]
+    return rows.map((r) => ({ id: r.id, title: r.title, mime: r.mime, bytes: r.bytes, source: r.source, createdAt: r.created_at, reportId: r.report_id }))
   }
 
   trend(patientId: string, code: string): TrendPoint[] {

@@ -1,0 +1,197 @@
+/**
+ * Labs benchmark. Figures, never assertions:
+ *  - ORU^R01 with 20 OBX over MLLP on loopback to a real hub process (archived, committed, parsed,
+ *    matched and attached before each ACK): messages/s and ACK latency with 1 and with 8 connections,
+ *    next to a bare MLLP server that only ACKs (the floor), same client, same run;
+ *  - ACK latency p50/p99 at a steady 100 messages/s;
+ *  - ASTM: from the analyzer's final EOT to the result being visible through the API;
+ *  - review-queue candidate ranking against the 80,000-patient benchmark clinic.
+ * Goals: >= 1,000 msg/s with 8 connections, p99 ACK < 20 ms at 100 msg/s, EOT→API < 50 ms, ranking p95 < 20 ms.
+ */
+import { createServer, connect, type Server } from 'node:net'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { api, startHubProcess, ROOT, type RunningHub } from '../tests/helpers/hub'
+import { tempDir } from '../tests/helpers/app'
+import { freePort } from '../tests/helpers/labs'
+import { frame, MllpFramer, type MllpChunk } from '../src-main/hl7/mllp'
+import { Hl7Message, hl7Time, segment } from '../src-main/hl7/codec'
+import { buildAck } from '../src-main/hl7/lab-messages'
+import { AstmLink } from '../src-main/astm/link'
+import { headerRecord, record, testId } from '../src-main/astm/records'
+import { ms, summarize, table } from './stats'
+
+const OBX = 20
+
+function oru20(controlId: string, o: { orderNumber: string; owner: string; pet: string; patientId: string }): Buffer {
+  const lines = [
+    segment('MSH', ['', '', 'REFLAB', 'SIMLAB', 'VETOS', '', hl7Time(new Date()), '', ['ORU', 'R01', 'ORU_R01'], controlId, 'P', '2.5']),
+    segment('PID', ['1', '', o.patientId, '', [o.owner, o.pet]]),
+    segment('OBR', ['1', o.orderNumber, `F-${controlId}`, ['CHEM10', 'Chemistry panel'], '', '', hl7Time(new Date()), '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', 'F'])
+  ]
+  for (let i = 1; i <= OBX; i++) lines.push(segment('OBX', [String(i), 'NM', [`A${i}`, `Analyte ${i}`, 'L'], '', (Math.random() * 100).toFixed(1), 'mg/dL', '10-90', 'N', '', '', 'F']))
+  return frame(lines.join('\r') + '\r')
+}
+
+/** One connection sending one message at a time; returns the ACK latencies. */
+function client(port: number, messages: Buffer[], pacingMs = 0): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port })
+    const framer = new MllpFramer()
+    const lat: number[] = []
+    let i = 0
+    let sentAt = 0
+    const send = () => {
+      if (i >= messages.length) return s.end()
+      const go = () => {
+        sentAt = performance.now()
+        s.write(messages[i++])
+      }
+      if (pacingMs) setTimeout(go, Math.max(0, pacingMs - (performance.now() - sentAt)))
+      else go()
+    }
+    s.pipe(framer)
+    framer.on('data', (c: MllpChunk) => {
+      if (c.kind !== 'message') return
+      lat.push(performance.now() - sentAt)
+      if (!c.data.includes('MSA|AA')) return reject(new Error(`not accepted: ${c.data.toString().slice(0, 200)}`))
+      send()
+    })
+    s.on('connect', send)
+    s.on('error', reject)
+    s.on('close', () => resolve(lat))
+  })
+}
+
+async function load(port: number, connections: number, total: number, make: (n: number) => Buffer) {
+  const per = Math.floor(total / connections)
+  const batches = Array.from({ length: connections }, (_, c) => Array.from({ length: per }, (_, k) => make(c * per + k)))
+  const t = performance.now()
+  const lat = (await Promise.all(batches.map((b) => client(port, b)))).flat()
+  const secs = (performance.now() - t) / 1000
+  return { rate: lat.length / secs, ...summarize(lat) }
+}
+
+/** The floor: frames in, ACK out, nothing stored. */
+async function bareServer(): Promise<{ port: number; server: Server }> {
+  const server = createServer((s) => {
+    const f = new MllpFramer()
+    s.pipe(f)
+    s.on('error', () => undefined)
+    f.on('data', (c: MllpChunk) => {
+      if (c.kind !== 'message') return
+      const m = Hl7Message.parse(c.data.toString())
+      s.write(frame(buildAck(m, 'AA', `A${m.controlId}`.slice(0, 20), new Date())))
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
+  return { port: (server.address() as { port: number }).port, server }
+}
+
+async function prepareOrders(hub: RunningHub, count: number) {
+  const staff = (await api(hub, 'auth.staffList', {}, hub.token)).json.result as { id: string; role: string }[]
+  const vet = (await api(hub, 'auth.login', { staffId: staff.find((s) => s.role === 'veterinarian')!.id, pin: '1234' }, hub.token)).json.result.token
+  const catalog = (await api(hub, 'labs.catalog', {}, vet)).json.result as { integrationId: string; kind: string }[]
+  const labId = catalog.find((c) => c.kind === 'reference_lab')!.integrationId
+  const analyzerId = catalog.find((c) => c.kind === 'analyzer')!.integrationId
+  const found = (await api(hub, 'patients.search', { query: 'b', kind: 'name', limit: 100, includeDeceased: false }, vet)).json.result as { id: string; name: string; ownerName: string }[]
+  const orders: { orderNumber: string; owner: string; pet: string; patientId: string }[] = []
+  for (const p of found.slice(0, count)) {
+    const o = (await api(hub, 'labs.placeOrder', { patientId: p.id, integrationId: labId, tests: ['CHEM10'] }, vet)).json.result
+    orders.push({ orderNumber: o.orderNumber, owner: p.ownerName.split(' ').slice(-1)[0], pet: p.name, patientId: p.id })
+  }
+  return { vet, orders, analyzerId, patients: found }
+}
+
+export async function benchLabs(): Promise<void> {
+  const dir = tempDir('vetos-bench-labs-')
+  const astmPort = await freePort()
+  const hub = await startHubProcess(['--data-dir', dir, '--demo', '--hl7-host', '127.0.0.1', '--hl7-port', '0', '--astm-port', String(astmPort)])
+  const hl7Port = Number(/Lab results \(HL7\/MLLP\) on [^:]+:(\d+)/.exec(hub.output())![1])
+  const { vet, orders, patients, analyzerId } = await prepareOrders(hub, 40)
+  console.log(`Prepared ${orders.length} open orders; HL7 on ${hl7Port}`)
+  const bare = await bareServer()
+  let n = 0
+  const make = () => {
+    const o = orders[n % orders.length]
+    return oru20(`B${++n}`, o)
+  }
+  const rows: (string | number)[][] = []
+  // warm up both
+  await load(hl7Port, 1, 200, make)
+  await load(bare.port, 1, 200, make)
+  for (const conns of [1, 8]) {
+    const total = 2000
+    const v = await load(hl7Port, conns, total, make)
+    const f = await load(bare.port, conns, total, make)
+    rows.push([`MLLP ${conns} connection${conns > 1 ? 's' : ''}`, Math.round(v.rate), ms(v.p50), ms(v.p99), Math.round(f.rate), ms(f.p50), ms(f.p99)])
+  }
+  const paced = summarize(await client(hl7Port, Array.from({ length: 1000 }, make), 10))
+  const pacedFloor = summarize(await client(bare.port, Array.from({ length: 1000 }, make), 10))
+  rows.push(['MLLP paced 100 msg/s', 100, ms(paced.p50), ms(paced.p99), 100, ms(pacedFloor.p50), ms(pacedFloor.p99)])
+  bare.server.close()
+  console.log(`\nHL7 ORU^R01 with ${OBX} OBX over MLLP on loopback (VetOS: archived, committed, matched, attached before ACK; floor: a bare server that only ACKs)`)
+  console.log(table(['load', 'VetOS msg/s', 'ACK p50 ms', 'ACK p99 ms', 'floor msg/s', 'floor p50', 'floor p99'], rows))
+
+  // ASTM: the instrument's EOT to the value visible through the API, as the renderer would see it.
+  const astm = await astmVisibility(hub, astmPort, vet, analyzerId, patients.slice(40, 70))
+  console.log(`\nASTM over TCP, final EOT → result visible via labs.results: p50 ${ms(astm.p50)} ms, p95 ${ms(astm.p95)} ms, max ${ms(astm.max)} ms (n=${astm.n}; polled every 1 ms)`)
+  await hub.stop()
+
+  await rankingBench()
+  console.log('Goals: >= 1000 msg/s with 8 connections; p99 ACK < 20 ms at 100 msg/s; EOT→API < 50 ms; ranking p95 < 20 ms')
+}
+
+async function astmVisibility(hub: RunningHub, port: number, vet: string, analyzerId: string, patients: { id: string; name: string; ownerName: string }[]) {
+  const socket = connect({ host: '127.0.0.1', port })
+  await new Promise((r) => socket.once('connect', r))
+  const link = new AstmLink('instrument', { write: (b) => socket.write(b), onMessage: () => {} })
+  socket.on('data', (b) => link.feed(b))
+  const samples: number[] = []
+  for (const p of patients) {
+    const owner = p.ownerName.split(' ').slice(-1)[0]
+    const order = (await api(hub, 'labs.placeOrder', { patientId: p.id, integrationId: analyzerId, tests: ['T4'] }, vet)).json.result
+    const before = ((await api(hub, 'labs.results', { patientId: p.id }, vet)).json.result as unknown[]).length
+    await new Promise((r) => setTimeout(r, 50)) // let the order list go out first
+    const records = [headerRecord('BENCH', new Date()), record(['P', 1, p.id, '', '', [owner, p.name]]), record(['O', 1, order.orderNumber, '', [testId('T4')]]), record(['R', 1, testId('T4'), '2.2', 'ug/dL', '1.0-4.0', 'N', '', 'F']), 'L|1|N']
+    await link.send(records) // resolves right after the final EOT is written
+    const t = performance.now()
+    while (((await api(hub, 'labs.results', { patientId: p.id }, vet)).json.result as unknown[]).length === before) await new Promise((r) => setTimeout(r, 1))
+    samples.push(performance.now() - t)
+  }
+  link.close()
+  socket.destroy()
+  return summarize(samples)
+}
+
+async function rankingBench(): Promise<void> {
+  const file = join(ROOT, 'bench', '.data', 'large-clinic', 'vetos.db')
+  if (!existsSync(file)) {
+    console.log('\nReview-queue ranking: run `npm run bench -- foundation` first to build the 80,000-patient clinic')
+    return
+  }
+  const { createApp } = await import('../src-main/app')
+  const { cpSync, rmSync } = await import('node:fs')
+  const copy = tempDir('vetos-bench-rank-')
+  cpSync(join(ROOT, 'bench', '.data', 'large-clinic'), copy, { recursive: true })
+  rmSync(join(copy, 'vetos.lock'), { force: true })
+  const app = createApp({ dataDir: copy, host: 'hub', log: () => {} })
+  const db = new Database(file, { readonly: true })
+  const sample = db.prepare('SELECT p.id, p.name, p.date_of_birth, c.last_name FROM patients p JOIN clients c ON c.id = p.client_id ORDER BY random() LIMIT 300').all() as { id: string; name: string; date_of_birth: string; last_name: string }[]
+  db.close()
+  const times: number[] = []
+  let top1 = 0
+  for (const p of sample) {
+    const pet = p.name.length > 3 ? p.name.slice(0, 2) + p.name.slice(3) : p.name + 'a' // one letter dropped
+    const report = { id: 'x', integrationId: null, orderNumber: null, identifiers: JSON.stringify({ petName: pet, ownerLastName: p.last_name, dateOfBirth: p.date_of_birth }) } as never
+    const t = performance.now()
+    const c = app.services.labs.review.candidates(report, null)
+    times.push(performance.now() - t)
+    if (c[0]?.patientId === p.id) top1++
+  }
+  await app.close()
+  rmSync(copy, { recursive: true, force: true })
+  const s = summarize(times)
+  console.log(`\nReview-queue candidate ranking on the 80,000-patient clinic (misspelled pet name + owner + date of birth): p50 ${ms(s.p50)} ms, p95 ${ms(s.p95)} ms (n=${s.n}); right patient ranked first in ${Math.round((top1 / s.n) * 100)}%`)
+}
