@@ -193,6 +193,18 @@ describe('reference lab over HL7/MLLP', () => {
     expect(t.call('labs.results', { patientId: patient.id })).toHaveLength(1)
   })
 
+  it('keeps a PDF report embedded in the result (OBX ED) as a document on the patient', async () => {
+    const o = place()
+    await until(() => order(o.id).status === 'accepted')
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n')
+    const msg = oru({ controlId: 'RES-PDF', orderNumber: o.orderNumber, owner: 'Quintana', pet: 'Pimienta' }) + `\rOBX|3|ED|PDF^Lab report^L||^application^pdf^Base64^${pdf.toString('base64')}||||||F`
+    expect((await sendWithLibrary(t.hl7Port, msg)).code).toBe('AA')
+    const docs = t.call('documents.list', { patientId: patient.id })
+    expect(docs).toHaveLength(1)
+    expect(docs[0]).toMatchObject({ mime: 'application/pdf', bytes: pdf.length })
+    expect(Buffer.from(t.call('documents.get', { id: docs[0].id }).base64, 'base64')).toEqual(pdf)
+  })
+
   it('cancels an order at the lab with ORC-1 CA', async () => {
     const o = place()
     await until(() => order(o.id).status === 'accepted')

@@ -8,6 +8,7 @@ import { useMe } from '../App'
 import { PatientForm } from '../components/PatientForm'
 import { AuditTable } from '../components/AuditTable'
 import { PatientLabs } from './PatientLabs'
+import { PatientDocuments } from './PatientDocuments'
 import { fieldErrors } from '../components/forms'
 import { age, date, dateTime, kg, sexLabel, SPECIES_LABEL } from '../format'
 
@@ -69,6 +70,7 @@ export function PatientScreen() {
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
           <Tabs.Tab value="labs">Lab Orders</Tabs.Tab>
+          <Tabs.Tab value="documents">Documents</Tabs.Tab>
           <Tabs.Tab value="history">History</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
@@ -76,6 +78,9 @@ export function PatientScreen() {
         </Tabs.Panel>
         <Tabs.Panel value="labs" pt="md">
           <PatientLabs patientId={patient.id} visitId={d.visits.find((v) => v.status === 'checked_in' || v.status === 'in_progress')?.id ?? null} />
+        </Tabs.Panel>
+        <Tabs.Panel value="documents" pt="md">
+          <PatientDocuments patientId={patient.id} />
         </Tabs.Panel>
         <Tabs.Panel value="history" pt="md">
           <PatientHistory patientId={patient.id} />
