@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm'
-import { clients, labOrders, patients } from '../db/schema'
+import { labOrders, patients } from '../db/schema'
 import { ApiError, conflict, notFound } from '../api/errors'
 import { normalizeName, prefixEnd } from '../core/normalize'
 import type { Actor } from '../domain/actor'
@@ -56,29 +56,41 @@ export class LabReviewService {
   candidates(report: ReportRow, matchedOrderId: string | null): (Candidate & { patientName: string; ownerName: string; species: string; dateOfBirth: string | null; orderNumber: string | null })[] {
     const { sqlite, db } = this.core.store
     const ids = JSON.parse(report.identifiers) as NormalizedReport['identifiers']
-    const found = new Set<string>()
+    type Row = { id: string; name: string; date_of_birth: string | null; sex: string; neuter_status: string; species: string; first_name: string; last_name: string }
+    const found = new Map<string, Row>()
+    const cols = 'p.id, p.name, p.date_of_birth, p.sex, p.neuter_status, p.species, c.first_name, c.last_name FROM patients p JOIN clients c ON c.id = p.client_id'
+    const live = 'p.deleted_at IS NULL AND c.deleted_at IS NULL'
+    const take = (where: string, limit: number, ...args: unknown[]) => {
+      for (const r of sqlite.prepare(`SELECT ${cols} WHERE ${where} AND ${live} LIMIT ${limit}`).all(...args) as Row[]) found.set(r.id, r)
+    }
     const pet = ids.petName ? normalizeName(ids.petName) : ''
     const owner = ids.ownerLastName ? normalizeName(ids.ownerLastName) : ''
-    const take = (sql: string, ...args: unknown[]) => (sqlite.prepare(sql).pluck().all(...args) as string[]).forEach((id) => found.add(id))
-    if (matchedOrderId) take('SELECT patient_id FROM lab_orders WHERE id = ?', matchedOrderId)
-    if (ids.patientId) take('SELECT id FROM patients WHERE id = ? AND deleted_at IS NULL', ids.patientId)
-    // A misspelling rarely changes the first two letters: look near them, then score.
-    if (pet.length >= 2) take('SELECT id FROM patients WHERE name_norm >= ? AND name_norm < ? AND deleted_at IS NULL LIMIT 200', pet.slice(0, 2), prefixEnd(pet.slice(0, 2)))
-    if (owner.length >= 2) take('SELECT p.id FROM clients c JOIN patients p ON p.client_id = c.id WHERE c.last_name_norm >= ? AND c.last_name_norm < ? AND c.deleted_at IS NULL AND p.deleted_at IS NULL LIMIT 200', owner.slice(0, 2), prefixEnd(owner.slice(0, 2)))
+    if (matchedOrderId) take('p.id = (SELECT patient_id FROM lab_orders WHERE id = ?)', 1, matchedOrderId)
+    if (ids.patientId) take('p.id = ?', 1, ids.patientId)
+    // A misspelling rarely changes the first two letters: look near them, most specific first, then score.
+    if (pet.length >= 2 && owner.length >= 2) take('c.last_name_norm >= ? AND c.last_name_norm < ? AND p.name_norm >= ? AND p.name_norm < ?', 500, owner.slice(0, 2), prefixEnd(owner.slice(0, 2)), pet.slice(0, 2), prefixEnd(pet.slice(0, 2)))
+    if (owner) take('c.last_name_norm = ?', 300, owner)
+    if (pet.length >= 2) take('p.name_norm >= ? AND p.name_norm < ?', 100, pet.slice(0, 2), prefixEnd(pet.slice(0, 2)))
+    if (owner.length >= 2) take('c.last_name_norm >= ? AND c.last_name_norm < ?', 100, owner.slice(0, 2), prefixEnd(owner.slice(0, 2)))
     if (found.size === 0) return []
-    const rows = db.select({ p: patients, c: clients }).from(patients).innerJoin(clients, eq(clients.id, patients.clientId)).where(inArray(patients.id, [...found])).all()
+    const facts = (r: Row): PatientFacts => ({ id: r.id, name: r.name, dateOfBirth: r.date_of_birth, sex: r.sex, neuterStatus: r.neuter_status, species: r.species, ownerLastName: r.last_name })
+    // Score on identity first; look up open orders only for the few that could be it.
+    const shortlist = [...found.values()]
+      .map((r) => ({ r, score: scoreCandidate(ids, facts(r), null).score }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 20)
+      .map((x) => x.r)
     const openOrders = db
       .select()
       .from(labOrders)
-      .where(and(inArray(labOrders.patientId, [...found]), isNull(labOrders.deletedAt), ...(report.integrationId ? [eq(labOrders.integrationId, report.integrationId)] : [])))
+      .where(and(inArray(labOrders.patientId, shortlist.map((r) => r.id)), isNull(labOrders.deletedAt), ...(report.integrationId ? [eq(labOrders.integrationId, report.integrationId)] : [])))
       .all()
       .filter((o) => isOpen(o.status) && o.status !== 'reviewed')
-    return rows
-      .map(({ p, c }) => {
-        const facts: PatientFacts = { id: p.id, name: p.name, dateOfBirth: p.dateOfBirth, sex: p.sex, neuterStatus: p.neuterStatus, species: p.species, ownerLastName: c.lastName }
-        const own = openOrders.filter((o) => o.patientId === p.id).sort((a, b) => (a.orderNumber === report.orderNumber ? -1 : b.orderNumber === report.orderNumber ? 1 : b.createdAt.localeCompare(a.createdAt)))[0]
-        const scored = scoreCandidate(ids, facts, own ? { id: own.id, orderNumber: own.orderNumber, matchesNumber: own.orderNumber === report.orderNumber } : null)
-        return { ...scored, patientName: p.name, ownerName: `${c.firstName} ${c.lastName}`, species: p.species, dateOfBirth: p.dateOfBirth, orderNumber: own?.orderNumber ?? null }
+    return shortlist
+      .map((r) => {
+        const own = openOrders.filter((o) => o.patientId === r.id).sort((a, b) => (a.orderNumber === report.orderNumber ? -1 : b.orderNumber === report.orderNumber ? 1 : b.createdAt.localeCompare(a.createdAt)))[0]
+        const scored = scoreCandidate(ids, facts(r), own ? { id: own.id, orderNumber: own.orderNumber, matchesNumber: own.orderNumber === report.orderNumber } : null)
+        return { ...scored, patientName: r.name, ownerName: `${r.first_name} ${r.last_name}`, species: r.species, dateOfBirth: r.date_of_birth, orderNumber: own?.orderNumber ?? null }
       })
       .filter((c) => c.score > 0)
       .sort((a, b) => b.score - a.score)
