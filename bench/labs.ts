@@ -21,6 +21,7 @@ import { buildAck } from '../src-main/hl7/lab-messages'
 import { AstmLink } from '../src-main/astm/link'
 import { headerRecord, record, testId } from '../src-main/astm/records'
 import { ms, summarize, table } from './stats'
+import { listen } from '../src-main/core/net'
 
 const OBX = 20
 
@@ -85,8 +86,7 @@ async function bareServer(): Promise<{ port: number; server: Server }> {
       s.write(frame(buildAck(m, 'AA', `A${m.controlId}`.slice(0, 20), new Date())))
     })
   })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
-  return { port: (server.address() as { port: number }).port, server }
+  return { port: await listen(server, 0, '127.0.0.1'), server }
 }
 
 async function prepareOrders(hub: RunningHub, count: number) {

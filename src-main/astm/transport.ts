@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events'
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import { SerialPort } from 'serialport'
+import { listen } from '../core/net'
 
 export interface Channel {
   peer: string
@@ -163,11 +164,7 @@ export class TcpServerTransport extends EventEmitter implements Transport {
       this.emit('state', { state: 'connected', detail: `analyzer connected from ${ip}` } satisfies TransportState)
       this.emit('channel', socketChannel(s))
     })
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject)
-      this.server!.listen(this.listenPort, this.host, () => resolve())
-    })
-    this.port = (this.server.address() as { port: number }).port
+    this.port = await listen(this.server, this.listenPort, this.host)
     this.emit('state', { state: 'listening', detail: `waiting for the analyzer on port ${this.port}` } satisfies TransportState)
   }
 

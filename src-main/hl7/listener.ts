@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net'
+import { listen } from '../core/net'
 import type { Integration } from '../../src-preload/contract'
 import type { Core } from '../domain/core'
 import type { InboundArchive, InboundRow } from '../integrations/inbound'
@@ -39,12 +40,7 @@ export class Hl7Listener {
 
   async start(): Promise<void> {
     this.server = createServer((socket) => this.accept(socket))
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject)
-      this.server!.listen(this.opts.port, this.opts.host, () => resolve())
-    })
-    const addr = this.server.address()
-    this.port = typeof addr === 'object' && addr ? addr.port : this.opts.port
+    this.port = await listen(this.server, this.opts.port, this.opts.host)
     for (const i of this.labs()) this.registry.setStatus(i.id, 'listening', `results on MLLP port ${this.port}`)
   }
 

@@ -8,6 +8,7 @@
  * and sendUnsolicited() sends a result nobody ordered.
  */
 import { createServer, type Server } from 'node:net'
+import { listen } from '../core/net'
 import { Hl7Message, hl7Time, segment } from '../hl7/codec'
 import { buildAck } from '../hl7/lab-messages'
 import { frame, MllpFramer, type MllpChunk } from '../hl7/mllp'
@@ -65,11 +66,7 @@ export class ReferenceLabSimulator {
         socket.write(frame(this.onOrder(chunk.data.toString('utf8'))))
       })
     })
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject)
-      this.server!.listen(this.opts.port, this.opts.host ?? '127.0.0.1', () => resolve())
-    })
-    this.port = (this.server.address() as { port: number }).port
+    this.port = await listen(this.server, this.opts.port, this.opts.host ?? '127.0.0.1')
     this.log(`accepting orders on MLLP port ${this.port}; results go to ${this.opts.vetos.host}:${this.opts.vetos.port}`)
   }
 
