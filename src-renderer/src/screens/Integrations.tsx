@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Alert, Badge, Button, Checkbox, Group, Modal, NumberInput, Paper, Select, Stack, Switch, Table, TagsInput, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Badge, Button, Checkbox, Group, Modal, NumberInput, Paper, Select, Stack, Switch, Table, TagsInput, Text, TextInput, Textarea, Title } from '@mantine/core'
 import { DATA_CATEGORIES, INTEGRATION_KINDS, type DataCategory, type Integration, type IntegrationConfig, type IntegrationKind } from '../../../src-preload/contract'
 import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
@@ -25,6 +25,16 @@ const CATEGORY_LABEL: Record<DataCategory, string> = {
   payments: 'Payment amounts',
   microchip: 'Microchip numbers',
   lost_pet_reports: 'Lost and found pet reports'
+}
+
+/** A starting point for a new lab: what it offers and how it codes species and sex. */
+const PROFILE_TEMPLATE = {
+  orderMessage: 'ORM^O01',
+  application: 'VETOS',
+  labApplication: 'LAB',
+  catalog: [{ code: 'CBC', name: 'Complete blood count', specimen: 'EDTA whole blood', kind: 'panel' }],
+  speciesCodes: { canine: 'CANINE', feline: 'FELINE' },
+  sexCodes: { 'male/neutered': 'MN', 'male/intact': 'M', 'female/neutered': 'FS', 'female/intact': 'F' }
 }
 
 const STATE_COLOR: Record<Integration['status']['state'], string> = { not_running: 'gray', disabled: 'gray', listening: 'teal', connected: 'green', connecting: 'yellow', error: 'red' }
@@ -121,12 +131,12 @@ export function IntegrationsScreen() {
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Group gap={4} justify="flex-end" wrap="nowrap">
+                  <Group gap={4} justify="flex-end" w={240}>
                     <Button size="compact-sm" variant="subtle" onClick={() => setViewing(i)}>
                       Messages
                     </Button>
                   {admin && (
-                    <Group gap={4} justify="flex-end" wrap="nowrap">
+                    <Group gap={4} justify="flex-end">
                       <Button size="compact-sm" variant="subtle" onClick={() => setEditing(i)}>
                         Configure
                       </Button>
@@ -177,6 +187,8 @@ function ConfigModal({ integration, onClose }: { integration: Integration | null
   const [name, setName] = useState(integration?.name ?? '')
   const [enabled, setEnabled] = useState(integration?.enabled ?? true)
   const [config, setConfig] = useState<IntegrationConfig>(integration?.config ?? {})
+  const [profileText, setProfileText] = useState(JSON.stringify(integration?.config.lab ?? PROFILE_TEMPLATE, null, 2))
+  const [profileError, setProfileError] = useState<string | null>(null)
   const create = useAction('integrations.create', onClose)
   const update = useAction('integrations.update', onClose)
   const action = integration ? update : create
@@ -195,8 +207,18 @@ function ConfigModal({ integration, onClose }: { integration: Integration | null
       <form
         onSubmit={(e) => {
           e.preventDefault()
-          if (integration) update.mutate({ id: integration.id, name, enabled, config })
-          else create.mutate({ kind, name, enabled, config })
+          let full = config
+          if (kind === 'reference_lab' || kind === 'analyzer') {
+            try {
+              full = { ...config, lab: JSON.parse(profileText) }
+              setProfileError(null)
+            } catch (err) {
+              setProfileError(`Not valid JSON: ${(err as Error).message}`)
+              return
+            }
+          }
+          if (integration) update.mutate({ id: integration.id, name, enabled, config: full })
+          else create.mutate({ kind, name, enabled, config: full })
         }}
       >
         <Stack>
@@ -224,6 +246,20 @@ function ConfigModal({ integration, onClose }: { integration: Integration | null
               <TextInput label="Account id" value={config.accountId ?? ''} onChange={(e) => set('accountId', e.currentTarget.value)} />
               <TextInput label="API key" description="Stored on this workstation; shown masked" value={config.apiKey ?? ''} onChange={(e) => set('apiKey', e.currentTarget.value)} />
             </Group>
+          )}
+          {(kind === 'reference_lab' || kind === 'analyzer') && (
+            <Textarea
+              label="Lab profile (JSON)"
+              description="The catalog of orderable tests, the lab's codes for species and sex, its sender name (MSH-3), and for analyzers the ASTM field positions and a map of result codes"
+              value={profileText}
+              onChange={(e) => setProfileText(e.currentTarget.value)}
+              autosize
+              minRows={6}
+              maxRows={18}
+              styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }}
+              error={profileError ?? (Object.entries(errors).filter(([k]) => k.startsWith('config.lab')).map(([k, v]) => `${k.replace('config.lab.', '')}: ${v}`).join('; ') || undefined)}
+              data-testid="lab-profile"
+            />
           )}
           {integration?.approval && (
             <Alert color="yellow">Changing where data goes (host, port, device, URL, account or key) withdraws the approval; approve it again afterwards.</Alert>
