@@ -12,7 +12,7 @@ import { createServer, connect, type Server } from 'node:net'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { api, startHubProcess, ROOT, type RunningHub } from '../tests/helpers/hub'
+import { api, hl7PortOf, startHubProcess, ROOT, type RunningHub } from '../tests/helpers/hub'
 import { tempDir } from '../tests/helpers/app'
 import { freePort } from '../tests/helpers/labs'
 import { frame, MllpFramer, type MllpChunk } from '../src-main/hl7/mllp'
@@ -110,7 +110,7 @@ export async function benchLabs(): Promise<void> {
   const dir = tempDir('vetos-bench-labs-')
   const astmPort = await freePort()
   const hub = await startHubProcess(['--data-dir', dir, '--demo', '--hl7-host', '127.0.0.1', '--hl7-port', '0', '--astm-port', String(astmPort)])
-  const hl7Port = Number(/Lab results \(HL7\/MLLP\) on [^:]+:(\d+)/.exec(hub.output())![1])
+  const hl7Port = hl7PortOf(hub)
   const { vet, orders, patients, analyzerId } = await prepareOrders(hub, 40)
   const bare = await bareServer()
   let n = 0

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type Database from 'better-sqlite3'
 import { and, eq, isNull } from 'drizzle-orm'
 import { clients, documents, labObservations, labReportLinks, labReports, patients } from '../db/schema'
 import type { LabProfile } from '../../src-preload/contract'
@@ -143,15 +144,23 @@ export class LabResultsService {
   }
 
   /** The value a correction replaces: the latest one with the same report identity, code and sub-id. */
+  private priorStmts = new Map<string, Database.Statement>()
+  private priorStmt(column: 'filler_number' | 'order_number'): Database.Statement {
+    let stmt = this.priorStmts.get(column)
+    if (!stmt) {
+      stmt = this.core.store.sqlite.prepare(`SELECT o.id, o.sub_id, o.status FROM lab_reports r CROSS JOIN lab_observations o ON o.report_id = r.id WHERE r.${column} = ? AND +o.code = ? ORDER BY o.rowid DESC`)
+      this.priorStmts.set(column, stmt)
+    }
+    return stmt
+  }
+
   private priorValue(r: NormalizedReport, code: string, subId: string | null, onlyStatuses: string[] | null): string | null {
     const byFiller = !!r.fillerNumber
     const key = r.fillerNumber ?? r.orderNumber
     if (!key) return null
     // CROSS JOIN and +code keep SQLite on the report number, then the report's values; by code alone it
     // would scan every value of that test ever stored.
-    const rows = this.core.store.sqlite
-      .prepare(`SELECT o.id, o.sub_id, o.status FROM lab_reports r CROSS JOIN lab_observations o ON o.report_id = r.id WHERE r.${byFiller ? 'filler_number' : 'order_number'} = ? AND +o.code = ? ORDER BY o.rowid DESC`)
-      .all(key, code) as { id: string; sub_id: string | null; status: string }[]
+    const rows = this.priorStmt(byFiller ? 'filler_number' : 'order_number').all(key, code) as { id: string; sub_id: string | null; status: string }[]
     const row = rows.find((x) => (x.sub_id ?? null) === (subId ?? null))
     return row && (!onlyStatuses || onlyStatuses.includes(row.status)) ? row.id : null
   }

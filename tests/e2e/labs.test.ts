@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rmSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
-import { api, startHubProcess, type RunningHub } from '../helpers/hub'
+import { api, hl7PortOf, startHubProcess, type RunningHub } from '../helpers/hub'
 import { tempDir } from '../helpers/app'
 import { launchBrowser } from '../helpers/browser'
 import { ReferenceLabSimulator } from '../../src-main/simulators/reference-lab'
@@ -18,7 +18,7 @@ describe('lab orders and results in Chromium', () => {
   beforeAll(async () => {
     dir = tempDir()
     hub = await startHubProcess(['--data-dir', dir, '--demo', '--hl7-host', '127.0.0.1', '--hl7-port', '0'])
-    const hl7Port = Number(/Lab results \(HL7\/MLLP\) on [^:]+:(\d+)/.exec(hub.output())![1])
+    const hl7Port = hl7PortOf(hub)
     sim = new ReferenceLabSimulator({ port: 0, vetos: { host: '127.0.0.1', port: hl7Port }, preliminaryAfter: 0.3, finalAfter: 1 })
     await sim.start()
     // Point the demo lab at this simulator; moving it withdraws approval, so approve it again.

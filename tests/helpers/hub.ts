@@ -54,3 +54,10 @@ export async function api(hub: { url: string }, method: string, body: unknown, b
   })
   return { status: res.status, json: await res.json() }
 }
+
+/** The HL7 listener's port, as the hub printed it (started with --hl7-port). */
+export function hl7PortOf(hub: RunningHub): number {
+  const m = /Lab results \(HL7\/MLLP\) on [^:]+:(\d+)/.exec(hub.output())
+  if (!m) throw new Error(`the hub did not start an HL7 listener:\n${hub.output()}`)
+  return Number(m[1])
+}

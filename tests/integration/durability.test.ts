@@ -3,13 +3,12 @@ import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { rmSync } from 'node:fs'
 import Database from 'better-sqlite3'
-import { startHubProcess, type RunningHub } from '../helpers/hub'
+import { hl7PortOf, startHubProcess, type RunningHub } from '../helpers/hub'
 import { tempDir } from '../helpers/app'
 import { frame, MllpFramer, type MllpChunk } from '../../src-main/hl7/mllp'
 import { Hl7Message } from '../../src-main/hl7/codec'
 import { oru } from '../helpers/labs'
 
-const hl7Port = (hub: RunningHub) => Number(/Lab results \(HL7\/MLLP\) on [^:]+:(\d+)/.exec(hub.output())![1])
 
 /** Streams messages one after another on one connection; returns the control ids acknowledged AA. */
 function stream(port: number, messages: { id: string; text: string }[], onAck: (n: number) => void): Promise<Set<string>> {
@@ -46,7 +45,7 @@ describe('durability: the hub killed in the middle of a stream of results', () =
     hub = await startHubProcess(['--data-dir', dir, '--demo', '--hl7-host', '127.0.0.1', '--hl7-port', '0'])
     const messages = Array.from({ length: 150 }, (_, i) => ({ id: `DUR-${i}`, text: oru({ controlId: `DUR-${i}`, owner: 'Crashtest', pet: `Dummy${i}`, filler: `F-DUR-${i}` }) }))
     const first = hub
-    const acked = await stream(hl7Port(first), messages, (n) => {
+    const acked = await stream(hl7PortOf(first), messages, (n) => {
       if (n === 60) first.proc.kill('SIGKILL')
     })
     await first.stop('SIGKILL')
@@ -69,7 +68,7 @@ describe('durability: the hub killed in the middle of a stream of results', () =
     // The sender resends everything it has no ACK for (and, being careful, the last ACKed one too).
     const lastAcked = [...acked].at(-1)!
     const resend = messages.filter((m) => !acked.has(m.id) || m.id === lastAcked)
-    const second = await stream(hl7Port(hub), resend, () => undefined)
+    const second = await stream(hl7PortOf(hub), resend, () => undefined)
     expect(second.size).toBe(resend.length)
     const all = count(messages.map((m) => m.id))
     expect(all.size).toBe(messages.length)
