@@ -171,6 +171,12 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
       recover()
       if (listener) await listener.start()
       await syncTransmitters()
+      // ASTM transmissions that reached EOT but were not read when VetOS stopped: read them now.
+      for (const id of core.store.sqlite.prepare("SELECT id FROM inbound_messages WHERE status = 'received' AND transport = 'astm' ORDER BY seq").pluck().all() as string[]) {
+        const row = archive.get(id)!
+        const connector = row.integrationId ? analyzers.get(row.integrationId) : undefined
+        if (connector) await connector.process(row)
+      }
       sub = core.events.subscribe(({ event }) => {
         if (event.type === 'changed' && event.payload.entity === 'integration') queueMicrotask(() => void syncTransmitters())
       })

@@ -168,3 +168,26 @@ describe('in-house analyzer over TCP', () => {
     await until(() => t!.call('labs.results', { patientId: t!.patientId }).length === 1, 10_000, 'results attached')
   })
 })
+
+describe('an analyzer transmission VetOS stopped in the middle of reading', () => {
+  it('is read at the next start: nothing received at EOT is lost', async () => {
+    const port = await freePort()
+    const first = await analyzerApp({ listen: { host: '127.0.0.1', port } })
+    const order = first.call('labs.placeOrder', { patientId: first.patientId, integrationId: first.analyzerId, tests: ['T4'] })
+    // Stored at EOT, then the process died before reading it.
+    const text = ['H|\\^&|||VS2', `P|1|${first.patientId}|||Baptiste^Crouton`, `O|1|${order.orderNumber}||^^^T4`, 'R|1|^^^T4|2.9|ug/dL|1.0-4.0|N||F', 'L|1|N'].join('\r') + '\r'
+    const row = first.app.services.labs.archive.begin({ integrationId: first.analyzerId, transport: 'astm', peer: 'test', raw: Buffer.from(text) })
+    first.app.services.labs.archive.finish(row.id, 'sha-test', 'ASTM')
+    const dir = first.dir
+    await first.app.close()
+    const again = makeApp({ dir, labs: { analyzer: { listen: { host: '127.0.0.1', port } }, astmTimers: TIMERS } })
+    await again.app.start()
+    again.signIn('veterinarian')
+    try {
+      await until(() => again.call('labs.results', { patientId: first.patientId }).length === 1, 5000, 'the stored run read')
+      expect(again.call('labs.results', { patientId: first.patientId })[0].observations[0]).toMatchObject({ code: 'T4', valueNum: 2.9 })
+    } finally {
+      await again.close()
+    }
+  })
+})
