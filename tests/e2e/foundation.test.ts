@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { startHubProcess, type RunningHub } from '../helpers/hub'
 import { tempDir } from '../helpers/app'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, openPage, signIn } from '../helpers/browser'
 
 /** The front desk's first morning, in a real browser against the real hub. */
 describe('front desk in Chromium', () => {
@@ -17,9 +17,7 @@ describe('front desk in Chromium', () => {
     dir = tempDir()
     hub = await startHubProcess(['--data-dir', dir, '--demo'])
     browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    page.setDefaultTimeout(8000)
-    page.on('pageerror', (e) => errors.push(e.message))
+    page = await openPage(browser, errors, 8000)
   })
   afterAll(async () => {
     await browser?.close()
@@ -27,11 +25,8 @@ describe('front desk in Chromium', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  const signIn = async (name: RegExp) => {
-    await page.getByTestId('signin-staff').click()
-    await page.getByRole('option', { name }).click()
-    await page.getByTestId('signin-pin').fill('1234')
-    await page.getByRole('button', { name: 'Sign in' }).click()
+  const signInAs = async (name: RegExp) => {
+    await signIn(page, name)
     await page.getByTestId('patient-search').waitFor()
     expect(await page.getByTestId('account-menu').textContent()).toMatch(name)
   }
@@ -41,10 +36,7 @@ describe('front desk in Chromium', () => {
     await page.getByText('Riverside Veterinary Clinic').waitFor()
     // the token leaves the address bar once read
     expect(page.url()).not.toContain('token=')
-    await page.getByTestId('signin-staff').click()
-    await page.getByRole('option', { name: /Priya Nair/ }).click()
-    await page.getByTestId('signin-pin').fill('0000')
-    await page.getByRole('button', { name: 'Sign in' }).click()
+    await signIn(page, /Priya Nair/, '0000')
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong PIN')
     await page.getByTestId('signin-pin').fill('1234')
     await page.getByRole('button', { name: 'Sign in' }).click()
@@ -114,14 +106,17 @@ describe('front desk in Chromium', () => {
     // switch user: Dr. Chen signs in on the same workstation
     await page.getByTestId('account-menu').click()
     await page.getByRole('menuitem', { name: 'Switch user' }).click()
-    await signIn(/Sarah Chen/)
+    await signInAs(/Sarah Chen/)
     const bell = page.getByTestId('notifications-bell')
-    const before = Number((await bell.getAttribute('aria-label'))!.match(/\((\d+) unread\)/)![1])
     // another workstation (the API, as the renderer calls it) checks Biscotti in for Dr. Chen
     const call = async (method: string, body: unknown, bearer: string) =>
       ((await (await fetch(`${hub.url}api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}` }, body: JSON.stringify(body) })).json()) as { result: any }).result
     const staff = await call('auth.staffList', {}, hub.token)
     const desk = (await call('auth.login', { staffId: staff.find((s: { displayName: string }) => s.displayName === 'Priya Nair').id, pin: '1234' }, hub.token)).token
+    // Dr. Chen's unread count from the API: the bell may not have loaded yet, so it cannot be the baseline.
+    const chen = (await call('auth.login', { staffId: staff.find((s: { displayName: string }) => s.displayName === 'Dr. Sarah Chen').id, pin: '1234' }, hub.token)).token
+    const before = (await call('notifications.list', { unreadOnly: true }, chen)).length
+    await expect.poll(async () => bell.getAttribute('aria-label')).toBe(`Notifications (${before} unread)`)
     const patient = (await call('patients.search', { query: '985141000123456' }, desk))[0]
     await call('visits.create', { patientId: patient.id, veterinarianId: staff.find((s: { displayName: string }) => s.displayName === 'Dr. Sarah Chen').id, reason: 'Cut paw pad', status: 'checked_in' }, desk)
     await expect.poll(async () => bell.getAttribute('aria-label'), { timeout: 5000 }).toBe(`Notifications (${before + 1} unread)`)

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { api, hl7PortOf, startHubProcess, type RunningHub } from '../helpers/hub'
 import { tempDir } from '../helpers/app'
-import { launchBrowser } from '../helpers/browser'
+import { launchBrowser, openPage, signIn } from '../helpers/browser'
 import { ReferenceLabSimulator } from '../../src-main/simulators/reference-lab'
 
 /** A vet's lab round trip in Chromium: order, results arriving by themselves, a trend, a review. */
@@ -28,9 +28,7 @@ describe('lab orders and results in Chromium', () => {
     await api(hub, 'integrations.update', { id: lab.id, config: { ...lab.config, port: sim.port } }, admin)
     await api(hub, 'integrations.approve', { id: lab.id, categories: ['patient_identity', 'lab_orders'] }, admin)
     browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
-    page.setDefaultTimeout(10_000)
-    page.on('pageerror', (e) => errors.push(e.message))
+    page = await openPage(browser, errors)
     page.on('dialog', (d) => void d.accept(d.defaultValue() || 'Same dog, name misspelled by the lab'))
   })
   afterAll(async () => {
@@ -51,10 +49,7 @@ describe('lab orders and results in Chromium', () => {
 
   it('orders a blood count and sees final results attach by themselves', async () => {
     await page.goto(`${hub.url}?token=${hub.token}`)
-    await page.getByTestId('signin-staff').click()
-    await page.getByRole('option', { name: /Sarah Chen/ }).click()
-    await page.getByTestId('signin-pin').fill('1234')
-    await page.getByRole('button', { name: 'Sign in' }).click()
+    await signIn(page, /Sarah Chen/)
     await page.getByTestId('patient-search').fill('bella')
     await page.getByTestId('patient-results').locator('tbody tr', { hasText: 'Dog' }).first().click()
     await page.getByRole('tab', { name: 'Lab Orders' }).click()

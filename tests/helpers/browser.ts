@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 
 /** Debian's chromium; npm test installs it when missing (scripts/system-deps.mjs). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -11,4 +11,20 @@ export async function launchBrowser(): Promise<Browser> {
     // Without the background-networking flags Chromium keeps dialing out on a closed network.
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
   })
+}
+
+/** A page as the tests use it: a desktop-sized window, short waits, page errors collected. */
+export async function openPage(browser: Browser, errors: string[], waitMs = 10_000): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+  page.setDefaultTimeout(waitMs)
+  page.on('pageerror', (e) => errors.push(e.message))
+  return page
+}
+
+/** Picks a staff member on the sign-in screen and types the PIN (the demo's is 1234). */
+export async function signIn(page: Page, name: RegExp, pin = '1234'): Promise<void> {
+  await page.getByTestId('signin-staff').click()
+  await page.getByRole('option', { name }).click()
+  await page.getByTestId('signin-pin').fill(pin)
+  await page.getByRole('button', { name: 'Sign in' }).click()
 }
