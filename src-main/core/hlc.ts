@@ -20,6 +20,11 @@ export class Hlc {
     this.state = initial ? parseHlc(initial) : { ms: 0, counter: 0 }
   }
 
+  /** The wall-clock part of the latest value. */
+  get ms(): number {
+    return this.state.ms
+  }
+
   tick(): string {
     const wall = this.now()
     if (wall > this.state.ms) this.state = { ms: wall, counter: 0 }

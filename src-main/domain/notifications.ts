@@ -35,7 +35,7 @@ export class NotificationsService {
       patientId: n.patientId ?? null,
       readAt: null
     }
-    store.db.insert(notifications).values(row).run()
+    store.insertLocal(notifications, row)
     const out = toNotification(row)
     events.emit('notification', out, n.recipientId)
     return out

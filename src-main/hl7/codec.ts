@@ -73,6 +73,18 @@ export function escape(value: string, enc: Encoding = DEFAULT_ENCODING): string 
   return out
 }
 
+/** The i-th (0-based) piece of text split at sep, without building the array (results parse hot path). */
+function piece(text: string, sep: string, i: number): string {
+  let start = 0
+  for (let k = 0; k < i; k++) {
+    const at = text.indexOf(sep, start)
+    if (at < 0) return ''
+    start = at + 1
+  }
+  const end = text.indexOf(sep, start)
+  return end < 0 ? text.slice(start) : text.slice(start, end)
+}
+
 export class Hl7Segment {
   constructor(
     readonly name: string,
@@ -89,9 +101,9 @@ export class Hl7Segment {
   /** Decoded value of field n, component c (1-based), repetition r (0-based), subcomponent s (1-based). */
   get(n: number, c = 1, r = 0, s = 1): string {
     if (this.name === 'MSH' && (n === 1 || n === 2)) return this.raw(n)
-    const rep = this.raw(n).split(this.enc.repetition)[r] ?? ''
-    const comp = rep.split(this.enc.component)[c - 1] ?? ''
-    return unescape(comp.split(this.enc.subcomponent)[s - 1] ?? '', this.enc)
+    const rep = piece(this.raw(n), this.enc.repetition, r)
+    const comp = piece(rep, this.enc.component, c - 1)
+    return unescape(piece(comp, this.enc.subcomponent, s - 1), this.enc)
   }
 
   /** Every repetition of field n, decoded at component c. */

@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import { inboundMessages } from '../db/schema'
 import { newId } from '../core/ids'
 import type { Core } from '../domain/core'
@@ -47,8 +47,8 @@ export class InboundArchive {
         summary: original ? `Resent copy of message ${original.controlId ?? original.seq}` : null
       }
       const { seq: _omit, ...values } = row
-      const inserted = store.db.insert(inboundMessages).values(values).returning().get()
-      return { row: inserted, original }
+      const seq = Number(store.insertLocal(inboundMessages, values).lastInsertRowid)
+      return { row: { ...row, seq }, original }
     })
   }
 
@@ -89,27 +89,20 @@ export class InboundArchive {
 
   mark(id: string, status: InboundRow['status'], error: string | null = null, summary?: string): void {
     const { store } = this.core
-    store.db
-      .update(inboundMessages)
-      .set({ status, error, processedAt: store.nowIso(), ...(summary !== undefined ? { summary } : {}) })
-      .where(eq(inboundMessages.id, id))
-      .run()
+    store.updateLocal(inboundMessages, id, { status, error, processedAt: store.nowIso(), ...(summary !== undefined ? { summary } : {}) })
   }
 
   get(id: string): InboundRow | undefined {
-    return this.core.store.db.select().from(inboundMessages).where(eq(inboundMessages.id, id)).get()
+    return this.core.store.byId(inboundMessages, id)
   }
 
   private find(integrationId: string | null, dedupeKey: string): InboundRow | null {
-    const { db } = this.core.store
-    const where = integrationId ? and(eq(inboundMessages.integrationId, integrationId), eq(inboundMessages.dedupeKey, dedupeKey)) : eq(inboundMessages.dedupeKey, dedupeKey)
+    const { store } = this.core
+    const rows = integrationId
+      ? store.prepared('inbound.find', (db) => db.select().from(inboundMessages).where(and(eq(inboundMessages.integrationId, sql.placeholder('i')), eq(inboundMessages.dedupeKey, sql.placeholder('k')))).orderBy(desc(inboundMessages.seq))).all({ i: integrationId, k: dedupeKey })
+      : store.prepared('inbound.findAny', (db) => db.select().from(inboundMessages).where(eq(inboundMessages.dedupeKey, sql.placeholder('k'))).orderBy(desc(inboundMessages.seq))).all({ k: dedupeKey })
     return (
-      db
-        .select()
-        .from(inboundMessages)
-        .where(where)
-        .orderBy(desc(inboundMessages.seq))
-        .all()
+      rows
         .find((r) => r.status !== 'duplicate' && r.status !== 'rejected') ?? null
     )
   }

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm'
+import { asc } from 'drizzle-orm'
 import { integrations, staff } from '../db/schema'
 import type { DataCategory, Integration, IntegrationConfig, IntegrationKind, IntegrationStatus } from '../../src-preload/contract'
 import { ApiError, notFound } from '../api/errors'
@@ -34,8 +34,7 @@ export class IntegrationRegistry {
   constructor(private readonly core: Core) {}
 
   list(): Integration[] {
-    const { db } = this.core.store
-    return db.select().from(integrations).orderBy(asc(integrations.name)).all().filter((r) => !r.deletedAt).map((r) => this.toIntegration(r))
+    return this.core.store.prepared('integrations.list', (db) => db.select().from(integrations).orderBy(asc(integrations.name))).all().filter((r) => !r.deletedAt).map((r) => this.toIntegration(r))
   }
 
   get(id: string): Integration {
@@ -43,7 +42,7 @@ export class IntegrationRegistry {
   }
 
   row(id: string): Row {
-    const r = this.core.store.db.select().from(integrations).where(eq(integrations.id, id)).get()
+    const r = this.core.store.byId(integrations, id)
     if (!r || r.deletedAt) throw notFound('Integration')
     return r
   }
@@ -130,16 +129,24 @@ export class IntegrationRegistry {
     this.status.set(id, s)
   }
 
+  // Parsed JSON per row version: the results listener lists integrations for every message it routes.
+  private parsed = new Map<string, { version: string; config: IntegrationConfig; categories: DataCategory[] }>()
+
   private toIntegration(r: Row): Integration {
-    const approverName = r.approvedBy ? (this.core.store.db.select({ n: staff.displayName }).from(staff).where(eq(staff.id, r.approvedBy)).get()?.n ?? null) : null
+    let parsed = this.parsed.get(r.id)
+    if (parsed?.version !== r.updatedAt) {
+      parsed = { version: r.updatedAt, config: maskSecrets(JSON.parse(r.config) as IntegrationConfig), categories: JSON.parse(r.approvedCategories) as DataCategory[] }
+      this.parsed.set(r.id, parsed)
+    }
+    const approverName = r.approvedBy ? (this.core.store.byId(staff, r.approvedBy)?.displayName ?? null) : null
     const live = this.status.get(r.id)
     return {
       id: r.id,
       kind: r.kind as IntegrationKind,
       name: r.name,
       enabled: r.enabled,
-      config: maskSecrets(JSON.parse(r.config) as IntegrationConfig),
-      approval: r.approvedAt && r.approvedBy ? { approvedBy: r.approvedBy, approvedByName: approverName, approvedAt: r.approvedAt, categories: JSON.parse(r.approvedCategories) as DataCategory[] } : null,
+      config: parsed.config,
+      approval: r.approvedAt && r.approvedBy ? { approvedBy: r.approvedBy, approvedByName: approverName, approvedAt: r.approvedAt, categories: parsed.categories } : null,
       status: r.enabled ? (live ?? idle(true)) : idle(false),
       updatedAt: r.updatedAt
     }

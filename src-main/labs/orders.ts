@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import { clients, labOrderEvents, labOrders, outboundMessages, patients, staff } from '../db/schema'
 import type { CatalogTest, LabProfile } from '../../src-preload/contract'
 import { ApiError, conflict, notFound } from '../api/errors'
@@ -170,13 +170,13 @@ export class LabOrdersService {
   }
 
   row(orderId: string): LabOrderRow {
-    const r = this.core.store.db.select().from(labOrders).where(eq(labOrders.id, orderId)).get()
+    const r = this.core.store.byId(labOrders, orderId)
     if (!r) throw notFound('Lab order')
     return r
   }
 
   byNumber(orderNumber: string): LabOrderRow | undefined {
-    return this.core.store.db.select().from(labOrders).where(eq(labOrders.orderNumber, orderNumber)).get()
+    return this.core.store.prepared('labOrders.byNumber', (db) => db.select().from(labOrders).where(eq(labOrders.orderNumber, sql.placeholder('n')))).get({ n: orderNumber })
   }
 
   forPatient(patientId: string) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import { clients, documents, labObservations, labReportLinks, labReports, patients } from '../db/schema'
 import type { LabProfile } from '../../src-preload/contract'
 import type { Actor } from '../domain/actor'
@@ -44,10 +44,10 @@ export class LabResultsService {
     const words: string[] = []
     store.tx(() => {
       for (const r of reports) {
-        const report = this.store(source.inboundId, source.integrationId, r)
+        const { report, observations } = this.store(source.inboundId, source.integrationId, r)
         const verdict = this.verdict(report, source.profile)
         if (verdict.reasons.length === 0 && verdict.order) {
-          this.link(report, { action: 'attach', patientId: verdict.order.patientId, orderId: verdict.order.id, automatic: true, reason: 'Order number and every patient identifier agree' }, null, source.integrationName)
+          this.link(report, { action: 'attach', patientId: verdict.order.patientId, orderId: verdict.order.id, automatic: true, reason: 'Order number and every patient identifier agree' }, null, source.integrationName, observations)
           attached++
           words.push(`${r.title ?? 'result'} attached to order ${verdict.order.orderNumber}`)
         } else {
@@ -74,8 +74,7 @@ export class LabResultsService {
   }
 
   facts(patientId: string): PatientFacts | null {
-    const { db } = this.core.store
-    const row = db.select({ p: patients, last: clients.lastName }).from(patients).innerJoin(clients, eq(clients.id, patients.clientId)).where(and(eq(patients.id, patientId), isNull(patients.deletedAt))).get()
+    const row = this.core.store.prepared('labs.facts', (db) => db.select({ p: patients, last: clients.lastName }).from(patients).innerJoin(clients, eq(clients.id, patients.clientId)).where(and(eq(patients.id, sql.placeholder('id')), isNull(patients.deletedAt)))).get({ id: patientId })
     return row ? { id: row.p.id, name: row.p.name, dateOfBirth: row.p.dateOfBirth, sex: row.p.sex, neuterStatus: row.p.neuterStatus, species: row.p.species, ownerLastName: row.last } : null
   }
 
@@ -83,10 +82,9 @@ export class LabResultsService {
    * Attaches, detaches or rejects a report: the one place that writes links, moves the order and
    * tells the vet. actor null means the matching rule did it.
    */
-  link(report: ReportRow, l: { action: 'attach' | 'detach' | 'reject'; patientId: string | null; orderId: string | null; automatic: boolean; reason: string }, actor: Actor | null, source: string): void {
+  link(report: ReportRow, l: { action: 'attach' | 'detach' | 'reject'; patientId: string | null; orderId: string | null; automatic: boolean; reason: string }, actor: Actor | null, source: string, obs = this.observations(report.id)): void {
     const { store, audit, events } = this.core
     store.insert(labReportLinks, { reportId: report.id, action: l.action, patientId: l.patientId, orderId: l.orderId, automatic: l.automatic, reason: l.reason, actorId: actor?.id ?? null, actorName: actor?.name ?? null })
-    const obs = this.observations(report.id)
     if (l.action === 'attach' && l.patientId) {
       const order = l.orderId ? this.orders.row(l.orderId) : null
       if (order) {
@@ -97,7 +95,7 @@ export class LabResultsService {
       const flags = obs.map((o) => effectiveFlag(o))
       const critical = flags.some(isCritical)
       const abnormal = flags.filter(isAbnormal).length
-      const patient = store.db.select().from(patients).where(eq(patients.id, l.patientId)).get()!
+      const patient = store.byId(patients, l.patientId)!
       this.notifications.notify({
         recipientId: order?.orderedBy ?? null,
         kind: 'lab.result',
@@ -120,49 +118,47 @@ export class LabResultsService {
   }
 
   report(id: string): ReportRow | undefined {
-    return this.core.store.db.select().from(labReports).where(eq(labReports.id, id)).get()
+    return this.core.store.byId(labReports, id)
   }
 
   observations(reportId: string): ObservationRow[] {
-    return this.core.store.db.select().from(labObservations).where(eq(labObservations.reportId, reportId)).all()
+    return this.core.store.prepared('labs.observations', (db) => db.select().from(labObservations).where(eq(labObservations.reportId, sql.placeholder('id')))).all({ id: reportId })
   }
 
-  private store(inboundId: string, integrationId: string | null, r: NormalizedReport): ReportRow {
+  private store(inboundId: string, integrationId: string | null, r: NormalizedReport): { report: ReportRow; observations: ObservationRow[] } {
     const { store } = this.core
+    // Read before this report's own values go in: what a correction or a final value can replace.
+    const prior = r.observations.some((o) => o.status === 'C' || o.status === 'F') ? this.priorValues(r) : []
     const report = store.insert(labReports, { inboundId, integrationId, orderNumber: r.orderNumber, fillerNumber: r.fillerNumber, status: r.status, identifiers: JSON.stringify(r.identifiers), observedAt: r.observedAt, title: r.title })
-    for (const o of r.observations) {
+    const observations = r.observations.map((o) => {
       let documentId: string | null = null
       if (o.document) {
         documentId = store.insert(documents, { patientId: null, visitId: null, source: `lab report ${r.fillerNumber ?? r.orderNumber ?? ''}`.trim(), title: o.document.title, mime: o.document.mime, sha256: createHash('sha256').update(o.document.content).digest('hex'), content: o.document.content }).id
       }
-      // A correction replaces the value before it; a final value replaces a preliminary one.
-      const supersedes = o.status === 'C' || o.status === 'F' ? this.priorValue(r, o.code, o.subId, o.status === 'F' ? ['P', 'I'] : null) : null
-      const { document: _doc, ...values } = o
-      store.insert(labObservations, { ...values, reportId: report.id, supersedesId: supersedes, documentId })
-    }
-    return report
+      // A correction replaces the latest value before it; a final value replaces a preliminary one.
+      let supersedes: string | null = null
+      if (o.status === 'C' || o.status === 'F') {
+        const before = prior.find((x) => x.code === o.code && (x.sub_id ?? null) === (o.subId ?? null))
+        if (before && (o.status === 'C' || before.status === 'P' || before.status === 'I')) supersedes = before.id
+      }
+      return store.insert(labObservations, { reportId: report.id, supersedesId: supersedes, documentId, code: o.code, name: o.name, subId: o.subId, valueType: o.valueType, valueNum: o.valueNum, valueText: o.valueText, units: o.units, refRange: o.refRange, refLow: o.refLow, refHigh: o.refHigh, flag: o.flag, status: o.status, observedAt: o.observedAt, instrument: o.instrument })
+    })
+    return { report, observations }
   }
 
-  /** The value a correction replaces: the latest one with the same report identity, code and sub-id. */
-  private priorStmts = new Map<string, Database.Statement>()
-  private priorStmt(column: 'filler_number' | 'order_number'): Database.Statement {
+  /** Values already stored under the same report identity (filler number, else order number), newest first. */
+  private priorValues(r: NormalizedReport): { id: string; code: string; sub_id: string | null; status: string }[] {
+    const key = r.fillerNumber ?? r.orderNumber
+    if (!key) return []
+    const column = r.fillerNumber ? 'filler_number' : 'order_number'
     let stmt = this.priorStmts.get(column)
     if (!stmt) {
-      stmt = this.core.store.sqlite.prepare(`SELECT o.id, o.sub_id, o.status FROM lab_reports r CROSS JOIN lab_observations o ON o.report_id = r.id WHERE r.${column} = ? AND +o.code = ? ORDER BY o.rowid DESC`)
+      // CROSS JOIN keeps SQLite on the report-number index, then each report's values.
+      stmt = this.core.store.sqlite.prepare(`SELECT o.id, o.code, o.sub_id, o.status FROM lab_reports r CROSS JOIN lab_observations o ON o.report_id = r.id WHERE r.${column} = ? ORDER BY o.rowid DESC`)
       this.priorStmts.set(column, stmt)
     }
-    return stmt
+    return stmt.all(key) as { id: string; code: string; sub_id: string | null; status: string }[]
   }
 
-  private priorValue(r: NormalizedReport, code: string, subId: string | null, onlyStatuses: string[] | null): string | null {
-    const byFiller = !!r.fillerNumber
-    const key = r.fillerNumber ?? r.orderNumber
-    if (!key) return null
-    // CROSS JOIN and +code keep SQLite on the report number, then the report's values; by code alone it
-    // would scan every value of that test ever stored.
-    const rows = this.priorStmt(byFiller ? 'filler_number' : 'order_number').all(key, code) as { id: string; sub_id: string | null; status: string }[]
-    const row = rows.find((x) => (x.sub_id ?? null) === (subId ?? null))
-    return row && (!onlyStatuses || onlyStatuses.includes(row.status)) ? row.id : null
-  }
-
+  private priorStmts = new Map<string, Database.Statement>()
 }
