@@ -404,7 +404,7 @@ export const labObservations = sqliteTable(
     supersedesId: text('supersedes_id'),
     documentId: text('document_id')
   },
-  (t) => [index('lab_observations_report_idx').on(t.reportId), index('lab_observations_code_idx').on(t.code)]
+  (t) => [index('lab_observations_report_idx').on(t.reportId), index('lab_observations_supersedes_idx').on(t.supersedesId)]
 )
 
 /** Append-only: a report attached to a patient (and order), detached (undo) or rejected; the latest row counts. */
