@@ -25,6 +25,7 @@ import { createDispatcher, type Dispatcher } from './api/dispatch'
 import type { Core } from './domain/core'
 import { generateDemoClinic } from './demo/generate'
 import { createLabs, type Labs, type LabsConfig } from './labs'
+import { MediaRoutes } from './media/routes'
 
 export interface AppConfig {
   dataDir: string
@@ -61,6 +62,8 @@ export interface App {
   dispatch: Dispatcher
   events: EventBus
   core: Core
+  /** files for the renderer (PDFs, images) under /media, for both hosts */
+  media: MediaRoutes
   /** printed once on a brand-new non-demo database */
   firstRunAdminPin: string | null
   /** starts listeners and outbound links (the hosts call it; unit tests need not) */
@@ -129,11 +132,18 @@ export function createApp(config: AppConfig): App {
       onInternalError: (method, e) => log(`internal error in ${method}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
     })
 
+    const media = new MediaRoutes((t) => services.sessions.resolve(t))
+    media.register('documents', (id) => {
+      const d = services.labs.documents(id)
+      return d ? { mime: d.mime, body: d.content, filename: d.title } : null
+    })
+
     return {
       services,
       dispatch,
       events,
       core,
+      media,
       firstRunAdminPin,
       start: () => services.labs.start(),
       async close() {

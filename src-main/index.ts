@@ -10,6 +10,7 @@ import { parseHostFlags } from './config'
 import { APP_ORIGIN, isAppUrl, lockDown } from './electron/security'
 import { secureWebPreferences } from './electron/window'
 import { startSimulators } from './simulators'
+import { inlineDisposition } from './media/routes'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const rendererDir = join(here, '..', 'renderer')
@@ -28,8 +29,16 @@ async function start(): Promise<void> {
   await app.whenReady()
   lockDown(app, session.defaultSession)
 
-  // Only files inside the built renderer are served; anything else is a 404.
+  // Only files inside the built renderer and the app's own media are served; anything else is a 404.
   protocol.handle('app', (request) => {
+    const url = new URL(request.url)
+    if (url.pathname.startsWith('/media/')) {
+      const m = core!.media.serve(url.pathname, url.searchParams.get('token'))
+      const headers: Record<string, string> = { 'Content-Type': m.mime, 'Content-Length': String(m.size) }
+      if (m.filename) headers['Content-Disposition'] = inlineDisposition(m.filename)
+      if (!Buffer.isBuffer(m.body)) return net.fetch(pathToFileURL(m.body.file).toString())
+      return new Response(new Uint8Array(m.body), { status: m.status, headers })
+    }
     const path = normalize(decodeURIComponent(new URL(request.url).pathname)).replace(/^[/\\]+/, '')
     const file = join(rendererDir, path || 'index.html')
     if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 })

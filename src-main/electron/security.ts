@@ -12,6 +12,14 @@ export function isAppUrl(url: string): boolean {
   }
 }
 
+export function isMediaUrl(url: string): boolean {
+  return isAppUrl(url) && new URL(url).pathname.startsWith('/media/')
+}
+
+function mediaWindowOptions() {
+  return { width: 900, height: 1000, autoHideMenuBar: true, webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, plugins: true } }
+}
+
 /**
  * Everything that could lead a window away from our own pages is refused in one place:
  * navigation, redirects, new windows, <webview>, permission prompts. CSP is set on every response.
@@ -30,6 +38,8 @@ export function lockDown(app: ElectronApp, session: Session): void {
       if (!isAppUrl(url)) event.preventDefault()
     })
     contents.on('will-attach-webview', (event) => event.preventDefault())
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+    // One exception: the app's own media (a PDF report) opens in a plain window of its own, with
+    // Chromium's PDF viewer and no preload, so no bridge is exposed to it.
+    contents.setWindowOpenHandler((details?: { url: string }) => (details && isMediaUrl(details.url) ? { action: 'allow', overrideBrowserWindowOptions: mediaWindowOptions() } : { action: 'deny' }))
   })
 }

@@ -1,11 +1,12 @@
 import { timingSafeEqual, randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { createReadStream, existsSync } from 'node:fs'
 import Fastify, { type FastifyInstance } from 'fastify'
 import fastifyStatic from '@fastify/static'
 import fastifyWebsocket from '@fastify/websocket'
 import type { App } from '../app'
 import { httpStatus } from '../api/dispatch'
 import { CSP } from '../security/csp'
+import { inlineDisposition } from '../media/routes'
 
 export interface HubOptions {
   host: string
@@ -51,8 +52,9 @@ export async function startHub(app: App, opts: HubOptions): Promise<Hub> {
     return app.services.sessions.resolve(presented) ? presented : null
   }
 
-  server.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('Content-Security-Policy', CSP)
+  server.addHook('onSend', async (req, reply, payload) => {
+    // Media is never HTML (see MediaRoutes); the page CSP would stop Chromium's PDF viewer.
+    if (!req.url.startsWith('/media/')) reply.header('Content-Security-Policy', CSP)
     reply.header('X-Content-Type-Options', 'nosniff')
     reply.header('Referrer-Policy', 'no-referrer')
     reply.header('Cache-Control', 'no-store')
@@ -89,6 +91,16 @@ export async function startHub(app: App, opts: HubOptions): Promise<Hub> {
       socket.send(JSON.stringify(event))
     })
     socket.on('close', () => sub.unsubscribe())
+  })
+
+  // Files for the renderer: the staff session comes as ?token= because <img>, <iframe> and
+  // window.open cannot send a header.
+  server.get('/media/*', async (req, reply) => {
+    const url = new URL(req.url, 'http://x')
+    const m = app.media.serve(url.pathname, url.searchParams.get('token') ?? bearer(req.headers.authorization))
+    reply.code(m.status).type(m.mime).header('Content-Length', m.size)
+    if (m.filename) reply.header('Content-Disposition', inlineDisposition(m.filename))
+    return reply.send(Buffer.isBuffer(m.body) ? m.body : createReadStream(m.body.file))
   })
 
   if (existsSync(opts.rendererDir)) {

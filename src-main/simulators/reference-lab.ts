@@ -15,6 +15,7 @@ import { frame, MllpFramer, type MllpChunk } from '../hl7/mllp'
 import { MllpTransmitter } from '../hl7/transmitter'
 import { PANELS, rangeText, simulateValue } from './analytes'
 import { rng } from '../demo/people'
+import { textPdf } from './pdf'
 
 export interface ReferenceLabOptions {
   port: number
@@ -139,6 +140,12 @@ export class ReferenceLabSimulator {
         const v = values.get(a.code)!
         segments.push(segment('OBX', [String(i + 1), 'NM', [a.code, a.name, 'L'], '', v.value, a.units, rangeText(a), v.flag, '', '', status, '', '', hl7Time(new Date())]))
       })
+    }
+    if (status === 'F' && segments.length > 0) {
+      // Final results come with the lab's printed report, as reference labs send them.
+      const lines = o.tests.flatMap((code) => (PANELS[code] ? [PANELS[code].title, ...PANELS[code].analytes.map((a) => `  ${a.name}: ${values.get(a.code)!.value} ${a.units} (${rangeText(a)}) ${values.get(a.code)!.flag === 'N' ? '' : values.get(a.code)!.flag}`), ''] : []))
+      const pdf = textPdf(`Simulated Reference Lab - report ${filler}`, [`Patient: ${o.pet} (owner ${o.owner})`, `Order: ${o.orderNumber}`, '', ...lines])
+      segments.push(segment('OBX', [String(segments.length + 1), 'ED', ['PDF', 'Lab report (PDF)', 'L'], '', ['SIMLAB', 'AP', 'PDF', 'Base64', pdf.toString('base64')], '', '', '', '', '', 'F']))
     }
     await this.deliver(o, pet, segments, `${status === 'P' ? 'preliminary' : 'final'} results for ${o.orderNumber}`)
   }

@@ -66,6 +66,26 @@ describe('lab orders and results in Chromium', () => {
     expect(await page.getByTestId('trend-chart').locator('.recharts-area-area').count()).toBe(1)
   })
 
+  it("keeps the lab's PDF report on the record and opens it from the app's own origin", async () => {
+    await page.getByRole('tab', { name: 'Documents' }).click()
+    const row = page.getByTestId('documents').locator('tr', { hasText: 'Lab report (PDF)' }).first()
+    await row.waitFor()
+    const href = (await row.getByRole('link', { name: 'Save a copy' }).getAttribute('href'))!
+    expect(href).toMatch(/^\/media\/documents\/[0-9a-f-]+\?token=/)
+    const served = await page.evaluate(async (u) => {
+      const r = await fetch(u)
+      const bytes = new Uint8Array(await r.arrayBuffer())
+      return { status: r.status, type: r.headers.get('content-type'), head: String.fromCharCode(...bytes.slice(0, 5)) }
+    }, href)
+    expect(served).toEqual({ status: 200, type: 'application/pdf', head: '%PDF-' })
+    // without the session the same path is refused
+    expect(await page.evaluate(async (u) => (await fetch(u)).status, href.replace(/\?token=.*/, ''))).toBe(401)
+    const [popup] = await Promise.all([page.waitForEvent('popup'), row.getByRole('button', { name: 'Open' }).click()])
+    expect(popup.url()).toContain('/media/documents/')
+    await popup.close()
+    await page.getByRole('tab', { name: 'Lab Orders' }).click()
+  })
+
   it('holds a result with a misspelled name for review, and a person attaches it', async () => {
     await order(/Total T4/, 'simulate: misspell')
     await expect.poll(() => page.getByTestId('review-count').textContent(), { timeout: 10_000 }).toMatch(/^[12]$/)

@@ -41,9 +41,16 @@ describe('Electron lock-down', () => {
     expect(attempt('will-attach-webview')).toBe(true)
   })
 
-  it('denies new windows and every permission request', () => {
+  it('denies new windows (but the app\'s own media) and every permission request', () => {
     const { handlers } = fakes()
-    expect((handlers.open as () => unknown)()).toEqual({ action: 'deny' })
+    const open = handlers.open as (d: { url: string }) => { action: string; overrideBrowserWindowOptions?: { webPreferences: Record<string, unknown> } }
+    expect(open({ url: 'https://example.com/' })).toEqual({ action: 'deny' })
+    expect(open({ url: 'app://vetos/index.html' })).toEqual({ action: 'deny' })
+    // the app's own PDF reports open in a window with no preload, sandboxed
+    const media = open({ url: 'app://vetos/media/documents/0190?token=t' })
+    expect(media.action).toBe('allow')
+    expect(media.overrideBrowserWindowOptions!.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false })
+    expect(media.overrideBrowserWindowOptions!.webPreferences.preload).toBeUndefined()
     let granted: boolean | null = null
     ;(handlers.permission as (wc: unknown, p: string, cb: (g: boolean) => void) => void)({}, 'media', (g) => (granted = g))
     expect(granted).toBe(false)

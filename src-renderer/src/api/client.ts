@@ -105,6 +105,11 @@ export class ApiClient {
     return response.result as MethodOutput<M>
   }
 
+  /** A URL in the app's own origin for a media file (/media/...), carrying this session. */
+  mediaUrl(path: string): string {
+    return `${path}?token=${encodeURIComponent(this.session ?? '')}`
+  }
+
   get signedIn(): boolean {
     return this.session !== null
   }

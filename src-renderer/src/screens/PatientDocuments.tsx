@@ -2,15 +2,11 @@ import { Button, Group, Paper, Stack, Table, Text } from '@mantine/core'
 import { useApi, useCall } from '../api/hooks'
 import { dateTime } from '../format'
 
-/** Files on the record: lab PDF reports now, imports later. Opened in a new tab from memory, never from a URL. */
+/** Files on the record: lab PDF reports and imports. They open from the app's own media route, in a window of their own. */
 export function PatientDocuments({ patientId }: { patientId: string }) {
   const api = useApi()
   const docs = useCall('documents.list', { patientId })
-  const open = async (id: string) => {
-    const d = await api.call('documents.get', { id })
-    const bytes = Uint8Array.from(atob(d.base64), (c) => c.charCodeAt(0))
-    window.open(URL.createObjectURL(new Blob([bytes], { type: d.mime })), '_blank')
-  }
+  const url = (id: string) => api.mediaUrl(`/media/documents/${id}`)
   return (
     <Stack>
       {(docs.data ?? []).length === 0 && <Text c="dimmed">No documents yet. PDF reports that labs send with results appear here.</Text>}
@@ -28,8 +24,11 @@ export function PatientDocuments({ patientId }: { patientId: string }) {
                   </Table.Td>
                   <Table.Td>
                     <Group justify="flex-end">
-                      <Button size="compact-sm" variant="light" onClick={() => void open(d.id)}>
+                      <Button size="compact-sm" variant="light" onClick={() => window.open(url(d.id), '_blank')}>
                         Open
+                      </Button>
+                      <Button size="compact-sm" variant="subtle" component="a" href={url(d.id)} download={d.title}>
+                        Save a copy
                       </Button>
                     </Group>
                   </Table.Td>
