@@ -1,11 +1,12 @@
 import { useState } from 'react'
-import { Alert, Badge, Button, Checkbox, Group, Modal, NumberInput, Paper, Select, Stack, Switch, Table, TagsInput, Text, TextInput, Textarea, Title } from '@mantine/core'
-import { DATA_CATEGORIES, INTEGRATION_KINDS, type DataCategory, type Integration, type IntegrationConfig, type IntegrationKind } from '../../../src-preload/contract'
+import { Alert, Badge, Button, Checkbox, Group, Modal, NumberInput, Paper, Select, Stack, Switch, Table, TagsInput, Text, TextInput, Title } from '@mantine/core'
+import { DATA_CATEGORIES, INTEGRATION_KINDS, type DataCategory, type Integration, type IntegrationConfig, type IntegrationKind, type LabProfile } from '../../../src-preload/contract'
 import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
 import { fieldErrors } from '../components/forms'
 import { dateTime } from '../format'
 import { MessageLog } from '../components/MessageLog'
+import { LabProfileForm, completeProfile, profileErrors } from '../components/LabProfileForm'
 
 export const KIND_LABEL: Record<IntegrationKind, string> = {
   reference_lab: 'Reference lab (HL7)',
@@ -28,14 +29,12 @@ const CATEGORY_LABEL: Record<DataCategory, string> = {
 }
 
 /** A starting point for a new lab: what it offers and how it codes species and sex. */
-const PROFILE_TEMPLATE = {
-  orderMessage: 'ORM^O01',
-  application: 'VETOS',
+const PROFILE_TEMPLATE: LabProfile = completeProfile({
   labApplication: 'LAB',
   catalog: [{ code: 'CBC', name: 'Complete blood count', specimen: 'EDTA whole blood', kind: 'panel' }],
   speciesCodes: { canine: 'CANINE', feline: 'FELINE' },
   sexCodes: { 'male/neutered': 'MN', 'male/intact': 'M', 'female/neutered': 'FS', 'female/intact': 'F' }
-}
+})
 
 const STATE_COLOR: Record<Integration['status']['state'], string> = { not_running: 'gray', disabled: 'gray', listening: 'teal', connected: 'green', connecting: 'yellow', error: 'red' }
 
@@ -187,8 +186,9 @@ function ConfigModal({ integration, onClose }: { integration: Integration | null
   const [name, setName] = useState(integration?.name ?? '')
   const [enabled, setEnabled] = useState(integration?.enabled ?? true)
   const [config, setConfig] = useState<IntegrationConfig>(integration?.config ?? {})
-  const [profileText, setProfileText] = useState(JSON.stringify(integration?.config.lab ?? PROFILE_TEMPLATE, null, 2))
-  const [profileError, setProfileError] = useState<string | null>(null)
+  const [profile, setProfile] = useState<LabProfile>(integration?.config.lab ? completeProfile(integration.config.lab) : PROFILE_TEMPLATE)
+  // JSON typed in the profile's advanced view that is not a valid profile yet; saving waits for it.
+  const [profileJsonError, setProfileJsonError] = useState<string | null>(null)
   const create = useAction('integrations.create', onClose)
   const update = useAction('integrations.update', onClose)
   const action = integration ? update : create
@@ -201,22 +201,15 @@ function ConfigModal({ integration, onClose }: { integration: Integration | null
   }
   const num = (v: string | number) => (typeof v === 'number' ? v : undefined)
   const network = kind === 'reference_lab' || kind === 'analyzer' || kind === 'imaging'
+  const lab = kind === 'reference_lab' || kind === 'analyzer'
 
   return (
-    <Modal opened onClose={onClose} title={integration ? `Configure ${integration.name}` : 'Add integration'} size="lg">
+    <Modal opened onClose={onClose} title={integration ? `Configure ${integration.name}` : 'Add integration'} size={lab ? 'xl' : 'lg'}>
       <form
         onSubmit={(e) => {
           e.preventDefault()
-          let full = config
-          if (kind === 'reference_lab' || kind === 'analyzer') {
-            try {
-              full = { ...config, lab: JSON.parse(profileText) }
-              setProfileError(null)
-            } catch (err) {
-              setProfileError(`Not valid JSON: ${(err as Error).message}`)
-              return
-            }
-          }
+          if (lab && profileJsonError) return // the JSON view shows what is wrong
+          const full = lab ? { ...config, lab: profile } : config
           if (integration) update.mutate({ id: integration.id, name, enabled, config: full })
           else create.mutate({ kind, name, enabled, config: full })
         }}
@@ -247,20 +240,7 @@ function ConfigModal({ integration, onClose }: { integration: Integration | null
               <TextInput label="API key" description="Stored on this workstation; shown masked" value={config.apiKey ?? ''} onChange={(e) => set('apiKey', e.currentTarget.value)} />
             </Group>
           )}
-          {(kind === 'reference_lab' || kind === 'analyzer') && (
-            <Textarea
-              label="Lab profile (JSON)"
-              description="The catalog of orderable tests, the lab's codes for species and sex, its sender name (MSH-3), and for analyzers the ASTM field positions and a map of result codes"
-              value={profileText}
-              onChange={(e) => setProfileText(e.currentTarget.value)}
-              autosize
-              minRows={6}
-              maxRows={18}
-              styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }}
-              error={profileError ?? (Object.entries(errors).filter(([k]) => k.startsWith('config.lab')).map(([k, v]) => `${k.replace('config.lab.', '')}: ${v}`).join('; ') || undefined)}
-              data-testid="lab-profile"
-            />
-          )}
+          {lab && <LabProfileForm value={profile} onChange={setProfile} kind={kind} errors={profileErrors(errors, 'config.lab')} onJsonError={setProfileJsonError} />}
           {integration?.approval && (
             <Alert color="yellow">Changing where data goes (host, port, device, URL, account or key) withdraws the approval; approve it again afterwards.</Alert>
           )}
