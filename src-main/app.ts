@@ -26,6 +26,7 @@ import type { Core } from './domain/core'
 import { generateDemoClinic } from './demo/generate'
 import { createLabs, type Labs, type LabsConfig } from './labs'
 import { MediaRoutes } from './media/routes'
+import { createImaging, type Imaging, type ImagingConfig } from './imaging'
 
 export interface AppConfig {
   dataDir: string
@@ -37,6 +38,8 @@ export interface AppConfig {
   log?: (line: string) => void
   /** listeners for lab results; none in unit tests */
   labs?: LabsConfig
+  /** the DICOM node; none in unit tests */
+  imaging?: ImagingConfig
 }
 
 export interface Services {
@@ -55,6 +58,7 @@ export interface Services {
   audit: AuditLog
   auditQuery: AuditQuery
   labs: Labs
+  imaging: Imaging
 }
 
 export interface App {
@@ -99,11 +103,13 @@ export function createApp(config: AppConfig): App {
     const patients = new PatientsService(core, clients)
     const integrations = new IntegrationRegistry(core)
     const gate = new ConsentGate(core, integrations, notifications)
+    const sessions = new Sessions(core, staffSvc)
+    const media = new MediaRoutes((t) => sessions.resolve(t))
     const services: Services = {
       info: { version: config.version ?? '0.1.0', deviceId, demo: false, host: config.host },
       clinic,
       staff: staffSvc,
-      sessions: new Sessions(core, staffSvc),
+      sessions,
       clients,
       patients,
       search: new PatientSearch(sqlite),
@@ -114,7 +120,8 @@ export function createApp(config: AppConfig): App {
       gate,
       audit,
       auditQuery: new AuditQuery(sqlite),
-      labs: createLabs(core, integrations, gate, notifications, config.labs ?? {})
+      labs: createLabs(core, integrations, gate, notifications, config.labs ?? {}),
+      imaging: createImaging(core, config.dataDir, integrations, gate, notifications, media, !!config.demo || meta('demo') === '1', config.imaging ?? {})
     }
 
     let firstRunAdminPin: string | null = null
@@ -132,7 +139,6 @@ export function createApp(config: AppConfig): App {
       onInternalError: (method, e) => log(`internal error in ${method}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
     })
 
-    const media = new MediaRoutes((t) => services.sessions.resolve(t))
     media.register('documents', (id) => {
       const d = services.labs.documents(id)
       return d ? { mime: d.mime, body: d.content, filename: d.title } : null
@@ -145,8 +151,12 @@ export function createApp(config: AppConfig): App {
       core,
       media,
       firstRunAdminPin,
-      start: () => services.labs.start(),
+      async start() {
+        await services.labs.start()
+        await services.imaging.start()
+      },
       async close() {
+        await services.imaging.stop()
         await services.labs.stop()
         sqlite.close()
         unlock()

@@ -12,6 +12,8 @@ export interface HostFlags {
   token?: string
   /** the HL7 (MLLP) results listener, when given */
   hl7?: { host: string; port: number }
+  /** the DICOM node (C-ECHO, C-STORE, worklist), when given */
+  dicom?: { host: string; port: number; aeTitle: string }
   /** run the simulators of simulated integrations (the demo's reference lab and analyzer) */
   simulators: boolean
   /** the first analyzer's transport, from the command line */
@@ -31,6 +33,10 @@ export const USAGE = `Usage: npm run hub -- [options]
   --astm-connect HOST:PORT   VetOS dials the analyzer there (ASTM over TCP, VetOS as client)
   --hl7-host ADDR    address for the HL7 listener (default 0.0.0.0: labs connect over the LAN;
                      only configured lab addresses and this machine are accepted)
+  --dicom-port N     run the DICOM node (C-ECHO, C-STORE, Modality Worklist) on this port (0 picks one;
+                     --simulators implies 11112)
+  --dicom-aet AET    the node's AE title (default VETOS); modalities call it by this name
+  --dicom-host ADDR  address for the DICOM node (default 0.0.0.0; only configured modalities are accepted)
   -h, --help         this text`
 
 /** Command-line flags shared by both hosts (Electron ignores the HTTP ones). */
@@ -52,6 +58,9 @@ export function parseHostFlags(argv: string[], env = process.env, strict = true)
       'astm-serial': { type: 'string' },
       'astm-port': { type: 'string' },
       'astm-connect': { type: 'string' },
+      'dicom-port': { type: 'string' },
+      'dicom-aet': { type: 'string' },
+      'dicom-host': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -64,7 +73,11 @@ export function parseHostFlags(argv: string[], env = process.env, strict = true)
   const hl7Port = values['hl7-port'] ?? env.VETOS_HL7_PORT ?? (simulators ? '2576' : undefined)
   const hl7 = hl7Port === undefined ? undefined : { host: values['hl7-host'] ?? env.VETOS_HL7_HOST ?? '0.0.0.0', port: portNumber('--hl7-port', hl7Port) }
   const analyzer = analyzerFlags(values['astm-serial'], values['astm-port'], values['astm-connect'])
-  return { analyzer, dataDir, demo, httpPort: port, httpHost: values['http-host'] ?? env.VETOS_HTTP_HOST ?? '127.0.0.1', token: values.token ?? env.VETOS_TOKEN, hl7, simulators }
+  const dicomPort = values['dicom-port'] ?? env.VETOS_DICOM_PORT ?? (simulators ? '11112' : undefined)
+  const aeTitle = (values['dicom-aet'] ?? env.VETOS_DICOM_AET ?? 'VETOS').trim()
+  if (!/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(aeTitle)) throw new Error(`--dicom-aet must be 1 to 16 printable characters without a backslash, got "${aeTitle}"`)
+  const dicom = dicomPort === undefined ? undefined : { host: values['dicom-host'] ?? env.VETOS_DICOM_HOST ?? '0.0.0.0', port: portNumber('--dicom-port', dicomPort), aeTitle }
+  return { analyzer, dataDir, demo, httpPort: port, httpHost: values['http-host'] ?? env.VETOS_HTTP_HOST ?? '127.0.0.1', token: values.token ?? env.VETOS_TOKEN, hl7, dicom, simulators }
 }
 
 /** The hub's default data folder. */

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     return
   }
   const dataDir = flags.dataDir ?? defaultHubDataDir(flags.demo)
-  const app = createApp({ dataDir, demo: flags.demo, host: 'hub', version: process.env.npm_package_version, labs: { hl7: flags.hl7, analyzer: flags.analyzer } })
+  const app = createApp({ dataDir, demo: flags.demo, host: 'hub', version: process.env.npm_package_version, labs: { hl7: flags.hl7, analyzer: flags.analyzer }, imaging: { dicom: flags.dicom } })
   await app.start()
   const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer')
   const hub = await startHub(app, { host: flags.httpHost, port: flags.httpPort, rendererDir, token: flags.token })
@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   if (app.services.info.demo) console.log('Demo clinic: every staff PIN is 1234.')
   const hl7 = app.services.labs.listener
   if (hl7) console.log(`Lab results (HL7/MLLP) on ${flags.hl7!.host}:${hl7.port}`)
+  const dicom = app.services.imaging.node
+  if (dicom) console.log(`DICOM node ${dicom.opts.aeTitle} on ${flags.dicom!.host}:${dicom.port}`)
   const simulators = flags.simulators ? await startSimulators(app, (line) => console.log(line)) : null
   console.log(`Open ${hub.url}?token=${hub.token}`)
 

@@ -23,7 +23,7 @@ async function start(): Promise<void> {
   // Electron and Chromium may add switches of their own, so unknown ones are ignored here.
   const flags = parseHostFlags(process.argv.slice(app.isPackaged ? 1 : 2), process.env, false)
   if (flags === 'help') return app.quit()
-  core = createApp({ dataDir: flags.dataDir ?? app.getPath('userData'), demo: flags.demo, host: 'electron', version: app.getVersion(), labs: { hl7: flags.hl7, analyzer: flags.analyzer } })
+  core = createApp({ dataDir: flags.dataDir ?? app.getPath('userData'), demo: flags.demo, host: 'electron', version: app.getVersion(), labs: { hl7: flags.hl7, analyzer: flags.analyzer }, imaging: { dicom: flags.dicom } })
   await core.start()
   if (flags.simulators) await startSimulators(core, (line) => console.log(line))
   await app.whenReady()

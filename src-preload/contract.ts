@@ -219,8 +219,8 @@ export const IntegrationStatus = z.object({
 export type IntegrationStatus = z.infer<typeof IntegrationStatus>
 
 export const CatalogTest = z.object({
-  code: z.string().trim().min(1).max(40),
-  name: z.string().trim().min(1).max(120),
+  code: NonEmpty(40),
+  name: NonEmpty(120),
   specimen: z.string().trim().max(60).optional(),
   kind: z.enum(['panel', 'test']).default('test')
 })
@@ -375,7 +375,7 @@ export const LabReport = z.object({
 })
 export type LabReport = z.infer<typeof LabReport>
 
-export const DocumentInfo = z.object({ id: Id, title: z.string(), mime: z.string(), bytes: z.number().int(), source: z.string(), createdAt: z.string(), reportId: z.string().nullable() })
+export const DocumentInfo = z.object({ id: Id, title: z.string(), mime: z.string(), bytes: z.number().int(), source: z.string(), createdAt: z.string(), reportId: z.string().nullable(), visitId: z.string().nullable() })
 export type DocumentInfo = z.infer<typeof DocumentInfo>
 
 export const ReportIdentifiers = z.object({
@@ -411,6 +411,143 @@ export const ReviewItem = z.object({
   )
 })
 export type ReviewItem = z.infer<typeof ReviewItem>
+
+/** Imaging: modalities a clinic requests (DICOM Modality codes). */
+export const IMAGING_MODALITIES = ['DX', 'CR', 'US', 'IO', 'XC'] as const
+export const ImagingModality = z.enum(IMAGING_MODALITIES)
+
+export const ImagingRequest = z.object({
+  id: Id,
+  patientId: Id,
+  visitId: z.string().nullable(),
+  /** our accession number (DICOM SH, at most 16 characters), what the modality sends back */
+  accessionNumber: z.string(),
+  /** pre-assigned, so the study that arrives names the request it answers */
+  studyInstanceUid: z.string(),
+  modality: ImagingModality,
+  description: z.string(),
+  scheduledAt: z.string(),
+  scheduledStationAet: z.string().nullable(),
+  status: z.enum(['scheduled', 'completed', 'cancelled']),
+  requestedByName: z.string().nullable(),
+  createdAt: z.string(),
+  studyId: z.string().nullable()
+})
+export type ImagingRequest = z.infer<typeof ImagingRequest>
+
+/**
+ * How a measurement on this image is scaled, said honestly: a calibrated PixelSpacing, the
+ * detector's ImagerPixelSpacing (not corrected for magnification), an ultrasound region, or none (pixels only).
+ */
+export const Calibration = z.object({
+  kind: z.enum(['pixel_spacing', 'imager_pixel_spacing', 'ultrasound_region', 'none']),
+  rowSpacingMm: z.number().nullable(),
+  columnSpacingMm: z.number().nullable(),
+  note: z.string()
+})
+export type Calibration = z.infer<typeof Calibration>
+
+export const ImagingInstance = z.object({
+  id: Id,
+  sopInstanceUid: z.string(),
+  sopClassUid: z.string(),
+  seriesInstanceUid: z.string(),
+  seriesNumber: z.number().nullable(),
+  seriesDescription: z.string().nullable(),
+  instanceNumber: z.number().nullable(),
+  modality: z.string().nullable(),
+  rows: z.number().nullable(),
+  columns: z.number().nullable(),
+  frames: z.number().int(),
+  transferSyntaxUid: z.string(),
+  bytes: z.number().int(),
+  calibration: Calibration,
+  /** the file, in the app's own origin: /media/dicom/<id> (add the session with the client's mediaUrl) */
+  path: z.string()
+})
+export type ImagingInstance = z.infer<typeof ImagingInstance>
+
+export const ImagingStudy = z.object({
+  id: Id,
+  studyInstanceUid: z.string(),
+  accessionNumber: z.string().nullable(),
+  studyDate: z.string().nullable(),
+  description: z.string().nullable(),
+  modalities: z.array(z.string()),
+  patientId: z.string().nullable(),
+  visitId: z.string().nullable(),
+  requestId: z.string().nullable(),
+  receivedAt: z.string(),
+  sourceAet: z.string().nullable(),
+  attachedAutomatically: z.boolean(),
+  attachedBy: z.string().nullable(),
+  instances: z.array(ImagingInstance)
+})
+export type ImagingStudy = z.infer<typeof ImagingStudy>
+
+/** One saved version of an image's annotations (cornerstone3d annotation objects, kept as given). */
+export const AnnotationSet = z.object({
+  instanceId: Id,
+  version: z.number().int().min(1),
+  annotations: z.array(z.record(z.string(), z.unknown())).max(500),
+  savedBy: z.string().nullable(),
+  savedAt: z.string()
+})
+export type AnnotationSet = z.infer<typeof AnnotationSet>
+
+export const ImagingReviewItem = z.object({
+  studyId: Id,
+  description: z.string().nullable(),
+  receivedAt: z.string(),
+  sourceAet: z.string().nullable(),
+  accessionNumber: z.string().nullable(),
+  instanceCount: z.number().int(),
+  identifiers: ReportIdentifiers,
+  reasons: z.array(z.string()),
+  candidates: z.array(
+    z.object({
+      patientId: Id,
+      patientName: z.string(),
+      ownerName: z.string(),
+      species: z.string(),
+      dateOfBirth: z.string().nullable(),
+      score: z.number(),
+      reasons: z.array(z.string()),
+      requestId: z.string().nullable(),
+      accessionNumber: z.string().nullable()
+    })
+  )
+})
+export type ImagingReviewItem = z.infer<typeof ImagingReviewItem>
+
+export const DicomAssociation = z.object({
+  id: Id,
+  callingAet: z.string(),
+  calledAet: z.string(),
+  peer: z.string(),
+  integrationName: z.string().nullable(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  outcome: z.enum(['open', 'released', 'aborted', 'rejected']),
+  stored: z.number().int(),
+  failed: z.number().int(),
+  queries: z.number().int(),
+  bytes: z.number().int(),
+  detail: z.string().nullable()
+})
+export type DicomAssociation = z.infer<typeof DicomAssociation>
+
+export const DicomNode = z.object({
+  aeTitle: z.string(),
+  port: z.number().int().nullable(),
+  listening: z.boolean(),
+  /** in the demo clinic: any calling AE title from this machine */
+  acceptsLoopback: z.boolean(),
+  peers: z.array(z.object({ integrationId: Id, name: z.string(), aeTitle: z.string(), host: z.string().nullable(), approved: z.boolean() })),
+  counters: z.record(z.string(), z.number()),
+  associations: z.array(DicomAssociation)
+})
+export type DicomNode = z.infer<typeof DicomNode>
 
 export const TrendPoint = z.object({
   observedAt: z.string(),
@@ -732,6 +869,58 @@ export const contract = {
   'labs.detach': method({ input: z.object({ reportId: Id, reason: NonEmpty(300) }).strict(), output: Ok, access: CLINICAL, description: 'Undoes a wrong attachment: the result returns to review.' }),
   'labs.reject': method({ input: z.object({ reportId: Id, reason: NonEmpty(300) }).strict(), output: Ok, access: CLINICAL, description: 'Rejects a result in review (not ours, a test message).' }),
 
+  'imaging.requestCreate': method({
+    input: z
+      .object({
+        patientId: Id,
+        visitId: Id.nullable().optional(),
+        modality: ImagingModality,
+        description: NonEmpty(64),
+        scheduledAt: z.iso.datetime({ offset: true }).optional(),
+        scheduledStationAet: z.string().trim().max(16).nullable().optional()
+      })
+      .strict(),
+    output: ImagingRequest,
+    access: CLINICAL,
+    description: 'Requests imaging for a patient; the request waits on the Modality Worklist with its accession number and Study Instance UID.'
+  }),
+  'imaging.requestCancel': method({ input: z.object({ requestId: Id, reason: NonEmpty(300) }).strict(), output: ImagingRequest, access: CLINICAL, description: 'Takes a scheduled request off the worklist.' }),
+  'imaging.requests': method({ input: z.object({ patientId: Id }).strict(), output: z.array(ImagingRequest), access: EVERY_ROLE, description: 'A patient’s imaging requests, newest first.' }),
+  'imaging.studies': method({ input: z.object({ patientId: Id }).strict(), output: z.array(ImagingStudy), access: EVERY_ROLE, description: 'Studies attached to a patient, newest first, with their images.' }),
+  'imaging.annotations': method({ input: z.object({ instanceId: Id }).strict(), output: AnnotationSet.nullable(), access: EVERY_ROLE, description: 'The latest saved annotations of an image, or null.' }),
+  'imaging.annotationHistory': method({ input: z.object({ instanceId: Id }).strict(), output: z.array(AnnotationSet), access: EVERY_ROLE, description: 'Every saved version of an image’s annotations, newest first.' }),
+  'imaging.saveAnnotations': method({
+    input: z.object({ instanceId: Id, baseVersion: z.number().int().min(0), annotations: z.array(z.record(z.string(), z.unknown())).max(500) }).strict(),
+    output: AnnotationSet,
+    access: CLINICAL,
+    description: 'Saves the annotations of an image as a new version (never overwriting); baseVersion is the version they were drawn on, and a stale one is a conflict.'
+  }),
+  'imaging.reviewQueue': method({ input: Empty, output: z.array(ImagingReviewItem), access: EVERY_ROLE, description: 'Studies that did not attach by themselves, with ranked candidates and reasons.' }),
+  'imaging.attach': method({
+    input: z.object({ studyId: Id, patientId: Id, requestId: Id.nullable().optional(), reason: NonEmpty(300) }).strict(),
+    output: Ok,
+    access: CLINICAL,
+    description: 'A person attaches a study in review to a patient (and request).'
+  }),
+  'imaging.detach': method({ input: z.object({ studyId: Id, reason: NonEmpty(300) }).strict(), output: Ok, access: CLINICAL, description: 'Undoes a wrong attachment: the study returns to review.' }),
+  'imaging.reject': method({ input: z.object({ studyId: Id, reason: NonEmpty(300) }).strict(), output: Ok, access: CLINICAL, description: 'Rejects a study in review (a test image, another clinic’s).' }),
+  'imaging.node': method({ input: Empty, output: DicomNode, access: EVERY_ROLE, description: 'The DICOM node: AE title, port, peers, counters and recent associations.' }),
+  'documents.import': method({
+    input: z
+      .object({
+        patientId: Id,
+        visitId: Id.nullable().optional(),
+        title: NonEmpty(200),
+        mime: z.enum(['image/jpeg', 'image/png', 'application/pdf']),
+        /** the file, Base64; at most about 30 MB */
+        base64: z.string().min(4).max(40_000_000)
+      })
+      .strict(),
+    output: DocumentInfo,
+    access: CLINICAL,
+    description: 'Imports a photo (JPEG, PNG, from a dental camera say) or a PDF into the patient record, linked to a visit.'
+  }),
+
   'integrations.messages': method({
     input: z.object({ integrationId: Id.optional(), direction: z.enum(['inbound', 'outbound']), limit: z.number().int().min(1).max(200).default(50), beforeSeq: z.number().int().positive().optional() }).strict(),
     output: z.array(MessageLogEntry),
@@ -783,7 +972,7 @@ export type ApiResponse<T> = { ok: true; result: T } | { ok: false; error: ApiEr
 /** Live events pushed to the renderer (WebSocket on the hub, IPC in Electron). */
 export interface ServerEvents {
   notification: Notification
-  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit'; id: string; patientId?: string | null }
+  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit' | 'imaging'; id: string; patientId?: string | null }
 }
 export type ServerEvent = { [K in keyof ServerEvents]: { type: K; payload: ServerEvents[K] } }[keyof ServerEvents]
 

@@ -97,6 +97,24 @@ export function createHandlers(s: Services): Handlers {
     'labs.detach': (i, ctx) => (s.labs.review.detach(who(ctx), i.reportId, i.reason), { ok: true as const }),
     'labs.reject': (i, ctx) => (s.labs.review.reject(who(ctx), i.reportId, i.reason), { ok: true as const }),
 
+    'imaging.requestCreate': (i, ctx) => s.imaging.requests.create(who(ctx), i),
+    'imaging.requestCancel': (i, ctx) => s.imaging.requests.cancel(who(ctx), i.requestId, i.reason),
+    'imaging.requests': (i) => s.imaging.requests.forPatient(i.patientId),
+    'imaging.studies': (i) => s.imaging.studies.forPatient(i.patientId),
+    'imaging.annotations': (i) => s.imaging.annotations.latest(i.instanceId),
+    'imaging.annotationHistory': (i) => s.imaging.annotations.history(i.instanceId),
+    'imaging.saveAnnotations': (i, ctx) => s.imaging.annotations.save(who(ctx), i.instanceId, i.baseVersion, i.annotations),
+    'imaging.reviewQueue': () => s.imaging.studies.reviewQueue(),
+    'imaging.attach': (i, ctx) => (s.imaging.studies.attach(who(ctx), i.studyId, i.patientId, i.requestId ?? null, i.reason), { ok: true as const }),
+    'imaging.detach': (i, ctx) => (s.imaging.studies.detach(who(ctx), i.studyId, i.reason), { ok: true as const }),
+    'imaging.reject': (i, ctx) => (s.imaging.studies.reject(who(ctx), i.studyId, i.reason), { ok: true as const }),
+    'imaging.node': () => {
+      const node = s.imaging.node
+      if (!node) throw new ApiError('not-found', 'The DICOM node is not running on this workstation (start it with --dicom-port)')
+      return node.info()
+    },
+    'documents.import': (i, ctx) => s.imaging.importDocument(who(ctx), i),
+
     'integrations.messages': (i) => s.labs.views.messages(i.direction, i.integrationId, i.limit, i.beforeSeq),
     'integrations.reprocess': (i) => s.labs.reprocess(i.messageId),
     'integrations.resubmit': (i) => s.labs.views.outboundEntry(s.labs.outbound.resubmit(i.messageId)),

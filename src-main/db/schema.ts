@@ -441,3 +441,133 @@ export const documents = sqliteTable(
   },
   (t) => [index('documents_patient_idx').on(t.patientId)]
 )
+
+/** A vet's imaging request; it is the Modality Worklist item while scheduled. */
+export const imagingRequests = sqliteTable(
+  'imaging_requests',
+  {
+    ...synced,
+    patientId: text('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    visitId: text('visit_id'),
+    accessionNumber: text('accession_number').notNull(),
+    studyInstanceUid: text('study_instance_uid').notNull(),
+    modality: text('modality').notNull(),
+    description: text('description').notNull(),
+    scheduledAt: text('scheduled_at').notNull(),
+    scheduledStationAet: text('scheduled_station_aet'),
+    status: text('status', { enum: ['scheduled', 'completed', 'cancelled'] }).notNull(),
+    requestedBy: text('requested_by').notNull(),
+    cancelReason: text('cancel_reason')
+  },
+  (t) => [uniqueIndex('imaging_requests_accession_idx').on(t.accessionNumber), uniqueIndex('imaging_requests_study_uid_idx').on(t.studyInstanceUid), index('imaging_requests_patient_idx').on(t.patientId), index('imaging_requests_scheduled_idx').on(t.status, t.scheduledAt)]
+)
+
+/** A study as it arrived: the DICOM identifiers kept as sent; where it belongs is in imaging_study_links. */
+export const imagingStudies = sqliteTable(
+  'imaging_studies',
+  {
+    ...synced,
+    studyInstanceUid: text('study_instance_uid').notNull(),
+    accessionNumber: text('accession_number'),
+    /** normalized identifiers (pet, owner, patient id, birth date, sex, species), JSON */
+    identifiers: text('identifiers').notNull(),
+    patientName: text('patient_name'),
+    dicomPatientId: text('dicom_patient_id'),
+    studyDate: text('study_date'),
+    description: text('description'),
+    sourceAet: text('source_aet'),
+    integrationId: text('integration_id')
+  },
+  (t) => [uniqueIndex('imaging_studies_uid_idx').on(t.studyInstanceUid), index('imaging_studies_accession_idx').on(t.accessionNumber)]
+)
+
+/** Append-only: a study attached to a patient (and request), detached (undo) or rejected; the latest row counts. */
+export const imagingStudyLinks = sqliteTable(
+  'imaging_study_links',
+  {
+    ...synced,
+    studyId: text('study_id')
+      .notNull()
+      .references(() => imagingStudies.id),
+    action: text('action', { enum: ['attach', 'detach', 'reject'] }).notNull(),
+    patientId: text('patient_id'),
+    visitId: text('visit_id'),
+    requestId: text('request_id'),
+    automatic: integer('automatic', { mode: 'boolean' }).notNull(),
+    reason: text('reason').notNull(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name')
+  },
+  (t) => [index('imaging_study_links_study_idx').on(t.studyId), index('imaging_study_links_patient_idx').on(t.patientId)]
+)
+
+/** One stored DICOM instance: the file as received, and what the viewer needs to know before opening it. */
+export const imagingInstances = sqliteTable(
+  'imaging_instances',
+  {
+    ...synced,
+    studyId: text('study_id')
+      .notNull()
+      .references(() => imagingStudies.id),
+    seriesInstanceUid: text('series_instance_uid').notNull(),
+    seriesNumber: integer('series_number'),
+    seriesDescription: text('series_description'),
+    modality: text('modality'),
+    sopClassUid: text('sop_class_uid').notNull(),
+    sopInstanceUid: text('sop_instance_uid').notNull(),
+    instanceNumber: integer('instance_number'),
+    transferSyntaxUid: text('transfer_syntax_uid').notNull(),
+    /** relative to the data folder */
+    file: text('file').notNull(),
+    sha256: text('sha256').notNull(),
+    bytes: integer('bytes').notNull(),
+    rows: integer('rows'),
+    columns: integer('columns'),
+    frames: integer('frames').notNull(),
+    /** "row\\column" in mm, as in the file */
+    pixelSpacing: text('pixel_spacing'),
+    imagerPixelSpacing: text('imager_pixel_spacing'),
+    ultrasoundRegions: integer('ultrasound_regions', { mode: 'boolean' }).notNull(),
+    associationId: text('association_id')
+  },
+  (t) => [uniqueIndex('imaging_instances_sop_idx').on(t.sopInstanceUid), index('imaging_instances_study_idx').on(t.studyId)]
+)
+
+/** Append-only: each save of an image's annotations is a new version. */
+export const imagingAnnotations = sqliteTable(
+  'imaging_annotations',
+  {
+    ...synced,
+    instanceId: text('instance_id')
+      .notNull()
+      .references(() => imagingInstances.id),
+    version: integer('version').notNull(),
+    annotations: text('annotations').notNull(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name')
+  },
+  (t) => [uniqueIndex('imaging_annotations_version_idx').on(t.instanceId, t.version)]
+)
+
+/** The DICOM node's association log (this workstation's, not synced): who connected and what happened. */
+export const dicomAssociations = sqliteTable(
+  'dicom_associations',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull().unique(),
+    callingAet: text('calling_aet').notNull(),
+    calledAet: text('called_aet').notNull(),
+    peer: text('peer').notNull(),
+    integrationId: text('integration_id'),
+    startedAt: text('started_at').notNull(),
+    endedAt: text('ended_at'),
+    outcome: text('outcome', { enum: ['open', 'released', 'aborted', 'rejected'] }).notNull(),
+    stored: integer('stored').notNull(),
+    failed: integer('failed').notNull(),
+    queries: integer('queries').notNull(),
+    bytes: integer('bytes').notNull(),
+    detail: text('detail')
+  }
+)

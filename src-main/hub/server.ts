@@ -38,7 +38,8 @@ const sameSecret = (a: string, b: string): boolean => {
  */
 export async function startHub(app: App, opts: HubOptions): Promise<Hub> {
   const token = opts.token ?? randomBytes(24).toString('base64url')
-  const server = Fastify({ logger: false, bodyLimit: 1024 * 1024 })
+  // Room for an imported photo or PDF (documents.import, Base64); everything else is small.
+  const server = Fastify({ logger: false, bodyLimit: 48 * 1024 * 1024 })
   await server.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } })
 
   const bearer = (header: string | undefined): string | null => {

@@ -2,15 +2,8 @@
  * What a lab sends, normalized to what the chart shows: numbers as numbers, reference ranges as
  * bounds, abnormal flags in one vocabulary. Both HL7 and ASTM parsers produce these shapes.
  */
-export interface ReportIdentifiers {
-  /** our patient id, echoed back (PID-3 / P-3) */
-  patientId?: string
-  petName?: string
-  ownerLastName?: string
-  dateOfBirth?: string
-  sex?: string
-  species?: string
-}
+import type { PatientIdentifiers } from '../matching/rule'
+export type ReportIdentifiers = PatientIdentifiers
 
 export interface NormalizedObservation {
   code: string

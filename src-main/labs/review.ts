@@ -1,11 +1,11 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm'
 import { labOrders, patients } from '../db/schema'
 import { ApiError, conflict, notFound } from '../api/errors'
-import { normalizeName, prefixEnd } from '../core/normalize'
 import type { Actor } from '../domain/actor'
 import type { Core } from '../domain/core'
 import type { IntegrationRegistry } from '../integrations/registry'
-import { scoreCandidate, type Candidate, type PatientFacts } from './matching'
+import { scoreCandidate, type Candidate } from '../matching/rule'
+import { shortlistPatients } from '../matching/candidates'
 import { isOpen } from './lifecycle'
 import type { NormalizedReport } from './normalize'
 import type { LabResultsService, ReportRow } from './results'
@@ -56,41 +56,20 @@ export class LabReviewService {
   candidates(report: ReportRow, matchedOrderId: string | null): (Candidate & { patientName: string; ownerName: string; species: string; dateOfBirth: string | null; orderNumber: string | null })[] {
     const { sqlite, db } = this.core.store
     const ids = JSON.parse(report.identifiers) as NormalizedReport['identifiers']
-    type Row = { id: string; name: string; date_of_birth: string | null; sex: string; neuter_status: string; species: string; first_name: string; last_name: string }
-    const found = new Map<string, Row>()
-    const cols = 'p.id, p.name, p.date_of_birth, p.sex, p.neuter_status, p.species, c.first_name, c.last_name FROM patients p JOIN clients c ON c.id = p.client_id'
-    const live = 'p.deleted_at IS NULL AND c.deleted_at IS NULL'
-    const take = (where: string, limit: number, ...args: unknown[]) => {
-      for (const r of sqlite.prepare(`SELECT ${cols} WHERE ${where} AND ${live} LIMIT ${limit}`).all(...args) as Row[]) found.set(r.id, r)
-    }
-    const pet = ids.petName ? normalizeName(ids.petName) : ''
-    const owner = ids.ownerLastName ? normalizeName(ids.ownerLastName) : ''
-    if (matchedOrderId) take('p.id = (SELECT patient_id FROM lab_orders WHERE id = ?)', 1, matchedOrderId)
-    if (ids.patientId) take('p.id = ?', 1, ids.patientId)
-    // A misspelling rarely changes the first two letters: look near them, most specific first, then score.
-    if (pet.length >= 2 && owner.length >= 2) take('c.last_name_norm >= ? AND c.last_name_norm < ? AND p.name_norm >= ? AND p.name_norm < ?', 500, owner.slice(0, 2), prefixEnd(owner.slice(0, 2)), pet.slice(0, 2), prefixEnd(pet.slice(0, 2)))
-    if (owner) take('c.last_name_norm = ?', 300, owner)
-    if (pet.length >= 2) take('p.name_norm >= ? AND p.name_norm < ?', 100, pet.slice(0, 2), prefixEnd(pet.slice(0, 2)))
-    if (owner.length >= 2) take('c.last_name_norm >= ? AND c.last_name_norm < ?', 100, owner.slice(0, 2), prefixEnd(owner.slice(0, 2)))
-    if (found.size === 0) return []
-    const facts = (r: Row): PatientFacts => ({ id: r.id, name: r.name, dateOfBirth: r.date_of_birth, sex: r.sex, neuterStatus: r.neuter_status, species: r.species, ownerLastName: r.last_name })
-    // Score on identity first; look up open orders only for the few that could be it.
-    const shortlist = [...found.values()]
-      .map((r) => ({ r, score: scoreCandidate(ids, facts(r), null).score }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, 20)
-      .map((x) => x.r)
+    const pinned = matchedOrderId ? [(sqlite.prepare('SELECT patient_id FROM lab_orders WHERE id = ?').pluck().get(matchedOrderId) as string | undefined) ?? ''] : []
+    const shortlist = shortlistPatients(sqlite, ids, pinned)
+    if (shortlist.length === 0) return []
     const openOrders = db
       .select()
       .from(labOrders)
-      .where(and(inArray(labOrders.patientId, shortlist.map((r) => r.id)), isNull(labOrders.deletedAt), ...(report.integrationId ? [eq(labOrders.integrationId, report.integrationId)] : [])))
+      .where(and(inArray(labOrders.patientId, shortlist.map((r) => r.facts.id)), isNull(labOrders.deletedAt), ...(report.integrationId ? [eq(labOrders.integrationId, report.integrationId)] : [])))
       .all()
       .filter((o) => isOpen(o.status) && o.status !== 'reviewed')
     return shortlist
       .map((r) => {
-        const own = openOrders.filter((o) => o.patientId === r.id).sort((a, b) => (a.orderNumber === report.orderNumber ? -1 : b.orderNumber === report.orderNumber ? 1 : b.createdAt.localeCompare(a.createdAt)))[0]
-        const scored = scoreCandidate(ids, facts(r), own ? { id: own.id, orderNumber: own.orderNumber, matchesNumber: own.orderNumber === report.orderNumber } : null)
-        return { ...scored, patientName: r.name, ownerName: `${r.first_name} ${r.last_name}`, species: r.species, dateOfBirth: r.date_of_birth, orderNumber: own?.orderNumber ?? null }
+        const own = openOrders.filter((o) => o.patientId === r.facts.id).sort((a, b) => (a.orderNumber === report.orderNumber ? -1 : b.orderNumber === report.orderNumber ? 1 : b.createdAt.localeCompare(a.createdAt)))[0]
+        const scored = scoreCandidate(ids, r.facts, own ? { id: own.id, orderNumber: own.orderNumber, matchesNumber: own.orderNumber === report.orderNumber } : null)
+        return { ...scored, patientName: r.facts.name, ownerName: r.ownerName, species: r.facts.species, dateOfBirth: r.facts.dateOfBirth, orderNumber: own?.orderNumber ?? null }
       })
       .filter((c) => c.score > 0)
       .sort((a, b) => b.score - a.score)

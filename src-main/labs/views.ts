@@ -89,16 +89,21 @@ export class LabViews {
 
   /** Documents on a patient: those their attached lab reports carried, and those filed to them directly. */
   documentsFor(patientId: string): DocumentInfo[] {
+    // From the patient's attached reports to their values to the documents: indexed all the way.
     const rows = this.core.store.sqlite
       .prepare(
-        `SELECT d.id, d.title, d.mime, length(d.content) AS bytes, d.source, d.created_at, o.report_id
-         FROM documents d LEFT JOIN lab_observations o ON o.document_id = d.id
-         WHERE d.deleted_at IS NULL AND (d.patient_id = @p OR o.report_id IN (
-           SELECT l.report_id FROM lab_report_links l WHERE l.rowid = (SELECT max(rowid) FROM lab_report_links WHERE report_id = l.report_id) AND l.action = 'attach' AND l.patient_id = @p))
-         ORDER BY d.created_at DESC`
+        `SELECT d.id, d.title, d.mime, length(d.content) AS bytes, d.source, d.created_at, d.visit_id, NULL AS report_id
+         FROM documents d WHERE d.patient_id = @p AND d.deleted_at IS NULL
+         UNION ALL
+         SELECT d.id, d.title, d.mime, length(d.content), d.source, d.created_at, d.visit_id, o.report_id
+         FROM lab_report_links l
+         JOIN lab_observations o ON o.report_id = l.report_id AND o.document_id IS NOT NULL
+         JOIN documents d ON d.id = o.document_id AND d.deleted_at IS NULL
+         WHERE l.patient_id = @p AND l.action = 'attach' AND l.rowid = (SELECT max(rowid) FROM lab_report_links WHERE report_id = l.report_id)
+         ORDER BY 6 DESC`
       )
-      .all({ p: patientId }) as { id: string; title: string; mime: string; bytes: number; source: string; created_at: string; report_id: string | null }[]
-    return rows.map((r) => ({ id: r.id, title: r.title, mime: r.mime, bytes: r.bytes, source: r.source, createdAt: r.created_at, reportId: r.report_id }))
+      .all({ p: patientId }) as { id: string; title: string; mime: string; bytes: number; source: string; created_at: string; visit_id: string | null; report_id: string | null }[]
+    return rows.map((r) => ({ id: r.id, title: r.title, mime: r.mime, bytes: r.bytes, source: r.source, createdAt: r.created_at, reportId: r.report_id, visitId: r.visit_id }))
   }
 
   trend(patientId: string, code: string): TrendPoint[] {

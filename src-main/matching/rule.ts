@@ -1,13 +1,26 @@
 /**
- * The matching rule, exactly as the design states it: attach automatically only when the result
- * carries our order number for an open order and every patient identifier present in the message
- * agrees with that order's patient after normalization. Anything else goes to review; nothing here
- * ever picks a candidate.
+ * The matching rule, for labs and imaging alike, exactly as the design states it: attach
+ * automatically only when the message carries our order (or accession) number for an open order
+ * and every patient identifier present agrees with that order's patient after normalization.
+ * Anything else goes to review; nothing here ever picks a candidate.
  */
 import { distance } from 'fastest-levenshtein'
 import { SPECIES, type LabProfile } from '../../src-preload/contract'
 import { normalizeName } from '../core/normalize'
-import type { ReportIdentifiers } from './normalize'
+
+/** The patient identifiers a message carries, normalized by its parser (HL7 PID, ASTM P, DICOM patient module). */
+export interface PatientIdentifiers {
+  /** our patient id, echoed back (PID-3 / P-3 / Patient ID) */
+  patientId?: string
+  petName?: string
+  ownerLastName?: string
+  dateOfBirth?: string
+  sex?: string
+  species?: string
+}
+
+/** How a sender codes sex and species (a lab profile's maps); none means the generic codes. */
+export type IdentityCodes = Pick<LabProfile, 'sexCodes' | 'speciesCodes'>
 
 export interface PatientFacts {
   id: string
@@ -22,7 +35,7 @@ export interface PatientFacts {
 const GENERIC_SEX: Record<string, string> = { M: 'male', F: 'female', U: 'unknown', MN: 'male', MC: 'male', FS: 'female', MI: 'male', FI: 'female', O: 'unknown' }
 
 /** The lab's sex code read back into our vocabulary, or null when it is not understood. */
-export function sexFromCode(code: string, profile?: LabProfile): { sex: string; neuter?: string } | null {
+export function sexFromCode(code: string, profile?: IdentityCodes): { sex: string; neuter?: string } | null {
   const mapped = Object.entries(profile?.sexCodes ?? {}).find(([, v]) => v.toUpperCase() === code.toUpperCase())
   if (mapped) {
     const [sex, neuter] = mapped[0].split('/')
@@ -32,18 +45,18 @@ export function sexFromCode(code: string, profile?: LabProfile): { sex: string; 
   return generic ? { sex: generic } : null
 }
 
-export function speciesFromCode(code: string, profile?: LabProfile): string | null {
+export function speciesFromCode(code: string, profile?: IdentityCodes): string | null {
   const mapped = Object.entries(profile?.speciesCodes ?? {}).find(([, v]) => v.toUpperCase() === code.toUpperCase())
   if (mapped) return mapped[0]
   // Unmapped species go out under our own name (see buildOrderMessage), so read those back too.
   const own = code.toLowerCase()
   if ((SPECIES as readonly string[]).includes(own)) return own
-  const plain: Record<string, string> = { dog: 'canine', cat: 'feline', horse: 'equine' }
+  const plain: Record<string, string> = { dog: 'canine', cat: 'feline', horse: 'equine', 'canis familiaris': 'canine', 'canis lupus familiaris': 'canine', 'felis catus': 'feline', 'equus caballus': 'equine' }
   return plain[own] ?? null
 }
 
 /** Every identifier in the message that disagrees with the patient, in words; empty means all agree. */
-export function disagreements(ids: ReportIdentifiers, p: PatientFacts, profile?: LabProfile): string[] {
+export function disagreements(ids: PatientIdentifiers, p: PatientFacts, profile?: IdentityCodes): string[] {
   const out: string[] = []
   if (ids.patientId && ids.patientId !== p.id) out.push(`patient id ${ids.patientId} is not this patient's`)
   if (ids.petName && normalizeName(ids.petName) !== normalizeName(p.name)) out.push(`pet name "${ids.petName}" differs from "${p.name}"`)
@@ -70,7 +83,7 @@ export interface Candidate {
 }
 
 /** Scores a possible patient for a result in review; the reasons are shown to the person deciding. */
-export function scoreCandidate(ids: ReportIdentifiers, p: PatientFacts, openOrder: { id: string; orderNumber: string; matchesNumber: boolean } | null): Candidate {
+export function scoreCandidate(ids: PatientIdentifiers, p: PatientFacts, openOrder: { id: string; orderNumber: string; matchesNumber: boolean } | null): Candidate {
   let score = 0
   const reasons: string[] = []
   if (openOrder?.matchesNumber) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { disagreements, scoreCandidate, sexFromCode, speciesFromCode, type PatientFacts } from '../../src-main/labs/matching'
+import { disagreements, scoreCandidate, sexFromCode, speciesFromCode, type PatientFacts } from '../../src-main/matching/rule'
 import { advance, statusFromReport } from '../../src-main/labs/lifecycle'
 import { effectiveFlag, parseRange } from '../../src-main/labs/normalize'
 import { REFLAB_PROFILE } from '../helpers/labs'

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto'
+import { documents, patients } from '../db/schema'
+import type { DocumentInfo } from '../../src-preload/contract'
+import { ApiError, notFound } from '../api/errors'
+import type { Actor } from '../domain/actor'
+import type { Core } from '../domain/core'
+import type { NotificationsService } from '../domain/notifications'
+import type { ConsentGate } from '../consent/gate'
+import type { IntegrationRegistry } from '../integrations/registry'
+import type { MediaRoutes } from '../media/routes'
+import { ImageStorage } from './storage'
+import { ImagingRequests } from './requests'
+import { StudiesService } from './studies'
+import { AnnotationsService } from './annotations'
+import { DicomNode } from './node'
+
+export interface ImagingConfig {
+  /** the DICOM node; none when absent (unit tests) */
+  dicom?: { host: string; port: number; aeTitle: string }
+}
+
+export type Imaging = ReturnType<typeof createImaging>
+
+const MAGIC: Record<string, (b: Buffer) => boolean> = {
+  'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8,
+  'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  'application/pdf': (b) => b.subarray(0, 5).toString('latin1') === '%PDF-'
+}
+
+/** Wires imaging: the DICOM node → storage → index → match → review; requests → worklist; the viewer's media. */
+export function createImaging(core: Core, dataDir: string, registry: IntegrationRegistry, gate: ConsentGate, notifications: NotificationsService, media: MediaRoutes, demo: boolean, config: ImagingConfig) {
+  const storage = new ImageStorage(dataDir)
+  const requests = new ImagingRequests(core)
+  const studies = new StudiesService(core, requests, notifications)
+  const annotations = new AnnotationsService(core, studies)
+  const node = config.dicom ? new DicomNode(core, storage, studies, requests, registry, gate, { ...config.dicom, acceptLoopback: demo }) : null
+
+  media.register('dicom', (id) => {
+    const i = studies.instance(id)
+    return i ? { mime: 'application/dicom', body: { file: storage.absolute(i.file) }, filename: `${i.sopInstanceUid}.dcm` } : null
+  })
+
+  /** A photo from a dental camera or a PDF, filed to the patient (and visit). */
+  const importDocument = (actor: Actor, input: { patientId: string; visitId?: string | null; title: string; mime: keyof typeof MAGIC; base64: string }): DocumentInfo => {
+    const { store, audit, events } = core
+    const patient = store.byId(patients, input.patientId)
+    if (!patient || patient.deletedAt) throw notFound('Patient')
+    const content = Buffer.from(input.base64, 'base64')
+    if (!MAGIC[input.mime](content)) throw new ApiError('invalid-input', `The file is not a ${input.mime.split('/')[1].toUpperCase()}`, [{ path: 'base64', message: 'does not match its type' }])
+    const row = store.tx(() => {
+      const d = store.insert(documents, { patientId: patient.id, visitId: input.visitId ?? null, source: `imported by ${actor.name}`, title: input.title, mime: input.mime, sha256: createHash('sha256').update(content).digest('hex'), content })
+      audit.append({ action: 'document.imported', direction: 'internal', actor, patientId: patient.id, entityType: 'document', entityId: d.id, summary: `Imported "${input.title}" (${input.mime}, ${Math.max(1, Math.round(content.length / 1024))} KB) into ${patient.name}'s record` })
+      events.emit('changed', { entity: 'patient', id: patient.id, patientId: patient.id })
+      return d
+    })
+    return { id: row.id, title: row.title, mime: row.mime, bytes: content.length, source: row.source, createdAt: row.createdAt, reportId: null, visitId: row.visitId }
+  }
+
+  return {
+    storage,
+    requests,
+    studies,
+    annotations,
+    node,
+    importDocument,
+    async start() {
+      if (node) await node.start()
+    },
+    async stop() {
+      await node?.stop()
+    }
+  }
+}

@@ -1,0 +1,506 @@
+import { createServer, type Server, type Socket } from 'node:net'
+import { closeSync, fsyncSync, openSync, readSync, rmSync, statSync, write as fsWrite, writeSync } from 'node:fs'
+import { createHash, type Hash } from 'node:crypto'
+import { Writable } from 'node:stream'
+import dimse from 'dcmjs-dimse'
+import { eq } from 'drizzle-orm'
+import { dicomAssociations } from '../db/schema'
+import type { DicomAssociation, DicomNode as DicomNodeInfo, Integration } from '../../src-preload/contract'
+import { listen } from '../core/net'
+import { newId } from '../core/ids'
+import type { Core } from '../domain/core'
+import type { ConsentGate } from '../consent/gate'
+import type { IntegrationRegistry } from '../integrations/registry'
+import { DicomFileError, fileMeta, readHeader, type InstanceHeader } from './dicom-file'
+import type { ImageStorage } from './storage'
+import type { StudiesService } from './studies'
+import type { ImagingRequests } from './requests'
+import { findWorklist, type WorklistItem } from './worklist'
+
+const { Scp, Dataset, constants, responses } = dimse
+const { Status, PresentationContextResult, RejectResult, RejectSource, RejectReason, SopClass, StorageClass, TransferSyntax } = constants
+dimse.log.setLevel('silent')
+
+type Association = dimse.association.Association
+type PresentationContext = dimse.association.PresentationContext
+type CStoreRequest = dimse.requests.CStoreRequest
+type CFindRequest = dimse.requests.CFindRequest
+
+/** The storage classes of DR/CR X-ray, ultrasound, intra-oral dental, secondary capture and clinic photos. */
+export const STORAGE_CLASSES = new Set([
+  StorageClass.ComputedRadiographyImageStorage,
+  StorageClass.DigitalXRayImageStorageForPresentation,
+  StorageClass.DigitalXRayImageStorageForProcessing,
+  StorageClass.DigitalIntraOralXRayImageStorageForPresentation,
+  StorageClass.DigitalIntraOralXRayImageStorageForProcessing,
+  StorageClass.UltrasoundImageStorage,
+  StorageClass.UltrasoundMultiframeImageStorage,
+  StorageClass.SecondaryCaptureImageStorage,
+  StorageClass.MultiframeGrayscaleByteSecondaryCaptureImageStorage,
+  StorageClass.MultiframeGrayscaleWordSecondaryCaptureImageStorage,
+  StorageClass.MultiframeTrueColorSecondaryCaptureImageStorage,
+  StorageClass.VlPhotographicImageStorage
+])
+
+/** Our preference when a modality offers several; each file is stored in the syntax it came in. */
+export const TRANSFER_SYNTAXES = [
+  TransferSyntax.ExplicitVRLittleEndian,
+  TransferSyntax.ImplicitVRLittleEndian,
+  TransferSyntax.JpegLsLossless,
+  TransferSyntax.JpegLossless,
+  '1.2.840.10008.1.2.4.57',
+  TransferSyntax.RleLossless,
+  TransferSyntax.Jpeg2000Lossless,
+  TransferSyntax.JpegBaseline,
+  TransferSyntax.JpegLsLossy,
+  TransferSyntax.Jpeg2000Lossy
+]
+
+// C-STORE statuses the library's enum lacks (PS3.4 B.2.3).
+const STORE_OUT_OF_RESOURCES = 0xa700
+const STORE_CANNOT_UNDERSTAND = 0xc000
+const FIND_UNABLE_TO_PROCESS = 0xc001
+
+export interface DicomNodeOptions {
+  host: string
+  port: number
+  aeTitle: string
+  /** the demo clinic: any calling AE title from this machine */
+  acceptLoopback: boolean
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1'])
+const plainIp = (ip: string | undefined) => (ip ?? '').replace(/^::ffff:/, '')
+
+/** What one association did, kept in dicom_associations as it goes. */
+class AssociationLog {
+  readonly id = newId()
+  stored = 0
+  failed = 0
+  queries = 0
+  bytes = 0
+  ended = false
+  errors: string[] = []
+  constructor(
+    readonly callingAet: string,
+    readonly calledAet: string,
+    readonly peer: string,
+    readonly integration: Integration | null
+  ) {}
+}
+
+/**
+ * The clinic's DICOM node (an SCP): C-ECHO, C-STORE for the imaging storage classes and
+ * Modality Worklist C-FIND. Only configured peers may associate. Each instance is written to
+ * disk, synced and indexed before success is returned; anything unreadable gets a failure status,
+ * is kept aside for inspection, and the node goes on serving.
+ */
+export class DicomNode {
+  private server: Server | null = null
+  private sockets = new Set<Socket>()
+  port: number | null = null
+  readonly counters: Record<string, number> = { associations: 0, refused: 0, stored: 0, duplicates: 0, failed: 0, queries: 0 }
+
+  constructor(
+    private readonly core: Core,
+    private readonly storage: ImageStorage,
+    private readonly studies: StudiesService,
+    private readonly requests: ImagingRequests,
+    private readonly registry: IntegrationRegistry,
+    private readonly gate: ConsentGate,
+    readonly opts: DicomNodeOptions
+  ) {}
+
+  async start(): Promise<void> {
+    const cleared = this.storage.clearIncoming()
+    if (cleared) this.core.audit.append({ action: 'dicom.incoming.cleared', direction: 'internal', summary: `Removed ${cleared} incomplete transfer(s) left by the last stop; they were never acknowledged` })
+    // A plain server on the chosen address: the library's own Server binds every interface.
+    this.server = createServer((socket) => this.accept(socket))
+    this.port = await listen(this.server, this.opts.port, this.opts.host)
+    for (const i of this.peers()) this.registry.setStatus(i.id, 'listening', `DICOM node ${this.opts.aeTitle} on port ${this.port}`)
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy()
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()))
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket)
+    socket.on('close', () => this.sockets.delete(socket))
+    socket.on('error', () => socket.destroy())
+    const scp = new VetosScp(socket, this)
+    // The library's Server sets this; connections we accept ourselves must too.
+    ;(scp as unknown as { connected: boolean }).connected = true
+    scp.on('networkError', () => socket.destroy())
+  }
+
+  incomingPath(): string {
+    return this.storage.incomingPath()
+  }
+
+  peers(): Integration[] {
+    return this.registry.list().filter((i) => i.kind === 'imaging' && i.enabled && i.config.aeTitle)
+  }
+
+  /** Which configured modality this is, or why not. */
+  admit(callingAet: string, calledAet: string, ip: string): { integration: Integration | null } | { refused: string; reason: number } {
+    if (calledAet.trim() !== this.opts.aeTitle) return { refused: `called AE title "${calledAet.trim()}" is not this node's (${this.opts.aeTitle})`, reason: RejectReason.CalledAeNotRecognized }
+    const calling = callingAet.trim()
+    const peers = this.peers()
+    const exact = peers.find((i) => i.config.aeTitle === calling && (!i.config.host || i.config.host === ip || (i.config.allowedPeers ?? []).includes(ip)))
+    if (exact) return { integration: exact }
+    if (peers.some((i) => i.config.aeTitle === calling)) return { refused: `AE title ${calling} is configured for another address than ${ip}`, reason: RejectReason.CallingAeNotRecognized }
+    const anyFromHere = peers.find((i) => i.config.aeTitle === '*' && (i.config.allowedPeers ?? [i.config.host ?? '127.0.0.1']).includes(ip))
+    if (anyFromHere) return { integration: anyFromHere }
+    if (this.opts.acceptLoopback && LOOPBACK.has(ip)) return { integration: null }
+    return { refused: `calling AE title ${calling || '(empty)'} from ${ip} is not a configured modality`, reason: RejectReason.CallingAeNotRecognized }
+  }
+
+  opened(callingAet: string, calledAet: string, peer: string, integration: Integration | null, refused?: string): AssociationLog {
+    const log = new AssociationLog(callingAet.trim(), calledAet.trim(), peer, integration)
+    this.core.store.insertLocal(dicomAssociations, { id: log.id, callingAet: log.callingAet, calledAet: log.calledAet, peer, integrationId: integration?.id ?? null, startedAt: this.core.store.nowIso(), endedAt: refused ? this.core.store.nowIso() : null, outcome: refused ? 'rejected' : 'open', stored: 0, failed: 0, queries: 0, bytes: 0, detail: refused ?? null })
+    if (refused) {
+      this.counters.refused++
+      this.core.audit.append({ action: 'dicom.association.refused', direction: 'inbound', outcome: 'refused', summary: `Refused a DICOM association from ${log.callingAet || '(no AE title)'} at ${peer}: ${refused}` })
+    } else this.counters.associations++
+    if (integration) this.registry.count(integration.id, refused ? 'refused' : 'associations')
+    this.core.events.emit('changed', { entity: 'integration', id: integration?.id ?? log.id })
+    return log
+  }
+
+  /** The end of an association, once: its row, an audit entry with what it did. */
+  closed(log: AssociationLog, outcome: 'released' | 'aborted', detail?: string): void {
+    if (log.ended) return
+    log.ended = true
+    const { store } = this.core
+    const words = [`${log.stored} image(s) stored (${(log.bytes / 1e6).toFixed(1)} MB)`, ...(log.failed ? [`${log.failed} refused`] : []), ...(log.queries ? [`${log.queries} worklist quer${log.queries === 1 ? 'y' : 'ies'}`] : [])]
+    const d = [detail, ...log.errors.slice(0, 3)].filter(Boolean).join('; ') || null
+    store.sqlite.prepare('UPDATE dicom_associations SET ended_at = ?, outcome = ?, stored = ?, failed = ?, queries = ?, bytes = ?, detail = ? WHERE id = ?').run(store.nowIso(), outcome, log.stored, log.failed, log.queries, log.bytes, d, log.id)
+    const summary = `DICOM association from ${log.callingAet} (${log.peer}) ${outcome}: ${words.join(', ')}${d ? ` — ${d}` : ''}`
+    if (log.integration) this.gate.recordExchange({ integrationId: log.integration.id, direction: 'inbound', action: 'dicom.association', outcome: log.failed || outcome === 'aborted' ? 'error' : 'ok', summary })
+    else this.core.audit.append({ action: 'dicom.association', direction: 'inbound', outcome: log.failed || outcome === 'aborted' ? 'error' : 'ok', summary })
+    this.core.events.emit('changed', { entity: 'integration', id: log.integration?.id ?? log.id })
+  }
+
+  /** Commit before success: the file synced into the tree, then the index; only then the response. */
+  store(log: AssociationLog, request: CStoreRequest, received: Received): { status: number; comment?: string } {
+    const fail = (status: number, comment: string) => {
+      log.failed++
+      this.counters.failed++
+      log.errors.push(comment)
+      if (log.integration) this.registry.count(log.integration.id, 'failed')
+      return { status, comment }
+    }
+    if ('error' in received) {
+      const kept = this.storage.reject(received.file, received.error)
+      return fail(STORE_CANNOT_UNDERSTAND, `${received.error} (kept as ${kept.split(/[\\/]/).pop()})`)
+    }
+    const h = received.header
+    if (h.sopInstanceUid !== request.getAffectedSopInstanceUid() || h.sopClassUid !== request.getAffectedSopClassUid()) {
+      this.storage.reject(received.file, 'the dataset names another SOP instance or class than the request')
+      return fail(dimse.constants.Status.DataSetSopClassMismatch, 'the dataset names another SOP instance or class than the request')
+    }
+    const existing = this.studies.instanceBySop(h.sopInstanceUid)
+    if (existing) {
+      this.storage.discard(received.file)
+      if (existing.sha256 === received.sha256) {
+        this.counters.duplicates++
+        if (log.integration) this.registry.count(log.integration.id, 'duplicates')
+        return { status: Status.Success }
+      }
+      return fail(STORE_CANNOT_UNDERSTAND, `SOP instance ${h.sopInstanceUid} is already stored with different content; the first copy is kept`)
+    }
+    const relative = this.storage.relativePathFor(h.sopInstanceUid)
+    try {
+      this.storage.commit(received.file, relative)
+      this.studies.index({ header: h, file: relative, sha256: received.sha256, bytes: received.bytes, sourceAet: log.callingAet, integrationId: log.integration?.id ?? null, associationId: log.id })
+    } catch (e) {
+      // Not indexed, so not acknowledged: the modality keeps the image and sends it again.
+      return fail(STORE_OUT_OF_RESOURCES, `could not be stored: ${(e as Error).message}`)
+    }
+    log.stored++
+    log.bytes += received.bytes
+    this.counters.stored++
+    if (log.integration) this.registry.count(log.integration.id, 'received')
+    return { status: Status.Success }
+  }
+
+  /** Worklist items for a modality; patient identity leaves VetOS only to an approved peer. */
+  worklist(log: AssociationLog, query: Record<string, unknown>): { results: Record<string, unknown>[] } | { refused: string } {
+    log.queries++
+    this.counters.queries++
+    if (log.integration) {
+      const refusal = this.gate.refusal({ integrationId: log.integration.id, categories: ['patient_identity', 'imaging'] })
+      if (refusal) {
+        this.core.audit.append({ action: 'outbound.refused', direction: 'outbound', outcome: 'refused', integrationId: log.integration.id, summary: `Worklist query from ${log.callingAet} refused: ${refusal}` })
+        return { refused: refusal }
+      }
+    }
+    const results = findWorklist(query, this.worklistItems())
+    const summary = `Worklist query from ${log.callingAet}: ${results.length} item(s) sent`
+    if (log.integration) this.gate.recordExchange({ integrationId: log.integration.id, direction: 'outbound', action: 'dicom.worklist', summary })
+    else this.core.audit.append({ action: 'dicom.worklist', direction: 'outbound', summary })
+    return { results }
+  }
+
+  private worklistItems(): WorklistItem[] {
+    const sexCode = (s: string) => (s === 'male' ? 'M' : s === 'female' ? 'F' : 'O')
+    const neutered = (n: string) => (n === 'neutered' ? 'ALTERED' : n === 'intact' ? 'UNALTERED' : '')
+    const pn = (family: string, given: string) => `${family}^${given}`
+    const species = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+    return this.requests.scheduled().map(({ r, p, c, vet }) => {
+      const at = new Date(r.scheduledAt)
+      const date = at.toISOString().slice(0, 10).replace(/-/g, '')
+      const time = at.toISOString().slice(11, 19).replace(/:/g, '')
+      return {
+        top: {
+          PatientName: pn(c.lastName, p.name),
+          PatientID: p.id,
+          PatientBirthDate: (p.dateOfBirth ?? '').replace(/-/g, ''),
+          PatientSex: sexCode(p.sex),
+          PatientSexNeutered: neutered(p.neuterStatus),
+          PatientSpeciesDescription: species(p.species),
+          PatientBreedDescription: p.breed ?? '',
+          ResponsiblePerson: pn(c.lastName, c.firstName),
+          ResponsiblePersonRole: 'OWNER',
+          AccessionNumber: r.accessionNumber,
+          StudyInstanceUID: r.studyInstanceUid,
+          RequestedProcedureID: r.accessionNumber,
+          RequestedProcedureDescription: r.description,
+          ReferringPhysicianName: vet ? vet.replace(/^Dr\.?\s+/, '').split(' ').reverse().join('^') : ''
+        },
+        step: {
+          Modality: r.modality,
+          ScheduledStationAETitle: r.scheduledStationAet ?? '',
+          ScheduledProcedureStepStartDate: date,
+          ScheduledProcedureStepStartTime: time,
+          ScheduledProcedureStepDescription: r.description,
+          ScheduledProcedureStepID: r.accessionNumber,
+          ScheduledPerformingPhysicianName: ''
+        }
+      }
+    })
+  }
+
+  info(): DicomNodeInfo {
+    const rows = this.core.store.db.select().from(dicomAssociations).orderBy(dicomAssociations.seq).all().slice(-50).reverse()
+    const names = new Map(this.registry.list().map((i) => [i.id, i.name]))
+    return {
+      aeTitle: this.opts.aeTitle,
+      port: this.port,
+      listening: this.server?.listening ?? false,
+      acceptsLoopback: this.opts.acceptLoopback,
+      peers: this.peers().map((i) => ({ integrationId: i.id, name: i.name, aeTitle: i.config.aeTitle!, host: i.config.host ?? null, approved: !!i.approval })),
+      counters: { ...this.counters },
+      associations: rows.map((r): DicomAssociation => ({ id: r.id, callingAet: r.callingAet, calledAet: r.calledAet, peer: r.peer, integrationName: r.integrationId ? (names.get(r.integrationId) ?? null) : null, startedAt: r.startedAt, endedAt: r.endedAt, outcome: r.outcome, stored: r.stored, failed: r.failed, queries: r.queries, bytes: r.bytes, detail: r.detail }))
+    }
+  }
+
+  association(id: string) {
+    return this.core.store.db.select().from(dicomAssociations).where(eq(dicomAssociations.id, id)).get()
+  }
+}
+
+type Received = { file: string; sha256: string; bytes: number; header: InstanceHeader } | { file: string; error: string }
+
+/** Writes a C-STORE's dataset to a file as it arrives, behind the meta header, hashing as it goes. */
+class FileSink extends Writable {
+  private fd: number
+  private hash: Hash = createHash('sha256')
+  bytes = 0
+  constructor(
+    readonly file: string,
+    head: Buffer
+  ) {
+    super()
+    this.fd = openSync(file, 'w')
+    this.hash.update(head)
+    this.bytes += head.length
+    let off = 0
+    while (off < head.length) off += writeSync(this.fd, head, off, head.length - off)
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    this.hash.update(chunk)
+    this.bytes += chunk.length
+    fsWrite(this.fd, chunk, 0, chunk.length, null, (e) => cb(e))
+  }
+  override _final(cb: (e?: Error | null) => void): void {
+    try {
+      fsyncSync(this.fd)
+      closeSync(this.fd)
+      cb()
+    } catch (e) {
+      cb(e as Error)
+    }
+  }
+  override _destroy(e: Error | null, cb: (e?: Error | null) => void): void {
+    try {
+      closeSync(this.fd)
+    } catch {
+      /* already closed */
+    }
+    cb(e)
+  }
+  digest(): string {
+    return this.hash.digest('hex')
+  }
+}
+
+/** Reads the attributes in front of the pixel data: the first 256 KB hold them in all but odd files. */
+function headerOf(file: string): InstanceHeader {
+  const size = statSync(file).size
+  const readAt = (n: number) => {
+    const fd = openSync(file, 'r')
+    try {
+      const b = Buffer.alloc(n)
+      readSync(fd, b, 0, n, 0)
+      return b
+    } finally {
+      closeSync(fd)
+    }
+  }
+  try {
+    return readHeader(readAt(Math.min(size, 256 * 1024)))
+  } catch (e) {
+    if (size <= 256 * 1024 || !(e instanceof DicomFileError)) throw e
+    return readHeader(readAt(size))
+  }
+}
+
+class VetosScp extends Scp {
+  private log: AssociationLog | null = null
+  private sink: FileSink | null = null
+  private readonly peer: string
+  private readonly ip: string
+
+  constructor(
+    socket: Socket,
+    private readonly node: DicomNode
+  ) {
+    super(socket, { associationTimeout: 60_000, pduTimeout: 60_000 })
+    this.ip = plainIp(socket.remoteAddress)
+    this.peer = `${this.ip}:${socket.remotePort}`
+    this.on('close', () => this.finish('aborted', 'the connection closed without a release'))
+  }
+
+  associationRequested(a: Association): void {
+    const verdict = this.node.admit(a.getCallingAeTitle(), a.getCalledAeTitle(), this.ip)
+    if ('refused' in verdict) {
+      this.node.opened(a.getCallingAeTitle(), a.getCalledAeTitle(), this.peer, null, verdict.refused)
+      this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, verdict.reason)
+      return
+    }
+    this.log = this.node.opened(a.getCallingAeTitle(), a.getCalledAeTitle(), this.peer, verdict.integration)
+    for (const { context } of a.getPresentationContexts()) {
+      const abstract = context.getAbstractSyntaxUid()
+      const known = abstract === SopClass.Verification || abstract === SopClass.ModalityWorklistInformationModelFind || STORAGE_CLASSES.has(abstract)
+      if (!known) {
+        context.setResult(PresentationContextResult.RejectAbstractSyntaxNotSupported)
+        continue
+      }
+      const offered = context.getTransferSyntaxUids()
+      const ts = TRANSFER_SYNTAXES.find((t) => offered.includes(t))
+      if (ts) context.setResult(PresentationContextResult.Accept, ts)
+      else context.setResult(PresentationContextResult.RejectTransferSyntaxesNotSupported)
+    }
+    this.sendAssociationAccept()
+  }
+
+  associationReleaseRequested(): void {
+    this.sendAssociationReleaseResponse()
+    this.finish('released')
+  }
+
+  abort(): void {
+    this.finish('aborted', 'the modality aborted the association')
+  }
+
+  private finish(outcome: 'released' | 'aborted', detail?: string): void {
+    if (this.sink) {
+      // A transfer cut off mid-way: never acknowledged, never indexed.
+      const file = this.sink.file
+      this.sink.destroy()
+      this.sink = null
+      rmSync(file, { force: true })
+      if (this.log) this.log.errors.push('an image was cut off mid-transfer and discarded')
+    }
+    if (this.log) this.node.closed(this.log, outcome, detail)
+  }
+
+  cEchoRequest(request: dimse.requests.CEchoRequest, callback: (r: dimse.responses.CEchoResponse) => void): void {
+    const response = responses.CEchoResponse.fromRequest(request)
+    response.setStatus(Status.Success)
+    callback(response)
+  }
+
+  createStoreWritableStream(pc: PresentationContext, request: CStoreRequest): Writable {
+    const head = fileMeta(request.getAffectedSopClassUid(), request.getAffectedSopInstanceUid(), pc.getAcceptedTransferSyntaxUid() ?? TransferSyntax.ImplicitVRLittleEndian, this.log?.callingAet)
+    this.sink = new FileSink(this.node.incomingPath(), head)
+    return this.sink
+  }
+
+  createDatasetFromStoreWritableStream(writable: Writable, pc: PresentationContext, callback: (dataset: dimse.Dataset) => void): void {
+    const sink = writable as FileSink
+    const done = () => {
+      this.sink = null
+      let received: Received
+      try {
+        received = { file: sink.file, sha256: sink.digest(), bytes: sink.bytes, header: headerOf(sink.file) }
+      } catch (e) {
+        received = { file: sink.file, error: e instanceof DicomFileError ? e.message : `not readable: ${(e as Error).message}` }
+      }
+      const ds = new Dataset({}, pc.getAcceptedTransferSyntaxUid())
+      ;(ds as unknown as { vetos: Received }).vetos = received
+      callback(ds)
+    }
+    if (sink.writableFinished) done()
+    else {
+      sink.once('finish', done)
+      sink.once('error', (e) => {
+        this.sink = null
+        const ds = new Dataset({}, pc.getAcceptedTransferSyntaxUid())
+        ;(ds as unknown as { vetos: Received }).vetos = { file: sink.file, error: `could not be written: ${e.message}` }
+        callback(ds)
+      })
+    }
+  }
+
+  cStoreRequest(request: CStoreRequest, callback: (r: dimse.responses.CStoreResponse) => void): void {
+    const response = responses.CStoreResponse.fromRequest(request)
+    const received = (request.getDataset() as unknown as { vetos?: Received } | undefined)?.vetos
+    if (!this.log || !received) {
+      response.setStatus(STORE_CANNOT_UNDERSTAND)
+      callback(response)
+      return
+    }
+    const result = this.node.store(this.log, request, received)
+    response.setStatus(result.status)
+    if (result.comment) response.setErrorComment(result.comment.slice(0, 64))
+    callback(response)
+  }
+
+  cFindRequest(request: CFindRequest, callback: (r: dimse.responses.CFindResponse[]) => void): void {
+    const done = responses.CFindResponse.fromRequest(request)
+    if (!this.log || request.getAffectedSopClassUid() !== SopClass.ModalityWorklistInformationModelFind) {
+      done.setStatus(FIND_UNABLE_TO_PROCESS)
+      callback([done])
+      return
+    }
+    const answer = this.node.worklist(this.log, (request.getDataset()?.getElements() ?? {}) as Record<string, unknown>)
+    if ('refused' in answer) {
+      done.setStatus(FIND_UNABLE_TO_PROCESS)
+      done.setErrorComment(answer.refused.slice(0, 64))
+      callback([done])
+      return
+    }
+    const pending = answer.results.map((r) => {
+      const p = responses.CFindResponse.fromRequest(request)
+      p.setDataset(new Dataset(r))
+      p.setStatus(Status.Pending)
+      return p
+    })
+    done.setStatus(Status.Success)
+    callback([...pending, done])
+  }
+}

@@ -1,0 +1,132 @@
+import { desc, eq } from 'drizzle-orm'
+import { clients, imagingRequests, patients, staff } from '../db/schema'
+import type { ImagingRequest } from '../../src-preload/contract'
+import { conflict, notFound } from '../api/errors'
+import { newId } from '../core/ids'
+import type { Actor } from '../domain/actor'
+import type { Core } from '../domain/core'
+
+export type RequestRow = typeof imagingRequests.$inferSelect
+
+/** A DICOM UID from a UUID (PS3.5 B.2): "2.25." and the UUID as one decimal number. */
+export function uuidUid(uuid = newId()): string {
+  return `2.25.${BigInt(`0x${uuid.replace(/-/g, '')}`).toString()}`
+}
+
+/** Our accession number: I + this workstation + a sequence; at most 16 characters (DICOM SH). */
+function accessionNumber(deviceId: string, seq: number): string {
+  return `I${deviceId.replace(/-/g, '').slice(-4).toUpperCase()}${String(seq).padStart(6, '0')}`
+}
+
+/**
+ * Imaging requests: what the vet asks for ("Thorax, 2 views, DX"). While scheduled, a request is
+ * a Modality Worklist item; the study that answers it names it by accession number and by the
+ * Study Instance UID assigned here.
+ */
+export class ImagingRequests {
+  constructor(private readonly core: Core) {}
+
+  create(actor: Actor, input: { patientId: string; visitId?: string | null; modality: string; description: string; scheduledAt?: string; scheduledStationAet?: string | null }): ImagingRequest {
+    const { store, audit, events } = this.core
+    const patient = store.byId(patients, input.patientId)
+    if (!patient || patient.deletedAt) throw notFound('Patient')
+    if (patient.deceasedAt) throw conflict(`${patient.name} is recorded as deceased`)
+    const row = store.tx(() => {
+      const seq = (store.sqlite.prepare('SELECT count(*) AS n FROM imaging_requests').get() as { n: number }).n + 1
+      const r = store.insert(imagingRequests, {
+        patientId: patient.id,
+        visitId: input.visitId ?? null,
+        accessionNumber: accessionNumber(store.deviceId, seq),
+        studyInstanceUid: uuidUid(),
+        modality: input.modality,
+        description: input.description,
+        scheduledAt: input.scheduledAt ? new Date(input.scheduledAt).toISOString() : store.nowIso(),
+        scheduledStationAet: input.scheduledStationAet?.trim() || null,
+        status: 'scheduled',
+        requestedBy: actor.id,
+        cancelReason: null
+      })
+      audit.append({ action: 'imaging.requested', direction: 'internal', actor, patientId: patient.id, entityType: 'imaging_request', entityId: r.id, summary: `Requested ${input.modality} "${input.description}" for ${patient.name} (accession ${r.accessionNumber})` })
+      events.emit('changed', { entity: 'imaging', id: r.id, patientId: patient.id })
+      return r
+    })
+    return this.view(row.id)
+  }
+
+  cancel(actor: Actor, requestId: string, reason: string): ImagingRequest {
+    const { store, audit, events } = this.core
+    const r = this.row(requestId)
+    if (r.status !== 'scheduled') throw conflict(`This request is ${r.status}`)
+    store.tx(() => {
+      store.update(imagingRequests, r.id, { status: 'cancelled', cancelReason: reason })
+      audit.append({ action: 'imaging.request.cancelled', direction: 'internal', actor, patientId: r.patientId, entityType: 'imaging_request', entityId: r.id, summary: `Cancelled ${r.modality} "${r.description}" (accession ${r.accessionNumber}): ${reason}` })
+      events.emit('changed', { entity: 'imaging', id: r.id, patientId: r.patientId })
+    })
+    return this.view(r.id)
+  }
+
+  complete(requestId: string): void {
+    const r = this.row(requestId)
+    if (r.status === 'scheduled') this.core.store.update(imagingRequests, r.id, { status: 'completed' })
+  }
+
+  row(id: string): RequestRow {
+    const r = this.core.store.byId(imagingRequests, id)
+    if (!r || r.deletedAt) throw notFound('Imaging request')
+    return r
+  }
+
+  byAccession(accession: string): RequestRow | undefined {
+    return this.core.store.db.select().from(imagingRequests).where(eq(imagingRequests.accessionNumber, accession)).get()
+  }
+
+  byStudyUid(uid: string): RequestRow | undefined {
+    return this.core.store.db.select().from(imagingRequests).where(eq(imagingRequests.studyInstanceUid, uid)).get()
+  }
+
+  forPatient(patientId: string): ImagingRequest[] {
+    const rows = this.core.store.db.select().from(imagingRequests).where(eq(imagingRequests.patientId, patientId)).orderBy(desc(imagingRequests.createdAt)).all()
+    return rows.filter((r) => !r.deletedAt).map((r) => this.toView(r))
+  }
+
+  view(id: string): ImagingRequest {
+    return this.toView(this.row(id))
+  }
+
+  private toView(r: RequestRow): ImagingRequest {
+    const { sqlite } = this.core.store
+    const by = this.core.store.byId(staff, r.requestedBy)
+    const studyId = sqlite
+      .prepare("SELECT s.id FROM imaging_studies s JOIN imaging_study_links l ON l.study_id = s.id WHERE l.patient_id = ? AND l.request_id = ? AND l.rowid = (SELECT max(rowid) FROM imaging_study_links WHERE study_id = s.id) AND l.action = 'attach' LIMIT 1")
+      .pluck()
+      .get(r.patientId, r.id) as string | undefined
+    return {
+      id: r.id,
+      patientId: r.patientId,
+      visitId: r.visitId,
+      accessionNumber: r.accessionNumber,
+      studyInstanceUid: r.studyInstanceUid,
+      modality: r.modality as ImagingRequest['modality'],
+      description: r.description,
+      scheduledAt: r.scheduledAt,
+      scheduledStationAet: r.scheduledStationAet,
+      status: r.status,
+      requestedByName: by?.displayName ?? null,
+      createdAt: r.createdAt,
+      studyId: studyId ?? null
+    }
+  }
+
+  /** Scheduled items with what the worklist tells the modality about the animal and its owner. */
+  scheduled() {
+    const { db } = this.core.store
+    return db
+      .select({ r: imagingRequests, p: patients, c: clients, vet: staff.displayName })
+      .from(imagingRequests)
+      .innerJoin(patients, eq(patients.id, imagingRequests.patientId))
+      .innerJoin(clients, eq(clients.id, patients.clientId))
+      .leftJoin(staff, eq(staff.id, imagingRequests.requestedBy))
+      .where(eq(imagingRequests.status, 'scheduled'))
+      .all()
+  }
+}
