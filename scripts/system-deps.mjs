@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs'
 
 export const SYSTEM_DEPS = [
   { command: '/usr/bin/chromium', pkg: 'chromium', why: 'end-to-end tests in a real browser' },
-  { command: '/usr/bin/socat', pkg: 'socat', why: 'virtual serial cables for the analyzer tests' }
+  { command: '/usr/bin/socat', pkg: 'socat', why: 'virtual serial cables for the analyzer tests' },
+  { command: '/usr/bin/storescu', pkg: 'dcmtk', why: 'DICOM peers (echoscu, storescu, findscu, storescp) for the imaging tests and benchmark' }
 ]
 
 export function missingDeps() {

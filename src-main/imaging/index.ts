@@ -16,7 +16,7 @@ import { DicomNode } from './node'
 
 export interface ImagingConfig {
   /** the DICOM node; none when absent (unit tests) */
-  dicom?: { host: string; port: number; aeTitle: string }
+  dicom?: { host: string; port: number; aeTitle: string; acceptLoopback?: boolean }
 }
 
 export type Imaging = ReturnType<typeof createImaging>
@@ -33,7 +33,7 @@ export function createImaging(core: Core, dataDir: string, registry: Integration
   const requests = new ImagingRequests(core)
   const studies = new StudiesService(core, requests, notifications)
   const annotations = new AnnotationsService(core, studies)
-  const node = config.dicom ? new DicomNode(core, storage, studies, requests, registry, gate, { ...config.dicom, acceptLoopback: demo }) : null
+  const node = config.dicom ? new DicomNode(core, storage, studies, requests, registry, gate, { ...config.dicom, acceptLoopback: config.dicom.acceptLoopback ?? demo }) : null
 
   media.register('dicom', (id) => {
     const i = studies.instance(id)

@@ -375,12 +375,12 @@ class VetosScp extends Scp {
   private readonly ip: string
 
   constructor(
-    socket: Socket,
+    private readonly conn: Socket,
     private readonly node: DicomNode
   ) {
-    super(socket, { associationTimeout: 60_000, pduTimeout: 60_000 })
-    this.ip = plainIp(socket.remoteAddress)
-    this.peer = `${this.ip}:${socket.remotePort}`
+    super(conn, { associationTimeout: 60_000, pduTimeout: 60_000 })
+    this.ip = plainIp(conn.remoteAddress)
+    this.peer = `${this.ip}:${conn.remotePort}`
     this.on('close', () => this.finish('aborted', 'the connection closed without a release'))
   }
 
@@ -414,6 +414,8 @@ class VetosScp extends Scp {
 
   abort(): void {
     this.finish('aborted', 'the modality aborted the association')
+    // After an A-ABORT the transport closes (PS3.8 9.1.4); DCMTK waits for us to do it.
+    this.conn.destroy()
   }
 
   private finish(outcome: 'released' | 'aborted', detail?: string): void {

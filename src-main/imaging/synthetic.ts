@@ -49,6 +49,9 @@ export interface SyntheticStudy {
   seriesNumber?: number
   instanceNumber?: number
   seed?: number
+  /** tests: another SOP class, or attributes left out */
+  sopClassUid?: string
+  omit?: number[]
 }
 
 const DX = '1.2.840.10008.5.1.4.1.1.1.1'
@@ -93,9 +96,9 @@ function common(sopClass: string, sopInstance: string, modality: string, s: Synt
   ]
 }
 
-function file(sopClass: string, sopInstance: string, elements: Element[]): Buffer {
-  elements.sort((a, b) => a[0] - b[0])
-  return Buffer.concat([fileMeta(sopClass, sopInstance, EXPLICIT_LE), ...elements.map(encode)])
+function file(sopClass: string, sopInstance: string, elements: Element[], omit: number[] = []): Buffer {
+  const kept = elements.filter((e) => !omit.includes(e[0])).sort((a, b) => a[0] - b[0])
+  return Buffer.concat([fileMeta(sopClass, sopInstance, EXPLICIT_LE), ...kept.map(encode)])
 }
 
 /** A lateral thoracic radiograph, 16-bit: spine with vertebrae along the top, heart, lungs, ribs. */
@@ -130,8 +133,9 @@ export function syntheticRadiograph(s: SyntheticStudy & { rows?: number; columns
   }
   const sop = uuidUid()
   const spacing = (430 / cols).toFixed(4) // a 43 cm detector
-  return file(DX, sop, [
-    ...common(DX, sop, 'DX', s, uuidUid()),
+  const sopClass = s.sopClassUid ?? DX
+  return file(sopClass, sop, [
+    ...common(sopClass, sop, 'DX', s, uuidUid()),
     [0x00080008, 'CS', 'ORIGINAL\\PRIMARY'],
     [0x00080068, 'CS', 'FOR PRESENTATION'],
     [0x00181164, 'DS', `${spacing}\\${spacing}`],
@@ -150,7 +154,7 @@ export function syntheticRadiograph(s: SyntheticStudy & { rows?: number; columns
     [0x00281053, 'DS', '1'],
     [0x00282110, 'CS', '00'],
     [0x7fe00010, 'OW', Buffer.from(px.buffer)]
-  ])
+  ], s.omit)
 }
 
 /** A short ultrasound loop, 8-bit: speckle with a chamber that beats. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApp, type App } from '../../src-main/app'
 import type { LabsConfig } from '../../src-main/labs'
+import type { ImagingConfig } from '../../src-main/imaging'
 import type { ApiResponse, MethodInput, MethodName, MethodOutput } from '../../src-preload/contract'
 
 export interface TestApp {
@@ -22,9 +23,9 @@ export function tempDir(prefix = 'vetos-test-'): string {
 }
 
 /** A demo-clinic app in a fresh data folder (every demo PIN is 1234). */
-export function makeApp(opts: { demo?: boolean; dir?: string; labs?: LabsConfig } = {}): TestApp {
+export function makeApp(opts: { demo?: boolean; dir?: string; labs?: LabsConfig; imaging?: ImagingConfig } = {}): TestApp {
   const dir = opts.dir ?? tempDir()
-  const app = createApp({ dataDir: dir, demo: opts.demo ?? true, host: 'hub', log: () => {}, labs: opts.labs })
+  const app = createApp({ dataDir: dir, demo: opts.demo ?? true, host: 'hub', log: () => {}, labs: opts.labs, imaging: opts.imaging })
   let token: string | null = null
   const raw = (method: string, input: unknown, t: string | null = token) => app.dispatch(method, input, t)
   const call = <M extends MethodName>(method: M, input: MethodInput<M>, t: string | null = token): MethodOutput<M> => {

@@ -61,3 +61,10 @@ export function hl7PortOf(hub: RunningHub): number {
   if (!m) throw new Error(`the hub did not start an HL7 listener:\n${hub.output()}`)
   return Number(m[1])
 }
+
+/** The DICOM node's port, as the hub printed it (started with --dicom-port 0). */
+export function dicomPortOf(hub: RunningHub): number {
+  const m = /DICOM node \S+ on [^\s]*:(\d+)/.exec(hub.output())
+  if (!m) throw new Error(`the hub did not start a DICOM node:\n${hub.output()}`)
+  return Number(m[1])
+}

@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { execFile } from 'node:child_process'
+import { connect } from 'node:net'
+import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { makeApp, tempDir, type TestApp } from '../helpers/app'
+import { syntheticRadiograph, syntheticUltrasound, type SyntheticPatient } from '../../src-main/imaging/synthetic'
+import { uuidUid } from '../../src-main/imaging/requests'
+import type { ImagingRequest } from '../../src-preload/contract'
+
+/** Runs a DCMTK tool; resolves with its exit code and output, never rejects. */
+function dcmtk(tool: string, args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(tool, args, { timeout: 30_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }))
+  })
+}
+
+/** The DICOM node of the clinic in a test: real DCMTK peers over real TCP. */
+describe('the DICOM node with DCMTK as the modality', () => {
+  let t: TestApp
+  let port: number
+  let files: string
+  let request: ImagingRequest
+  let patient: SyntheticPatient
+  const send = (file: string, aet = 'DRROOM') => dcmtk('storescu', ['-v', '-aec', 'VETOS', '-aet', aet, '127.0.0.1', String(port), file])
+  const write = (name: string, bytes: Buffer) => {
+    const f = join(files, name)
+    writeFileSync(f, bytes)
+    return f
+  }
+
+  beforeAll(async () => {
+    files = tempDir('vetos-dicom-files-')
+    t = makeApp({ imaging: { dicom: { host: '127.0.0.1', port: 0, aeTitle: 'VETOS', acceptLoopback: false } } })
+    await t.app.start()
+    port = t.app.services.imaging.node!.port!
+    t.signIn('admin')
+    const modality = t.call('integrations.create', { kind: 'imaging', name: 'DR room', config: { aeTitle: 'DRROOM', host: '127.0.0.1' } })
+    t.call('integrations.approve', { id: modality.id, categories: ['patient_identity', 'imaging'] })
+    t.call('integrations.create', { kind: 'imaging', name: 'Ultrasound cart (not approved)', config: { aeTitle: 'USCART', host: '127.0.0.1' } })
+    t.signIn('veterinarian')
+    const found = t.call('patients.search', { query: 'bella', kind: 'name', limit: 1, includeDeceased: false })[0]
+    const p = t.call('patients.get', { id: found.id })
+    request = t.call('imaging.requestCreate', { patientId: p.patient.id, modality: 'DX', description: 'Thorax, 2 views' })
+    patient = { ownerLastName: p.owner.lastName, ownerFirstName: p.owner.firstName, petName: p.patient.name, patientId: p.patient.id, species: p.patient.species, sex: p.patient.sex === 'male' ? 'M' : 'F', neutered: p.patient.neuterStatus === 'neutered', birthDate: p.patient.dateOfBirth }
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  it('answers C-ECHO from a configured modality and refuses an unknown AE title or a wrong called AE', async () => {
+    expect((await dcmtk('echoscu', ['-aec', 'VETOS', '-aet', 'DRROOM', '127.0.0.1', String(port)])).code).toBe(0)
+    const stranger = await dcmtk('echoscu', ['-aec', 'VETOS', '-aet', 'STRANGER', '127.0.0.1', String(port)])
+    expect(stranger.code).not.toBe(0)
+    expect(stranger.out).toMatch(/Calling AE Title Not Recognized/i)
+    const wrongCalled = await dcmtk('echoscu', ['-aec', 'PACS', '-aet', 'DRROOM', '127.0.0.1', String(port)])
+    expect(wrongCalled.out).toMatch(/Called AE Title Not Recognized/i)
+    const log = t.call('imaging.node', {}).associations
+    expect(log.filter((a) => a.outcome === 'rejected').map((a) => a.callingAet)).toEqual(expect.arrayContaining(['STRANGER', 'DRROOM']))
+  })
+
+  it('offers the request on the Modality Worklist with the veterinary attributes, matched by the DICOM rules', async () => {
+    const query = (name: string, extra: string[] = []) =>
+      dcmtk('findscu', ['-W', '-aec', 'VETOS', '-aet', 'DRROOM', '-k', `PatientName=${name}`, '-k', 'PatientID', '-k', 'AccessionNumber', '-k', 'StudyInstanceUID', '-k', 'PatientSpeciesDescription', '-k', 'ResponsiblePerson', '-k', 'PatientSexNeutered', '-k', 'ScheduledProcedureStepSequence[0].Modality=DX', ...extra, '127.0.0.1', String(port)])
+    const all = await query('')
+    expect(all.code).toBe(0)
+    expect(all.out).toContain(request.accessionNumber)
+    expect(all.out).toContain(`${patient.ownerLastName}^${patient.petName}`)
+    expect(all.out).toContain(request.studyInstanceUid)
+    expect(all.out).toMatch(/PatientSpeciesDescription/)
+    // a wildcard on the owner's family name, case-insensitive for person names
+    expect((await query(`${patient.ownerLastName.slice(0, 2).toLowerCase()}*`)).out).toContain(request.accessionNumber)
+    expect((await query('Zzzz*')).out).not.toContain(request.accessionNumber)
+    // a date range inside the scheduled step
+    const today = new Date().toISOString().slice(0, 10).replace(/-/g, '')
+    expect((await query('', ['-k', `ScheduledProcedureStepSequence[0].ScheduledProcedureStepStartDate=${today}-`])).out).toContain(request.accessionNumber)
+    expect((await query('', ['-k', 'ScheduledProcedureStepSequence[0].ScheduledProcedureStepStartDate=-20000101'])).out).not.toContain(request.accessionNumber)
+  })
+
+  it('refuses the worklist to a modality not approved to receive patient identity', async () => {
+    const r = await dcmtk('findscu', ['-v', '-W', '-aec', 'VETOS', '-aet', 'USCART', '-k', 'PatientName', '-k', 'AccessionNumber', '127.0.0.1', String(port)])
+    expect(r.out).not.toContain(request.accessionNumber)
+    expect(r.out).toMatch(/Failed|Unable to Process|c001/i)
+  })
+
+  it('stores a study for the request, commits it, and attaches it to the patient by itself', async () => {
+    const file = write('thorax.dcm', syntheticRadiograph({ patient, accessionNumber: request.accessionNumber, studyInstanceUid: request.studyInstanceUid, description: 'Thorax, 2 views' }))
+    const r = await send(file)
+    expect(r.code).toBe(0)
+    const studies = t.call('imaging.studies', { patientId: patient.patientId })
+    expect(studies).toHaveLength(1)
+    expect(studies[0]).toMatchObject({ accessionNumber: request.accessionNumber, requestId: request.id, attachedAutomatically: true, modalities: ['DX'] })
+    expect(studies[0].instances[0]).toMatchObject({ rows: 1024, columns: 1024, calibration: { kind: 'imager_pixel_spacing' } })
+    expect(t.call('imaging.requests', { patientId: patient.patientId })[0]).toMatchObject({ status: 'completed', studyId: studies[0].id })
+    // the file on disk is the dataset as sent, behind our meta header
+    const served = t.app.media.serve(studies[0].instances[0].path, t.signIn('veterinarian'))
+    expect(served).toMatchObject({ status: 200, mime: 'application/dicom' })
+  })
+
+  it('acknowledges a resent image again and stores it once', async () => {
+    const file = write('us.dcm', syntheticUltrasound({ patient, accessionNumber: request.accessionNumber, studyInstanceUid: request.studyInstanceUid, seriesNumber: 2 }))
+    expect((await send(file)).code).toBe(0)
+    expect((await send(file)).code).toBe(0)
+    const [study] = t.call('imaging.studies', { patientId: patient.patientId })
+    expect(study.instances.filter((i) => i.modality === 'US')).toHaveLength(1)
+    expect(study.instances.find((i) => i.modality === 'US')!.frames).toBe(24)
+  })
+
+  it('puts a study whose patient does not agree into review, where a person attaches it and can undo it', async () => {
+    const file = write('misspelled.dcm', syntheticRadiograph({ patient: { ...patient, petName: `${patient.petName}x` }, accessionNumber: 'UNKNOWN42', description: 'Abdomen', rows: 256, columns: 256 }))
+    expect((await send(file)).code).toBe(0)
+    const item = t.call('imaging.reviewQueue', {}).find((i) => i.accessionNumber === 'UNKNOWN42')!
+    expect(item.reasons[0]).toMatch(/accession number UNKNOWN42 is not one of ours/)
+    expect(item.candidates[0].patientId).toBe(patient.patientId)
+    expect(item.candidates[0].reasons.join('; ')).toMatch(/pet name is 1 letter different/)
+    t.call('imaging.attach', { studyId: item.studyId, patientId: patient.patientId, reason: 'Same dog, typo at the console' })
+    expect(t.call('imaging.studies', { patientId: patient.patientId }).map((s) => s.description)).toContain('Abdomen')
+    t.call('imaging.detach', { studyId: item.studyId, reason: 'Wrong dog after all' })
+    expect(t.call('imaging.reviewQueue', {}).map((i) => i.studyId)).toContain(item.studyId)
+    const audit = t.call('audit.list', { patientId: patient.patientId, limit: 50 }).map((e) => e.action)
+    expect(audit).toEqual(expect.arrayContaining(['imaging.study.attached', 'imaging.study.attached_manually', 'imaging.study.detached']))
+  })
+
+  it('refuses an unsupported storage class and a file it cannot read, keeps the bad one for inspection, and goes on serving', async () => {
+    // a CT image: not a storage class this node takes, so its presentation context is refused
+    const unsupported = await send(write('ct.dcm', syntheticRadiograph({ patient, rows: 64, columns: 64, sopClassUid: '1.2.840.10008.5.1.4.1.1.2' })))
+    expect(unsupported.code).not.toBe(0)
+    expect(unsupported.out).toMatch(/no presentation context|No Acceptable Presentation Contexts|abstract syntax/i)
+    // no Study Instance UID: DCMTK sends it, VetOS cannot file it and says so
+    const bad = await send(write('bad.dcm', syntheticRadiograph({ patient, rows: 64, columns: 64, omit: [0x0020000d] })))
+    expect(bad.out).toMatch(/Store Response \(Error: CannotUnderstand\)/)
+    const rejected = readdirSync(join(t.dir, 'images', 'rejected'))
+    expect(rejected.some((f) => f.endsWith('.txt'))).toBe(true)
+    expect((await dcmtk('echoscu', ['-aec', 'VETOS', '-aet', 'DRROOM', '127.0.0.1', String(port)])).code).toBe(0)
+  })
+
+  it('discards an image cut off mid-transfer, indexes nothing of it, and takes the next one', async () => {
+    const before = t.call('imaging.node', {}).counters.stored
+    const sop = uuidUid()
+    await halfStore(port, sop)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(readdirSync(join(t.dir, 'images', 'incoming'))).toEqual([])
+    expect(t.app.services.imaging.studies.instanceBySop(sop)).toBeUndefined()
+    expect(t.call('imaging.node', {}).associations[0]).toMatchObject({ outcome: 'aborted', stored: 0 })
+    const next = write('next.dcm', syntheticRadiograph({ patient, accessionNumber: request.accessionNumber, studyInstanceUid: request.studyInstanceUid, seriesNumber: 3, rows: 128, columns: 128 }))
+    expect((await send(next)).code).toBe(0)
+    expect(t.call('imaging.node', {}).counters.stored).toBe(before + 1)
+    expect(existsSync(join(t.dir, 'images'))).toBe(true)
+  })
+})
+
+/**
+ * A modality that associates, starts a C-STORE and vanishes half way through the dataset:
+ * raw PDUs (PS3.8), since no DCMTK tool can be stopped at a chosen byte.
+ */
+function halfStore(port: number, sopInstance: string): Promise<void> {
+  const DX = '1.2.840.10008.5.1.4.1.1.1.1'
+  const ae = (s: string) => Buffer.from(s.padEnd(16, ' '), 'latin1')
+  const uid = (s: string) => Buffer.from(s.length % 2 ? `${s}\0` : s, 'latin1')
+  const item = (type: number, body: Buffer) => {
+    const h = Buffer.alloc(4)
+    h.writeUInt8(type, 0)
+    h.writeUInt16BE(body.length, 2)
+    return Buffer.concat([h, body])
+  }
+  const pdu = (type: number, body: Buffer) => {
+    const h = Buffer.alloc(6)
+    h.writeUInt8(type, 0)
+    h.writeUInt32BE(body.length, 2)
+    return Buffer.concat([h, body])
+  }
+  const header = Buffer.concat([Buffer.from([0, 1, 0, 0]), ae('VETOS'), ae('DRROOM'), Buffer.alloc(32)])
+  const pc = item(0x20, Buffer.concat([Buffer.from([1, 0, 0, 0]), item(0x30, uid(DX)), item(0x40, uid('1.2.840.10008.1.2'))]))
+  const maxLen = Buffer.alloc(4)
+  maxLen.writeUInt32BE(16384)
+  const rq = pdu(0x01, Buffer.concat([header, item(0x10, uid('1.2.840.10008.3.1.1.1')), pc, item(0x50, item(0x51, maxLen))]))
+  // implicit VR little endian command elements
+  const el = (g: number, e: number, v: Buffer) => {
+    const h = Buffer.alloc(8)
+    h.writeUInt16LE(g, 0)
+    h.writeUInt16LE(e, 2)
+    h.writeUInt32LE(v.length, 4)
+    return Buffer.concat([h, v])
+  }
+  const us = (n: number) => Buffer.from([n & 0xff, n >> 8])
+  const body = Buffer.concat([el(0, 0x0002, uid(DX)), el(0, 0x0100, us(1)), el(0, 0x0110, us(7)), el(0, 0x0700, us(0)), el(0, 0x0800, us(0)), el(0, 0x1000, uid(sopInstance))])
+  const len = Buffer.alloc(4)
+  len.writeUInt32LE(body.length)
+  const command = Buffer.concat([el(0, 0, len), body])
+  const pdv = (data: Buffer, control: number) => {
+    const h = Buffer.alloc(6)
+    h.writeUInt32BE(data.length + 2, 0)
+    h.writeUInt8(1, 4)
+    h.writeUInt8(control, 5)
+    return Buffer.concat([h, data])
+  }
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port })
+    s.once('error', reject)
+    s.once('connect', () => s.write(rq))
+    s.once('data', (d) => {
+      if (d[0] !== 0x02) return reject(new Error(`association not accepted (PDU type ${d[0]})`))
+      s.write(pdu(0x04, pdv(command, 0x03)))
+      // the first 8 KB of a dataset, not the last fragment, then the cable is pulled
+      s.write(pdu(0x04, pdv(Buffer.alloc(8192, 0x41), 0x00)), () => setTimeout(() => (s.destroy(), resolve()), 50))
+    })
+  })
+}
