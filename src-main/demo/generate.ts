@@ -1,4 +1,8 @@
 import type Database from 'better-sqlite3'
+import { createHash } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { readHeader } from '../imaging/dicom-file'
+import { syntheticDental, syntheticRadiograph, syntheticUltrasound, type SyntheticStudy } from '../imaging/synthetic'
 import { v7 as uuidv7 } from 'uuid'
 import { formatHlc } from '../core/hlc'
 import { normalizeName, phoneDigits, reverse } from '../core/normalize'
@@ -204,6 +208,8 @@ export function generateDemoClinic(s: Services, core: Core): void {
   const analyzer = s.integrations.create(actor, { kind: 'analyzer', name: 'In-house chemistry analyzer (simulator)', enabled: true, config: { host: '127.0.0.1', port: 5001, lab: DEMO_ANALYZER_PROFILE } })
   s.integrations.approve(actor, analyzer.id, ['patient_identity', 'lab_orders'])
   s.integrations.create(actor, { kind: 'petlifelog', name: 'PetLifeLog microchip registry', enabled: false, config: { baseUrl: 'https://registry.petlifelog.example/api' } })
+  const vet = members.find((m) => m.role === 'veterinarian')!
+  seedImaging(s, actor, { id: vet.id, name: vet.displayName, role: 'veterinarian' })
 }
 
 /**
@@ -259,4 +265,46 @@ export function seedLabHistory(sqlite: Database.Database, o: { clinicId: string;
     })
   })()
   return orders
+}
+
+/**
+ * The demo clinic's imaging: a DR room on the worklist, studies already filed (two thoracic
+ * radiographs a year apart to compare, an ultrasound loop, a dental image), and requests waiting
+ * on the worklist for today's patients. Written through the same store and index as the node's.
+ */
+export function seedImaging(s: Services, actor: { id: string; name: string; role: 'admin' | 'veterinarian' | 'technician' | 'front_desk' }, vet: { id: string; name: string; role: 'veterinarian' }): void {
+  const room = s.integrations.create(actor, { kind: 'imaging', name: 'Digital X-ray room (DR)', enabled: true, config: { aeTitle: 'DRROOM1', host: '127.0.0.1' } })
+  s.integrations.approve(actor, room.id, ['patient_identity', 'imaging'])
+  const { storage, studies, requests } = s.imaging
+  const file = (bytes: Buffer) => {
+    const header = readHeader(bytes)
+    const incoming = storage.incomingPath()
+    writeFileSync(incoming, bytes)
+    const relative = storage.relativePathFor(header.sopInstanceUid)
+    storage.commit(incoming, relative)
+    studies.index({ header, file: relative, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, sourceAet: 'DRROOM1', integrationId: room.id, associationId: null })
+  }
+  const patientOf = (name: string) => {
+    const hit = s.search.search(name, 'name', 1, false)[0]
+    if (!hit) return null
+    const { patient, owner } = s.patients.get(hit.id)
+    const synthetic = { ownerLastName: owner.lastName, ownerFirstName: owner.firstName, petName: patient.name, patientId: patient.id, species: patient.species.charAt(0).toUpperCase() + patient.species.slice(1), sex: patient.sex === 'male' ? ('M' as const) : patient.sex === 'female' ? ('F' as const) : ('O' as const), neutered: patient.neuterStatus === 'unknown' ? null : patient.neuterStatus === 'neutered', birthDate: patient.dateOfBirth }
+    return { id: patient.id, synthetic }
+  }
+  const done = (name: string, modality: 'DX' | 'US' | 'IO', description: string, daysAgo: number, make: (o: SyntheticStudy) => Buffer, seed: number) => {
+    const p = patientOf(name)
+    if (!p) return
+    const at = new Date(Date.now() - daysAgo * 86_400_000)
+    const r = requests.create(vet, { patientId: p.id, modality, description, scheduledAt: at.toISOString() })
+    file(make({ patient: p.synthetic, accessionNumber: r.accessionNumber, studyInstanceUid: r.studyInstanceUid, description, studyDate: at, seed }))
+  }
+  done('Bella', 'DX', 'Thorax, lateral', 380, (o) => syntheticRadiograph({ ...o, rows: 768, columns: 768 }), 3)
+  done('Bella', 'DX', 'Thorax, lateral', 2, (o) => syntheticRadiograph({ ...o, rows: 768, columns: 768 }), 4)
+  done('Max', 'US', 'Abdomen, ultrasound', 30, (o) => syntheticUltrasound(o), 5)
+  done('Luna', 'IO', 'Dental, right mandible', 90, (o) => syntheticDental(o), 6)
+  // Waiting on the worklist for today's patients.
+  for (const [name, modality, description] of [['Milo', 'DX', 'Thorax, 2 views'], ['Luna', 'IO', 'Dental, full mouth']] as const) {
+    const p = patientOf(name)
+    if (p) requests.create(vet, { patientId: p.id, modality, description })
+  }
 }
