@@ -39,7 +39,8 @@ describe('the DICOM node with DCMTK as the modality', () => {
     t.call('integrations.approve', { id: modality.id, categories: ['patient_identity', 'imaging'] })
     t.call('integrations.create', { kind: 'imaging', name: 'Ultrasound cart (not approved)', config: { aeTitle: 'USCART', host: '127.0.0.1' } })
     t.signIn('veterinarian')
-    const found = t.call('patients.search', { query: 'bella', kind: 'name', limit: 1, includeDeceased: false })[0]
+    // Milo has a request waiting in the demo clinic but no studies yet
+    const found = t.call('patients.search', { query: 'milo', kind: 'name', limit: 1, includeDeceased: false })[0]
     const p = t.call('patients.get', { id: found.id })
     request = t.call('imaging.requestCreate', { patientId: p.patient.id, modality: 'DX', description: 'Thorax, 2 views' })
     patient = { ownerLastName: p.owner.lastName, ownerFirstName: p.owner.firstName, petName: p.patient.name, patientId: p.patient.id, species: p.patient.species, sex: p.patient.sex === 'male' ? 'M' : 'F', neutered: p.patient.neuterStatus === 'neutered', birthDate: p.patient.dateOfBirth }
