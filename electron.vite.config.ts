@@ -30,6 +30,22 @@ export default defineConfig({
   renderer: {
     root: 'src-renderer',
     base: './',
+    // cornerstone3d (the imaging viewer): its image decoder runs in an ES module worker, dicom-parser
+    // is CommonJS, and the WASM codecs' JS glue must be pre-bundled for the dev server.
+    worker: { format: 'es' },
+    optimizeDeps: {
+      include: [
+        'dicom-parser',
+        ...[
+          '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs',
+          '@cornerstonejs/codec-charls/decodewasmjs',
+          '@cornerstonejs/codec-openjpeg/decodewasmjs',
+          '@cornerstonejs/codec-libjxl/decodewasmjs',
+          '@cornerstonejs/codec-openjph/wasmjs'
+        ].map((codec) => `@cornerstonejs/dicom-image-loader > ${codec}`)
+      ],
+      exclude: ['@cornerstonejs/dicom-image-loader']
+    },
     build: {
       outDir: resolve('out/renderer'),
       target: 'es2022',

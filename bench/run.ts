@@ -1,8 +1,9 @@
 /** `npm run bench [-- suite…]`: prints figures next to a baseline measured in the same run. */
 import { benchFoundation } from './foundation'
 import { benchLabs } from './labs'
+import { benchImaging } from './imaging'
 
-const SUITES: Record<string, () => Promise<void>> = { foundation: benchFoundation, labs: benchLabs }
+const SUITES: Record<string, () => Promise<void>> = { foundation: benchFoundation, labs: benchLabs, imaging: benchImaging }
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const run = asked.length ? asked : Object.keys(SUITES)

@@ -26,8 +26,16 @@ export function queryText(v: unknown): string {
   return String(v).trim()
 }
 
+const patterns = new Map<string, RegExp>()
+
 function wildcard(pattern: string, value: string, caseless: boolean): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, caseless ? 'is' : 's')
+  const key = `${caseless ? 'i' : 's'}${pattern}`
+  let re = patterns.get(key)
+  if (!re) {
+    if (patterns.size > 1000) patterns.clear()
+    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, caseless ? 'is' : 's')
+    patterns.set(key, re)
+  }
   return re.test(value)
 }
 
@@ -67,8 +75,9 @@ export function findWorklist(query: Naturalized, items: WorklistItem[]): Natural
   const stepKeys = step ? Object.keys(step).filter((k) => !IGNORED.has(k)) : []
   const out: Naturalized[] = []
   for (const item of items) {
-    if (!topKeys.every((k) => keyMatches(k, queryText(query[k]), item.top[k] ?? ''))) continue
-    if (step && !stepKeys.every((k) => keyMatches(k, queryText(step[k]), item.step[k] ?? ''))) continue
+    // A key VetOS does not keep is not used for matching (it comes back empty): PS3.4 C.2.2.1.
+    if (!topKeys.every((k) => !(k in item.top) || keyMatches(k, queryText(query[k]), item.top[k]))) continue
+    if (step && !stepKeys.every((k) => !(k in item.step) || keyMatches(k, queryText(step[k]), item.step[k]))) continue
     const result: Naturalized = {}
     for (const k of topKeys) result[k] = value(k, item.top[k] ?? '')
     if (step) {
@@ -83,4 +92,27 @@ export function findWorklist(query: Naturalized, items: WorklistItem[]): Natural
 /** dcmjs writes person names from objects; everything else as given. */
 function value(key: string, v: string): unknown {
   return PN_KEYS.has(key) ? [{ Alphabetic: v }] : v
+}
+
+/** What of a query can narrow the rows read before matching: exact keys and the scheduled date (UTC). */
+export function narrowing(query: Naturalized): { accessionNumber?: string; patientId?: string; studyInstanceUids?: string[]; from?: string; before?: string } {
+  const exact = (v: unknown) => {
+    const t = queryText(v)
+    return t && !/[*?\\]/.test(t) ? t : undefined
+  }
+  const out: ReturnType<typeof narrowing> = { accessionNumber: exact(query.AccessionNumber), patientId: exact(query.PatientID) }
+  const uids = queryText(query.StudyInstanceUID)
+  if (uids) out.studyInstanceUids = uids.split('\\')
+  const step = stepItem(query)
+  const date = step ? queryText(step.ScheduledProcedureStepStartDate).replace(/[^0-9-]/g, '') : ''
+  if (date) {
+    const day = (d: string) => (/^\d{8}$/.test(d) ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : null)
+    const next = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+    const [a, b] = date.includes('-') ? date.split('-') : [date, date]
+    const from = day(a)
+    const to = day(b)
+    if (from) out.from = `${from}T00:00:00.000Z`
+    if (to) out.before = `${next(to)}T00:00:00.000Z`
+  }
+  return out
 }

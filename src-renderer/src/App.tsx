@@ -13,6 +13,7 @@ import { AuditScreen } from './screens/Audit'
 import { IntegrationsScreen } from './screens/Integrations'
 import { SettingsScreen } from './screens/Settings'
 import { LabReviewScreen } from './screens/LabReview'
+import { ImagingReviewScreen } from './screens/ImagingReview'
 import { PrintReport } from './screens/PrintReport'
 
 const MeContext = createContext<StaffMember | null>(null)
@@ -60,6 +61,7 @@ function Screens() {
           <Route path="/patients/:id" element={<PatientScreen />} />
           <Route path="/clients/:id" element={<ClientScreen />} />
           <Route path="/lab-review" element={<LabReviewScreen />} />
+          <Route path="/imaging-review" element={<ImagingReviewScreen />} />
           <Route path="/audit" element={<AuditScreen />} />
           <Route path="/integrations" element={<IntegrationsScreen />} />
           <Route path="/settings" element={<SettingsScreen />} />

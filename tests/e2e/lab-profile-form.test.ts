@@ -96,7 +96,7 @@ describe('lab profile form in Chromium', () => {
     await expect.poll(() => page.getByRole('tab', { name: /Tests/ }).getAttribute('aria-selected')).toBe('true')
     const code = page.getByTestId('catalog-row').last().getByTestId('catalog-code')
     await expect.poll(() => code.getAttribute('aria-invalid')).toBe('true')
-    expect(await page.getByTestId('catalog-row').last().textContent()).toContain('Required')
+    expect(await page.getByTestId('catalog-row').last().textContent()).toContain('is required')
     await page.screenshot({ path: '/tmp/lab-profile-form.png' })
     expect(await dialog().isVisible()).toBe(true)
     expect((await savedLab()).config.lab.catalog.map((t) => t.code)).toEqual(['CBC', 'CHEM10', 'T4', 'UA', 'FRUC'])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findWorklist, keyMatches, type WorklistItem } from '../../src-main/imaging/worklist'
+import { findWorklist, keyMatches, narrowing, type WorklistItem } from '../../src-main/imaging/worklist'
 
 const item = (accession: string, name: string, date: string, station = '', modality = 'DX'): WorklistItem => ({
   top: { PatientName: name, PatientID: `id-${accession}`, AccessionNumber: accession, StudyInstanceUID: `2.25.10${accession.slice(1)}` },
@@ -42,7 +42,21 @@ describe('Modality Worklist matching (PS3.4 C.2.2.2)', () => {
     expect(Object.keys((all.ScheduledProcedureStepSequence as object[])[0])).toContain('ScheduledStationAETitle')
   })
 
+  it('does not match on keys it does not keep, and returns them empty', () => {
+    const r = findWorklist({ AccessionNumber: 'A1', PregnancyStatus: 0, PatientWeight: null, Allergies: 'none' }, items)
+    expect(r).toHaveLength(1)
+    expect(r[0]).toMatchObject({ AccessionNumber: 'A1', Allergies: '' })
+  })
+
   it('matches a list of UIDs', () => {
     expect(accessions({ AccessionNumber: '', StudyInstanceUID: `${items[0].top.StudyInstanceUID}\\${items[1].top.StudyInstanceUID}` }).sort()).toEqual(['A1', 'A2'])
+  })
+  it('narrows the rows it reads by exact keys and the scheduled dates, never by wildcards', () => {
+    expect(narrowing({ AccessionNumber: 'A1', PatientID: 'p*' })).toMatchObject({ accessionNumber: 'A1', patientId: undefined })
+    expect(narrowing({ ScheduledProcedureStepSequence: [{ ScheduledProcedureStepStartDate: '20261128-20261130' }] })).toMatchObject({ from: '2026-11-28T00:00:00.000Z', before: '2026-12-01T00:00:00.000Z' })
+    const open = narrowing({ ScheduledProcedureStepSequence: [{ ScheduledProcedureStepStartDate: '-20261231' }] })
+    expect(open.from).toBeUndefined()
+    expect(open.before).toBe('2027-01-01T00:00:00.000Z')
+    expect(narrowing({ ScheduledProcedureStepSequence: [{ ScheduledProcedureStepStartDate: '20261128' }] })).toMatchObject({ from: '2026-11-28T00:00:00.000Z', before: '2026-11-29T00:00:00.000Z' })
   })
 })

@@ -45,11 +45,7 @@ export function CatalogTable({ catalog, onChange, errors }: { catalog: CatalogTe
       })
     )
   }
-  const err = (i: number, f: keyof CatalogTest) => {
-    const e = errors[`catalog.${i}.${f}`]
-    // CatalogTest's min(1) gives zod's generic "Too small: expected string to have >=1 characters".
-    return e && /^Too small: expected string to have >=1 characters?$/.test(e) ? 'Required' : e
-  }
+  const err = (i: number, f: keyof CatalogTest) => errors[`catalog.${i}.${f}`]
   return (
     <Stack gap="xs">
       <Table layout="fixed" verticalSpacing={6} horizontalSpacing="xs" data-testid="catalog-table">

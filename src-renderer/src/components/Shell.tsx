@@ -2,7 +2,7 @@ import type { ReactNode } from 'react'
 import { AppShell, Avatar, Badge, Group, Kbd, Menu, NavLink, Text, Tooltip, UnstyledButton } from '@mantine/core'
 import { useHotkeys } from '@mantine/hooks'
 import { notifications as toast } from '@mantine/notifications'
-import { IconPaw, IconFlask, IconShieldCheck, IconPlugConnected, IconSettings, IconLogout, IconSwitchHorizontal } from '@tabler/icons-react'
+import { IconPaw, IconFlask, IconRadioactive, IconShieldCheck, IconPlugConnected, IconSettings, IconLogout, IconSwitchHorizontal } from '@tabler/icons-react'
 import { NavLink as RouterLink, useLocation, useNavigate } from 'react-router-dom'
 import { useApi, useCall, useLiveEvents } from '../api/hooks'
 import { useMe } from '../App'
@@ -13,9 +13,10 @@ import { NotificationCenter } from './NotificationCenter'
 const NAV = [
   { to: '/patients', label: 'Patients', icon: IconPaw, keys: 'alt+1' },
   { to: '/lab-review', label: 'Lab Review', icon: IconFlask, keys: 'alt+2' },
-  { to: '/audit', label: 'Audit Log', icon: IconShieldCheck, keys: 'alt+3' },
-  { to: '/integrations', label: 'Integrations', icon: IconPlugConnected, keys: 'alt+4' },
-  { to: '/settings', label: 'Settings', icon: IconSettings, keys: 'alt+5' }
+  { to: '/imaging-review', label: 'Imaging Review', icon: IconRadioactive, keys: 'alt+3' },
+  { to: '/audit', label: 'Audit Log', icon: IconShieldCheck, keys: 'alt+4' },
+  { to: '/integrations', label: 'Integrations', icon: IconPlugConnected, keys: 'alt+5' },
+  { to: '/settings', label: 'Settings', icon: IconSettings, keys: 'alt+6' }
 ]
 
 export function Shell({ children }: { children: ReactNode }) {
@@ -24,6 +25,11 @@ export function Shell({ children }: { children: ReactNode }) {
   const info = useCall('app.info', {})
   const review = useCall('labs.reviewQueue', {})
   const waiting = review.data?.length ?? 0
+  const imagingReview = useCall('imaging.reviewQueue', {})
+  const counts: Record<string, { n: number; testId: string }> = {
+    '/lab-review': { n: waiting, testId: 'review-count' },
+    '/imaging-review': { n: imagingReview.data?.length ?? 0, testId: 'imaging-review-count' }
+  }
   const location = useLocation()
   const navigate = useNavigate()
   useHotkeys(NAV.map((n) => [n.keys, () => navigate(n.to)]))
@@ -98,9 +104,9 @@ export function Shell({ children }: { children: ReactNode }) {
             label={n.label}
             leftSection={<n.icon size={18} />}
             rightSection={
-              n.to === '/lab-review' && waiting > 0 ? (
-                <Badge color="orange" size="sm" data-testid="review-count">
-                  {waiting}
+              (counts[n.to]?.n ?? 0) > 0 ? (
+                <Badge color="orange" size="sm" data-testid={counts[n.to].testId}>
+                  {counts[n.to].n}
                 </Badge>
               ) : (
                 <Text size="xs" c="dimmed" aria-hidden>

@@ -9,6 +9,7 @@ import { PatientForm } from '../components/PatientForm'
 import { AuditTable } from '../components/AuditTable'
 import { PatientLabs } from './PatientLabs'
 import { PatientDocuments } from './PatientDocuments'
+import { PatientImaging } from './PatientImaging'
 import { fieldErrors } from '../components/forms'
 import { age, date, dateTime, kg, sexLabel, SPECIES_LABEL } from '../format'
 
@@ -70,6 +71,7 @@ export function PatientScreen() {
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
           <Tabs.Tab value="labs">Lab Orders</Tabs.Tab>
+          <Tabs.Tab value="imaging">Imaging</Tabs.Tab>
           <Tabs.Tab value="documents">Documents</Tabs.Tab>
           <Tabs.Tab value="history">History</Tabs.Tab>
         </Tabs.List>
@@ -78,6 +80,9 @@ export function PatientScreen() {
         </Tabs.Panel>
         <Tabs.Panel value="labs" pt="md">
           <PatientLabs patientId={patient.id} visitId={d.visits.find((v) => v.status === 'checked_in' || v.status === 'in_progress')?.id ?? null} />
+        </Tabs.Panel>
+        <Tabs.Panel value="imaging" pt="md">
+          <PatientImaging d={d} />
         </Tabs.Panel>
         <Tabs.Panel value="documents" pt="md">
           <PatientDocuments patientId={patient.id} />

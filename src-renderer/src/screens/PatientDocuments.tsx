@@ -1,5 +1,7 @@
 import { Button, Group, Paper, Stack, Table, Text } from '@mantine/core'
 import { useApi, useCall } from '../api/hooks'
+import { useMe } from '../App'
+import { ImportDocumentButton } from '../components/imaging/ImportDocument'
 import { dateTime } from '../format'
 
 /** Files on the record: lab PDF reports and imports. They open from the app's own media route, in a window of their own. */
@@ -7,9 +9,15 @@ export function PatientDocuments({ patientId }: { patientId: string }) {
   const api = useApi()
   const docs = useCall('documents.list', { patientId })
   const url = (id: string) => api.mediaUrl(`/media/documents/${id}`)
+  const me = useMe()
   return (
     <Stack>
-      {(docs.data ?? []).length === 0 && <Text c="dimmed">No documents yet. PDF reports that labs send with results appear here.</Text>}
+      {me.role !== 'front_desk' && (
+        <Group justify="flex-end">
+          <ImportDocumentButton patientId={patientId} />
+        </Group>
+      )}
+      {(docs.data ?? []).length === 0 && <Text c="dimmed">No documents yet. PDF reports that labs send with results appear here, and photos or PDFs imported here.</Text>}
       {(docs.data ?? []).length > 0 && (
         <Paper withBorder>
           <Table verticalSpacing="xs" data-testid="documents">

@@ -1,0 +1,74 @@
+import { ActionIcon, Badge, Group, Paper, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core'
+import { IconUnlink } from '@tabler/icons-react'
+import type { ImagingStudy } from '../../../../src-preload/contract'
+import { markOpen } from '../../imaging/firstRender'
+import { Thumbnail } from './Thumbnail'
+import { seriesOf, studyDate } from './series'
+
+export interface Selection {
+  studyId: string
+  seriesUid: string
+}
+
+/** The patient's studies, newest first, each with a thumbnail per series; a click opens the series. */
+export function StudyList({ studies, selected, onOpen, onDetach, canEdit }: { studies: ImagingStudy[]; selected: Selection | null; onOpen: (s: Selection) => void; onDetach: (s: ImagingStudy) => void; canEdit: boolean }) {
+  return (
+    <Stack gap="sm" data-testid="study-list">
+      {studies.map((study) => (
+        <Paper key={study.id} withBorder p="sm" data-testid="study" data-study-uid={study.studyInstanceUid}>
+          <Group justify="space-between" align="flex-start" wrap="nowrap">
+            <div>
+              <Text fw={600} size="sm">
+                {study.description ?? 'Study'}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {studyDate(study)} · {study.modalities.join(', ') || '—'}
+                {study.accessionNumber ? ` · ${study.accessionNumber}` : ''}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {study.attachedAutomatically ? 'Attached automatically' : `Attached by ${study.attachedBy ?? 'a person'}`}
+                {study.sourceAet ? ` · from ${study.sourceAet}` : ''}
+              </Text>
+            </div>
+            {canEdit && (
+              <Tooltip label="Wrong patient? Detach: the study goes back to Imaging Review." withArrow multiline w={220}>
+                <ActionIcon size="sm" variant="subtle" color="red" onClick={() => onDetach(study)} data-testid="study-detach" aria-label="Detach">
+                  <IconUnlink size={16} />
+                </ActionIcon>
+              </Tooltip>
+            )}
+          </Group>
+          <Group gap="xs" mt="xs">
+            {seriesOf(study).map((s) => {
+              const active = selected?.studyId === study.id && selected.seriesUid === s.uid
+              return (
+                <UnstyledButton
+                  key={s.uid}
+                  onClick={() => {
+                    markOpen()
+                    onOpen({ studyId: study.id, seriesUid: s.uid })
+                  }}
+                  aria-label={`Open ${s.description ?? 'series'} ${s.number ?? ''}`.trim()}
+                  data-testid="series"
+                  style={{ outline: active ? '3px solid var(--mantine-color-teal-6)' : undefined, borderRadius: 4 }}
+                >
+                  <Thumbnail instance={s.instances[0]} />
+                  <Group gap={4} mt={2} maw={112} wrap="nowrap">
+                    <Text size="xs" truncate>
+                      {s.description ?? `Series ${s.number ?? ''}`}
+                    </Text>
+                    {s.frames > 1 && (
+                      <Badge size="xs" variant="light">
+                        {s.frames}
+                      </Badge>
+                    )}
+                  </Group>
+                </UnstyledButton>
+              )
+            })}
+          </Group>
+        </Paper>
+      ))}
+    </Stack>
+  )
+}

@@ -1,0 +1,93 @@
+import { ActionIcon, Button, Group, Menu, SegmentedControl, Tooltip } from '@mantine/core'
+import { IconAdjustments, IconArrowUpRight, IconArrowsMove, IconHeart, IconRefresh, IconRuler2, IconAngle, IconZoomIn, IconContrast } from '@tabler/icons-react'
+import type { ToolName } from '../../imaging/tools'
+import { PRESETS, type PresetId } from '../../imaging/windowLevel'
+
+const TOOLS: { id: ToolName; label: string; icon: typeof IconRuler2 }[] = [
+  { id: 'WindowLevel', label: 'Window/level', icon: IconAdjustments },
+  { id: 'Pan', label: 'Pan', icon: IconArrowsMove },
+  { id: 'Zoom', label: 'Zoom', icon: IconZoomIn },
+  { id: 'Length', label: 'Length', icon: IconRuler2 },
+  { id: 'Angle', label: 'Angle', icon: IconAngle },
+  { id: 'ArrowAnnotate', label: 'Arrow with text', icon: IconArrowUpRight }
+]
+
+const VHS_STEPS: { id: ToolName; label: string; short: string }[] = [
+  { id: 'VhsLongAxis', label: '1. Long axis (L)', short: 'L' },
+  { id: 'VhsShortAxis', label: '2. Short axis (S)', short: 'S' },
+  { id: 'VhsSpine', label: '3. Spine from T4', short: 'spine' }
+]
+
+export interface ViewerToolbarProps {
+  tool: ToolName
+  onTool: (t: ToolName) => void
+  preset: PresetId
+  onPreset: (p: PresetId) => void
+  onReset: () => void
+  invert: boolean
+  onInvert: () => void
+  compact: boolean
+  disabled: boolean
+}
+
+/** The left mouse button's tool, window/level presets, invert and reset. */
+export function ViewerToolbar({ tool, onTool, preset, onPreset, onReset, invert, onInvert, compact, disabled }: ViewerToolbarProps) {
+  const vhsActive = tool.startsWith('Vhs')
+  return (
+    <Group gap="xs" wrap="wrap" data-testid="viewer-toolbar">
+      <Group gap={4}>
+        {TOOLS.filter((t) => !compact || ['WindowLevel', 'Pan', 'Zoom', 'Length'].includes(t.id)).map((t) => (
+          <Tooltip key={t.id} label={t.label} withArrow>
+            <ActionIcon
+              size="lg"
+              variant={tool === t.id ? 'filled' : 'default'}
+              aria-label={t.label}
+              aria-pressed={tool === t.id}
+              data-testid={`tool-${t.id}`}
+              onClick={() => onTool(t.id)}
+              disabled={disabled}
+            >
+              <t.icon size={18} />
+            </ActionIcon>
+          </Tooltip>
+        ))}
+        {!compact && (
+          <Menu position="bottom-start" withArrow>
+            <Menu.Target>
+              <Button size="sm" variant={vhsActive ? 'filled' : 'default'} color={vhsActive ? 'red' : undefined} leftSection={<IconHeart size={16} />} disabled={disabled} data-testid="tool-vhs">
+                VHS{vhsActive ? ` · ${VHS_STEPS.find((s) => s.id === tool)?.short}` : ''}
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Label>Vertebral heart score, lateral view</Menu.Label>
+              {VHS_STEPS.map((s) => (
+                <Menu.Item key={s.id} onClick={() => onTool(s.id)} data-testid={`tool-${s.id}`}>
+                  {s.label}
+                </Menu.Item>
+              ))}
+            </Menu.Dropdown>
+          </Menu>
+        )}
+      </Group>
+      <SegmentedControl
+        size="xs"
+        value={preset}
+        onChange={(v) => onPreset(v as PresetId)}
+        data={PRESETS.filter((p) => !compact || p.id !== 'full').map((p) => ({ value: p.id, label: p.label }))}
+        disabled={disabled}
+        data-testid="wl-presets"
+        aria-label="Window/level preset"
+      />
+      <Tooltip label="Invert (black bone)" withArrow>
+        <ActionIcon size="lg" variant={invert ? 'filled' : 'default'} aria-label="Invert" onClick={onInvert} disabled={disabled}>
+          <IconContrast size={18} />
+        </ActionIcon>
+      </Tooltip>
+      <Tooltip label="Reset zoom, pan and window" withArrow>
+        <ActionIcon size="lg" variant="default" aria-label="Reset" data-testid="viewer-reset" onClick={onReset} disabled={disabled}>
+          <IconRefresh size={18} />
+        </ActionIcon>
+      </Tooltip>
+    </Group>
+  )
+}
