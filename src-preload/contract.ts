@@ -387,6 +387,17 @@ export const ReportIdentifiers = z.object({
   species: z.string().optional()
 })
 
+/** A patient a message in review could belong to, with its score and the reasons for it (labs and imaging). */
+export const ReviewCandidate = z.object({
+  patientId: Id,
+  patientName: z.string(),
+  ownerName: z.string(),
+  species: z.string(),
+  dateOfBirth: z.string().nullable(),
+  score: z.number(),
+  reasons: z.array(z.string())
+})
+
 export const ReviewItem = z.object({
   reportId: Id,
   title: z.string().nullable(),
@@ -396,19 +407,7 @@ export const ReviewItem = z.object({
   identifiers: ReportIdentifiers,
   reasons: z.array(z.string()),
   observations: z.array(LabObservation),
-  candidates: z.array(
-    z.object({
-      patientId: Id,
-      patientName: z.string(),
-      ownerName: z.string(),
-      species: z.string(),
-      dateOfBirth: z.string().nullable(),
-      score: z.number(),
-      reasons: z.array(z.string()),
-      orderId: z.string().nullable(),
-      orderNumber: z.string().nullable()
-    })
-  )
+  candidates: z.array(ReviewCandidate.extend({ orderId: z.string().nullable(), orderNumber: z.string().nullable() }))
 })
 export type ReviewItem = z.infer<typeof ReviewItem>
 
@@ -504,19 +503,7 @@ export const ImagingReviewItem = z.object({
   instanceCount: z.number().int(),
   identifiers: ReportIdentifiers,
   reasons: z.array(z.string()),
-  candidates: z.array(
-    z.object({
-      patientId: Id,
-      patientName: z.string(),
-      ownerName: z.string(),
-      species: z.string(),
-      dateOfBirth: z.string().nullable(),
-      score: z.number(),
-      reasons: z.array(z.string()),
-      requestId: z.string().nullable(),
-      accessionNumber: z.string().nullable()
-    })
-  )
+  candidates: z.array(ReviewCandidate.extend({ requestId: z.string().nullable(), accessionNumber: z.string().nullable() }))
 })
 export type ImagingReviewItem = z.infer<typeof ImagingReviewItem>
 

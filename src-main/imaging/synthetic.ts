@@ -96,6 +96,23 @@ function common(sopClass: string, sopInstance: string, modality: string, s: Synt
   ]
 }
 
+/** The image pixel module of a 16-bit (12 stored) greyscale image, with its display window. */
+function grey16(rows: number, cols: number, pixels: Uint16Array, center: number, width: number): Element[] {
+  return [
+    [0x00280002, 'US', 1],
+    [0x00280004, 'CS', 'MONOCHROME2'],
+    [0x00280010, 'US', rows],
+    [0x00280011, 'US', cols],
+    [0x00280100, 'US', 16],
+    [0x00280101, 'US', 12],
+    [0x00280102, 'US', 11],
+    [0x00280103, 'US', 0],
+    [0x00281050, 'DS', String(center)],
+    [0x00281051, 'DS', String(width)],
+    [0x7fe00010, 'OW', Buffer.from(pixels.buffer)]
+  ]
+}
+
 function file(sopClass: string, sopInstance: string, elements: Element[], omit: number[] = []): Buffer {
   const kept = elements.filter((e) => !omit.includes(e[0])).sort((a, b) => a[0] - b[0])
   return Buffer.concat([fileMeta(sopClass, sopInstance, EXPLICIT_LE), ...kept.map(encode)])
@@ -140,20 +157,10 @@ export function syntheticRadiograph(s: SyntheticStudy & { rows?: number; columns
     [0x00080068, 'CS', 'FOR PRESENTATION'],
     [0x00181164, 'DS', `${spacing}\\${spacing}`],
     [0x00185101, 'CS', 'LL'],
-    [0x00280002, 'US', 1],
-    [0x00280004, 'CS', 'MONOCHROME2'],
-    [0x00280010, 'US', rows],
-    [0x00280011, 'US', cols],
-    [0x00280100, 'US', 16],
-    [0x00280101, 'US', 12],
-    [0x00280102, 'US', 11],
-    [0x00280103, 'US', 0],
-    [0x00281050, 'DS', '1500'],
-    [0x00281051, 'DS', '2600'],
     [0x00281052, 'DS', '0'],
     [0x00281053, 'DS', '1'],
     [0x00282110, 'CS', '00'],
-    [0x7fe00010, 'OW', Buffer.from(px.buffer)]
+    ...grey16(rows, cols, px, 1500, 2600)
   ], s.omit)
 }
 
@@ -218,16 +225,6 @@ export function syntheticDental(s: SyntheticStudy): Buffer {
     ...common(IO, sop, 'IO', s, uuidUid()),
     [0x00080068, 'CS', 'FOR PRESENTATION'],
     [0x00181164, 'DS', '0.0190\\0.0190'],
-    [0x00280002, 'US', 1],
-    [0x00280004, 'CS', 'MONOCHROME2'],
-    [0x00280010, 'US', rows],
-    [0x00280011, 'US', cols],
-    [0x00280100, 'US', 16],
-    [0x00280101, 'US', 12],
-    [0x00280102, 'US', 11],
-    [0x00280103, 'US', 0],
-    [0x00281050, 'DS', '2000'],
-    [0x00281051, 'DS', '3000'],
-    [0x7fe00010, 'OW', Buffer.from(px.buffer)]
+    ...grey16(rows, cols, px, 2000, 3000)
   ])
 }
