@@ -135,6 +135,15 @@ describe('the DICOM node with DCMTK as the modality', () => {
     expect((await dcmtk('echoscu', ['-aec', 'VETOS', '-aet', 'DRROOM', '127.0.0.1', String(port)])).code).toBe(0)
   })
 
+  it('answers a dataset of garbage with 0xC000, keeps it for inspection, and stays up', async () => {
+    const before = readdirSync(join(t.dir, 'images', 'rejected')).length
+    const sop = uuidUid()
+    expect(await rawStore(port, sop, Buffer.from('this is not a DICOM dataset at all, just bytes'.repeat(40)), true)).toBe(0xc000)
+    expect(t.app.services.imaging.studies.instanceBySop(sop)).toBeUndefined()
+    expect(readdirSync(join(t.dir, 'images', 'rejected')).length).toBe(before + 2) // the bytes and the reason
+    expect((await dcmtk('echoscu', ['-aec', 'VETOS', '-aet', 'DRROOM', '127.0.0.1', String(port)])).code).toBe(0)
+  })
+
   it('discards an image cut off mid-transfer, indexes nothing of it, and takes the next one', async () => {
     const before = t.call('imaging.node', {}).counters.stored
     const sop = uuidUid()
@@ -155,6 +164,11 @@ describe('the DICOM node with DCMTK as the modality', () => {
  * raw PDUs (PS3.8), since no DCMTK tool can be stopped at a chosen byte.
  */
 function halfStore(port: number, sopInstance: string): Promise<void> {
+  return rawStore(port, sopInstance, Buffer.alloc(8192, 0x41), false).then(() => undefined)
+}
+
+/** A C-STORE of the given dataset bytes; complete, it waits for the C-STORE-RSP and returns its status. */
+function rawStore(port: number, sopInstance: string, dataset: Buffer, complete: boolean): Promise<number | null> {
   const DX = '1.2.840.10008.5.1.4.1.1.1.1'
   const ae = (s: string) => Buffer.from(s.padEnd(16, ' '), 'latin1')
   const uid = (s: string) => Buffer.from(s.length % 2 ? `${s}\0` : s, 'latin1')
@@ -202,8 +216,18 @@ function halfStore(port: number, sopInstance: string): Promise<void> {
     s.once('data', (d) => {
       if (d[0] !== 0x02) return reject(new Error(`association not accepted (PDU type ${d[0]})`))
       s.write(pdu(0x04, pdv(command, 0x03)))
-      // the first 8 KB of a dataset, not the last fragment, then the cable is pulled
-      s.write(pdu(0x04, pdv(Buffer.alloc(8192, 0x41), 0x00)), () => setTimeout(() => (s.destroy(), resolve()), 50))
+      if (!complete) {
+        // the first bytes of a dataset, not the last fragment, then the cable is pulled
+        s.write(pdu(0x04, pdv(dataset, 0x00)), () => setTimeout(() => (s.destroy(), resolve(null)), 50))
+        return
+      }
+      s.write(pdu(0x04, pdv(dataset, 0x02)))
+      // the C-STORE-RSP: its Status (0000,0900) is a US in the command set
+      s.once('data', (r) => {
+        const at = r.indexOf(Buffer.from([0x00, 0x00, 0x00, 0x09, 0x02, 0x00, 0x00, 0x00]))
+        s.destroy()
+        resolve(at < 0 ? null : r.readUInt16LE(at + 8))
+      })
     })
   })
 }
