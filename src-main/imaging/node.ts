@@ -158,10 +158,12 @@ export class DicomNode {
     if (calledAet.trim() !== this.opts.aeTitle) return { refused: `called AE title "${calledAet.trim()}" is not this node's (${this.opts.aeTitle})`, reason: RejectReason.CalledAeNotRecognized }
     const calling = callingAet.trim()
     const peers = this.peers()
-    const exact = peers.find((i) => i.config.aeTitle === calling && (!i.config.host || i.config.host === ip || (i.config.allowedPeers ?? []).includes(ip)))
+    // A modality's addresses: its host and any others listed; both an exact AE title and '*' need one of them.
+    const from = (i: Integration) => [i.config.host, ...(i.config.allowedPeers ?? [])].includes(ip)
+    const exact = peers.find((i) => i.config.aeTitle === calling && from(i))
     if (exact) return { integration: exact }
     if (peers.some((i) => i.config.aeTitle === calling)) return { refused: `AE title ${calling} is configured for another address than ${ip}`, reason: RejectReason.CallingAeNotRecognized }
-    const anyFromHere = peers.find((i) => i.config.aeTitle === '*' && (i.config.allowedPeers ?? [i.config.host ?? '127.0.0.1']).includes(ip))
+    const anyFromHere = peers.find((i) => i.config.aeTitle === '*' && from(i))
     if (anyFromHere) return { integration: anyFromHere }
     if (this.opts.acceptLoopback && LOOPBACK.has(ip)) return { integration: null }
     return { refused: `calling AE title ${calling || '(empty)'} from ${ip} is not a configured modality`, reason: RejectReason.CallingAeNotRecognized }

@@ -10,6 +10,17 @@ type Row = typeof integrations.$inferSelect
 /** Config fields that are secrets: kept in the main process, shown to the renderer masked. */
 const SECRET_FIELDS = ['apiKey'] as const
 
+/** What a kind cannot work without, said per field (the form shows it there). */
+function checkConfig(kind: IntegrationKind, config: IntegrationConfig): void {
+  if (kind !== 'imaging') return
+  const issues: { path: string; message: string }[] = []
+  const aet = config.aeTitle ?? ''
+  if (!aet) issues.push({ path: 'config.aeTitle', message: "is required: the modality's calling AE title (* for any from its address)" })
+  else if (aet.includes('\\')) issues.push({ path: 'config.aeTitle', message: 'may not contain a backslash' })
+  if (!config.host && !(config.allowedPeers ?? []).length) issues.push({ path: 'config.host', message: "is required: the modality's address" })
+  if (issues.length) throw new ApiError('invalid-input', `A modality needs ${issues.map((i) => i.path.replace('config.', '')).join(' and ')}`, issues)
+}
+
 export function maskSecrets(config: IntegrationConfig): IntegrationConfig {
   const out = { ...config }
   for (const f of SECRET_FIELDS) {
@@ -54,6 +65,7 @@ export class IntegrationRegistry {
 
   create(actor: Actor, input: { kind: IntegrationKind; name: string; enabled: boolean; config: IntegrationConfig }): Integration {
     const { store, audit, events } = this.core
+    checkConfig(input.kind, input.config)
     return store.tx(() => {
       const row = store.insert(integrations, { kind: input.kind, name: input.name, enabled: input.enabled, config: JSON.stringify(input.config), approvedBy: null, approvedAt: null, approvedCategories: '[]' })
       audit.append({ action: 'integration.created', direction: 'internal', actor, integrationId: row.id, entityType: 'integration', entityId: row.id, summary: `Configured ${input.kind.replace('_', ' ')} "${input.name}" (not approved)`, details: maskSecrets(input.config) })
@@ -69,6 +81,7 @@ export class IntegrationRegistry {
       const before = JSON.parse(current.config) as IntegrationConfig
       // A masked secret sent back unchanged means "keep the stored one".
       const config = input.config ? { ...input.config, ...keepSecrets(before, input.config) } : before
+      checkConfig(current.kind as IntegrationKind, config)
       const destinationChanged = DESTINATION_FIELDS.some((f) => JSON.stringify(before[f]) !== JSON.stringify(config[f]))
       const withdraw = destinationChanged && current.approvedAt !== null
       store.update(integrations, input.id, {

@@ -11,6 +11,7 @@ import { createApiClient } from './api/client'
 import { ApiContext } from './api/hooks'
 import { App } from './App'
 import { NoHost } from './screens/NoHost'
+import { PromptHost } from './components/PromptHost'
 
 // Calm clinical palette: teal accents on neutral greys, generous type for reading at a glance.
 const theme = createTheme({
@@ -27,6 +28,8 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="light">
       <Notifications position="top-right" />
+      {/* askText() answers here: Electron has no window.prompt or window.confirm. */}
+      <PromptHost />
       {api ? (
         <ApiContext.Provider value={api}>
           <QueryClientProvider client={queryClient}>

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { startHubProcess, type RunningHub } from '../helpers/hub'
 import { tempDir } from '../helpers/app'
-import { launchBrowser, openPage, signIn } from '../helpers/browser'
+import { answerPrompt, launchBrowser, openPage, signIn } from '../helpers/browser'
 
 /** The front desk's first morning, in a real browser against the real hub. */
 describe('front desk in Chromium', () => {
@@ -122,6 +122,35 @@ describe('front desk in Chromium', () => {
     await expect.poll(async () => bell.getAttribute('aria-label'), { timeout: 5000 }).toBe(`Notifications (${before + 1} unread)`)
     await bell.click()
     await expect.poll(() => page.getByText('Biscotti is checked in').count()).toBeGreaterThan(0)
+    expect(errors).toEqual([])
+  })
+
+  it('asks why an alert is resolved in its own modal (Electron has no window.prompt) and logs the reason', async () => {
+    await page.keyboard.press('Escape')
+    await page.getByRole('link', { name: 'Patients' }).click()
+    await page.getByTestId('patient-search').fill('985141000123456')
+    await expect.poll(() => page.getByTestId('patient-results').textContent()).toContain('Biscotti')
+    await page.getByTestId('patient-search').press('Enter')
+    await expect.poll(() => page.getByTestId('patient-name').textContent()).toBe('Biscotti')
+    await page.getByRole('button', { name: 'Add alert' }).click()
+    await page.getByPlaceholder('e.g. Penicillin allergy').fill('Penicillin allergy')
+    await page.getByRole('button', { name: 'Save alert' }).click()
+    const resolve = page.getByRole('button', { name: 'Resolve' })
+    await resolve.waitFor()
+    // cancelling resolves nothing
+    await resolve.click()
+    await page.getByTestId('prompt-cancel').click()
+    await page.getByTestId('prompt-input').waitFor({ state: 'detached' })
+    expect(await resolve.count()).toBe(1)
+    // an empty reason is not accepted; a real one is
+    await resolve.click()
+    await page.getByTestId('prompt-ok').click()
+    await expect.poll(() => page.getByRole('dialog').getByText('Required', { exact: true }).count()).toBe(1)
+    await answerPrompt(page, 'Skin test negative')
+    await expect.poll(() => resolve.count()).toBe(0)
+    expect(await page.getByText('Penicillin allergy').count()).toBe(0)
+    await page.getByRole('tab', { name: 'History' }).click()
+    await expect.poll(() => page.getByTestId('audit-table').textContent()).toContain('Resolved alert "Penicillin allergy": Skin test negative')
     expect(errors).toEqual([])
   })
 })

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { api, hl7PortOf, startHubProcess, type RunningHub } from '../helpers/hub'
 import { tempDir } from '../helpers/app'
-import { launchBrowser, openPage, signIn } from '../helpers/browser'
+import { answerPrompt, launchBrowser, openPage, signIn } from '../helpers/browser'
 import { ReferenceLabSimulator } from '../../src-main/simulators/reference-lab'
 
 /** A vet's lab round trip in Chromium: order, results arriving by themselves, a trend, a review. */
@@ -29,7 +29,6 @@ describe('lab orders and results in Chromium', () => {
     await api(hub, 'integrations.approve', { id: lab.id, categories: ['patient_identity', 'lab_orders'] }, admin)
     browser = await launchBrowser()
     page = await openPage(browser, errors)
-    page.on('dialog', (d) => void d.accept(d.defaultValue() || 'Same dog, name misspelled by the lab'))
   })
   afterAll(async () => {
     await browser?.close()
@@ -93,6 +92,8 @@ describe('lab orders and results in Chromium', () => {
     const item = page.getByTestId('review-item').first()
     expect(await item.textContent()).toMatch(/pet name "Bela" differs from "Bella"/)
     await item.getByTestId('review-candidates').getByRole('button', { name: /Attach to/ }).first().click()
+    // the reason is asked in the app's own modal, offering "Identity confirmed"
+    expect(await answerPrompt(page)).toBe('Identity confirmed')
     await expect.poll(() => page.getByTestId('review-item').count(), { timeout: 10_000 }).toBeLessThan(2)
     expect(errors).toEqual([])
   })

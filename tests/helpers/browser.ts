@@ -28,3 +28,18 @@ export async function signIn(page: Page, name: RegExp, pin = '1234'): Promise<vo
   await page.getByTestId('signin-pin').fill(pin)
   await page.getByRole('button', { name: 'Sign in' }).click()
 }
+
+/**
+ * Answers the app's own text prompt (components/PromptHost; Electron has no window.prompt):
+ * types `text`, or keeps what the prompt offers, and confirms. Returns the answer given.
+ */
+export async function answerPrompt(page: Page, text?: string): Promise<string> {
+  const input = page.getByTestId('prompt-input')
+  await input.waitFor()
+  if (text !== undefined) await input.fill(text)
+  const answer = await input.inputValue()
+  if (!answer.trim()) throw new Error('answerPrompt: the prompt offers no text; pass one')
+  await page.getByTestId('prompt-ok').click()
+  await input.waitFor({ state: 'detached' })
+  return answer
+}

@@ -7,7 +7,7 @@ import { Enums as ToolEnums, ToolGroupManager } from '@cornerstonejs/tools'
 import type { Types as ToolTypes } from '@cornerstonejs/tools'
 import { RENDERING_ENGINE_ID } from './cornerstone'
 import { VHS_TOOL_NAMES } from './vhs'
-import { askText } from './textPrompt'
+import { askText } from '../prompt'
 import { lengthTextLines } from './calibration'
 
 const { MouseBindings } = ToolEnums
@@ -15,6 +15,8 @@ const { MouseBindings } = ToolEnums
 export type ToolName = 'WindowLevel' | 'Pan' | 'Zoom' | 'Length' | 'Angle' | 'ArrowAnnotate' | 'VhsLongAxis' | 'VhsShortAxis' | 'VhsSpine'
 
 export const DRAWING_TOOLS: ToolName[] = ['Length', 'Angle', 'ArrowAnnotate', VHS_TOOL_NAMES.long, VHS_TOOL_NAMES.short, VHS_TOOL_NAMES.spine] as ToolName[]
+
+const ARROW_LABEL = { title: 'Arrow label', label: 'Text shown at the arrow', required: false, maxLength: 120 }
 
 const groupId = (viewportId: string) => `vetos-tools-${viewportId}`
 
@@ -25,8 +27,9 @@ export function createToolGroup(viewportId: string): ToolTypes.IToolGroup {
   // Lengths labelled from the instance's calibration (see calibration.ts).
   group.addTool('Length', { getTextLines: lengthTextLines })
   group.addTool('ArrowAnnotate', {
-    getTextCallback: (done: (text: string | null) => void) => void askText('Arrow label').then(done),
-    changeTextCallback: (data: { data?: { text?: string } }, _evt: unknown, done: (text: string | null) => void) => void askText('Arrow label', data.data?.text ?? '').then(done)
+    // cornerstone asks with window.prompt by default, which Electron does not implement.
+    getTextCallback: (done: (text: string | null) => void) => void askText(ARROW_LABEL).then(done),
+    changeTextCallback: (data: { data?: { text?: string } }, _evt: unknown, done: (text: string | null) => void) => void askText({ ...ARROW_LABEL, initial: data.data?.text ?? '' }).then(done)
   })
   group.addViewport(viewportId, RENDERING_ENGINE_ID)
   return group

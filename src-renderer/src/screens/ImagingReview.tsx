@@ -5,6 +5,7 @@ import type { ImagingReviewItem } from '../../../src-preload/contract'
 import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
 import { date, dateTime, SPECIES_LABEL } from '../format'
+import { askReason } from '../prompt'
 
 const CLINICAL = new Set(['veterinarian', 'technician', 'admin'])
 
@@ -44,8 +45,8 @@ function ReviewCard({ item }: { item: ImagingReviewItem }) {
   const search = useCall('patients.search', { query: debounced, limit: 10 }, { enabled: debounced.length > 1 })
   const canDecide = CLINICAL.has(me.role)
   const id = item.identifiers
-  const doAttach = (patientId: string, requestId: string | null, label: string) => {
-    const reason = window.prompt(`File this study to ${label}? Say why (it goes in the audit log):`, 'Identity confirmed')
+  const doAttach = async (patientId: string, requestId: string | null, label: string) => {
+    const reason = await askReason(`File this study to ${label}?`, { initial: 'Identity confirmed', confirmLabel: 'File study' })
     if (reason) attach.mutate({ studyId: item.studyId, patientId, requestId, reason })
   }
   return (
@@ -65,8 +66,8 @@ function ReviewCard({ item }: { item: ImagingReviewItem }) {
             size="xs"
             variant="subtle"
             color="red"
-            onClick={() => {
-              const reason = window.prompt('Reject this study (a test image, another clinic’s)? Say why:')
+            onClick={async () => {
+              const reason = await askReason('Reject this study?', { placeholder: 'A test image, another clinic’s study…', confirmLabel: 'Reject', danger: true })
               if (reason) reject.mutate({ studyId: item.studyId, reason })
             }}
           >

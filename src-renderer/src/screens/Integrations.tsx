@@ -5,8 +5,10 @@ import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
 import { fieldErrors } from '../components/forms'
 import { dateTime } from '../format'
+import { askReason } from '../prompt'
 import { MessageLog } from '../components/MessageLog'
 import { LabProfileForm, completeProfile, profileErrors } from '../components/LabProfileForm'
+import { DicomNodePanel } from '../components/DicomNodePanel'
 
 export const KIND_LABEL: Record<IntegrationKind, string> = {
   reference_lab: 'Reference lab (HL7)',
@@ -35,6 +37,38 @@ const PROFILE_TEMPLATE: LabProfile = completeProfile({
   speciesCodes: { canine: 'CANINE', feline: 'FELINE' },
   sexCodes: { 'male/neutered': 'MN', 'male/intact': 'M', 'female/neutered': 'FS', 'female/intact': 'F' }
 })
+
+/**
+ * What each kind needs approved to do its work, as the consent gate asks for it: a lab order
+ * carries the patient's identity, and a modality's worklist sends each scheduled patient's
+ * identity with the imaging request.
+ */
+const NEEDED: Partial<Record<IntegrationKind, { who: string; categories: DataCategory[]; why: string }>> = {
+  reference_lab: { who: 'a reference lab', categories: ['patient_identity', 'lab_orders'], why: 'Lab orders carry the patient’s identity.' },
+  analyzer: { who: 'an analyzer', categories: ['patient_identity', 'lab_orders'], why: 'Orders sent to the analyzer carry the patient’s identity.' },
+  imaging: { who: 'a modality', categories: ['patient_identity', 'imaging'], why: 'The modality’s worklist shows it each scheduled patient’s identity and imaging request. Images it sends are received either way.' }
+}
+
+const shortCategory = (c: DataCategory) => CATEGORY_LABEL[c].replace(/ \(.*\)$/, '').toLowerCase()
+
+/** A DICOM AE title: 1 to 16 printable ASCII characters, no backslash (PS3.5 AE). */
+const AE_TITLE = /^[\x20-\x5b\x5d-\x7e]{1,16}$/
+/** An IPv4 or IPv6 address: the node compares the caller's address with it, so no host names. */
+const IP_ADDRESS = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)$/
+
+/** What a modality's settings lack, before the hub is asked (it stores any config it is given). */
+function modalityErrors(name: string, config: IntegrationConfig): Record<string, string> {
+  const errors: Record<string, string> = {}
+  if (!name.trim()) errors.name = 'Name the modality (for example its room)'
+  const ae = config.aeTitle?.trim() ?? ''
+  if (!ae) errors['config.aeTitle'] = 'Required: the AE title set on the modality'
+  else if (!AE_TITLE.test(ae)) errors['config.aeTitle'] = 'At most 16 plain characters, no backslash'
+  const host = config.host?.trim() ?? ''
+  if (!host) errors['config.host'] = ae === '*' ? 'Required: * is accepted only from this address' : 'Required: where the modality connects from'
+  else if (!IP_ADDRESS.test(host)) errors['config.host'] = 'An IP address, such as 192.168.1.40'
+  for (const peer of config.allowedPeers ?? []) if (!IP_ADDRESS.test(peer)) errors['config.allowedPeers'] = `"${peer}" is not an IP address`
+  return errors
+}
 
 const STATE_COLOR: Record<Integration['status']['state'], string> = { not_running: 'gray', disabled: 'gray', listening: 'teal', connected: 'green', connecting: 'yellow', error: 'red' }
 
@@ -147,8 +181,8 @@ export function IntegrationsScreen() {
                           size="compact-sm"
                           variant="subtle"
                           color="red"
-                          onClick={() => {
-                            const reason = window.prompt(`Why withdraw approval of "${i.name}"?`)
+                          onClick={async () => {
+                            const reason = await askReason(`Withdraw the approval of “${i.name}”?`, { description: 'It sends nothing more until approved again. Your reason goes in the audit log.', confirmLabel: 'Revoke', danger: true })
                             if (reason) revoke.mutate({ id: i.id, reason })
                           }}
                         >
@@ -164,6 +198,7 @@ export function IntegrationsScreen() {
           </Table.Tbody>
         </Table>
       </Paper>
+      <DicomNodePanel />
       {editing && <ConfigModal integration={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
       {approving && <ApproveModal integration={approving} onClose={() => setApproving(null)} />}
       {viewing && <MessageLog integration={viewing} onClose={() => setViewing(null)} />}
@@ -192,7 +227,10 @@ function ConfigModal({ integration, onClose }: { integration: Integration | null
   const create = useAction('integrations.create', onClose)
   const update = useAction('integrations.update', onClose)
   const action = integration ? update : create
-  const errors = fieldErrors(action.error)
+  // Checked here for modalities (shown once Save was pressed), and by the hub for everything.
+  const [checked, setChecked] = useState(false)
+  const local = kind === 'imaging' && checked ? modalityErrors(name, config) : {}
+  const errors = { ...fieldErrors(action.error), ...local }
   const set = <K extends keyof IntegrationConfig>(k: K, v: IntegrationConfig[K] | '' | undefined) => {
     const next = { ...config }
     if (v === '' || v === undefined) delete next[k]
@@ -200,7 +238,8 @@ function ConfigModal({ integration, onClose }: { integration: Integration | null
     setConfig(next)
   }
   const num = (v: string | number) => (typeof v === 'number' ? v : undefined)
-  const network = kind === 'reference_lab' || kind === 'analyzer' || kind === 'imaging'
+  const network = kind === 'reference_lab' || kind === 'analyzer'
+  const imaging = kind === 'imaging'
   const lab = kind === 'reference_lab' || kind === 'analyzer'
 
   return (
@@ -209,14 +248,18 @@ function ConfigModal({ integration, onClose }: { integration: Integration | null
         onSubmit={(e) => {
           e.preventDefault()
           if (lab && profileJsonError) return // the JSON view shows what is wrong
+          if (imaging) {
+            setChecked(true)
+            if (Object.keys(modalityErrors(name, config)).length) return
+          }
           const full = lab ? { ...config, lab: profile } : config
           if (integration) update.mutate({ id: integration.id, name, enabled, config: full })
           else create.mutate({ kind, name, enabled, config: full })
         }}
       >
         <Stack>
-          {!integration && <Select label="Kind" data={INTEGRATION_KINDS.map((k) => ({ value: k, label: KIND_LABEL[k] }))} value={kind} onChange={(v) => setKind(v as IntegrationKind)} allowDeselect={false} />}
-          <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} required />
+          {!integration && <Select label="Kind" data={INTEGRATION_KINDS.map((k) => ({ value: k, label: KIND_LABEL[k] }))} value={kind} onChange={(v) => setKind(v as IntegrationKind)} allowDeselect={false} data-testid="integration-kind" />}
+          <TextInput label="Name" placeholder={imaging ? 'Digital X-ray room (DR)' : undefined} value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} required={!imaging} withAsterisk data-testid="integration-name" />
           <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
           {network && (
             <Group grow>
@@ -231,9 +274,48 @@ function ConfigModal({ integration, onClose }: { integration: Integration | null
               <NumberInput label="Baud rate" value={config.baudRate ?? ''} onChange={(v) => set('baudRate', num(v))} error={errors['config.baudRate']} />
             </Group>
           )}
-          {kind === 'imaging' && <TextInput label="AE title" value={config.aeTitle ?? ''} onChange={(e) => set('aeTitle', e.currentTarget.value)} error={errors['config.aeTitle']} />}
+          {imaging && (
+            <>
+              <Text size="sm" c="dimmed">
+                The modality calls VetOS: it sends its images here and asks for its worklist. VetOS accepts it only with this AE title from this address (with *, any AE title from it).
+              </Text>
+              <Group grow align="flex-start">
+                <TextInput
+                  label="Calling AE title"
+                  description="As set on the modality; * for any"
+                  placeholder="DRROOM1"
+                  maxLength={16}
+                  withAsterisk
+                  value={config.aeTitle ?? ''}
+                  onChange={(e) => set('aeTitle', e.currentTarget.value)}
+                  error={errors['config.aeTitle']}
+                  data-testid="modality-aet"
+                />
+                <TextInput
+                  label="Modality address"
+                  description="The IP address it connects from"
+                  placeholder="192.168.1.40"
+                  withAsterisk
+                  value={config.host ?? ''}
+                  onChange={(e) => set('host', e.currentTarget.value.trim())}
+                  error={errors['config.host']}
+                  data-testid="modality-host"
+                />
+              </Group>
+              <TagsInput
+                label="Other addresses"
+                description="Further IP addresses the same modality may connect from (optional)"
+                value={config.allowedPeers ?? []}
+                onChange={(v) => set('allowedPeers', v.length ? v : undefined)}
+                error={errors['config.allowedPeers']}
+              />
+              <Text size="sm" c="dimmed">
+                To show it the worklist, approve it afterwards for patient identity and imaging requests.
+              </Text>
+            </>
+          )}
           {network && <TagsInput label="Allowed peers" description="IP addresses (or AE titles) that may connect" value={config.allowedPeers ?? []} onChange={(v) => set('allowedPeers', v.length ? v : undefined)} />}
-          {!network && <TextInput label="Service URL" value={config.baseUrl ?? ''} onChange={(e) => set('baseUrl', e.currentTarget.value)} error={errors['config.baseUrl']} />}
+          {!network && !imaging && <TextInput label="Service URL" value={config.baseUrl ?? ''} onChange={(e) => set('baseUrl', e.currentTarget.value)} error={errors['config.baseUrl']} />}
           {(kind === 'payments' || kind === 'petmayday' || kind === 'petlifelog') && (
             <Group grow>
               <TextInput label="Account id" value={config.accountId ?? ''} onChange={(e) => set('accountId', e.currentTarget.value)} />
@@ -257,19 +339,32 @@ function ConfigModal({ integration, onClose }: { integration: Integration | null
 }
 
 function ApproveModal({ integration, onClose }: { integration: Integration; onClose: () => void }) {
-  const [categories, setCategories] = useState<string[]>(integration.approval?.categories ?? [])
+  const needed = NEEDED[integration.kind]
+  // A first approval starts from what this kind needs; a change starts from what was approved.
+  const [categories, setCategories] = useState<string[]>(integration.approval?.categories ?? needed?.categories ?? [])
   const approve = useAction('integrations.approve', onClose)
+  const missing = (needed?.categories ?? []).filter((c) => !categories.includes(c))
   return (
     <Modal opened onClose={onClose} title={`Approve ${integration.name}`} size="lg">
       <Stack>
         <Text size="sm">Choose exactly what this integration may receive. Anything else it is asked to send will be refused and logged.</Text>
+        {needed && (
+          <Text size="sm" c="dimmed">
+            {needed.who[0].toUpperCase() + needed.who.slice(1)} needs {needed.categories.map(shortCategory).join(' and ')}. {needed.why}
+          </Text>
+        )}
         <Checkbox.Group value={categories} onChange={setCategories}>
           <Stack gap="xs">
             {DATA_CATEGORIES.map((c) => (
-              <Checkbox key={c} value={c} label={CATEGORY_LABEL[c]} />
+              <Checkbox key={c} value={c} label={CATEGORY_LABEL[c]} description={needed?.categories.includes(c) ? `Needed by ${needed.who}` : undefined} />
             ))}
           </Stack>
         </Checkbox.Group>
+        {missing.length > 0 && (
+          <Alert color="yellow" variant="light">
+            Without {missing.map(shortCategory).join(' and ')}, {integration.kind === 'imaging' ? 'its worklist queries are refused' : 'orders to it are refused'}.
+          </Alert>
+        )}
         {approve.error && <Alert color="red">{approve.error.message}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>

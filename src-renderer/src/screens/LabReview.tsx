@@ -6,6 +6,7 @@ import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
 import { LabValues } from '../components/LabValues'
 import { date, dateTime, SPECIES_LABEL } from '../format'
+import { askReason } from '../prompt'
 
 const CLINICAL = new Set(['veterinarian', 'technician', 'admin'])
 
@@ -44,8 +45,8 @@ function ReviewCard({ item }: { item: ReviewItem }) {
   const search = useCall('patients.search', { query: debounced, limit: 10 }, { enabled: debounced.length > 1 })
   const canDecide = CLINICAL.has(me.role)
   const id = item.identifiers
-  const doAttach = (patientId: string, orderId: string | null, label: string) => {
-    const reason = window.prompt(`Attach this result to ${label}? Say why (it goes in the audit log):`, 'Identity confirmed')
+  const doAttach = async (patientId: string, orderId: string | null, label: string) => {
+    const reason = await askReason(`Attach this result to ${label}?`, { initial: 'Identity confirmed', confirmLabel: 'Attach' })
     if (reason) attach.mutate({ reportId: item.reportId, patientId, orderId, reason })
   }
   return (
@@ -65,8 +66,8 @@ function ReviewCard({ item }: { item: ReviewItem }) {
             size="xs"
             variant="subtle"
             color="red"
-            onClick={() => {
-              const reason = window.prompt('Reject this result? Say why:')
+            onClick={async () => {
+              const reason = await askReason('Reject this result?', { placeholder: 'A test message, another clinic’s patient…', confirmLabel: 'Reject', danger: true })
               if (reason) reject.mutate({ reportId: item.reportId, reason })
             }}
           >

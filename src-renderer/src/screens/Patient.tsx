@@ -11,6 +11,7 @@ import { PatientLabs } from './PatientLabs'
 import { PatientDocuments } from './PatientDocuments'
 import { PatientImaging } from './PatientImaging'
 import { fieldErrors } from '../components/forms'
+import { askReason } from '../prompt'
 import { age, date, dateTime, kg, sexLabel, SPECIES_LABEL } from '../format'
 
 const CLINICAL = new Set(['veterinarian', 'technician', 'admin'])
@@ -238,8 +239,8 @@ function Alerts({ patientId, alerts }: { patientId: string; alerts: PatientAlert
               <Button
                 size="compact-xs"
                 variant="subtle"
-                onClick={() => {
-                  const reason = window.prompt(`Why is "${a.text}" resolved?`)
+                onClick={async () => {
+                  const reason = await askReason(`Resolve the alert “${a.text}”?`, { label: 'Why is it resolved?', confirmLabel: 'Resolve' })
                   if (reason) resolve.mutate({ alertId: a.id, reason })
                 }}
               >

@@ -8,6 +8,7 @@ import { useMe } from '../App'
 import { LabValues, isAbnormalFlag, isCriticalFlag } from '../components/LabValues'
 import { TrendChart } from '../components/TrendChart'
 import { fieldErrors } from '../components/forms'
+import { askReason } from '../prompt'
 import { dateTime } from '../format'
 
 const CLINICAL = new Set(['veterinarian', 'technician', 'admin'])
@@ -128,8 +129,8 @@ function OrderCard({ order, reports, onTrend }: { order: LabOrder; reports: LabR
               size="compact-sm"
               variant="subtle"
               color="red"
-              onClick={() => {
-                const reason = window.prompt(`Cancel ${order.orderNumber}? Why?`)
+              onClick={async () => {
+                const reason = await askReason(`Cancel lab order ${order.orderNumber}?`, { description: 'An order already sent is cancelled at the lab too. Your reason goes in the audit log.', confirmLabel: 'Cancel order', dismissLabel: 'Keep it', danger: true })
                 if (reason) cancel.mutate({ orderId: order.id, reason })
               }}
             >

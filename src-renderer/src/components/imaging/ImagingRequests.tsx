@@ -4,6 +4,7 @@ import type { ImagingRequest, Visit } from '../../../../src-preload/contract'
 import { IMAGING_MODALITIES } from '../../../../src-preload/contract'
 import { useAction } from '../../api/hooks'
 import { fieldErrors } from '../forms'
+import { askReason } from '../../prompt'
 import { date, dateTime } from '../../format'
 
 export const MODALITY_LABEL: Record<(typeof IMAGING_MODALITIES)[number], string> = {
@@ -52,8 +53,8 @@ export function ImagingRequests({ requests, canEdit }: { requests: ImagingReques
                     size="compact-xs"
                     variant="subtle"
                     color="red"
-                    onClick={() => {
-                      const reason = window.prompt(`Cancel ${r.accessionNumber} (${r.description})? It leaves the worklist. Why?`)
+                    onClick={async () => {
+                      const reason = await askReason(`Cancel ${r.accessionNumber} (${r.description})?`, { description: 'It leaves the worklist. Your reason goes in the audit log.', confirmLabel: 'Cancel request', dismissLabel: 'Keep it', danger: true })
                       if (reason) cancel.mutate({ requestId: r.id, reason })
                     }}
                   >

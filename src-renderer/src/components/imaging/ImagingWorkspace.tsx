@@ -5,7 +5,7 @@ import type { ImagingStudy } from '../../../../src-preload/contract'
 import { useAction } from '../../api/hooks'
 import { StudyList, type Selection } from './StudyList'
 import { Viewer } from './Viewer'
-import { TextPromptHost } from './TextPromptHost'
+import { askReason } from '../../prompt'
 import { seriesOf, studyDate, studyTime, type Series } from './series'
 
 /**
@@ -36,14 +36,13 @@ export default function ImagingWorkspace({ studies, species, canEdit }: { studie
   const prior = others.find((s) => s.id === compareWith) ?? defaultPrior
   const priorSeries = prior ? bestMatch(seriesOf(prior), series) : null
 
-  const onDetach = (s: ImagingStudy) => {
-    const reason = window.prompt(`Detach “${s.description ?? 'this study'}” from this patient? It goes back to Imaging Review. Say why (it goes in the audit log):`)
+  const onDetach = async (s: ImagingStudy) => {
+    const reason = await askReason(`Detach “${s.description ?? 'this study'}” from this patient?`, { description: 'It goes back to Imaging Review. Your reason goes in the audit log.', confirmLabel: 'Detach', danger: true })
     if (reason) detach.mutate({ studyId: s.id, reason })
   }
 
   return (
     <Grid gap="md">
-      <TextPromptHost />
       {/* While comparing, the two images get the whole width. */}
       <Grid.Col span={{ base: 12, lg: 3 }} display={comparing ? 'none' : undefined}>
         {detach.error && <Alert color="red" mb="xs">{detach.error.message}</Alert>}

@@ -77,6 +77,10 @@ export function Viewer({ instances, viewportId, compact = false, species, canSav
     const el = element.current!
     let firstRendered = false
     const onRendered = () => {
+      // The viewport also renders (its black background) while its image is still loading, with a
+      // status that already says "pre-render": only a render with the image in it stops the clock.
+      const vp = renderingEngine().getViewport(viewportId) as CoreTypes.IStackViewport | undefined
+      if (!vp?.getCornerstoneImage?.()) return
       if (firstRendered) return
       firstRendered = true
       el.dataset.rendered = 'true'
