@@ -42,8 +42,8 @@ export const STORAGE_CLASSES = new Set([
   StorageClass.VlPhotographicImageStorage
 ])
 
-/** Our preference when a modality offers several; each file is stored in the syntax it came in. */
-export const TRANSFER_SYNTAXES = [
+/** The transfer syntaxes stored as they come: uncompressed little endian, JPEG, JPEG-LS, JPEG 2000, RLE. */
+export const ACCEPTED_SYNTAXES = new Set([
   TransferSyntax.ExplicitVRLittleEndian,
   TransferSyntax.ImplicitVRLittleEndian,
   TransferSyntax.JpegLsLossless,
@@ -54,7 +54,7 @@ export const TRANSFER_SYNTAXES = [
   TransferSyntax.JpegBaseline,
   TransferSyntax.JpegLsLossy,
   TransferSyntax.Jpeg2000Lossy
-]
+])
 
 // C-STORE statuses the library's enum lacks (PS3.4 B.2.3).
 const STORE_OUT_OF_RESOURCES = 0xa700
@@ -420,8 +420,9 @@ class VetosScp extends Scp {
         context.setResult(PresentationContextResult.RejectAbstractSyntaxNotSupported)
         continue
       }
-      const offered = context.getTransferSyntaxUids()
-      const ts = TRANSFER_SYNTAXES.find((t) => offered.includes(t))
+      // The modality's own order: its first syntax that we store is how the file arrives, as it has it
+      // (choosing ours first made DCMTK try to decompress a JPEG it could not).
+      const ts = context.getTransferSyntaxUids().find((t) => ACCEPTED_SYNTAXES.has(t))
       if (ts) context.setResult(PresentationContextResult.Accept, ts)
       else context.setResult(PresentationContextResult.RejectTransferSyntaxesNotSupported)
     }

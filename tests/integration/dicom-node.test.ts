@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFile } from 'node:child_process'
 import { connect } from 'node:net'
-import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { makeApp, tempDir, type TestApp } from '../helpers/app'
 import { syntheticRadiograph, syntheticUltrasound, type SyntheticPatient } from '../../src-main/imaging/synthetic'
@@ -96,6 +96,26 @@ describe('the DICOM node with DCMTK as the modality', () => {
     // the file on disk is the dataset as sent, behind our meta header
     const served = t.app.media.serve(studies[0].instances[0].path, t.signIn('veterinarian'))
     expect(served).toMatchObject({ status: 200, mime: 'application/dicom' })
+  })
+
+  it('takes compressed images in the syntax they come in (JPEG lossless, JPEG-LS) and keeps them as sent', async () => {
+    for (const [tool, syntax, propose] of [['dcmcjpeg', '1.2.840.10008.1.2.4.70', '-xs'], ['dcmcjpls', '1.2.840.10008.1.2.4.80', '-xt']] as const) {
+      const plain = write(`${tool}-in.dcm`, syntheticRadiograph({ patient, accessionNumber: request.accessionNumber, studyInstanceUid: request.studyInstanceUid, seriesNumber: 5, rows: 256, columns: 256 }))
+      const compressed = join(files, `${tool}.dcm`)
+      const made = await dcmtk(tool, [plain, compressed])
+      expect(made.code, made.out).toBe(0)
+      // -xs / -xt: the modality proposes its compressed syntax first, then the uncompressed ones
+      const sent = await dcmtk('storescu', [propose, '-aec', 'VETOS', '-aet', 'DRROOM', '127.0.0.1', String(port), compressed])
+      expect(sent.code, sent.out).toBe(0)
+      const [study] = t.call('imaging.studies', { patientId: patient.patientId })
+      const stored = study.instances.find((i) => i.transferSyntaxUid === syntax)!
+      expect(stored).toBeDefined()
+      // the dataset after the meta group is byte for byte what the modality had
+      const original = readFileSync(compressed)
+      const kept = readFileSync(join(t.dir, t.app.services.imaging.studies.instance(stored.id)!.file))
+      const dataset = (b: Buffer) => b.subarray(132 + 12 + b.readUInt32LE(140))
+      expect(dataset(kept).equals(dataset(original))).toBe(true)
+    }
   })
 
   it('acknowledges a resent image again and stores it once', async () => {
