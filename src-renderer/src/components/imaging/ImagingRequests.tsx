@@ -37,8 +37,8 @@ export function ImagingRequests({ requests, canEdit }: { requests: ImagingReques
                   {r.modality} · {r.description}
                 </Text>
                 <Text size="xs" c="dimmed">
-                  Accession <span data-testid="request-accession">{r.accessionNumber}</span> · requested {dateTime(r.createdAt)}
-                  {r.requestedByName ? ` by ${r.requestedByName}` : ''}
+                  Accession <span data-testid="request-accession">{r.accessionNumber}</span> · for {dateTime(r.scheduledAt)}
+                  {r.requestedByName ? ` · requested by ${r.requestedByName}` : ''}
                   {r.scheduledStationAet ? ` · station ${r.scheduledStationAet}` : ' · any station'}
                 </Text>
               </Table.Td>

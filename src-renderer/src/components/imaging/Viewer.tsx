@@ -302,6 +302,7 @@ export function Viewer({ instances, viewportId, compact = false, species, canSav
         onInvert={toggleInvert}
         compact={compact}
         disabled={status !== 'ready'}
+        modality={current.modality}
       />
       <Group gap="xs" wrap="wrap">
         <CalibrationBadge calibration={current.calibration} />

@@ -28,11 +28,18 @@ export interface ViewerToolbarProps {
   onInvert: () => void
   compact: boolean
   disabled: boolean
+  /** the image's DICOM modality: VHS and the radiographic presets only where they mean something */
+  modality: string | null
 }
 
+const XRAY = new Set(['DX', 'CR', 'RG', 'DR'])
+
 /** The left mouse button's tool, window/level presets, invert and reset. */
-export function ViewerToolbar({ tool, onTool, preset, onPreset, onReset, invert, onInvert, compact, disabled }: ViewerToolbarProps) {
+export function ViewerToolbar({ tool, onTool, preset, onPreset, onReset, invert, onInvert, compact, disabled, modality }: ViewerToolbarProps) {
   const vhsActive = tool.startsWith('Vhs')
+  // A heart score is read on a thoracic radiograph; bone and lung windows mean nothing on ultrasound.
+  const xray = XRAY.has(modality ?? '')
+  const radiographic = xray || modality === 'IO'
   return (
     <Group gap="xs" wrap="wrap" data-testid="viewer-toolbar">
       <Group gap={4}>
@@ -51,7 +58,7 @@ export function ViewerToolbar({ tool, onTool, preset, onPreset, onReset, invert,
             </ActionIcon>
           </Tooltip>
         ))}
-        {!compact && (
+        {!compact && xray && (
           <Menu position="bottom-start" withArrow>
             <Menu.Target>
               <Button size="sm" variant={vhsActive ? 'filled' : 'default'} color={vhsActive ? 'red' : undefined} leftSection={<IconHeart size={16} />} disabled={disabled} data-testid="tool-vhs">
@@ -73,7 +80,7 @@ export function ViewerToolbar({ tool, onTool, preset, onPreset, onReset, invert,
         size="xs"
         value={preset}
         onChange={(v) => onPreset(v as PresetId)}
-        data={PRESETS.filter((p) => !compact || p.id !== 'full').map((p) => ({ value: p.id, label: p.label }))}
+        data={PRESETS.filter((p) => (!compact || p.id !== 'full') && (radiographic || p.id === 'default' || p.id === 'full')).map((p) => ({ value: p.id, label: p.label }))}
         disabled={disabled}
         data-testid="wl-presets"
         aria-label="Window/level preset"
