@@ -1,11 +1,12 @@
 import { useState } from 'react'
+import { VisitSelect } from '../VisitSelect'
 import { Alert, Badge, Button, Group, Modal, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core'
 import type { ImagingRequest, Visit } from '../../../../src-preload/contract'
 import { IMAGING_MODALITIES } from '../../../../src-preload/contract'
 import { useAction } from '../../api/hooks'
 import { fieldErrors } from '../forms'
 import { askReason } from '../../prompt'
-import { date, dateTime } from '../../format'
+import { dateTime } from '../../format'
 
 export const MODALITY_LABEL: Record<(typeof IMAGING_MODALITIES)[number], string> = {
   DX: 'DX · digital radiograph',
@@ -94,14 +95,7 @@ export function RequestImagingModal({ patientId, visits, onClose }: { patientId:
         <Stack>
           <Select label="Modality" data={IMAGING_MODALITIES.map((m) => ({ value: m, label: MODALITY_LABEL[m] }))} value={modality} onChange={setModality} allowDeselect={false} data-testid="request-modality" />
           <TextInput label="What to image" placeholder="e.g. Thorax, 2 views" value={description} onChange={(e) => setDescription(e.currentTarget.value)} error={errors.description} maxLength={64} required data-autofocus data-testid="request-description" />
-          <Select
-            label="Visit"
-            placeholder="Not linked to a visit"
-            clearable
-            value={visitId}
-            onChange={setVisitId}
-            data={visits.slice(0, 30).map((v) => ({ value: v.id, label: `${date(v.startedAt ?? v.scheduledAt ?? v.createdAt)} · ${v.reason}` }))}
-          />
+          <VisitSelect visits={visits} value={visitId} onChange={setVisitId} />
           <TextInput
             label="Station AE title"
             description="Optional: only this modality sees the request on its worklist. Leave empty for any station."

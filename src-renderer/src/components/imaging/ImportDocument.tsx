@@ -1,9 +1,9 @@
 import { useState } from 'react'
-import { Alert, Button, FileInput, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core'
+import { VisitSelect } from '../VisitSelect'
+import { Alert, Button, FileInput, Group, Modal, Stack, Text, TextInput } from '@mantine/core'
 import { IconUpload } from '@tabler/icons-react'
 import { useAction, useCall } from '../../api/hooks'
 import { fieldErrors } from '../forms'
-import { date } from '../../format'
 
 const TYPES = { 'image/jpeg': 'JPEG photo', 'image/png': 'PNG image', 'application/pdf': 'PDF' } as const
 type Mime = keyof typeof TYPES
@@ -84,14 +84,7 @@ function ImportModal({ patientId, onClose, onDone }: { patientId: string; onClos
             required
           />
           <TextInput label="Title" value={title} onChange={(e) => setTitle(e.currentTarget.value)} error={errors.title} maxLength={200} data-testid="import-title" required />
-          <Select
-            label="Visit"
-            placeholder="Not linked to a visit"
-            clearable
-            value={visitId}
-            onChange={setVisitId}
-            data={(detail.data?.visits ?? []).slice(0, 30).map((v) => ({ value: v.id, label: `${date(v.startedAt ?? v.scheduledAt ?? v.createdAt)} · ${v.reason}` }))}
-          />
+          <VisitSelect visits={(detail.data?.visits ?? [])} value={visitId} onChange={setVisitId} />
           {(problem || (importDoc.error && !Object.keys(errors).length)) && <Alert color="red">{problem ?? importDoc.error!.message}</Alert>}
           <Group justify="flex-end">
             <Button type="submit" loading={reading || importDoc.isPending} data-testid="import-submit">
