@@ -3,7 +3,7 @@ import { closeSync, fsyncSync, openSync, readSync, rmSync, statSync, writev as f
 import { createHash, type Hash } from 'node:crypto'
 import { Writable } from 'node:stream'
 import dimse from 'dcmjs-dimse'
-import { eq } from 'drizzle-orm'
+import { desc } from 'drizzle-orm'
 import { dicomAssociations } from '../db/schema'
 import type { DicomAssociation, DicomNode as DicomNodeInfo, Integration } from '../../src-preload/contract'
 import { listen } from '../core/net'
@@ -188,7 +188,7 @@ export class DicomNode {
     const { store } = this.core
     const words = [`${log.stored} image(s) stored (${(log.bytes / 1e6).toFixed(1)} MB)`, ...(log.failed ? [`${log.failed} refused`] : []), ...(log.queries ? [`${log.queries} worklist quer${log.queries === 1 ? 'y' : 'ies'}`] : [])]
     const d = [detail, ...log.errors.slice(0, 3)].filter(Boolean).join('; ') || null
-    store.sqlite.prepare('UPDATE dicom_associations SET ended_at = ?, outcome = ?, stored = ?, failed = ?, queries = ?, bytes = ?, detail = ? WHERE id = ?').run(store.nowIso(), outcome, log.stored, log.failed, log.queries, log.bytes, d, log.id)
+    store.updateLocal(dicomAssociations, log.id, { endedAt: store.nowIso(), outcome, stored: log.stored, failed: log.failed, queries: log.queries, bytes: log.bytes, detail: d })
     const summary = `DICOM association from ${log.callingAet} (${log.peer}) ${outcome}: ${words.join(', ')}${d ? ` — ${d}` : ''}`
     if (log.integration) this.gate.recordExchange({ integrationId: log.integration.id, direction: 'inbound', action: 'dicom.association', outcome: log.failed || outcome === 'aborted' ? 'error' : 'ok', summary })
     else this.core.audit.append({ action: 'dicom.association', direction: 'inbound', outcome: log.failed || outcome === 'aborted' ? 'error' : 'ok', summary })
@@ -294,7 +294,7 @@ export class DicomNode {
   }
 
   info(): DicomNodeInfo {
-    const rows = this.core.store.db.select().from(dicomAssociations).orderBy(dicomAssociations.seq).all().slice(-50).reverse()
+    const rows = this.core.store.db.select().from(dicomAssociations).orderBy(desc(dicomAssociations.seq)).limit(50).all()
     const names = new Map(this.registry.list().map((i) => [i.id, i.name]))
     return {
       aeTitle: this.opts.aeTitle,
@@ -305,10 +305,6 @@ export class DicomNode {
       counters: { ...this.counters },
       associations: rows.map((r): DicomAssociation => ({ id: r.id, callingAet: r.callingAet, calledAet: r.calledAet, peer: r.peer, integrationName: r.integrationId ? (names.get(r.integrationId) ?? null) : null, startedAt: r.startedAt, endedAt: r.endedAt, outcome: r.outcome, stored: r.stored, failed: r.failed, queries: r.queries, bytes: r.bytes, detail: r.detail }))
     }
-  }
-
-  association(id: string) {
-    return this.core.store.db.select().from(dicomAssociations).where(eq(dicomAssociations.id, id)).get()
   }
 }
 

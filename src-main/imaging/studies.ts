@@ -1,12 +1,12 @@
-import { and, eq, isNull } from 'drizzle-orm'
-import { clients, imagingInstances, imagingStudies, imagingStudyLinks, patients } from '../db/schema'
+import { eq } from 'drizzle-orm'
+import { imagingInstances, imagingStudies, imagingStudyLinks, patients } from '../db/schema'
 import type { Calibration, ImagingReviewItem, ImagingStudy } from '../../src-preload/contract'
 import { ApiError, conflict, notFound } from '../api/errors'
 import type { Actor } from '../domain/actor'
 import type { Core } from '../domain/core'
 import type { NotificationsService } from '../domain/notifications'
-import { disagreements, scoreCandidate, type IdentityCodes, type PatientFacts, type PatientIdentifiers } from '../matching/rule'
-import { shortlistPatients } from '../matching/candidates'
+import { disagreements, scoreCandidate, type IdentityCodes, type OpenWorkWords, type PatientIdentifiers } from '../matching/rule'
+import { patientFacts, shortlistPatients } from '../matching/candidates'
 import type { InstanceHeader } from './dicom-file'
 import type { ImagingRequests, RequestRow } from './requests'
 
@@ -14,6 +14,8 @@ export type StudyRow = typeof imagingStudies.$inferSelect
 export type InstanceRow = typeof imagingInstances.$inferSelect
 
 /** DICOM's sex codes, with Patient's Sex Neutered folded in by identifiersOf. */
+const REQUEST_WORDS: OpenWorkWords = { matches: (n) => `accession ${n} is this patient’s request`, open: (n) => `has a scheduled request (${n})` }
+
 const DICOM_CODES: IdentityCodes = { sexCodes: { 'male/neutered': 'MN', 'female/neutered': 'FS', 'male/intact': 'MI', 'female/intact': 'FI' }, speciesCodes: {} }
 
 export interface Arrival {
@@ -44,7 +46,7 @@ export class StudiesService {
   index(a: Arrival): IndexOutcome {
     const { store } = this.core
     return store.tx(() => {
-      const existing = store.db.select().from(imagingInstances).where(eq(imagingInstances.sopInstanceUid, a.header.sopInstanceUid)).get()
+      const existing = this.instanceBySop(a.header.sopInstanceUid)
       if (existing) return { kind: existing.sha256 === a.sha256 ? 'duplicate' : 'conflict', instance: existing }
       let study = store.db.select().from(imagingStudies).where(eq(imagingStudies.studyInstanceUid, a.header.studyInstanceUid)).get()
       const newStudy = !study
@@ -105,14 +107,10 @@ export class StudiesService {
     const request = byAccession ?? byUid ?? null
     if (!request) return { request: null, reasons: [study.accessionNumber ? `accession number ${study.accessionNumber} is not one of ours` : 'the study carries no accession number of ours'] }
     if (request.status === 'cancelled') return { request, reasons: [`request ${request.accessionNumber} was cancelled`] }
-    const facts = this.facts(request.patientId)
+    const facts = patientFacts(this.core.store, request.patientId)
     return { request, reasons: facts ? disagreements(ids, facts, DICOM_CODES) : ['the requested patient no longer exists'] }
   }
 
-  private facts(patientId: string): PatientFacts | null {
-    const row = this.core.store.db.select({ p: patients, last: clients.lastName }).from(patients).innerJoin(clients, eq(clients.id, patients.clientId)).where(and(eq(patients.id, patientId), isNull(patients.deletedAt))).get()
-    return row ? { id: row.p.id, name: row.p.name, dateOfBirth: row.p.dateOfBirth, sex: row.p.sex, neuterStatus: row.p.neuterStatus, species: row.p.species, ownerLastName: row.last } : null
-  }
 
   /** The one place that writes study links, completes the request and tells people. actor null: the rule did it. */
   private link(study: StudyRow, l: { action: 'attach' | 'detach' | 'reject'; patientId: string | null; visitId: string | null; requestId: string | null; automatic: boolean; reason: string }, actor: Actor | null): void {
@@ -256,9 +254,8 @@ export class StudiesService {
     const candidates = shortlist
       .map((s) => {
         const own = this.openRequestsOf(s.facts.id).sort((a, b) => (a.accessionNumber === study.accessionNumber ? -1 : b.accessionNumber === study.accessionNumber ? 1 : b.createdAt.localeCompare(a.createdAt)))[0]
-        const scored = scoreCandidate(ids, s.facts, own ? { id: own.id, orderNumber: own.accessionNumber, matchesNumber: own.accessionNumber === study.accessionNumber } : null)
-        const reasons = scored.reasons.map((r) => r.replace(/^order (\S+) is this patient's$/, 'accession $1 is this patient’s request').replace(/has an open order \((\S+)\) at this lab/, 'has a scheduled request ($1)'))
-        return { patientId: s.facts.id, patientName: s.facts.name, ownerName: s.ownerName, species: s.facts.species, dateOfBirth: s.facts.dateOfBirth, score: scored.score, reasons, requestId: own?.id ?? null, accessionNumber: own?.accessionNumber ?? null }
+        const scored = scoreCandidate(ids, s.facts, own ? { id: own.id, orderNumber: own.accessionNumber, matchesNumber: own.accessionNumber === study.accessionNumber } : null, REQUEST_WORDS)
+        return { patientId: s.facts.id, patientName: s.facts.name, ownerName: s.ownerName, species: s.facts.species, dateOfBirth: s.facts.dateOfBirth, score: scored.score, reasons: scored.reasons, requestId: own?.id ?? null, accessionNumber: own?.accessionNumber ?? null }
       })
       .filter((c) => c.score > 0)
       .sort((a, b) => b.score - a.score)

@@ -1,5 +1,4 @@
 import type { Core } from '../domain/core'
-import { eq } from 'drizzle-orm'
 import { documents } from '../db/schema'
 import type { NotificationsService } from '../domain/notifications'
 import type { ConsentGate } from '../consent/gate'
@@ -158,7 +157,7 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
   let sub: { unsubscribe(): void } | null = null
   return {
     views,
-    documents: (id: string) => core.store.db.select().from(documents).where(eq(documents.id, id)).get(),
+    documents: (id: string) => core.store.byId(documents, id),
     reprocess,
     archive,
     orders,

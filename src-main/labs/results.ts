@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
-import { and, eq, isNull, sql } from 'drizzle-orm'
-import { clients, documents, labObservations, labReportLinks, labReports, patients } from '../db/schema'
+import { eq, sql } from 'drizzle-orm'
+import { documents, labObservations, labReportLinks, labReports, patients } from '../db/schema'
 import type { LabProfile } from '../../src-preload/contract'
 import type { Actor } from '../domain/actor'
 import type { Core } from '../domain/core'
 import type { NotificationsService } from '../domain/notifications'
-import { disagreements, type PatientFacts } from '../matching/rule'
+import { disagreements } from '../matching/rule'
+import { patientFacts } from '../matching/candidates'
 import { effectiveFlag, isAbnormal, isCritical, type NormalizedReport } from './normalize'
 import { isOpen, statusFromReport } from './lifecycle'
 import type { LabOrdersService, LabOrderRow } from './orders'
@@ -69,14 +70,10 @@ export class LabResultsService {
     if (!order) return { order: null, reasons: [`order number ${report.orderNumber} is not one of ours`] }
     if (!isOpen(order.status)) return { order, reasons: [`order ${order.orderNumber} is ${order.status}`] }
     if (report.integrationId && order.integrationId !== report.integrationId) return { order, reasons: [`order ${order.orderNumber} was sent to another lab`] }
-    const facts = this.facts(order.patientId)
+    const facts = patientFacts(this.core.store, order.patientId)
     return { order, reasons: facts ? disagreements(ids, facts, profile) : ['the ordered patient no longer exists'] }
   }
 
-  facts(patientId: string): PatientFacts | null {
-    const row = this.core.store.prepared('labs.facts', (db) => db.select({ p: patients, last: clients.lastName }).from(patients).innerJoin(clients, eq(clients.id, patients.clientId)).where(and(eq(patients.id, sql.placeholder('id')), isNull(patients.deletedAt)))).get({ id: patientId })
-    return row ? { id: row.p.id, name: row.p.name, dateOfBirth: row.p.dateOfBirth, sex: row.p.sex, neuterStatus: row.p.neuterStatus, species: row.p.species, ownerLastName: row.last } : null
-  }
 
   /**
    * Attaches, detaches or rejects a report: the one place that writes links, moves the order and

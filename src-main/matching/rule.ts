@@ -82,16 +82,24 @@ export interface Candidate {
   orderId: string | null
 }
 
-/** Scores a possible patient for a result in review; the reasons are shown to the person deciding. */
-export function scoreCandidate(ids: PatientIdentifiers, p: PatientFacts, openOrder: { id: string; orderNumber: string; matchesNumber: boolean } | null): Candidate {
+/** How a reason names the patient's open order or request: a lab's words by default. */
+export interface OpenWorkWords {
+  matches(number: string): string
+  open(number: string): string
+}
+
+const LAB_ORDER_WORDS: OpenWorkWords = { matches: (n) => `order ${n} is this patient's`, open: (n) => `has an open order (${n}) at this lab` }
+
+/** Scores a possible patient for a message in review; the reasons are shown to the person deciding. */
+export function scoreCandidate(ids: PatientIdentifiers, p: PatientFacts, openOrder: { id: string; orderNumber: string; matchesNumber: boolean } | null, words: OpenWorkWords = LAB_ORDER_WORDS): Candidate {
   let score = 0
   const reasons: string[] = []
   if (openOrder?.matchesNumber) {
     score += 50
-    reasons.push(`order ${openOrder.orderNumber} is this patient's`)
+    reasons.push(words.matches(openOrder.orderNumber))
   } else if (openOrder) {
     score += 10
-    reasons.push(`has an open order (${openOrder.orderNumber}) at this lab`)
+    reasons.push(words.open(openOrder.orderNumber))
   }
   if (ids.patientId && ids.patientId === p.id) {
     score += 40
