@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net'
-import { closeSync, fsyncSync, openSync, readSync, rmSync, statSync, writev as fsWritev, writeSync } from 'node:fs'
+import { closeSync, openSync, readSync, rmSync, statSync, writev as fsWritev, writeSync } from 'node:fs'
 import { createHash, type Hash } from 'node:crypto'
 import { Writable } from 'node:stream'
 import dimse from 'dcmjs-dimse'
@@ -14,8 +14,8 @@ import type { IntegrationRegistry } from '../integrations/registry'
 import { DicomFileError, fileMeta, readHeader, type InstanceHeader } from './dicom-file'
 import type { ImageStorage } from './storage'
 import type { StudiesService } from './studies'
-import type { ImagingRequests, WorklistNarrowing } from './requests'
-import { findWorklist, narrowing, type WorklistItem } from './worklist'
+import type { ImagingRequests } from './requests'
+import { findWorklist, narrowing, type WorklistItem, type WorklistNarrowing } from './worklist'
 
 const { Scp, Dataset, constants, responses } = dimse
 const { Status, PresentationContextResult, RejectResult, RejectSource, RejectReason, SopClass, StorageClass, TransferSyntax } = constants
@@ -339,9 +339,9 @@ class FileSink extends Writable {
     }
     fsWritev(this.fd, buffers, (e) => cb(e))
   }
+  // No fsync here: ImageStorage.commit syncs the file once, before it moves into the tree (and never a rejected one).
   override _final(cb: (e?: Error | null) => void): void {
     try {
-      fsyncSync(this.fd)
       closeSync(this.fd)
       cb()
     } catch (e) {

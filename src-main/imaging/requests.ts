@@ -5,6 +5,7 @@ import { conflict, notFound } from '../api/errors'
 import { newId } from '../core/ids'
 import type { Actor } from '../domain/actor'
 import type { Core } from '../domain/core'
+import type { WorklistNarrowing } from './worklist'
 
 export type RequestRow = typeof imagingRequests.$inferSelect
 
@@ -137,15 +138,6 @@ export class ImagingRequests {
       )
       .all(...args) as ScheduledItem[]
   }
-}
-
-/** Exact keys and a time window taken from a worklist query (ISO instants, UTC). */
-export interface WorklistNarrowing {
-  accessionNumber?: string
-  patientId?: string
-  studyInstanceUids?: string[]
-  from?: string
-  before?: string
 }
 
 export interface ScheduledItem {

@@ -94,13 +94,22 @@ function value(key: string, v: string): unknown {
   return PN_KEYS.has(key) ? [{ Alphabetic: v }] : v
 }
 
+/** Exact keys and a time window taken from a worklist query (ISO instants, UTC). */
+export interface WorklistNarrowing {
+  accessionNumber?: string
+  patientId?: string
+  studyInstanceUids?: string[]
+  from?: string
+  before?: string
+}
+
 /** What of a query can narrow the rows read before matching: exact keys and the scheduled date (UTC). */
-export function narrowing(query: Naturalized): { accessionNumber?: string; patientId?: string; studyInstanceUids?: string[]; from?: string; before?: string } {
+export function narrowing(query: Naturalized): WorklistNarrowing {
   const exact = (v: unknown) => {
     const t = queryText(v)
     return t && !/[*?\\]/.test(t) ? t : undefined
   }
-  const out: ReturnType<typeof narrowing> = { accessionNumber: exact(query.AccessionNumber), patientId: exact(query.PatientID) }
+  const out: WorklistNarrowing = { accessionNumber: exact(query.AccessionNumber), patientId: exact(query.PatientID) }
   const uids = queryText(query.StudyInstanceUID)
   if (uids) out.studyInstanceUids = uids.split('\\')
   const step = stepItem(query)
