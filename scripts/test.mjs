@@ -36,7 +36,9 @@ const run = spawnSync(process.execPath, [bin('vitest', 'vitest.mjs'), 'run', '--
 let summary = null
 try {
   const r = JSON.parse(readFileSync(report, 'utf8'))
-  summary = { passed: r.numPassedTests, failed: r.numFailedTests + (r.numFailedTestSuites ?? 0), skipped: r.numPendingTests + r.numTodoTests }
+  // A file that failed before running any test (an import error, a failing beforeAll) counts once.
+  const brokenFiles = (r.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((t) => t.status === 'failed')).length
+  summary = { passed: r.numPassedTests, failed: r.numFailedTests + brokenFiles, skipped: r.numPendingTests + r.numTodoTests }
 } catch {
   /* no report: the runner itself failed */
 }

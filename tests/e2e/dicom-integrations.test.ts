@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { dicomPortOf, startHubProcess, type RunningHub } from '../helpers/hub'
 import { tempDir } from '../helpers/app'
-import { launchBrowser, openPage, signIn } from '../helpers/browser'
+import { explainFailures, launchBrowser, openPage, signIn } from '../helpers/browser'
 
 const SHOT = process.env.VETOS_DICOM_SHOT ?? '/tmp/dicom-panel.png'
 
@@ -34,6 +34,7 @@ describe('DICOM node on the Integrations screen in Chromium', () => {
     await hub?.stop()
     rmSync(dir, { recursive: true, force: true })
   })
+  explainFailures(() => ({ page, errors, hub }))
 
   it('shows the node, the DR room, and a released and a rejected association as they happen', async () => {
     await page.goto(`${hub.url}?token=${hub.token}`)

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { startHubProcess, type RunningHub } from '../helpers/hub'
 import { tempDir } from '../helpers/app'
-import { answerPrompt, launchBrowser, openPage, signIn } from '../helpers/browser'
+import { answerPrompt, explainFailures, launchBrowser, openPage, signIn } from '../helpers/browser'
 
 /** The front desk's first morning, in a real browser against the real hub. */
 describe('front desk in Chromium', () => {
@@ -24,6 +24,7 @@ describe('front desk in Chromium', () => {
     await hub?.stop()
     rmSync(dir, { recursive: true, force: true })
   })
+  explainFailures(() => ({ page, errors, hub }))
 
   const signInAs = async (name: RegExp) => {
     await signIn(page, name)

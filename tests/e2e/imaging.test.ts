@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { api, dicomPortOf, startHubProcess, type RunningHub } from '../helpers/hub'
 import { tempDir } from '../helpers/app'
-import { answerPrompt, launchBrowser, openPage, signIn } from '../helpers/browser'
+import { answerPrompt, explainFailures, launchBrowser, openPage, signIn } from '../helpers/browser'
 import { syntheticRadiograph } from '../../src-main/imaging/synthetic'
 
 const SHOTS = process.env.VETOS_SCREENSHOTS ?? null
@@ -40,6 +40,7 @@ describe('imaging in Chromium', () => {
     await hub?.stop()
     rmSync(dir, { recursive: true, force: true })
   })
+  explainFailures(() => ({ page, errors, hub }))
 
   // Screenshots for a person to look at (VETOS_SCREENSHOTS=<folder>); the viewer scrolled into view.
   const shot = async (name: string) => {

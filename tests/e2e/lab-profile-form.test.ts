@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { api, startHubProcess, type RunningHub } from '../helpers/hub'
 import { tempDir } from '../helpers/app'
-import { launchBrowser, openPage, signIn } from '../helpers/browser'
+import { explainFailures, launchBrowser, openPage, signIn } from '../helpers/browser'
 
 type LabIntegration = { id: string; kind: string; name: string; config: { lab: { catalog: { code: string; name: string; specimen?: string; kind: string }[]; speciesCodes: Record<string, string>; sexCodes: Record<string, string>; labApplication: string; labFacility: string } } }
 
@@ -39,6 +39,7 @@ describe('lab profile form in Chromium', () => {
     await hub?.stop()
     rmSync(dir, { recursive: true, force: true })
   })
+  explainFailures(() => ({ page, errors, hub }))
 
   it('adds a catalog test and changes the canine code, and the profile is saved with both', async () => {
     await page.goto(`${hub.url}?token=${hub.token}`)

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { api, hl7PortOf, startHubProcess, type RunningHub } from '../helpers/hub'
 import { tempDir } from '../helpers/app'
-import { answerPrompt, launchBrowser, openPage, signIn } from '../helpers/browser'
+import { answerPrompt, explainFailures, launchBrowser, openPage, signIn } from '../helpers/browser'
 import { ReferenceLabSimulator } from '../../src-main/simulators/reference-lab'
 
 /** A vet's lab round trip in Chromium: order, results arriving by themselves, a trend, a review. */
@@ -36,6 +36,7 @@ describe('lab orders and results in Chromium', () => {
     await hub?.stop()
     rmSync(dir, { recursive: true, force: true })
   })
+  explainFailures(() => ({ page, errors, hub }))
 
   const order = async (test: RegExp, note = '') => {
     await page.getByRole('button', { name: 'New lab order' }).click()

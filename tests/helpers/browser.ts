@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { afterEach } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
 /** Debian's chromium; npm test installs it when missing (scripts/system-deps.mjs). */
@@ -42,4 +43,19 @@ export async function answerPrompt(page: Page, text?: string): Promise<string> {
   await page.getByTestId('prompt-ok').click()
   await input.waitFor({ state: 'detached' })
   return answer
+}
+
+/**
+ * When a test in this describe block fails, prints what the page showed, the page's errors and
+ * the end of the hub's output: a failure on a CI machine then explains itself.
+ */
+export function explainFailures(get: () => { page?: Page; errors: string[]; hub?: { output(): string } }): void {
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return
+    const { page, errors, hub } = get()
+    const text = page ? await page.locator('body').innerText().catch((e: Error) => `(page unreadable: ${e.message})`) : '(no page)'
+    console.error(
+      [`--- ${ctx.task.name}: what the page showed (${page?.url() ?? 'no page'})`, text.slice(0, 2000), '--- page errors', errors.join('\n') || '(none)', '--- hub output (end)', hub?.output().slice(-3000) ?? '(no hub)'].join('\n')
+    )
+  })
 }

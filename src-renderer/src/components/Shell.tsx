@@ -8,6 +8,7 @@ import { useApi, useCall, useLiveEvents } from '../api/hooks'
 import { useMe } from '../App'
 import { ROLE_LABEL } from '../format'
 import { NotificationCenter } from './NotificationCenter'
+import { ScreenErrorBoundary } from './ScreenErrorBoundary'
 
 /** Sidebar entries appear only once their feature works. */
 const NAV = [
@@ -118,7 +119,9 @@ export function Shell({ children }: { children: ReactNode }) {
           />
         ))}
       </AppShell.Navbar>
-      <AppShell.Main>{children}</AppShell.Main>
+      <AppShell.Main>
+        <ScreenErrorBoundary key={location.pathname}>{children}</ScreenErrorBoundary>
+      </AppShell.Main>
     </AppShell>
   )
 }
