@@ -245,14 +245,16 @@ export const auditLog = sqliteTable(
   ]
 )
 
-/** Every synced write, in commit order, for the sync client to push (docs/decisions.md). */
+/**
+ * Synced writes waiting to be pushed, in commit order: one row per transaction (a mutation the
+ * server applies as one unit), listing each row it wrote (docs/decisions.md, "Sync outbox").
+ */
 export const outbox = sqliteTable('outbox', {
   seq: integer('seq').primaryKey({ autoIncrement: true }),
   mutationId: text('mutation_id').notNull().unique(),
-  tbl: text('tbl').notNull(),
-  rowId: text('row_id').notNull(),
-  op: text('op', { enum: ['insert', 'update', 'delete'] }).notNull(),
-  payload: text('payload').notNull(),
+  /** JSON [[table, rowId, op, hlc, fields]]; an insert's fields are null: the row itself, read when pushed */
+  changes: text('changes').notNull(),
+  /** the newest clock value among the changes */
   hlc: text('hlc').notNull(),
   schemaVersion: integer('schema_version').notNull(),
   status: text('status', { enum: ['pending', 'sent', 'acked', 'rejected'] }).notNull(),

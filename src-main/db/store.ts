@@ -15,6 +15,9 @@ type SyncedTable = SQLiteTableWithColumns<any> & { id: any; updatedAt: any }
 
 type SyncColumns = 'id' | 'clinicId' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'serverVersion'
 
+/** One written row in an outbox mutation: [table, rowId, op, hlc, fields (null for an insert)]. */
+export type Change = [table: string, rowId: string, op: 'insert' | 'update' | 'delete', hlc: string, fields: object | null]
+
 /**
  * The one way domain code writes synced tables: it stamps id, clinic, created_at and the
  * clock, and writes the outbox row in the same transaction as the change (sync pushes the outbox).
@@ -54,12 +57,40 @@ export class Store {
     return this.now().toISOString()
   }
 
-  /** Runs fn in one transaction (nested calls become savepoints). */
+  /** Changes of the open Store.tx, written as one outbox row just before it commits. */
+  private pending: Change[] | null = null
+
+  /**
+   * Runs fn in one transaction (nested calls become savepoints). Every synced row it writes goes
+   * into one outbox mutation, so the server applies the transaction whole: another workstation
+   * never sees a lab report without its values.
+   */
   tx<T>(fn: () => T): T {
-    return this.sqlite.transaction(fn)()
+    if (this.pending) {
+      // A savepoint: if it rolls back, so do the changes it listed.
+      const mark = this.pending.length
+      try {
+        return this.sqlite.transaction(fn)()
+      } catch (e) {
+        if (this.pending) this.pending.length = mark
+        throw e
+      }
+    }
+    const changes: Change[] = []
+    this.pending = changes
+    try {
+      return this.sqlite.transaction(() => {
+        const result = fn()
+        this.pending = null
+        if (changes.length > 0) this.writeMutation(changes)
+        return result
+      })()
+    } finally {
+      this.pending = null
+    }
   }
 
-  /** The row and its outbox entry as one unit: their own transaction, or the caller's (no savepoint per row). */
+  /** The row and its outbox change as one unit: their own transaction, or the caller's (no savepoint per row). */
   private unit<T>(fn: () => T): T {
     return this.sqlite.inTransaction ? fn() : this.tx(fn)
   }
@@ -72,7 +103,7 @@ export class Store {
       const row = { id: '', clinicId: this.clinicId, createdAt: this.nowIso(), updatedAt: stamp, deletedAt: null, serverVersion: null, ...values }
       row.id = values.id ?? newId()
       this.write(table, 'insert', row)
-      this.record(table, row.id, 'insert', row, stamp)
+      this.record(table, row.id, 'insert', null, stamp)
       return row as unknown as InferSelectModel<T>
     })
   }
@@ -115,8 +146,20 @@ export class Store {
     return (this.persistHlcStmt ??= this.sqlite.prepare("INSERT INTO device_meta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"))
   }
 
-  private record(table: SyncedTable, rowId: string, op: 'insert' | 'update' | 'delete', payload: object, hlc: string): void {
-    this.write(outbox, 'insert', { mutationId: newId(), tbl: getTableName(table), rowId, op, payload: JSON.stringify(payload), hlc, schemaVersion: SCHEMA_VERSION, status: 'pending' })
+  /**
+   * Lists a change for the outbox. An insert carries no fields: the row as stored is what gets
+   * pushed (copying it here doubled what every insert wrote). A transaction opened around Store
+   * (sqlite.transaction directly) gets one mutation per change.
+   */
+  private record(table: SyncedTable, rowId: string, op: Change[2], fields: object | null, hlc: string): void {
+    const change: Change = [getTableName(table), rowId, op, hlc, fields]
+    if (this.pending) this.pending.push(change)
+    else this.writeMutation([change])
+  }
+
+  private writeMutation(changes: Change[]): void {
+    // HLC strings sort in clock order; the newest is the last stamped.
+    this.write(outbox, 'insert', { mutationId: newId(), changes: JSON.stringify(changes), hlc: changes[changes.length - 1][3], schemaVersion: SCHEMA_VERSION, status: 'pending' })
   }
 
   /** A row of a table that does not sync (archive, notifications): no stamp, no outbox. */

@@ -42,10 +42,34 @@ const idle = (enabled: boolean): IntegrationStatus => ({ state: enabled ? 'not_r
 export class IntegrationRegistry {
   private status = new Map<string, IntegrationStatus>()
 
-  constructor(private readonly core: Core) {}
+  constructor(private readonly core: Core) {
+    // An approver's name shows on each approval.
+    core.events.subscribe(({ event }) => {
+      if (event.type === 'changed' && event.payload.entity === 'staff') this.forget()
+    })
+  }
+
+  // The rows, read once and again after any change made here: the results listener routes every message through them.
+  private rows: Row[] | null = null
 
   list(): Integration[] {
-    return this.core.store.prepared('integrations.list', (db) => db.select().from(integrations).orderBy(asc(integrations.name))).all().filter((r) => !r.deletedAt).map((r) => this.toIntegration(r))
+    this.rows ??= this.core.store.prepared('integrations.list', (db) => db.select().from(integrations).orderBy(asc(integrations.name))).all().filter((r) => !r.deletedAt)
+    return this.rows.map((r) => this.toIntegration(r))
+  }
+
+  private forget(): void {
+    this.rows = null
+    this.parsed.clear()
+  }
+
+  /** A change to the stored integrations; what was read is forgotten whether it commits or rolls back. */
+  private change<T>(fn: () => T): T {
+    this.forget()
+    try {
+      return this.core.store.tx(fn)
+    } finally {
+      this.forget()
+    }
   }
 
   get(id: string): Integration {
@@ -66,7 +90,7 @@ export class IntegrationRegistry {
   create(actor: Actor, input: { kind: IntegrationKind; name: string; enabled: boolean; config: IntegrationConfig }): Integration {
     const { store, audit, events } = this.core
     checkConfig(input.kind, input.config)
-    return store.tx(() => {
+    return this.change(() => {
       const row = store.insert(integrations, { kind: input.kind, name: input.name, enabled: input.enabled, config: JSON.stringify(input.config), approvedBy: null, approvedAt: null, approvedCategories: '[]' })
       audit.append({ action: 'integration.created', direction: 'internal', actor, integrationId: row.id, entityType: 'integration', entityId: row.id, summary: `Configured ${input.kind.replace('_', ' ')} "${input.name}" (not approved)`, details: maskSecrets(input.config) })
       events.emit('changed', { entity: 'integration', id: row.id })
@@ -76,7 +100,7 @@ export class IntegrationRegistry {
 
   update(actor: Actor, input: { id: string; name?: string; enabled?: boolean; config?: IntegrationConfig }): Integration {
     const { store, audit, events } = this.core
-    return store.tx(() => {
+    return this.change(() => {
       const current = this.row(input.id)
       const before = JSON.parse(current.config) as IntegrationConfig
       // A masked secret sent back unchanged means "keep the stored one".
@@ -107,7 +131,7 @@ export class IntegrationRegistry {
 
   approve(actor: Actor, id: string, categories: DataCategory[]): Integration {
     const { store, audit, events } = this.core
-    return store.tx(() => {
+    return this.change(() => {
       const current = this.row(id)
       const unique = [...new Set(categories)].sort()
       store.update(integrations, id, { approvedBy: actor.id, approvedAt: store.nowIso(), approvedCategories: JSON.stringify(unique) })
@@ -119,7 +143,7 @@ export class IntegrationRegistry {
 
   revoke(actor: Actor, id: string, reason: string): Integration {
     const { store, audit, events } = this.core
-    return store.tx(() => {
+    return this.change(() => {
       const current = this.row(id)
       if (!current.approvedAt) throw new ApiError('conflict', `"${current.name}" is not approved`)
       store.update(integrations, id, { approvedBy: null, approvedAt: null, approvedCategories: '[]' })
@@ -143,15 +167,16 @@ export class IntegrationRegistry {
   }
 
   // Parsed JSON per row version: the results listener lists integrations for every message it routes.
-  private parsed = new Map<string, { version: string; config: IntegrationConfig; categories: DataCategory[] }>()
+  private parsed = new Map<string, { version: string; config: IntegrationConfig; categories: DataCategory[]; approverName: string | null }>()
 
   private toIntegration(r: Row): Integration {
     let parsed = this.parsed.get(r.id)
     if (parsed?.version !== r.updatedAt) {
-      parsed = { version: r.updatedAt, config: maskSecrets(JSON.parse(r.config) as IntegrationConfig), categories: JSON.parse(r.approvedCategories) as DataCategory[] }
+      const approverName = r.approvedBy ? (this.core.store.byId(staff, r.approvedBy)?.displayName ?? null) : null
+      parsed = { version: r.updatedAt, config: maskSecrets(JSON.parse(r.config) as IntegrationConfig), categories: JSON.parse(r.approvedCategories) as DataCategory[], approverName }
       this.parsed.set(r.id, parsed)
     }
-    const approverName = r.approvedBy ? (this.core.store.byId(staff, r.approvedBy)?.displayName ?? null) : null
+    const approverName = parsed.approverName
     const live = this.status.get(r.id)
     return {
       id: r.id,

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeApp, type TestApp } from '../helpers/app'
+import { clients } from '../../src-main/db/schema'
+import type { Change } from '../../src-main/db/store'
 
 describe('clients and patients', () => {
   let t: TestApp
@@ -64,12 +66,38 @@ describe('clients and patients', () => {
     expect(t.call('patients.search', { query: '555-0199', kind: 'phone' }).some((r) => r.clientId === c.id)).toBe(false)
   })
 
-  it('writes every synced change and its outbox row in one transaction', () => {
-    const before = (t.app.core.store.sqlite.prepare('SELECT count(*) n FROM outbox').get() as { n: number }).n
+  it('writes each transaction and its outbox mutation together, one mutation listing every row it wrote', () => {
+    const outbox = (after: number) => t.app.core.store.sqlite.prepare('SELECT changes FROM outbox WHERE seq > ? ORDER BY seq').all(after).map((r) => JSON.parse((r as { changes: string }).changes) as Change[])
+    const lastSeq = () => (t.app.core.store.sqlite.prepare('SELECT coalesce(max(seq), 0) n FROM outbox').get() as { n: number }).n
+    let before = lastSeq()
     const c = newClient()
-    const rows = t.app.core.store.sqlite.prepare('SELECT tbl, op, row_id FROM outbox WHERE seq > ? ORDER BY seq').all(before) as { tbl: string; op: string; row_id: string }[]
-    expect(rows.map((r) => `${r.tbl}:${r.op}`)).toEqual(['clients:insert', 'client_contacts:insert', 'client_contacts:insert'])
-    expect(rows[0].row_id).toBe(c.id)
+    const [created] = outbox(before)
+    expect(outbox(before)).toHaveLength(1)
+    expect(created.map(([tbl, , op]) => `${tbl}:${op}`)).toEqual(['clients:insert', 'client_contacts:insert', 'client_contacts:insert'])
+    // an insert points at the row; an update carries the fields it changed
+    expect(created[0][1]).toBe(c.id)
+    expect(created[0][4]).toBeNull()
+    before = lastSeq()
+    t.call('clients.update', { id: c.id, firstName: 'Lucía', lastName: 'Quintero', notes: 'Prefers text messages' })
+    const update = outbox(before).flat().find(([tbl, , op]) => tbl === 'clients' && op === 'update')!
+    expect(update[4]).toMatchObject({ notes: 'Prefers text messages' })
+
+    // A savepoint that rolls back takes its changes out of the mutation; the rest commit together.
+    const store = t.app.core.store
+    before = lastSeq()
+    store.tx(() => {
+      store.update(clients, c.id, { notes: 'kept' })
+      try {
+        store.tx(() => {
+          store.update(clients, c.id, { notes: 'rolled back' })
+          throw new Error('no')
+        })
+      } catch {
+        /* the savepoint is gone */
+      }
+    })
+    const [kept] = outbox(before)
+    expect(kept.map((ch) => ch[4])).toEqual([expect.objectContaining({ notes: 'kept' })])
   })
 })
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
-import { readFileSync, rmSync } from 'node:fs'
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { openDatabase, DatabaseTooNewError, findMigrationsDir } from '../../src-main/db/open'
 import { tempDir } from '../helpers/app'
 
@@ -36,6 +36,27 @@ describe('migrations', () => {
     const { sqlite } = openDatabase(join(dir, 'v.db'))
     const journal = JSON.parse(readFileSync(join(findMigrationsDir(), 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
     expect((sqlite.prepare('SELECT count(*) n FROM __drizzle_migrations').get() as { n: number }).n).toBe(journal.entries.length)
+    sqlite.close()
+  })
+
+  it('turn the per-row outbox of an older database into one-change mutations, keeping what was waiting', () => {
+    const dir = tempDir()
+    dirs.push(dir)
+    // the migrations as they were before the outbox held one row per transaction
+    const old = join(dir, 'drizzle-0006')
+    cpSync(findMigrationsDir(), old, { recursive: true })
+    const journalFile = join(old, 'meta', '_journal.json')
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] }
+    journal.entries = journal.entries.filter((e) => e.tag < '0007')
+    writeFileSync(journalFile, JSON.stringify(journal))
+    const before = openDatabase(join(dir, 'v.db'), old).sqlite
+    before.prepare("INSERT INTO outbox (mutation_id, tbl, row_id, op, payload, hlc, schema_version, status) VALUES ('m1', 'patients', 'p1', 'update', '{\"name\":\"Moss\"}', 'h1', 1, 'pending')").run()
+    before.close()
+    const { sqlite } = openDatabase(join(dir, 'v.db'))
+    const rows = sqlite.prepare('SELECT mutation_id, changes, hlc, status FROM outbox').all() as { mutation_id: string; changes: string; hlc: string; status: string }[]
+    expect(rows).toHaveLength(1)
+    expect(rows[0]).toMatchObject({ mutation_id: 'm1', hlc: 'h1', status: 'pending' })
+    expect(JSON.parse(rows[0].changes)).toEqual([['patients', 'p1', 'update', 'h1', { name: 'Moss' }]])
     sqlite.close()
   })
 
