@@ -406,7 +406,9 @@ export const labObservations = sqliteTable(
     supersedesId: text('supersedes_id'),
     documentId: text('document_id')
   },
-  (t) => [index('lab_observations_report_idx').on(t.reportId), index('lab_observations_supersedes_idx').on(t.supersedesId)]
+  // Only corrections and finals that replace a value have supersedes_id: a partial index keeps the
+  // other values (nearly all) out of it, one B-tree write fewer per value.
+  (t) => [index('lab_observations_report_idx').on(t.reportId), index('lab_observations_supersedes_idx').on(t.supersedesId).where(sql`${t.supersedesId} IS NOT NULL`)]
 )
 
 /** Append-only: a report attached to a patient (and order), detached (undo) or rejected; the latest row counts. */

@@ -1,0 +1,2 @@
+DROP INDEX `lab_observations_supersedes_idx`;--> statement-breakpoint
+CREATE INDEX `lab_observations_supersedes_idx` ON `lab_observations` (`supersedes_id`) WHERE "lab_observations"."supersedes_id" IS NOT NULL;
