@@ -16,6 +16,9 @@ export interface Hl7ListenerOptions {
   maxFrameBytes?: number
 }
 
+/** How long a batch waits for other connections' messages (see commit). */
+const LINGER_MS = 1
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
 const plainIp = (ip: string | undefined): string => (ip ?? '').replace(/^::ffff:/, '')
 
@@ -45,6 +48,9 @@ export class Hl7Listener {
   }
 
   async stop(): Promise<void> {
+    // Messages still waiting for their batch were never acknowledged: the labs send them again.
+    if (this.lingering) clearTimeout(this.lingering)
+    this.batch = []
     for (const s of this.sockets) s.destroy()
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()))
   }
@@ -90,20 +96,28 @@ export class Hl7Listener {
   }
 
   private batch: { raw: Buffer; peer: string; done: (ack: string) => void }[] = []
+  private lingering: NodeJS.Timeout | null = null
 
   /**
    * Group commit: messages that arrive together (several connections) are stored and processed in
-   * one transaction, and each is acknowledged only after that transaction committed.
+   * one transaction, and each is acknowledged only after that transaction committed. A commit
+   * writes the last page of every table it touched however little changed there, so while other
+   * connections are open a batch waits up to a millisecond for their next messages, and goes at
+   * once when every connection has one in it.
    */
   private commit(raw: Buffer, peer: string): Promise<string> {
     return new Promise((done) => {
       this.batch.push({ raw, peer, done })
-      if (this.batch.length === 1) setImmediate(() => this.flush())
+      if (this.batch.length >= this.sockets.size) setImmediate(() => this.flush())
+      else if (this.batch.length === 1) this.lingering = setTimeout(() => this.flush(), LINGER_MS)
     })
   }
 
   private flush(): void {
+    if (this.lingering) clearTimeout(this.lingering)
+    this.lingering = null
     const items = this.batch
+    if (items.length === 0) return
     this.batch = []
     let acks: string[]
     try {
