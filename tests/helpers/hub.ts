@@ -13,7 +13,7 @@ export interface RunningHub {
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
-/** Starts the built hub as a real process (as `npm run hub` does) and waits for its URL. */
+/** Starts the built hub as a real process (as `npm run hub` does) and waits for its URL; VETOS_HUB_NODE_ARGS adds Node flags (a CPU profile). */
 export async function startHubProcess(args: string[], timeoutMs = 30_000): Promise<RunningHub> {
   if (!existsSync(HUB_ENTRY)) throw new Error(`${HUB_ENTRY} is missing: run "npm run build" first (npm test does)`)
   const proc = spawn(process.execPath, [...(process.env.VETOS_HUB_NODE_ARGS?.split(' ') ?? []), HUB_ENTRY, '--http-port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
