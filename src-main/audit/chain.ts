@@ -48,7 +48,11 @@ const HASHED: (keyof Omit<AuditRow, 'hash'>)[] = [
 
 /** The hash covers every column but itself, seq included, so an edit, a removal or a reorder shows. */
 export function entryHash(row: Omit<AuditRow, 'hash'>): string {
-  return createHash('sha256').update(JSON.stringify(HASHED.map((k) => row[k]))).digest('hex')
+  return hashValues(HASHED.map((k) => row[k]))
+}
+
+function hashValues(values: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex')
 }
 
 export interface VerifyResult {
@@ -75,12 +79,8 @@ export class AuditLog {
     private readonly now: () => Date = () => new Date()
   ) {
     this.lastStmt = sqlite.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
-    this.insertStmt = sqlite.prepare(
-      `INSERT INTO audit_log (seq, id, clinic_id, device_id, occurred_at, recorded_at, actor_id, actor_name, action, direction,
-        integration_id, patient_id, entity_type, entity_id, outcome, summary, details, prev_hash, hash)
-       VALUES (@seq, @id, @clinic_id, @device_id, @occurred_at, @recorded_at, @actor_id, @actor_name, @action, @direction,
-        @integration_id, @patient_id, @entity_type, @entity_id, @outcome, @summary, @details, @prev_hash, @hash)`
-    )
+    // The columns in hashed order, then the hash: one array serves the hash and the insert.
+    this.insertStmt = sqlite.prepare(`INSERT INTO audit_log (${HASHED.join(', ')}, hash) VALUES (${HASHED.map(() => '?').join(', ')}, ?)`)
     this.headStmt = sqlite.prepare(
       "INSERT INTO device_meta (key, value) VALUES ('audit_head', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
     )
@@ -114,8 +114,10 @@ export class AuditLog {
         details: input.details === undefined ? null : JSON.stringify(input.details),
         prev_hash: last?.hash ?? GENESIS_HASH
       }
-      const full: AuditRow = { ...base, hash: entryHash(base) }
-      this.insertStmt.run(full)
+      const values = HASHED.map((k) => base[k])
+      const full: AuditRow = { ...base, hash: hashValues(values) }
+      values.push(full.hash)
+      this.insertStmt.run(values)
       this.headStmt.run(`${full.seq}:${full.hash}`)
       return full
     }

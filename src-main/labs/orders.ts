@@ -149,9 +149,10 @@ export class LabOrdersService {
   }
 
   /** Moves an order along its lifecycle (forward only) and records the step on its timeline. */
-  applyStatus(orderId: string, next: OrderStatus, detail: string | null, actorName: string | null, opts: { correction?: boolean } = {}): boolean {
+  applyStatus(orderOrId: string | LabOrderRow, next: OrderStatus, detail: string | null, actorName: string | null, opts: { correction?: boolean } = {}): boolean {
     const { store, events } = this.core
-    const order = this.row(orderId)
+    const order = typeof orderOrId === 'string' ? this.row(orderOrId) : orderOrId
+    const orderId = order.id
     const to = advance(order.status as OrderStatus, next, opts)
     if (!to) {
       // Not a move (a repeat, a late status), but worth keeping on the timeline when it says something.
@@ -164,9 +165,8 @@ export class LabOrdersService {
     return true
   }
 
-  setFillerNumber(orderId: string, filler: string): void {
-    const order = this.row(orderId)
-    if (order.fillerNumber !== filler) this.core.store.update(labOrders, orderId, { fillerNumber: filler })
+  setFillerNumber(order: LabOrderRow, filler: string): void {
+    if (order.fillerNumber !== filler) this.core.store.update(labOrders, order.id, { fillerNumber: filler })
   }
 
   row(orderId: string): LabOrderRow {
