@@ -154,4 +154,19 @@ describe('front desk in Chromium', () => {
     await expect.poll(() => page.getByTestId('audit-table').textContent()).toContain('Resolved alert "Penicillin allergy": Skin test negative')
     expect(errors).toEqual([])
   })
+
+  it('keeps a sidebar click made the moment the patient list appears, on a slow workstation too', async () => {
+    // An 8x slower CPU leaves time between the first paint and the effects that follow it.
+    const slow = await openPage(browser, errors)
+    const cdp = await slow.context().newCDPSession(slow)
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 8 })
+    await slow.goto(`${hub.url}?token=${hub.token}`)
+    await signIn(slow, /Alex Morgan/)
+    await slow.getByRole('link', { name: 'Integrations' }).click()
+    await slow.getByTestId('integrations-table').waitFor()
+    await new Promise((r) => setTimeout(r, 1500))
+    expect(slow.url()).toContain('#/integrations')
+    expect(await slow.getByTestId('integrations-table').isVisible()).toBe(true)
+    await slow.close()
+  }, 60_000)
 })

@@ -19,7 +19,13 @@ export function PatientsScreen() {
   const input = useRef<HTMLInputElement>(null)
   const navigate = useNavigate()
   useHotkeys([['/', () => input.current?.focus()]])
-  useEffect(() => setParams(debounced ? { q: debounced, kind } : {}, { replace: true }), [debounced, kind, setParams])
+  // The search lives in the address so Back returns to it. Only a real change is written: writing
+  // on mount (after paint) took a slow workstation back here when someone had already clicked away.
+  useEffect(() => {
+    const want = debounced ? `q=${encodeURIComponent(debounced)}&kind=${kind}` : ''
+    const have = params.get('q') ? `q=${encodeURIComponent(params.get('q')!)}&kind=${params.get('kind') ?? 'auto'}` : ''
+    if (want !== have) setParams(debounced ? { q: debounced, kind } : {}, { replace: true })
+  }, [debounced, kind, params, setParams])
 
   const results = useCall('patients.search', { query: debounced, kind, limit: 50 }, { enabled: debounced.length > 0 })
   const rows = results.data ?? []
