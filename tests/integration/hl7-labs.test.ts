@@ -152,6 +152,18 @@ describe('reference lab over HL7/MLLP', () => {
     expect(reasons).toEqual(['the result carries no order number', 'order number ZZ999 is not one of ours'])
   })
 
+  it('stores and acknowledges results arriving on several connections at once, with a silent connection open beside them', async () => {
+    // Messages from several connections share one commit; an open connection that sends nothing must not hold them back.
+    const silent = connect({ host: '127.0.0.1', port: t.hl7Port })
+    await new Promise((r) => silent.once('connect', r))
+    const labs = [0, 1, 2].map((c) => exchange(t.hl7Port, [0, 1, 2, 3, 4].map((k) => frame(oru({ controlId: `MULTI-${c}-${k}`, owner: 'Nobody', pet: `Pet${c}${k}` })))))
+    const acks = (await Promise.all(labs)).flat()
+    silent.destroy()
+    expect(acks.map((a) => a.segment('MSA')!.get(1))).toEqual(Array(15).fill('AA'))
+    expect(new Set(acks.map((a) => a.segment('MSA')!.get(2))).size).toBe(15)
+    expect(t.call('labs.reviewQueue', {})).toHaveLength(15)
+  })
+
   it('acknowledges a resent message again and stores nothing twice', async () => {
     const o = place()
     await until(() => order(o.id).status === 'accepted')
