@@ -238,9 +238,11 @@ export const auditLog = sqliteTable(
     hash: text('hash').notNull()
   },
   (t) => [
-    index('audit_patient_idx').on(t.patientId, t.seq),
-    index('audit_integration_idx').on(t.integrationId, t.seq),
-    index('audit_actor_idx').on(t.actorId, t.seq),
+    // Partial: the Audit screen filters by a given patient, integration or person, never by their
+    // absence, and most entries lack one of them (messages have no person, internal acts no integration).
+    index('audit_patient_idx').on(t.patientId, t.seq).where(sql`${t.patientId} IS NOT NULL`),
+    index('audit_integration_idx').on(t.integrationId, t.seq).where(sql`${t.integrationId} IS NOT NULL`),
+    index('audit_actor_idx').on(t.actorId, t.seq).where(sql`${t.actorId} IS NOT NULL`),
     index('audit_time_idx').on(t.occurredAt)
   ]
 )
