@@ -22,7 +22,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Route } from 'playwright-core'
-import { api, dicomPortOf, startHubProcess, type RunningHub } from '../tests/helpers/hub'
+import { api, apiSignIn, dicomPortOf, startHubProcess, type RunningHub } from '../tests/helpers/hub'
 import { tempDir } from '../tests/helpers/app'
 import { launchBrowser, signIn } from '../tests/helpers/browser'
 import { syntheticRadiograph } from '../src-main/imaging/synthetic'
@@ -192,8 +192,7 @@ export async function benchViewer(): Promise<void> {
 
 /** A radiograph requested for a demo dog and sent by storescu; it files itself to her. Dated years back so it is not the study the tab opens by itself. */
 async function fileStudy(hub: RunningHub, dir: string): Promise<{ patientId: string; study: Study }> {
-  const staff = (await api(hub, 'auth.staffList', {}, hub.token)).json.result as { id: string; displayName: string }[]
-  const token = (await api(hub, 'auth.login', { staffId: staff.find((s) => /Sarah Chen/.test(s.displayName))!.id, pin: '1234' }, hub.token)).json.result.token as string
+  const token = await apiSignIn(hub, (s) => /Sarah Chen/.test(s.displayName))
   const call = async <T>(method: string, body: unknown): Promise<T> => {
     const r = await api(hub, method, body, token)
     if (!r.json.ok) throw new Error(`${method}: ${r.json.error.message}`)

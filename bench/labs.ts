@@ -12,7 +12,7 @@ import { createServer, connect, type Server } from 'node:net'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { api, hl7PortOf, startHubProcess, ROOT, type RunningHub } from '../tests/helpers/hub'
+import { api, apiSignIn, hl7PortOf, startHubProcess, ROOT, type RunningHub } from '../tests/helpers/hub'
 import { tempDir } from '../tests/helpers/app'
 import { freePort } from '../tests/helpers/labs'
 import { frame, MllpFramer, type MllpChunk } from '../src-main/hl7/mllp'
@@ -90,8 +90,7 @@ async function bareServer(): Promise<{ port: number; server: Server }> {
 }
 
 async function prepareOrders(hub: RunningHub, count: number) {
-  const staff = (await api(hub, 'auth.staffList', {}, hub.token)).json.result as { id: string; role: string }[]
-  const vet = (await api(hub, 'auth.login', { staffId: staff.find((s) => s.role === 'veterinarian')!.id, pin: '1234' }, hub.token)).json.result.token
+  const vet = await apiSignIn(hub, (s) => s.role === 'veterinarian')
   const catalog = (await api(hub, 'labs.catalog', {}, vet)).json.result as { integrationId: string; kind: string }[]
   const labId = catalog.find((c) => c.kind === 'reference_lab')!.integrationId
   const analyzerId = catalog.find((c) => c.kind === 'analyzer')!.integrationId

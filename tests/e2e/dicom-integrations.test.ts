@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
-import { dicomPortOf, startHubProcess, type RunningHub } from '../helpers/hub'
-import { tempDir } from '../helpers/app'
-import { explainFailures, launchBrowser, openPage, signIn } from '../helpers/browser'
+import { dicomPortOf } from '../helpers/hub'
+import { demoInBrowser, signIn } from '../helpers/browser'
 
 const SHOT = process.env.VETOS_DICOM_SHOT ?? '/tmp/dicom-panel.png'
 
@@ -14,33 +11,19 @@ const SHOT = process.env.VETOS_DICOM_SHOT ?? '/tmp/dicom-panel.png'
  * (one released, one refused for calling the wrong AE title), arriving live.
  */
 describe('DICOM node on the Integrations screen in Chromium', () => {
-  let hub: RunningHub
-  let dir: string
-  let browser: Browser
-  let page: Page
   let port = 0
-  const errors: string[] = []
   const echo = (calledAet: string, callingAet: string) => spawnSync('echoscu', ['-aec', calledAet, '-aet', callingAet, '127.0.0.1', String(port)], { encoding: 'utf8' })
 
-  beforeAll(async () => {
-    dir = tempDir()
-    hub = await startHubProcess(['--data-dir', dir, '--demo', '--dicom-host', '127.0.0.1', '--dicom-port', '0'])
-    port = dicomPortOf(hub)
-    browser = await launchBrowser()
-    page = await openPage(browser, errors)
+  const env = demoInBrowser({ flags: ['--dicom-host', '127.0.0.1', '--dicom-port', '0'] })
+  beforeAll(() => {
+    port = dicomPortOf(env.hub)
   })
-  afterAll(async () => {
-    await browser?.close()
-    await hub?.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
-  explainFailures(() => ({ page, errors, hub }))
 
   it('shows the node, the DR room, and a released and a rejected association as they happen', async () => {
-    await page.goto(`${hub.url}?token=${hub.token}`)
-    await signIn(page, /Alex Morgan/)
-    await page.getByRole('link', { name: 'Integrations' }).click()
-    const panel = page.getByTestId('dicom-node')
+    await env.page.goto(`${env.hub.url}?token=${env.hub.token}`)
+    await signIn(env.page, /Alex Morgan/)
+    await env.page.getByRole('link', { name: 'Integrations' }).click()
+    const panel = env.page.getByTestId('dicom-node')
     await panel.waitFor()
     expect(await panel.getByTestId('dicom-aet').textContent()).toBe('VETOS')
     expect(await panel.getByTestId('dicom-port').textContent()).toBe(String(port))
@@ -65,14 +48,14 @@ describe('DICOM node on the Integrations screen in Chromium', () => {
 
     // for a person to look at: the panel as it stands
     await panel.screenshot({ path: SHOT })
-    expect(errors).toEqual([])
+    expect(env.errors).toEqual([])
   }, 60_000)
 
   it('asks a new modality for its AE title and address, and suggests approving it for identity and imaging', async () => {
-    await page.getByRole('button', { name: 'Add integration' }).click()
-    const dialog = page.getByRole('dialog')
+    await env.page.getByRole('button', { name: 'Add integration' }).click()
+    const dialog = env.page.getByRole('dialog')
     await dialog.getByTestId('integration-kind').click()
-    await page.getByRole('option', { name: 'Imaging (DICOM)' }).click()
+    await env.page.getByRole('option', { name: 'Imaging (DICOM)' }).click()
     await dialog.getByTestId('integration-name').fill('Ultrasound, exam room 2')
     await dialog.getByTestId('modality-aet').fill('US-ROOM2-TOO-LONG-NAME')
     // maxLength keeps it to 16 characters; the missing address is named before anything is saved
@@ -84,17 +67,17 @@ describe('DICOM node on the Integrations screen in Chromium', () => {
     await dialog.getByRole('button', { name: 'Save' }).click()
     await dialog.waitFor({ state: 'hidden' })
 
-    const row = page.getByTestId('integrations-table').locator('tr', { hasText: 'Ultrasound, exam room 2' })
+    const row = env.page.getByTestId('integrations-table').locator('tr', { hasText: 'Ultrasound, exam room 2' })
     expect(await row.textContent()).toContain('192.168.1.42 · AE USROOM2')
     await row.getByRole('button', { name: 'Approve' }).click()
-    const approve = page.getByRole('dialog')
+    const approve = env.page.getByRole('dialog')
     expect(await approve.getByRole('checkbox', { name: /Patient identity/ }).isChecked()).toBe(true)
     expect(await approve.getByRole('checkbox', { name: /Images and imaging requests/ }).isChecked()).toBe(true)
     expect(await approve.getByRole('checkbox', { name: /Lab orders/ }).isChecked()).toBe(false)
     await approve.getByRole('button', { name: 'Approve' }).click()
     await approve.waitFor({ state: 'hidden' })
-    const peer = page.locator('[data-testid=dicom-peer][data-aet=USROOM2]')
+    const peer = env.page.locator('[data-testid=dicom-peer][data-aet=USROOM2]')
     await expect.poll(() => peer.textContent()).toMatch(/Ultrasound, exam room 2.*USROOM2.*192\.168\.1\.42.*approved/)
-    expect(errors).toEqual([])
+    expect(env.errors).toEqual([])
   }, 60_000)
 })

@@ -1,64 +1,46 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rmSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
-import { api, startHubProcess, type RunningHub } from '../helpers/hub'
-import { tempDir } from '../helpers/app'
-import { explainFailures, launchBrowser, openPage, signIn } from '../helpers/browser'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { api, apiSignIn } from '../helpers/hub'
+import { demoInBrowser, signIn } from '../helpers/browser'
 
 type LabIntegration = { id: string; kind: string; name: string; config: { lab: { catalog: { code: string; name: string; specimen?: string; kind: string }[]; speciesCodes: Record<string, string>; sexCodes: Record<string, string>; labApplication: string; labFacility: string } } }
 
 /** An administrator edits the demo reference lab's profile with the guided form, never touching JSON. */
 describe('lab profile form in Chromium', () => {
-  let hub: RunningHub
-  let dir: string
-  let browser: Browser
-  let page: Page
   let admin: string
-  const errors: string[] = []
 
   const savedLab = async (): Promise<LabIntegration> => {
-    const list = (await api(hub, 'integrations.list', {}, admin)).json.result as LabIntegration[]
+    const list = (await api(env.hub, 'integrations.list', {}, admin)).json.result as LabIntegration[]
     return list.find((i) => i.kind === 'reference_lab')!
   }
   const openLab = async () => {
-    await page.getByTestId('integrations-table').locator('tr', { hasText: 'Reference lab (simulator)' }).getByRole('button', { name: 'Configure' }).click()
-    await page.getByTestId('lab-profile-form').waitFor()
+    await env.page.getByTestId('integrations-table').locator('tr', { hasText: 'Reference lab (simulator)' }).getByRole('button', { name: 'Configure' }).click()
+    await env.page.getByTestId('lab-profile-form').waitFor()
   }
-  const dialog = () => page.getByRole('dialog')
+  const dialog = () => env.page.getByRole('dialog')
 
+  const env = demoInBrowser()
   beforeAll(async () => {
-    dir = tempDir()
-    hub = await startHubProcess(['--data-dir', dir, '--demo'])
-    const staff = (await api(hub, 'auth.staffList', {}, hub.token)).json.result as { id: string; role: string }[]
-    admin = (await api(hub, 'auth.login', { staffId: staff.find((s) => s.role === 'admin')!.id, pin: '1234' }, hub.token)).json.result.token
-    browser = await launchBrowser()
-    page = await openPage(browser, errors)
+    admin = await apiSignIn(env.hub, (s) => s.role === 'admin')
   })
-  afterAll(async () => {
-    await browser?.close()
-    await hub?.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
-  explainFailures(() => ({ page, errors, hub }))
 
   it('adds a catalog test and changes the canine code, and the profile is saved with both', async () => {
-    await page.goto(`${hub.url}?token=${hub.token}`)
-    await signIn(page, /Alex Morgan/)
-    await page.getByRole('link', { name: 'Integrations' }).click()
+    await env.page.goto(`${env.hub.url}?token=${env.hub.token}`)
+    await signIn(env.page, /Alex Morgan/)
+    await env.page.getByRole('link', { name: 'Integrations' }).click()
     await openLab()
 
-    await page.getByRole('tab', { name: /Tests/ }).click()
-    expect(await page.getByTestId('catalog-row').count()).toBe(4)
-    await page.getByTestId('catalog-add').click()
-    const row = page.getByTestId('catalog-row').last()
+    await env.page.getByRole('tab', { name: /Tests/ }).click()
+    expect(await env.page.getByTestId('catalog-row').count()).toBe(4)
+    await env.page.getByTestId('catalog-add').click()
+    const row = env.page.getByTestId('catalog-row').last()
     await row.getByTestId('catalog-code').fill('FRUC')
     await row.getByTestId('catalog-name').fill('Fructosamine')
     await row.getByTestId('catalog-specimen').fill('Serum')
     await row.getByTestId('catalog-kind').click()
-    await page.getByRole('option', { name: 'Test', exact: true }).click()
+    await env.page.getByRole('option', { name: 'Test', exact: true }).click()
 
-    await page.getByRole('tab', { name: 'Species & sex' }).click()
-    await page.getByTestId('species-code-canine').fill('K9')
+    await env.page.getByRole('tab', { name: 'Species & sex' }).click()
+    await env.page.getByTestId('species-code-canine').fill('K9')
 
     await dialog().getByRole('button', { name: 'Save' }).click()
     await dialog().waitFor({ state: 'hidden' })
@@ -75,41 +57,41 @@ describe('lab profile form in Chromium', () => {
 
   it('shows the saved values when the form is opened again', async () => {
     await openLab()
-    await page.getByRole('tab', { name: /Tests/ }).click()
-    const row = page.getByTestId('catalog-row').last()
+    await env.page.getByRole('tab', { name: /Tests/ }).click()
+    const row = env.page.getByTestId('catalog-row').last()
     expect(await row.getByTestId('catalog-code').inputValue()).toBe('FRUC')
     expect(await row.getByTestId('catalog-specimen').inputValue()).toBe('Serum')
-    await page.getByRole('tab', { name: 'Species & sex' }).click()
-    expect(await page.getByTestId('species-code-canine').inputValue()).toBe('K9')
+    await env.page.getByRole('tab', { name: 'Species & sex' }).click()
+    expect(await env.page.getByTestId('species-code-canine').inputValue()).toBe('K9')
     // a species the lab has no code for shows what VetOS sends instead
-    expect(await page.getByTestId('species-code-avian').getAttribute('placeholder')).toBe('avian')
+    expect(await env.page.getByTestId('species-code-avian').getAttribute('placeholder')).toBe('avian')
   })
 
   it('shows an empty test code as an error on its row and saves nothing', async () => {
-    await page.getByRole('tab', { name: /Tests/ }).click()
-    await page.getByTestId('catalog-add').click()
-    const row = page.getByTestId('catalog-row').last()
+    await env.page.getByRole('tab', { name: /Tests/ }).click()
+    await env.page.getByTestId('catalog-add').click()
+    const row = env.page.getByTestId('catalog-row').last()
     await row.getByTestId('catalog-name').fill('No code yet')
     // switch tabs so the form has to bring the error into view by itself
-    await page.getByRole('tab', { name: 'Messages' }).click()
+    await env.page.getByRole('tab', { name: 'Messages' }).click()
     await dialog().getByRole('button', { name: 'Save' }).click()
 
-    await expect.poll(() => page.getByRole('tab', { name: /Tests/ }).getAttribute('aria-selected')).toBe('true')
-    const code = page.getByTestId('catalog-row').last().getByTestId('catalog-code')
+    await expect.poll(() => env.page.getByRole('tab', { name: /Tests/ }).getAttribute('aria-selected')).toBe('true')
+    const code = env.page.getByTestId('catalog-row').last().getByTestId('catalog-code')
     await expect.poll(() => code.getAttribute('aria-invalid')).toBe('true')
-    expect(await page.getByTestId('catalog-row').last().textContent()).toContain('is required')
-    await page.screenshot({ path: '/tmp/lab-profile-form.png' })
+    expect(await env.page.getByTestId('catalog-row').last().textContent()).toContain('is required')
+    await env.page.screenshot({ path: '/tmp/lab-profile-form.png' })
     expect(await dialog().isVisible()).toBe(true)
     expect((await savedLab()).config.lab.catalog.map((t) => t.code)).toEqual(['CBC', 'CHEM10', 'T4', 'UA', 'FRUC'])
   })
 
   it('edits the same profile as JSON and never applies JSON that does not parse', async () => {
     // the row without a code, added above, is still there; remove it
-    await page.getByTestId('catalog-row').last().getByTestId('catalog-remove').click()
-    expect(await page.getByTestId('catalog-row').count()).toBe(5)
+    await env.page.getByTestId('catalog-row').last().getByTestId('catalog-remove').click()
+    expect(await env.page.getByTestId('catalog-row').count()).toBe(5)
 
-    await page.getByTestId('profile-json-toggle').check()
-    const json = page.getByTestId('lab-profile')
+    await env.page.getByTestId('profile-json-toggle').check()
+    const json = env.page.getByTestId('lab-profile')
     const text = await json.inputValue()
     expect(JSON.parse(text).catalog.map((t: { code: string }) => t.code)).toEqual(['CBC', 'CHEM10', 'T4', 'UA', 'FRUC'])
 
@@ -117,12 +99,12 @@ describe('lab profile form in Chromium', () => {
     await json.fill('{ "catalog": [')
     await expect.poll(() => dialog().textContent()).toContain('Not valid JSON')
 
-    await page.getByTestId('profile-json-toggle').uncheck()
-    await page.getByRole('tab', { name: 'Messages' }).click()
-    expect(await page.getByTestId('profile-labFacility').inputValue()).toBe('SIMLAB2')
+    await env.page.getByTestId('profile-json-toggle').uncheck()
+    await env.page.getByRole('tab', { name: 'Messages' }).click()
+    expect(await env.page.getByTestId('profile-labFacility').inputValue()).toBe('SIMLAB2')
     await dialog().getByRole('button', { name: 'Save' }).click()
     await dialog().waitFor({ state: 'hidden' })
     expect((await savedLab()).config.lab.labFacility).toBe('SIMLAB2')
-    expect(errors).toEqual([])
+    expect(env.errors).toEqual([])
   })
 })

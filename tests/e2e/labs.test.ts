@@ -1,101 +1,84 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rmSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
-import { api, hl7PortOf, startHubProcess, type RunningHub } from '../helpers/hub'
-import { tempDir } from '../helpers/app'
-import { answerPrompt, explainFailures, launchBrowser, openPage, signIn } from '../helpers/browser'
+import { api, apiSignIn, hl7PortOf } from '../helpers/hub'
+import { answerPrompt, demoInBrowser, signIn } from '../helpers/browser'
 import { ReferenceLabSimulator } from '../../src-main/simulators/reference-lab'
 
 /** A vet's lab round trip in Chromium: order, results arriving by themselves, a trend, a review. */
 describe('lab orders and results in Chromium', () => {
-  let hub: RunningHub
   let sim: ReferenceLabSimulator
-  let dir: string
-  let browser: Browser
-  let page: Page
-  const errors: string[] = []
-
+  const env = demoInBrowser({ flags: ['--hl7-host', '127.0.0.1', '--hl7-port', '0'] })
   beforeAll(async () => {
-    dir = tempDir()
-    hub = await startHubProcess(['--data-dir', dir, '--demo', '--hl7-host', '127.0.0.1', '--hl7-port', '0'])
-    const hl7Port = hl7PortOf(hub)
+    const hl7Port = hl7PortOf(env.hub)
     sim = new ReferenceLabSimulator({ port: 0, vetos: { host: '127.0.0.1', port: hl7Port }, preliminaryAfter: 0.3, finalAfter: 1 })
     await sim.start()
     // Point the demo lab at this simulator; moving it withdraws approval, so approve it again.
-    const staff = (await api(hub, 'auth.staffList', {}, hub.token)).json.result as { id: string; role: string }[]
-    const admin = (await api(hub, 'auth.login', { staffId: staff.find((s) => s.role === 'admin')!.id, pin: '1234' }, hub.token)).json.result.token
-    const lab = ((await api(hub, 'integrations.list', {}, admin)).json.result as { id: string; kind: string; config: object }[]).find((i) => i.kind === 'reference_lab')!
-    await api(hub, 'integrations.update', { id: lab.id, config: { ...lab.config, port: sim.port } }, admin)
-    await api(hub, 'integrations.approve', { id: lab.id, categories: ['patient_identity', 'lab_orders'] }, admin)
-    browser = await launchBrowser()
-    page = await openPage(browser, errors)
+    const admin = await apiSignIn(env.hub, (s) => s.role === 'admin')
+    const lab = ((await api(env.hub, 'integrations.list', {}, admin)).json.result as { id: string; kind: string; config: object }[]).find((i) => i.kind === 'reference_lab')!
+    await api(env.hub, 'integrations.update', { id: lab.id, config: { ...lab.config, port: sim.port } }, admin)
+    await api(env.hub, 'integrations.approve', { id: lab.id, categories: ['patient_identity', 'lab_orders'] }, admin)
   })
   afterAll(async () => {
-    await browser?.close()
     await sim?.stop()
-    await hub?.stop()
-    rmSync(dir, { recursive: true, force: true })
   })
-  explainFailures(() => ({ page, errors, hub }))
 
   const order = async (test: RegExp, note = '') => {
-    await page.getByRole('button', { name: 'New lab order' }).click()
-    await page.getByTestId('order-lab').click()
-    await page.getByRole('option', { name: /Reference lab/ }).click()
-    await page.getByLabel(test).check()
-    await page.getByLabel('Note to the lab').fill(note)
-    await page.getByRole('button', { name: 'Send order' }).click()
+    await env.page.getByRole('button', { name: 'New lab order' }).click()
+    await env.page.getByTestId('order-lab').click()
+    await env.page.getByRole('option', { name: /Reference lab/ }).click()
+    await env.page.getByLabel(test).check()
+    await env.page.getByLabel('Note to the lab').fill(note)
+    await env.page.getByRole('button', { name: 'Send order' }).click()
   }
 
   it('orders a blood count and sees final results attach by themselves', async () => {
-    await page.goto(`${hub.url}?token=${hub.token}`)
-    await signIn(page, /Sarah Chen/)
-    await page.getByTestId('patient-search').fill('bella')
-    await page.getByTestId('patient-results').locator('tbody tr', { hasText: 'Dog' }).first().click()
-    await page.getByRole('tab', { name: 'Lab Orders' }).click()
+    await env.page.goto(`${env.hub.url}?token=${env.hub.token}`)
+    await signIn(env.page, /Sarah Chen/)
+    await env.page.getByTestId('patient-search').fill('bella')
+    await env.page.getByTestId('patient-results').locator('tbody tr', { hasText: 'Dog' }).first().click()
+    await env.page.getByRole('tab', { name: 'Lab Orders' }).click()
     await order(/Complete blood count/)
-    const card = page.getByTestId('lab-order').first()
+    const card = env.page.getByTestId('lab-order').first()
     await expect.poll(() => card.getByTestId('order-status').textContent(), { timeout: 10_000 }).toBe('Final results')
     await expect.poll(() => card.getByTestId('lab-values').first().textContent()).toContain('Hematocrit')
     expect(sim.received[0].tests).toEqual(['CBC'])
   })
 
   it('draws the trend of one analyte with its reference band', async () => {
-    await page.getByTestId('lab-values').first().getByText('Hematocrit').click()
-    await page.getByTestId('trend-chart').locator('svg.recharts-surface').waitFor()
-    expect(await page.getByTestId('trend-chart').locator('.recharts-area-area').count()).toBe(1)
+    await env.page.getByTestId('lab-values').first().getByText('Hematocrit').click()
+    await env.page.getByTestId('trend-chart').locator('svg.recharts-surface').waitFor()
+    expect(await env.page.getByTestId('trend-chart').locator('.recharts-area-area').count()).toBe(1)
   })
 
   it("keeps the lab's PDF report on the record and opens it from the app's own origin", async () => {
-    await page.getByRole('tab', { name: 'Documents' }).click()
-    const row = page.getByTestId('documents').locator('tr', { hasText: 'Lab report (PDF)' }).first()
+    await env.page.getByRole('tab', { name: 'Documents' }).click()
+    const row = env.page.getByTestId('documents').locator('tr', { hasText: 'Lab report (PDF)' }).first()
     await row.waitFor()
     const href = (await row.getByRole('link', { name: 'Save a copy' }).getAttribute('href'))!
     expect(href).toMatch(/^\/media\/documents\/[0-9a-f-]+\?token=/)
-    const served = await page.evaluate(async (u) => {
+    const served = await env.page.evaluate(async (u) => {
       const r = await fetch(u)
       const bytes = new Uint8Array(await r.arrayBuffer())
       return { status: r.status, type: r.headers.get('content-type'), head: String.fromCharCode(...bytes.slice(0, 5)) }
     }, href)
     expect(served).toEqual({ status: 200, type: 'application/pdf', head: '%PDF-' })
     // without the session the same path is refused
-    expect(await page.evaluate(async (u) => (await fetch(u)).status, href.replace(/\?token=.*/, ''))).toBe(401)
-    const [popup] = await Promise.all([page.waitForEvent('popup'), row.getByRole('button', { name: 'Open' }).click()])
+    expect(await env.page.evaluate(async (u) => (await fetch(u)).status, href.replace(/\?token=.*/, ''))).toBe(401)
+    const [popup] = await Promise.all([env.page.waitForEvent('popup'), row.getByRole('button', { name: 'Open' }).click()])
     expect(popup.url()).toContain('/media/documents/')
     await popup.close()
-    await page.getByRole('tab', { name: 'Lab Orders' }).click()
+    await env.page.getByRole('tab', { name: 'Lab Orders' }).click()
   })
 
   it('holds a result with a misspelled name for review, and a person attaches it', async () => {
     await order(/Total T4/, 'simulate: misspell')
-    await expect.poll(() => page.getByTestId('review-count').textContent(), { timeout: 10_000 }).toMatch(/^[12]$/)
-    await page.getByRole('link', { name: /Lab Review/ }).click()
-    const item = page.getByTestId('review-item').first()
+    await expect.poll(() => env.page.getByTestId('review-count').textContent(), { timeout: 10_000 }).toMatch(/^[12]$/)
+    await env.page.getByRole('link', { name: /Lab Review/ }).click()
+    const item = env.page.getByTestId('review-item').first()
     expect(await item.textContent()).toMatch(/pet name "Bela" differs from "Bella"/)
     await item.getByTestId('review-candidates').getByRole('button', { name: /Attach to/ }).first().click()
     // the reason is asked in the app's own modal, offering "Identity confirmed"
-    expect(await answerPrompt(page)).toBe('Identity confirmed')
-    await expect.poll(() => page.getByTestId('review-item').count(), { timeout: 10_000 }).toBeLessThan(2)
-    expect(errors).toEqual([])
+    expect(await answerPrompt(env.page)).toBe('Identity confirmed')
+    await expect.poll(() => env.page.getByTestId('review-item').count(), { timeout: 10_000 }).toBeLessThan(2)
+    expect(env.errors).toEqual([])
   })
 })

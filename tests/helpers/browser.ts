@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs'
-import { afterEach } from 'vitest'
+import { existsSync, rmSync } from 'node:fs'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { startHubProcess, type RunningHub } from './hub'
+import { tempDir } from './app'
 
 /** Debian's chromium; npm test installs it when missing (scripts/system-deps.mjs). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -49,7 +51,7 @@ export async function answerPrompt(page: Page, text?: string): Promise<string> {
  * When a test in this describe block fails, prints what the page showed, the page's errors and
  * the end of the hub's output: a failure on a CI machine then explains itself.
  */
-export function explainFailures(get: () => { page?: Page; errors: string[]; hub?: { output(): string } }): void {
+function explainFailures(get: () => { page?: Page; errors: string[]; hub?: { output(): string } }): void {
   afterEach(async (ctx) => {
     if (ctx.task.result?.state !== 'fail') return
     const { page, errors, hub } = get()
@@ -58,4 +60,35 @@ export function explainFailures(get: () => { page?: Page; errors: string[]; hub?
       [`--- ${ctx.task.name}: what the page showed (${page?.url() ?? 'no page'})`, text.slice(0, 2000), '--- page errors', errors.join('\n') || '(none)', '--- hub output (end)', hub?.output().slice(-3000) ?? '(no hub)'].join('\n')
     )
   })
+}
+
+/** What demoInBrowser starts: set once its beforeAll has run. */
+export interface DemoInBrowser {
+  dir: string
+  hub: RunningHub
+  browser: Browser
+  page: Page
+  errors: string[]
+}
+
+/**
+ * For a describe block: the demo clinic in a hub process (with extra `flags`) and one Chromium
+ * page, started before the first test and stopped after the last; a failing test prints what the
+ * page showed. A test may replace `hub` (a restart); that one is stopped.
+ */
+export function demoInBrowser(opts: { flags?: string[]; waitMs?: number } = {}): DemoInBrowser {
+  const env = { errors: [] as string[] } as DemoInBrowser
+  beforeAll(async () => {
+    env.dir = tempDir()
+    env.hub = await startHubProcess(['--data-dir', env.dir, '--demo', ...(opts.flags ?? [])])
+    env.browser = await launchBrowser()
+    env.page = await openPage(env.browser, env.errors, opts.waitMs)
+  })
+  afterAll(async () => {
+    await env.browser?.close()
+    await env.hub?.stop()
+    if (env.dir) rmSync(env.dir, { recursive: true, force: true })
+  })
+  explainFailures(() => env)
+  return env
 }

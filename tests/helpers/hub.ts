@@ -55,6 +55,23 @@ export async function api(hub: { url: string }, method: string, body: unknown, b
   return { status: res.status, json: await res.json() }
 }
 
+/** A demo staff member as the sign-in screen lists them. */
+export interface DemoStaff {
+  id: string
+  displayName: string
+  role: string
+}
+
+/** Signs in through the API, as a renderer does, the first staff member `who` picks (every demo PIN is 1234); returns the session token. */
+export async function apiSignIn(hub: RunningHub, who: (s: DemoStaff) => boolean, pin = '1234'): Promise<string> {
+  const staff = (await api(hub, 'auth.staffList', {}, hub.token)).json.result as DemoStaff[]
+  const member = staff.find(who)
+  if (!member) throw new Error('no such staff member in this clinic')
+  const login = await api(hub, 'auth.login', { staffId: member.id, pin }, hub.token)
+  if (!login.json.ok) throw new Error(`auth.login: ${login.json.error.message}`)
+  return login.json.result.token as string
+}
+
 /** The HL7 listener's port, as the hub printed it (started with --hl7-port). */
 export function hl7PortOf(hub: RunningHub): number {
   const m = /Lab results \(HL7\/MLLP\) on [^:]+:(\d+)/.exec(hub.output())
