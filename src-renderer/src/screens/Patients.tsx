@@ -22,9 +22,8 @@ export function PatientsScreen() {
   // The search lives in the address so Back returns to it. Only a real change is written: writing
   // on mount (after paint) took a slow workstation back here when someone had already clicked away.
   useEffect(() => {
-    const want = debounced ? `q=${encodeURIComponent(debounced)}&kind=${kind}` : ''
-    const have = params.get('q') ? `q=${encodeURIComponent(params.get('q')!)}&kind=${params.get('kind') ?? 'auto'}` : ''
-    if (want !== have) setParams(debounced ? { q: debounced, kind } : {}, { replace: true })
+    const changed = (params.get('q') ?? '') !== debounced || (debounced !== '' && (params.get('kind') ?? 'auto') !== kind)
+    if (changed) setParams(debounced ? { q: debounced, kind } : {}, { replace: true })
   }, [debounced, kind, params, setParams])
 
   const results = useCall('patients.search', { query: debounced, kind, limit: 50 }, { enabled: debounced.length > 0 })
