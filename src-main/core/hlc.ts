@@ -25,11 +25,19 @@ export class Hlc {
     return this.state.ms
   }
 
+  // The ISO part of the current millisecond, formatted once: ingest stamps dozens of rows per millisecond.
+  private isoMs = NaN
+  private iso = ''
+
   tick(): string {
     const wall = this.now()
     if (wall > this.state.ms) this.state = { ms: wall, counter: 0 }
     else this.state = { ms: this.state.ms, counter: this.state.counter + 1 }
-    return formatHlc(this.state, this.deviceId)
+    if (this.state.ms !== this.isoMs) {
+      this.isoMs = this.state.ms
+      this.iso = new Date(this.isoMs).toISOString()
+    }
+    return `${this.iso}-${counterHex(this.state.counter)}-${this.deviceId}`
   }
 
   /** Merge a clock value seen from another device (sync), keeping ours ahead of it. */
@@ -45,8 +53,10 @@ export class Hlc {
   }
 }
 
+const counterHex = (counter: number): string => counter.toString(16).padStart(4, '0')
+
 export function formatHlc(s: HlcState, deviceId: string): string {
-  return `${new Date(s.ms).toISOString()}-${s.counter.toString(16).padStart(4, '0')}-${deviceId}`
+  return `${new Date(s.ms).toISOString()}-${counterHex(s.counter)}-${deviceId}`
 }
 
 export function parseHlc(value: string): HlcState {

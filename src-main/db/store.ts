@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { eq, sql, getTableColumns, getTableName, type Column, type InferInsertModel, type InferSelectModel } from 'drizzle-orm'
+import { Column, eq, getTableColumns, getTableName, type InferInsertModel, type InferSelectModel } from 'drizzle-orm'
 import type { SQLiteTableWithColumns } from 'drizzle-orm/sqlite-core'
 import { newId } from '../core/ids'
 import { Hlc } from '../core/hlc'
@@ -14,6 +14,13 @@ export const SCHEMA_VERSION = 1
 type SyncedTable = SQLiteTableWithColumns<any> & { id: any; updatedAt: any }
 
 type SyncColumns = 'id' | 'clinicId' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'serverVersion'
+
+type Mapper = ((value: unknown) => unknown) | null
+
+/** A column's driver mapping, or null where it is the identity (most columns): skipping the call per value adds up on ingest. */
+function mapper(column: Column, kind: 'mapToDriverValue' | 'mapFromDriverValue'): Mapper {
+  return column[kind] === Column.prototype[kind] ? null : (v) => column[kind](v as never)
+}
 
 /** One written row in an outbox mutation: [table, rowId, op, hlc, fields (null for an insert)]. */
 export type Change = [table: string, rowId: string, op: 'insert' | 'update' | 'delete', hlc: string, fields: object | null]
@@ -47,14 +54,45 @@ export class Store {
     return q
   }
 
-  /** One row by id, deleted or not, through a prepared query. */
+  private byIdStmts = new Map<string, { stmt: Database.Statement; keys: string[]; decode: Mapper[] }>()
+
+  /**
+   * One row by id, deleted or not. A plain prepared statement read as an array and mapped with
+   * the columns' own decoders: drizzle's generic row mapping cost more than the lookup itself.
+   */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   byId<T extends SQLiteTableWithColumns<any> & { id: any }>(table: T, id: string): InferSelectModel<T> | undefined {
-    return this.prepared(`byId ${getTableName(table)}`, (db) => db.select().from(table).where(eq(table.id, sql.placeholder('id')))).get({ id }) as InferSelectModel<T> | undefined
+    const name = getTableName(table)
+    let entry = this.byIdStmts.get(name)
+    if (!entry) {
+      const columns = getTableColumns(table) as Record<string, Column>
+      const keys = Object.keys(columns)
+      const stmt = this.sqlite.prepare(`SELECT ${keys.map((k) => `"${columns[k].name}"`).join(', ')} FROM "${name}" WHERE "id" = ?`).raw(true)
+      entry = { stmt, keys, decode: keys.map((k) => mapper(columns[k], 'mapFromDriverValue')) }
+      this.byIdStmts.set(name, entry)
+    }
+    const values = entry.stmt.get(id) as unknown[] | undefined
+    if (!values) return undefined
+    const row: Record<string, unknown> = {}
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]
+      const decode = entry.decode[i]
+      row[entry.keys[i]] = v === null || !decode ? v : decode(v)
+    }
+    return row as InferSelectModel<T>
   }
 
+  private nowMs = NaN
+  private nowText = ''
+
+  /** Now as ISO-8601; formatted once per millisecond (ingest asks dozens of times in one). */
   nowIso(): string {
-    return this.now().toISOString()
+    const ms = this.now().getTime()
+    if (ms !== this.nowMs) {
+      this.nowMs = ms
+      this.nowText = new Date(ms).toISOString()
+    }
+    return this.nowText
   }
 
   /** Changes of the open Store.tx, written as one outbox row just before it commits. */
@@ -173,8 +211,8 @@ export class Store {
     return this.write(table, 'update', patch as Record<string, unknown>, id)
   }
 
-  private inserts = new Map<string, { stmt: Database.Statement; keys: string[]; columns: Column[] }>()
-  private updates = new Map<string, { stmt: Database.Statement; columns: Column[] }>()
+  private inserts = new Map<string, { stmt: Database.Statement; keys: string[]; encode: Mapper[] }>()
+  private updates = new Map<string, { stmt: Database.Statement; encode: Mapper[] }>()
 
   /**
    * INSERT (every column; absent is NULL, since no column has a default) or UPDATE ... WHERE id,
@@ -190,13 +228,14 @@ export class Store {
         const columns = getTableColumns(table) as Record<string, Column>
         const keys = Object.keys(columns)
         const cols = keys.map((k) => columns[k])
-        entry = { stmt: this.sqlite.prepare(`INSERT INTO "${name}" (${cols.map((c) => `"${c.name}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`), keys, columns: cols }
+        entry = { stmt: this.sqlite.prepare(`INSERT INTO "${name}" (${cols.map((c) => `"${c.name}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`), keys, encode: cols.map((c) => mapper(c, 'mapToDriverValue')) }
         this.inserts.set(name, entry)
       }
       const params = new Array<unknown>(entry.keys.length)
       for (let i = 0; i < params.length; i++) {
         const v = values[entry.keys[i]]
-        params[i] = v === undefined || v === null ? null : entry.columns[i].mapToDriverValue(v)
+        const encode = entry.encode[i]
+        params[i] = v === undefined || v === null ? null : encode ? encode(v) : v
       }
       return entry.stmt.run(params)
     }
@@ -209,10 +248,14 @@ export class Store {
         if (!all[k]) throw new Error(`${name} has no column ${k}`)
         return all[k]
       })
-      entry = { stmt: this.sqlite.prepare(`UPDATE "${name}" SET ${columns.map((c) => `"${c.name}" = ?`).join(', ')} WHERE "id" = ?`), columns }
+      entry = { stmt: this.sqlite.prepare(`UPDATE "${name}" SET ${columns.map((c) => `"${c.name}" = ?`).join(', ')} WHERE "id" = ?`), encode: columns.map((c) => mapper(c, 'mapToDriverValue')) }
       this.updates.set(cacheKey, entry)
     }
-    const params = keys.map((k, i) => (values[k] === null ? null : entry.columns[i].mapToDriverValue(values[k])))
+    const params = keys.map((k, i) => {
+      const v = values[k]
+      const encode = entry.encode[i]
+      return v === null ? null : encode ? encode(v) : v
+    })
     params.push(id)
     return entry.stmt.run(params)
   }
