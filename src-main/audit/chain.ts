@@ -117,7 +117,7 @@ export class AuditLog {
       const values = HASHED.map((k) => base[k])
       const full: AuditRow = { ...base, hash: hashValues(values) }
       values.push(full.hash)
-      this.insertStmt.run(values)
+      this.insertStmt.run(...values)
       this.headStmt.run(`${full.seq}:${full.hash}`)
       return full
     }

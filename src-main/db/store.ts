@@ -54,24 +54,42 @@ export class Store {
     return q
   }
 
-  private byIdStmts = new Map<string, { stmt: Database.Statement; keys: string[]; decode: Mapper[] }>()
+  private readStmts = new Map<string, { stmt: Database.Statement; keys: string[]; decode: Mapper[] }>()
 
-  /**
-   * One row by id, deleted or not. A plain prepared statement read as an array and mapped with
-   * the columns' own decoders: drizzle's generic row mapping cost more than the lookup itself.
-   */
+  private statements = new Map<string, Database.Statement>()
+
+  /** A plain SQL statement prepared once, for hot paths that need no row mapping. */
+  statement(text: string): Database.Statement {
+    let stmt = this.statements.get(text)
+    if (!stmt) this.statements.set(text, (stmt = this.sqlite.prepare(text)))
+    return stmt
+  }
+
+  /** One row by id, deleted or not. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   byId<T extends SQLiteTableWithColumns<any> & { id: any }>(table: T, id: string): InferSelectModel<T> | undefined {
+    return this.firstBy(table, 'id', id)
+  }
+
+  /**
+   * The first row (in rowid order) whose column equals value, deleted or not. A plain prepared
+   * statement read as an array and mapped with the columns' own decoders: drizzle's generic row
+   * mapping cost more than the lookup itself.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  firstBy<T extends SQLiteTableWithColumns<any>>(table: T, key: keyof InferSelectModel<T> & string, value: unknown): InferSelectModel<T> | undefined {
     const name = getTableName(table)
-    let entry = this.byIdStmts.get(name)
+    const cacheKey = `${name} ${key}`
+    let entry = this.readStmts.get(cacheKey)
     if (!entry) {
       const columns = getTableColumns(table) as Record<string, Column>
+      if (!columns[key]) throw new Error(`${name} has no column ${key}`)
       const keys = Object.keys(columns)
-      const stmt = this.sqlite.prepare(`SELECT ${keys.map((k) => `"${columns[k].name}"`).join(', ')} FROM "${name}" WHERE "id" = ?`).raw(true)
+      const stmt = this.sqlite.prepare(`SELECT ${keys.map((k) => `"${columns[k].name}"`).join(', ')} FROM "${name}" WHERE "${columns[key].name}" = ? LIMIT 1`).raw(true)
       entry = { stmt, keys, decode: keys.map((k) => mapper(columns[k], 'mapFromDriverValue')) }
-      this.byIdStmts.set(name, entry)
+      this.readStmts.set(cacheKey, entry)
     }
-    const values = entry.stmt.get(id) as unknown[] | undefined
+    const values = entry.stmt.get(value) as unknown[] | undefined
     if (!values) return undefined
     const row: Record<string, unknown> = {}
     for (let i = 0; i < values.length; i++) {
@@ -237,7 +255,7 @@ export class Store {
         const encode = entry.encode[i]
         params[i] = v === undefined || v === null ? null : encode ? encode(v) : v
       }
-      return entry.stmt.run(params)
+      return entry.stmt.run(...params)
     }
     const keys = Object.keys(values).filter((k) => values[k] !== undefined)
     const cacheKey = `${name} ${keys.join(',')}`
@@ -257,7 +275,7 @@ export class Store {
       return v === null ? null : encode ? encode(v) : v
     })
     params.push(id)
-    return entry.stmt.run(params)
+    return entry.stmt.run(...params)
   }
 
 }

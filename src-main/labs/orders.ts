@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray } from 'drizzle-orm'
 import { clients, labOrderEvents, labOrders, outboundMessages, patients, staff } from '../db/schema'
 import type { CatalogTest, LabProfile } from '../../src-preload/contract'
 import { ApiError, conflict, notFound } from '../api/errors'
@@ -149,24 +149,23 @@ export class LabOrdersService {
   }
 
   /** Moves an order along its lifecycle (forward only) and records the step on its timeline. */
-  applyStatus(orderOrId: string | LabOrderRow, next: OrderStatus, detail: string | null, actorName: string | null, opts: { correction?: boolean } = {}): boolean {
+  /** opts.fillerNumber: the lab's number for the order, written with the status (one row update, not two). */
+  applyStatus(orderOrId: string | LabOrderRow, next: OrderStatus, detail: string | null, actorName: string | null, opts: { correction?: boolean; fillerNumber?: string | null } = {}): boolean {
     const { store, events } = this.core
     const order = typeof orderOrId === 'string' ? this.row(orderOrId) : orderOrId
     const orderId = order.id
+    const filler = opts.fillerNumber && opts.fillerNumber !== order.fillerNumber ? { fillerNumber: opts.fillerNumber } : null
     const to = advance(order.status as OrderStatus, next, opts)
     if (!to) {
+      if (filler) store.update(labOrders, orderId, filler)
       // Not a move (a repeat, a late status), but worth keeping on the timeline when it says something.
       if (detail && opts.correction) this.event(orderId, 'corrected', detail, actorName)
       return false
     }
-    store.update(labOrders, orderId, { status: to, statusDetail: detail })
+    store.update(labOrders, orderId, { status: to, statusDetail: detail, ...filler })
     this.event(orderId, opts.correction ? 'corrected' : to, detail, actorName)
     events.emit('changed', { entity: 'patient', id: order.patientId, patientId: order.patientId })
     return true
-  }
-
-  setFillerNumber(order: LabOrderRow, filler: string): void {
-    if (order.fillerNumber !== filler) this.core.store.update(labOrders, order.id, { fillerNumber: filler })
   }
 
   row(orderId: string): LabOrderRow {
@@ -176,7 +175,7 @@ export class LabOrdersService {
   }
 
   byNumber(orderNumber: string): LabOrderRow | undefined {
-    return this.core.store.prepared('labOrders.byNumber', (db) => db.select().from(labOrders).where(eq(labOrders.orderNumber, sql.placeholder('n')))).get({ n: orderNumber })
+    return this.core.store.firstBy(labOrders, 'orderNumber', orderNumber)
   }
 
   forPatient(patientId: string) {

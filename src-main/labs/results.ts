@@ -85,9 +85,8 @@ export class LabResultsService {
     if (l.action === 'attach' && l.patientId) {
       const order = l.orderId ? this.orders.row(l.orderId) : null
       if (order) {
-        if (report.fillerNumber) this.orders.setFillerNumber(order, report.fillerNumber)
         const correction = obs.some((o) => o.status === 'C')
-        this.orders.applyStatus(order, statusFromReport(report.status, obs.map((o) => o.status)), `${correction ? 'Corrected' : obs.some((o) => o.status === 'P') ? 'Preliminary' : 'Final'} results from ${source}`, actor?.name ?? null, { correction })
+        this.orders.applyStatus(order, statusFromReport(report.status, obs.map((o) => o.status)), `${correction ? 'Corrected' : obs.some((o) => o.status === 'P') ? 'Preliminary' : 'Final'} results from ${source}`, actor?.name ?? null, { correction, fillerNumber: report.fillerNumber })
       }
       const flags = obs.map((o) => effectiveFlag(o))
       const critical = flags.some(isCritical)

@@ -1,14 +1,13 @@
 import type Database from 'better-sqlite3'
-import { and, eq, isNull, sql } from 'drizzle-orm'
-import { clients, patients } from '../db/schema'
 import type { Store } from '../db/store'
 import { normalizeName, prefixEnd } from '../core/normalize'
 import { scoreCandidate, type PatientFacts, type PatientIdentifiers } from './rule'
 
 /** What the matching rule compares for one live patient (a lab order's, an imaging request's), or null. */
 export function patientFacts(store: Store, patientId: string): PatientFacts | null {
-  const row = store.prepared('matching.facts', (db) => db.select({ p: patients, last: clients.lastName }).from(patients).innerJoin(clients, eq(clients.id, patients.clientId)).where(and(eq(patients.id, sql.placeholder('id')), isNull(patients.deletedAt)))).get({ id: patientId })
-  return row ? { id: row.p.id, name: row.p.name, dateOfBirth: row.p.dateOfBirth, sex: row.p.sex, neuterStatus: row.p.neuterStatus, species: row.p.species, ownerLastName: row.last } : null
+  // Only the compared columns, read plainly: every automatic attach asks this.
+  const stmt = store.statement('SELECT p.id, p.name, p.date_of_birth AS dateOfBirth, p.sex, p.neuter_status AS neuterStatus, p.species, c.last_name AS ownerLastName FROM patients p JOIN clients c ON c.id = p.client_id WHERE p.id = ? AND p.deleted_at IS NULL')
+  return (stmt.get(patientId) as PatientFacts | undefined) ?? null
 }
 
 export interface ShortlistEntry {
