@@ -6,6 +6,7 @@ import { app, BrowserWindow, ipcMain, protocol, net, session } from 'electron'
 import { join, normalize, sep } from 'node:path'
 import { pathToFileURL, fileURLToPath } from 'node:url'
 import { createApp, type App } from './app'
+import { forwardLive } from './events'
 import { parseHostFlags } from './config'
 import { APP_ORIGIN, isAppUrl, lockDown } from './electron/security'
 import { secureWebPreferences } from './electron/window'
@@ -49,7 +50,7 @@ async function start(): Promise<void> {
     if (!isAppUrl(event.senderFrame?.url ?? '')) return { ok: false, error: { code: 'forbidden', message: 'Not from the app' } }
     return core!.dispatch(method, input, typeof token === 'string' ? token : null)
   })
-  core.events.subscribe(({ event }) => {
+  forwardLive(core.events, ({ event }) => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send('vetos:event', event)
   })
 

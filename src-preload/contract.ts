@@ -847,6 +847,7 @@ export const contract = {
     description: 'One document’s content (Base64), to open or print.'
   }),
   'labs.reviewQueue': method({ input: Empty, output: z.array(ReviewItem), access: EVERY_ROLE, description: 'Results that did not attach by themselves, with ranked candidates and reasons.' }),
+  'labs.reviewCount': method({ input: Empty, output: z.object({ count: z.number().int() }), access: EVERY_ROLE, description: 'How many results wait in the review queue (the sidebar badge): a count, without ranking each.' }),
   'labs.attach': method({
     input: z.object({ reportId: Id, patientId: Id, orderId: Id.nullable().optional(), reason: NonEmpty(300) }).strict(),
     output: Ok,
@@ -883,6 +884,7 @@ export const contract = {
     description: 'Saves the annotations of an image as a new version (never overwriting); baseVersion is the version they were drawn on, and a stale one is a conflict.'
   }),
   'imaging.reviewQueue': method({ input: Empty, output: z.array(ImagingReviewItem), access: EVERY_ROLE, description: 'Studies that did not attach by themselves, with ranked candidates and reasons.' }),
+  'imaging.reviewCount': method({ input: Empty, output: z.object({ count: z.number().int() }), access: EVERY_ROLE, description: 'How many studies wait in the review queue (the sidebar badge): a count, without ranking each.' }),
   'imaging.attach': method({
     input: z.object({ studyId: Id, patientId: Id, requestId: Id.nullable().optional(), reason: NonEmpty(300) }).strict(),
     output: Ok,

@@ -93,6 +93,7 @@ export function createHandlers(s: Services): Handlers {
       return { id: d.id, title: d.title, mime: d.mime, base64: d.content.toString('base64') }
     },
     'labs.reviewQueue': () => s.labs.views.reviewQueue(),
+    'labs.reviewCount': () => ({ count: s.labs.review.pendingCount() }),
     'labs.attach': (i, ctx) => (s.labs.review.attach(who(ctx), i.reportId, i.patientId, i.orderId ?? null, i.reason), { ok: true as const }),
     'labs.detach': (i, ctx) => (s.labs.review.detach(who(ctx), i.reportId, i.reason), { ok: true as const }),
     'labs.reject': (i, ctx) => (s.labs.review.reject(who(ctx), i.reportId, i.reason), { ok: true as const }),
@@ -105,6 +106,7 @@ export function createHandlers(s: Services): Handlers {
     'imaging.annotationHistory': (i) => s.imaging.annotations.history(i.instanceId),
     'imaging.saveAnnotations': (i, ctx) => s.imaging.annotations.save(who(ctx), i.instanceId, i.baseVersion, i.annotations),
     'imaging.reviewQueue': () => s.imaging.studies.reviewQueue(),
+    'imaging.reviewCount': () => ({ count: s.imaging.studies.reviewCount() }),
     'imaging.attach': (i, ctx) => (s.imaging.studies.attach(who(ctx), i.studyId, i.patientId, i.requestId ?? null, i.reason), { ok: true as const }),
     'imaging.detach': (i, ctx) => (s.imaging.studies.detach(who(ctx), i.studyId, i.reason), { ok: true as const }),
     'imaging.reject': (i, ctx) => (s.imaging.studies.reject(who(ctx), i.studyId, i.reason), { ok: true as const }),

@@ -432,6 +432,18 @@ export const labReportLinks = sqliteTable(
   (t) => [index('lab_report_links_report_idx').on(t.reportId), index('lab_report_links_patient_idx').on(t.patientId)]
 )
 
+/**
+ * Results waiting for a person: kept by triggers (migration 0010) on lab_reports and
+ * lab_report_links, so it holds exactly the reports whose latest link is none or a detach, from
+ * this workstation or from sync. Finding them from the links scanned every report ever received,
+ * and every screen shows the count. Not synced: each workstation derives it.
+ */
+export const labReviewPending = sqliteTable('lab_review_pending', {
+  reportId: text('report_id').primaryKey(),
+  /** the report's rowid: the queue's order, oldest first */
+  reportSeq: integer('report_seq').notNull()
+})
+
 /** Files on the patient record (lab PDFs now; imports later). */
 export const documents = sqliteTable(
   'documents',
@@ -508,6 +520,13 @@ export const imagingStudyLinks = sqliteTable(
   },
   (t) => [index('imaging_study_links_study_idx').on(t.studyId), index('imaging_study_links_patient_idx').on(t.patientId)]
 )
+
+/** Studies waiting for a person, kept by triggers like lab_review_pending (migration 0010). */
+export const imagingReviewPending = sqliteTable('imaging_review_pending', {
+  studyId: text('study_id').primaryKey(),
+  /** the study's rowid: the queue's order, oldest first */
+  studySeq: integer('study_seq').notNull()
+})
 
 /** One stored DICOM instance: the file as received, and what the viewer needs to know before opening it. */
 export const imagingInstances = sqliteTable(

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import fastifyStatic from '@fastify/static'
 import fastifyWebsocket from '@fastify/websocket'
 import type { App } from '../app'
+import { forwardLive } from '../events'
 import { httpStatus } from '../api/dispatch'
 import { CSP } from '../security/csp'
 import { inlineDisposition } from '../media/routes'
@@ -85,7 +86,7 @@ export async function startHub(app: App, opts: HubOptions): Promise<Hub> {
       socket.close(4401, 'session required')
       return
     }
-    const sub = app.events.subscribe(({ event, recipientId }) => {
+    const sub = forwardLive(app.events, ({ event, recipientId }) => {
       if (recipientId && recipientId !== actor.id) return
       // A session that ended (sign-out, deactivation) stops receiving.
       if (!app.services.sessions.resolve(session!)) return socket.close(4401, 'session ended')

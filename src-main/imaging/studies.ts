@@ -239,11 +239,13 @@ export class StudiesService {
   }
 
   reviewQueue(): ImagingReviewItem[] {
-    const ids = this.core.store.sqlite
-      .prepare(`SELECT s.id FROM imaging_studies s WHERE coalesce((SELECT action FROM imaging_study_links l WHERE l.study_id = s.id ORDER BY l.rowid DESC LIMIT 1), 'none') IN ('none', 'detach') ORDER BY s.rowid`)
-      .pluck()
-      .all() as string[]
+    const ids = this.core.store.statement('SELECT study_id FROM imaging_review_pending ORDER BY study_seq').pluck().all() as string[]
     return ids.map((id) => this.reviewItem(this.study(id)))
+  }
+
+  /** How many studies wait for a person (the sidebar's badge on every screen). */
+  reviewCount(): number {
+    return this.core.store.statement('SELECT count(*) FROM imaging_review_pending').pluck().get() as number
   }
 
   private reviewItem(study: StudyRow): ImagingReviewItem {

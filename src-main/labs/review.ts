@@ -24,17 +24,15 @@ export class LabReviewService {
     private readonly registry: IntegrationRegistry
   ) {}
 
-  /** Reports whose latest link is none or a detach. */
+  /** How many results wait for a person (the sidebar's badge on every screen). */
+  pendingCount(): number {
+    return this.core.store.statement('SELECT count(*) FROM lab_review_pending').pluck().get() as number
+  }
+
+  /** Reports whose latest link is none or a detach, oldest first. */
   pendingIds(): string[] {
     return (
-      this.core.store.sqlite
-        .prepare(
-          `SELECT r.id FROM lab_reports r
-           WHERE coalesce((SELECT action FROM lab_report_links l WHERE l.report_id = r.id ORDER BY l.rowid DESC LIMIT 1), 'none') IN ('none', 'detach')
-           ORDER BY r.rowid`
-        )
-        .pluck()
-        .all() as string[]
+      this.core.store.statement('SELECT report_id FROM lab_review_pending ORDER BY report_seq').pluck().all() as string[]
     )
   }
 

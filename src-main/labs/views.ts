@@ -57,11 +57,13 @@ export class LabViews {
   reportsFor(patientId: string): LabReport[] {
     const rows = this.core.store.sqlite
       .prepare(
+        // From the patient's links (indexed), keeping those that are their report's latest: starting
+        // from the reports scanned every report the clinic ever received, on every chart opened.
         `SELECT r.*, l.order_id AS link_order, l.automatic AS link_auto, l.actor_name AS link_actor, o.order_number AS link_order_number
-         FROM lab_reports r
-         JOIN lab_report_links l ON l.rowid = (SELECT max(rowid) FROM lab_report_links WHERE report_id = r.id)
+         FROM lab_report_links l
+         JOIN lab_reports r ON r.id = l.report_id
          LEFT JOIN lab_orders o ON o.id = l.order_id
-         WHERE l.action = 'attach' AND l.patient_id = ?
+         WHERE l.patient_id = ? AND l.action = 'attach' AND l.rowid = (SELECT max(rowid) FROM lab_report_links WHERE report_id = l.report_id)
          ORDER BY coalesce(r.observed_at, r.created_at) DESC, r.rowid DESC`
       )
       .all(patientId) as (Record<string, unknown> & { id: string })[]

@@ -1,4 +1,6 @@
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
+import { MllpFramer, type MllpChunk } from '../../src-main/hl7/mllp'
+import { Hl7Message } from '../../src-main/hl7/codec'
 import type { LabProfile } from '../../src-preload/contract'
 import { makeApp, type TestApp } from './app'
 
@@ -64,4 +66,24 @@ export function oru(o: {
     `OBR|1|${o.orderNumber ?? ''}|${o.filler ?? 'F-1'}|CBC^Complete blood count|||20261128080000|||||||||||||||||${status}`,
     ...values.map((v, i) => `OBX|${i + 1}|NM|${v[0]}^${v[1]}^L||${v[2]}|${v[3]}|${v[4]}|${v[5]}|||${status}|||20261128083000`)
   ].join('\r')
+}
+
+/** Sends raw bytes over one MLLP connection and collects the answers. */
+export async function exchange(port: number, payloads: Buffer[], expectAnswers = payloads.length): Promise<Hl7Message[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    const framer = new MllpFramer()
+    const acks: Hl7Message[] = []
+    socket.pipe(framer)
+    framer.on('data', (c: MllpChunk) => {
+      if (c.kind === 'message') acks.push(Hl7Message.parse(c.data.toString()))
+      if (acks.length === expectAnswers) {
+        socket.end()
+        resolve(acks)
+      }
+    })
+    socket.on('error', reject)
+    socket.on('connect', () => payloads.forEach((p) => socket.write(p)))
+    setTimeout(() => reject(new Error(`only ${acks.length} of ${expectAnswers} answers`)), 5000)
+  })
 }

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { connect } from 'node:net'
 // An independent HL7 implementation plays the reference lab, on real TCP sockets.
 import hl7 from 'simple-hl7'
-import { frame, MllpFramer, type MllpChunk } from '../../src-main/hl7/mllp'
+import { frame } from '../../src-main/hl7/mllp'
 import { Hl7Message } from '../../src-main/hl7/codec'
-import { freePort, labApp, oru } from '../helpers/labs'
+import { exchange, freePort, labApp, oru } from '../helpers/labs'
 import type { TestApp } from '../helpers/app'
 
 type App = Awaited<ReturnType<typeof labApp>>
@@ -20,26 +20,6 @@ function fakeLab(port: number, answer: 'AA' | 'AR' = 'AA') {
   })
   server.start(port)
   return { received, stop: () => server.stop() }
-}
-
-/** Sends raw bytes over one MLLP connection and collects the answers. */
-async function exchange(port: number, payloads: Buffer[], expectAnswers = payloads.length): Promise<Hl7Message[]> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port })
-    const framer = new MllpFramer()
-    const acks: Hl7Message[] = []
-    socket.pipe(framer)
-    framer.on('data', (c: MllpChunk) => {
-      if (c.kind === 'message') acks.push(Hl7Message.parse(c.data.toString()))
-      if (acks.length === expectAnswers) {
-        socket.end()
-        resolve(acks)
-      }
-    })
-    socket.on('error', reject)
-    socket.on('connect', () => payloads.forEach((p) => socket.write(p)))
-    setTimeout(() => reject(new Error(`only ${acks.length} of ${expectAnswers} answers`)), 5000)
-  })
 }
 
 /** Sends one ORU with the independent library's client and returns its ACK. */
@@ -136,11 +116,15 @@ describe('reference lab over HL7/MLLP', () => {
     expect(item.candidates[0]).toMatchObject({ patientId: patient.id, orderId: o.id })
     expect(item.candidates[0].reasons).toContain(`order ${o.orderNumber} is this patient's`)
     // a person attaches it; then undoes it; then attaches again
+    expect(t.call('labs.reviewCount', {})).toEqual({ count: 1 })
     t.call('labs.attach', { reportId: item.reportId, patientId: patient.id, orderId: o.id, reason: 'Same dog; lab misspelled the name' })
     expect(t.call('labs.results', { patientId: patient.id })[0].attachedBy).toBe(t.call('auth.me', {}).displayName)
+    expect(t.call('labs.reviewQueue', {})).toEqual([])
+    expect(t.call('labs.reviewCount', {})).toEqual({ count: 0 })
     t.call('labs.detach', { reportId: item.reportId, reason: 'Attached to the wrong patient' })
     expect(t.call('labs.results', { patientId: patient.id })).toHaveLength(0)
     expect(t.call('labs.reviewQueue', {}).map((i) => i.reportId)).toEqual([item.reportId])
+    expect(t.call('labs.reviewCount', {})).toEqual({ count: 1 })
     const actions = t.call('audit.list', { limit: 20 }).map((e) => e.action)
     expect(actions).toEqual(expect.arrayContaining(['lab.result.review', 'lab.result.attached_manually', 'lab.result.detached']))
   })

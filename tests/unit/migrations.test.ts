@@ -5,6 +5,17 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { openDatabase, DatabaseTooNewError, findMigrationsDir } from '../../src-main/db/open'
 import { tempDir } from '../helpers/app'
 
+/** A copy of the migrations as an older VetOS had them: those before `tag`. */
+function migrationsBefore(dir: string, tag: string): string {
+  const old = join(dir, `drizzle-before-${tag}`)
+  cpSync(findMigrationsDir(), old, { recursive: true })
+  const journalFile = join(old, 'meta', '_journal.json')
+  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] }
+  journal.entries = journal.entries.filter((e) => e.tag < tag)
+  writeFileSync(journalFile, JSON.stringify(journal))
+  return old
+}
+
 describe('migrations', () => {
   const dirs: string[] = []
   afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
@@ -43,13 +54,7 @@ describe('migrations', () => {
     const dir = tempDir()
     dirs.push(dir)
     // the migrations as they were before the outbox held one row per transaction
-    const old = join(dir, 'drizzle-0006')
-    cpSync(findMigrationsDir(), old, { recursive: true })
-    const journalFile = join(old, 'meta', '_journal.json')
-    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] }
-    journal.entries = journal.entries.filter((e) => e.tag < '0007')
-    writeFileSync(journalFile, JSON.stringify(journal))
-    const before = openDatabase(join(dir, 'v.db'), old).sqlite
+    const before = openDatabase(join(dir, 'v.db'), migrationsBefore(dir, '0007')).sqlite
     before.prepare("INSERT INTO outbox (mutation_id, tbl, row_id, op, payload, hlc, schema_version, status) VALUES ('m1', 'patients', 'p1', 'update', '{\"name\":\"Moss\"}', 'h1', 1, 'pending')").run()
     before.close()
     const { sqlite } = openDatabase(join(dir, 'v.db'))
@@ -57,6 +62,29 @@ describe('migrations', () => {
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ mutation_id: 'm1', hlc: 'h1', status: 'pending' })
     expect(JSON.parse(rows[0].changes)).toEqual([['patients', 'p1', 'update', 'h1', { name: 'Moss' }]])
+    sqlite.close()
+  })
+
+  it('list what already waits for review when the review queues arrive, and keep them right after', () => {
+    const dir = tempDir()
+    dirs.push(dir)
+    const before = openDatabase(join(dir, 'v.db'), migrationsBefore(dir, '0010')).sqlite
+    const report = before.prepare("INSERT INTO lab_reports (id, clinic_id, created_at, updated_at, inbound_id, status, identifiers) VALUES (?, 'c', 't', 'h', 'in', 'F', '{}')")
+    const link = before.prepare("INSERT INTO lab_report_links (id, clinic_id, created_at, updated_at, report_id, action, patient_id, automatic, reason) VALUES (?, 'c', 't', 'h', ?, ?, 'p1', 0, 'why')")
+    for (const r of ['never-linked', 'attached', 'detached', 'rejected']) report.run(r)
+    link.run('l1', 'attached', 'attach')
+    link.run('l2', 'detached', 'attach')
+    link.run('l3', 'detached', 'detach')
+    link.run('l4', 'rejected', 'reject')
+    before.close()
+    const { sqlite } = openDatabase(join(dir, 'v.db'))
+    const pending = () => sqlite.prepare('SELECT report_id FROM lab_review_pending ORDER BY report_seq').pluck().all()
+    expect(pending()).toEqual(['never-linked', 'detached'])
+    // from here the triggers keep it: a new report waits, an attach takes it out, a detach puts it back
+    sqlite.prepare("INSERT INTO lab_reports (id, clinic_id, created_at, updated_at, inbound_id, status, identifiers) VALUES ('new', 'c', 't', 'h', 'in', 'F', '{}')").run()
+    sqlite.prepare("INSERT INTO lab_report_links (id, clinic_id, created_at, updated_at, report_id, action, patient_id, automatic, reason) VALUES ('l5', 'c', 't', 'h', 'never-linked', 'attach', 'p1', 0, 'why')").run()
+    sqlite.prepare("INSERT INTO lab_report_links (id, clinic_id, created_at, updated_at, report_id, action, patient_id, automatic, reason) VALUES ('l6', 'c', 't', 'h', 'attached', 'detach', 'p1', 0, 'why')").run()
+    expect(pending()).toEqual(['attached', 'detached', 'new'])
     sqlite.close()
   })
 

@@ -29,17 +29,37 @@ export function useAction<M extends MethodName>(method: M, onSuccess?: (out: Met
   })
 }
 
-/** Subscribes to live events while signed in; any record change refreshes what is on screen. */
+/** How often open screens refetch at most while changes keep coming (a burst of lab results). */
+const REFRESH_MS = 300
+
+/**
+ * Subscribes to live events while signed in; a record change refreshes what is on screen: at
+ * once after a quiet spell, then at most every REFRESH_MS while changes keep coming.
+ */
 export function useLiveEvents(onEvent: (e: ServerEvent) => void): void {
   const api = useApi()
   const qc = useQueryClient()
-  useEffect(
-    () =>
-      api.subscribe((e) => {
-        if (e.type === 'changed' || e.type === 'notification') void qc.invalidateQueries()
-        onEvent(e)
-      }),
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null
+    let again = false
+    const settle = () => {
+      timer = null
+      if (again) refresh()
+    }
+    const refresh = () => {
+      again = timer !== null
+      if (again) return
+      void qc.invalidateQueries()
+      timer = setTimeout(settle, REFRESH_MS)
+    }
+    const unsubscribe = api.subscribe((e) => {
+      if (e.type === 'changed' || e.type === 'notification') refresh()
+      onEvent(e)
+    })
+    return () => {
+      unsubscribe()
+      if (timer) clearTimeout(timer)
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [api, qc]
-  )
+  }, [api, qc])
 }

@@ -1,10 +1,11 @@
-import type { ReactNode } from 'react'
+import { useEffect, useRef, type ReactNode } from 'react'
 import { AppShell, Avatar, Badge, Group, Kbd, Menu, NavLink, Text, Tooltip, UnstyledButton } from '@mantine/core'
 import { useHotkeys } from '@mantine/hooks'
 import { notifications as toast } from '@mantine/notifications'
 import { IconPaw, IconFlask, IconRadioactive, IconShieldCheck, IconPlugConnected, IconSettings, IconLogout, IconSwitchHorizontal } from '@tabler/icons-react'
 import { NavLink as RouterLink, useLocation, useNavigate } from 'react-router-dom'
 import { useApi, useCall, useLiveEvents } from '../api/hooks'
+import type { Notification } from '../../../src-preload/contract'
 import { useMe } from '../App'
 import { ROLE_LABEL } from '../format'
 import { NotificationCenter } from './NotificationCenter'
@@ -20,24 +21,55 @@ const NAV = [
   { to: '/settings', label: 'Settings', icon: IconSettings, keys: 'alt+6' }
 ]
 
+const TOAST_COLOR = { critical: 'red', warning: 'yellow', info: 'teal' } as const
+/** After a toast, others within this window are counted into one summary instead of stacking up. */
+const BURST_MS = 4000
+
+/**
+ * Shows a notification as a toast. A critical one always shows; the others in a burst (an
+ * analyzer run, a lab's batch) become one "N more" toast, and the bell lists each of them.
+ */
+function useToastBurst(): (n: Notification) => void {
+  const burst = useRef<{ more: number; warning: boolean; timer: ReturnType<typeof setTimeout> } | null>(null)
+  useEffect(() => () => clearTimeout(burst.current?.timer), [])
+  return (n) => {
+    const show = () => toast.show({ title: n.title, message: n.body ?? '', color: TOAST_COLOR[n.severity] })
+    if (n.severity === 'critical') return show()
+    if (burst.current) {
+      burst.current.more++
+      burst.current.warning ||= n.severity === 'warning'
+      return
+    }
+    show()
+    const state = {
+      more: 0,
+      warning: false,
+      timer: setTimeout(() => {
+        burst.current = null
+        if (state.more > 0) toast.show({ title: `${state.more} more notification${state.more === 1 ? '' : 's'}`, message: 'The bell lists each of them.', color: state.warning ? 'yellow' : 'teal' })
+      }, BURST_MS)
+    }
+    burst.current = state
+  }
+}
+
 export function Shell({ children }: { children: ReactNode }) {
   const api = useApi()
   const me = useMe()
   const info = useCall('app.info', {})
-  const review = useCall('labs.reviewQueue', {})
-  const waiting = review.data?.length ?? 0
-  const imagingReview = useCall('imaging.reviewQueue', {})
+  const review = useCall('labs.reviewCount', {})
+  const waiting = review.data?.count ?? 0
+  const imagingReview = useCall('imaging.reviewCount', {})
   const counts: Record<string, { n: number; testId: string }> = {
     '/lab-review': { n: waiting, testId: 'review-count' },
-    '/imaging-review': { n: imagingReview.data?.length ?? 0, testId: 'imaging-review-count' }
+    '/imaging-review': { n: imagingReview.data?.count ?? 0, testId: 'imaging-review-count' }
   }
   const location = useLocation()
   const navigate = useNavigate()
   useHotkeys(NAV.map((n) => [n.keys, () => navigate(n.to)]))
+  const burst = useToastBurst()
   useLiveEvents((e) => {
-    if (e.type === 'notification') {
-      toast.show({ title: e.payload.title, message: e.payload.body ?? '', color: e.payload.severity === 'critical' ? 'red' : e.payload.severity === 'warning' ? 'yellow' : 'teal' })
-    }
+    if (e.type === 'notification') burst(e.payload)
   })
   // The next person starts from the patient list, not from whatever the last one had open.
   const signOut = () => {
