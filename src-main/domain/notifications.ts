@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, or } from 'drizzle-orm'
+import { and, eq, inArray, isNull, or } from 'drizzle-orm'
 import { notifications } from '../db/schema'
 import type { Notification } from '../../src-preload/contract'
 import { newId } from '../core/ids'
@@ -41,16 +41,21 @@ export class NotificationsService {
     return out
   }
 
+  /**
+   * Newest first: this person's and everyone's, each read newest-first from its index and merged.
+   * An OR of the two made SQLite read and sort every notification either ever had (each lab result
+   * and each review adds one) on every look at the bell.
+   */
   list(recipientId: string, unreadOnly: boolean, limit: number): Notification[] {
-    const mine = or(eq(notifications.recipientId, recipientId), isNull(notifications.recipientId))
-    return this.core.store.db
-      .select()
-      .from(notifications)
-      .where(unreadOnly ? and(mine, isNull(notifications.readAt)) : mine)
-      .orderBy(desc(notifications.createdAt))
-      .limit(limit)
-      .all()
-      .map(toNotification)
+    const unread = unreadOnly ? 'AND read_at IS NULL' : ''
+    const cols = 'id, kind, severity, title, body, patient_id AS patientId, created_at AS createdAt, read_at AS readAt'
+    return this.core.store
+      .statement(
+        `SELECT * FROM (SELECT ${cols} FROM notifications WHERE recipient_id = @me ${unread} ORDER BY created_at DESC LIMIT @limit)
+         UNION ALL SELECT * FROM (SELECT ${cols} FROM notifications WHERE recipient_id IS NULL ${unread} ORDER BY created_at DESC LIMIT @limit)
+         ORDER BY createdAt DESC LIMIT @limit`
+      )
+      .all({ me: recipientId, limit }) as Notification[]
   }
 
   markRead(recipientId: string, ids: string[]): void {

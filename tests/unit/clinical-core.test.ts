@@ -122,6 +122,25 @@ describe('the clinical record', () => {
     expect(() => t.app.core.store.sqlite.prepare('UPDATE clinical_notes SET assessment = ? WHERE id = ?').run('x', first.id)).toThrow(/append-only/)
   })
 
+  it("lists a person's notifications with everyone's, newest first, and only theirs", async () => {
+    const svc = t.app.services.notifications
+    const staff = t.app.services.staff.list()
+    const [me, other] = staff.filter((s) => s.role === 'veterinarian')
+    const mine = (title: string) => svc.notify({ recipientId: me.id, kind: 'test', severity: 'info', title })
+    const all = (title: string) => svc.notify({ recipientId: null, kind: 'test', severity: 'info', title })
+    const tick = () => new Promise((r) => setTimeout(r, 3))
+    for (const make of [() => mine('m1'), () => all('a1'), () => svc.notify({ recipientId: other.id, kind: 'test', severity: 'info', title: 'theirs' }), () => mine('m2'), () => all('a2')]) {
+      make()
+      await tick()
+    }
+    const titles = (unreadOnly: boolean, limit: number) => svc.list(me.id, unreadOnly, limit).filter((n) => n.kind === 'test').map((n) => n.title)
+    expect(titles(false, 50)).toEqual(['a2', 'm2', 'a1', 'm1'])
+    expect(svc.list(me.id, false, 2).map((n) => n.title)).toEqual(['a2', 'm2'])
+    svc.markRead(me.id, svc.list(me.id, false, 50).filter((n) => n.title === 'm2' || n.title === 'a1').map((n) => n.id))
+    expect(titles(true, 50)).toEqual(['a2', 'm1'])
+    expect(svc.list(me.id, false, 50).find((n) => n.title === 'm2')).toMatchObject({ kind: 'test', severity: 'info', body: null, patientId: null, readAt: expect.any(String) })
+  })
+
   it('refuses an empty note', () => {
     expect(t.raw('notes.add', { patientId, kind: 'soap' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
   })
