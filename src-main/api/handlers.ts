@@ -92,7 +92,7 @@ export function createHandlers(s: Services): Handlers {
       if (!d) throw new ApiError('not-found', 'Document was not found')
       return { id: d.id, title: d.title, mime: d.mime, base64: d.content.toString('base64') }
     },
-    'labs.reviewQueue': () => s.labs.views.reviewQueue(),
+    'labs.reviewQueue': (i) => s.labs.views.reviewQueue(i.limit),
     'labs.reviewCount': () => ({ count: s.labs.review.pendingCount() }),
     'labs.attach': (i, ctx) => (s.labs.review.attach(who(ctx), i.reportId, i.patientId, i.orderId ?? null, i.reason), { ok: true as const }),
     'labs.detach': (i, ctx) => (s.labs.review.detach(who(ctx), i.reportId, i.reason), { ok: true as const }),
@@ -105,7 +105,7 @@ export function createHandlers(s: Services): Handlers {
     'imaging.annotations': (i) => s.imaging.annotations.latest(i.instanceId),
     'imaging.annotationHistory': (i) => s.imaging.annotations.history(i.instanceId),
     'imaging.saveAnnotations': (i, ctx) => s.imaging.annotations.save(who(ctx), i.instanceId, i.baseVersion, i.annotations),
-    'imaging.reviewQueue': () => s.imaging.studies.reviewQueue(),
+    'imaging.reviewQueue': (i) => s.imaging.studies.reviewQueue(i.limit),
     'imaging.reviewCount': () => ({ count: s.imaging.studies.reviewCount() }),
     'imaging.attach': (i, ctx) => (s.imaging.studies.attach(who(ctx), i.studyId, i.patientId, i.requestId ?? null, i.reason), { ok: true as const }),
     'imaging.detach': (i, ctx) => (s.imaging.studies.detach(who(ctx), i.studyId, i.reason), { ok: true as const }),

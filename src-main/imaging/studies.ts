@@ -238,8 +238,8 @@ export class StudiesService {
     }))
   }
 
-  reviewQueue(): ImagingReviewItem[] {
-    const ids = this.core.store.statement('SELECT study_id FROM imaging_review_pending ORDER BY study_seq').pluck().all() as string[]
+  reviewQueue(limit = 50): ImagingReviewItem[] {
+    const ids = this.core.store.statement('SELECT study_id FROM imaging_review_pending ORDER BY study_seq LIMIT ?').pluck().all(limit) as string[]
     return ids.map((id) => this.reviewItem(this.study(id)))
   }
 

@@ -30,9 +30,9 @@ export class LabReviewService {
   }
 
   /** Reports whose latest link is none or a detach, oldest first. */
-  pendingIds(): string[] {
+  pendingIds(limit = -1): string[] {
     return (
-      this.core.store.statement('SELECT report_id FROM lab_review_pending ORDER BY report_seq').pluck().all() as string[]
+      this.core.store.statement('SELECT report_id FROM lab_review_pending ORDER BY report_seq LIMIT ?').pluck().all(limit) as string[]
     )
   }
 

@@ -119,8 +119,8 @@ export class LabViews {
     return points.sort((a, b) => a.observedAt.localeCompare(b.observedAt))
   }
 
-  reviewQueue(): ReviewItem[] {
-    return this.review.pendingIds().map((id) => {
+  reviewQueue(limit = 50): ReviewItem[] {
+    return this.review.pendingIds(limit).map((id) => {
       const it = this.review.item(id)
       const superseded = this.supersededIds([id])
       return {

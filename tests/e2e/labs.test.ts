@@ -101,6 +101,9 @@ describe('lab orders and results in Chromium', () => {
     // Every change used to refetch every open query: hundreds of calls for this burst.
     expect(calls).toBeLessThan(40)
     expect(await env.page.getByText('A lab result needs review').count()).toBeLessThanOrEqual(1)
+    // the screen lists the oldest 50 and says how many wait in all
+    await expect.poll(() => env.page.getByTestId('review-item').count()).toBe(50)
+    expect(await env.page.getByTestId('review-more').textContent()).toBe(`Showing the oldest 50 of ${before + 80}. The others appear here as these are decided.`)
     expect(env.errors).toEqual([])
   })
 })

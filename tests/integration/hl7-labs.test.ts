@@ -134,6 +134,9 @@ describe('reference lab over HL7/MLLP', () => {
     await sendWithLibrary(t.hl7Port, oru({ controlId: 'RES-4', orderNumber: 'ZZ999', owner: 'Quintana', pet: 'Pimienta' }))
     const reasons = t.call('labs.reviewQueue', {}).map((i) => i.reasons[0])
     expect(reasons).toEqual(['the result carries no order number', 'order number ZZ999 is not one of ours'])
+    // oldest first, as many as asked
+    expect(t.call('labs.reviewQueue', { limit: 1 }).map((i) => i.reasons[0])).toEqual(['the result carries no order number'])
+    expect(t.call('labs.reviewCount', {})).toEqual({ count: 2 })
   })
 
   it('stores and acknowledges results arriving on several connections at once, with a silent connection open beside them', async () => {

@@ -32,7 +32,8 @@ export interface Identifiers {
 }
 
 /** A review screen's frame: title, what it is for, the empty state, the cards. */
-export function ReviewScreen({ title, intro, empty, error, loaded, children }: { title: string; intro: string; empty: string; error?: Error | null; loaded: boolean; children: ReactNode[] }) {
+/** total: how many wait in all, when the screen lists only the oldest of them. */
+export function ReviewScreen({ title, intro, empty, error, loaded, total, children }: { title: string; intro: string; empty: string; error?: Error | null; loaded: boolean; total?: number; children: ReactNode[] }) {
   return (
     <Stack maw={1300}>
       <div>
@@ -50,6 +51,11 @@ export function ReviewScreen({ title, intro, empty, error, loaded, children }: {
         </Paper>
       )}
       {children}
+      {total !== undefined && total > children.length && (
+        <Text c="dimmed" size="sm" ta="center" data-testid="review-more">
+          Showing the oldest {children.length} of {total}. The others appear here as these are decided.
+        </Text>
+      )}
     </Stack>
   )
 }

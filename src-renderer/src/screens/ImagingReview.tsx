@@ -5,10 +5,11 @@ import { dateTime } from '../format'
 /** Studies that did not attach by themselves (no accession we know, identifiers that disagree). A person decides. */
 export function ImagingReviewScreen() {
   const queue = useCall('imaging.reviewQueue', {})
+  const waiting = useCall('imaging.reviewCount', {})
   const attach = useAction('imaging.attach')
   const reject = useAction('imaging.reject')
   return (
-    <ReviewScreen title="Imaging Review" intro="These studies did not match a request and its patient exactly. Nothing is filed to a patient until someone here decides." empty="Nothing to review. Every study has found its patient." error={queue.error} loaded={queue.isSuccess}>
+    <ReviewScreen title="Imaging Review" intro="These studies did not match a request and its patient exactly. Nothing is filed to a patient until someone here decides." empty="Nothing to review. Every study has found its patient." error={queue.error} loaded={queue.isSuccess} total={waiting.data?.count}>
       {(queue.data ?? []).map((item) => (
         <ReviewCard
           key={item.studyId}

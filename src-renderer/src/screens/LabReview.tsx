@@ -7,10 +7,11 @@ import { dateTime } from '../format'
 /** Results that did not attach by themselves. A person decides; the candidates only help. */
 export function LabReviewScreen() {
   const queue = useCall('labs.reviewQueue', {})
+  const waiting = useCall('labs.reviewCount', {})
   const attach = useAction('labs.attach')
   const reject = useAction('labs.reject')
   return (
-    <ReviewScreen title="Lab Review" intro="These results did not match an order and its patient exactly. Nothing is attached until someone here decides." empty="Nothing to review. Every result has found its patient." error={queue.error} loaded={queue.isSuccess}>
+    <ReviewScreen title="Lab Review" intro="These results did not match an order and its patient exactly. Nothing is attached until someone here decides." empty="Nothing to review. Every result has found its patient." error={queue.error} loaded={queue.isSuccess} total={waiting.data?.count}>
       {(queue.data ?? []).map((item) => (
         <ReviewCard
           key={item.reportId}
