@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useState, type ReactNode } from 'react'
 import { ActionIcon, Button, NumberInput, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core'
 import { IconPlus, IconTrash } from '@tabler/icons-react'
 import type { CatalogTest, LabProfile } from '../../../src-preload/contract'
@@ -27,6 +27,56 @@ export function useDerivedDraft<V, D>(value: V, toDraft: (v: V) => D): [D, (draf
   ]
 }
 
+/**
+ * A table of editable rows: a header, a line saying what an empty table means, a remove button on
+ * each row and an add button under it. Test ids: <testId>-table, -row, -remove, -add.
+ */
+function EditableTable({ testId, columns, empty, addLabel, onAdd, rows }: { testId: string; columns: { label: string; w?: number }[]; empty: string; addLabel: string; onAdd: () => void; rows: { cells: ReactNode[]; removeLabel: string; onRemove: () => void }[] }) {
+  return (
+    <Stack gap="xs">
+      <Table layout="fixed" verticalSpacing={6} horizontalSpacing="xs" data-testid={`${testId}-table`}>
+        <Table.Thead>
+          <Table.Tr>
+            {columns.map((c) => (
+              <Table.Th key={c.label} w={c.w}>
+                {c.label}
+              </Table.Th>
+            ))}
+            <Table.Th w={40} />
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.length === 0 && (
+            <Table.Tr>
+              <Table.Td colSpan={columns.length + 1}>
+                <Text c="dimmed" size="sm">
+                  {empty}
+                </Text>
+              </Table.Td>
+            </Table.Tr>
+          )}
+          {rows.map((r, i) => (
+            // Rows have no id of their own; the index matches the server's error paths (catalog.N.code).
+            <Table.Tr key={i} data-testid={`${testId}-row`} style={{ verticalAlign: 'top' }}>
+              {r.cells.map((cell, k) => (
+                <Table.Td key={k}>{cell}</Table.Td>
+              ))}
+              <Table.Td>
+                <ActionIcon variant="subtle" color="gray" mt={4} aria-label={r.removeLabel} onClick={r.onRemove} data-testid={`${testId}-remove`}>
+                  <IconTrash size={16} />
+                </ActionIcon>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Button variant="subtle" size="xs" w="fit-content" leftSection={<IconPlus size={14} />} onClick={onAdd} data-testid={`${testId}-add`}>
+        {addLabel}
+      </Button>
+    </Stack>
+  )
+}
+
 const KIND_OPTIONS = [
   { value: 'panel', label: 'Panel' },
   { value: 'test', label: 'Test' }
@@ -47,55 +97,23 @@ export function CatalogTable({ catalog, onChange, errors }: { catalog: CatalogTe
   }
   const err = (i: number, f: keyof CatalogTest) => errors[`catalog.${i}.${f}`]
   return (
-    <Stack gap="xs">
-      <Table layout="fixed" verticalSpacing={6} horizontalSpacing="xs" data-testid="catalog-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th w={140}>Code</Table.Th>
-            <Table.Th>Name</Table.Th>
-            <Table.Th w={180}>Specimen</Table.Th>
-            <Table.Th w={110}>Kind</Table.Th>
-            <Table.Th w={40} />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {catalog.length === 0 && (
-            <Table.Tr>
-              <Table.Td colSpan={5}>
-                <Text c="dimmed" size="sm">
-                  No tests yet: nothing can be ordered from this lab.
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          )}
-          {catalog.map((t, i) => (
-            // Rows have no id of their own; the index matches the server's error paths (catalog.N.code).
-            <Table.Tr key={i} data-testid="catalog-row" style={{ verticalAlign: 'top' }}>
-              <Table.Td>
-                <TextInput aria-label="Code" value={t.code} maxLength={40} onChange={(e) => edit(i, { code: e.currentTarget.value })} error={err(i, 'code')} data-testid="catalog-code" />
-              </Table.Td>
-              <Table.Td>
-                <TextInput aria-label="Name" value={t.name} maxLength={120} onChange={(e) => edit(i, { name: e.currentTarget.value })} error={err(i, 'name')} data-testid="catalog-name" />
-              </Table.Td>
-              <Table.Td>
-                <TextInput aria-label="Specimen" value={t.specimen ?? ''} maxLength={60} onChange={(e) => edit(i, { specimen: e.currentTarget.value })} error={err(i, 'specimen')} data-testid="catalog-specimen" />
-              </Table.Td>
-              <Table.Td>
-                <Select aria-label="Kind" data={KIND_OPTIONS} value={t.kind} allowDeselect={false} onChange={(v) => edit(i, { kind: v as CatalogTest['kind'] })} error={err(i, 'kind')} data-testid="catalog-kind" />
-              </Table.Td>
-              <Table.Td>
-                <ActionIcon variant="subtle" color="gray" mt={4} aria-label={`Remove ${t.code || 'test'}`} onClick={() => onChange(catalog.filter((_, j) => j !== i))} data-testid="catalog-remove">
-                  <IconTrash size={16} />
-                </ActionIcon>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      <Button variant="subtle" size="xs" w="fit-content" leftSection={<IconPlus size={14} />} onClick={() => onChange([...catalog, { code: '', name: '', kind: 'test' }])} data-testid="catalog-add">
-        Add test
-      </Button>
-    </Stack>
+    <EditableTable
+      testId="catalog"
+      columns={[{ label: 'Code', w: 140 }, { label: 'Name' }, { label: 'Specimen', w: 180 }, { label: 'Kind', w: 110 }]}
+      empty="No tests yet: nothing can be ordered from this lab."
+      addLabel="Add test"
+      onAdd={() => onChange([...catalog, { code: '', name: '', kind: 'test' }])}
+      rows={catalog.map((t, i) => ({
+        removeLabel: `Remove ${t.code || 'test'}`,
+        onRemove: () => onChange(catalog.filter((_, j) => j !== i)),
+        cells: [
+          <TextInput key="code" aria-label="Code" value={t.code} maxLength={40} onChange={(e) => edit(i, { code: e.currentTarget.value })} error={err(i, 'code')} data-testid="catalog-code" />,
+          <TextInput key="name" aria-label="Name" value={t.name} maxLength={120} onChange={(e) => edit(i, { name: e.currentTarget.value })} error={err(i, 'name')} data-testid="catalog-name" />,
+          <TextInput key="specimen" aria-label="Specimen" value={t.specimen ?? ''} maxLength={60} onChange={(e) => edit(i, { specimen: e.currentTarget.value })} error={err(i, 'specimen')} data-testid="catalog-specimen" />,
+          <Select key="kind" aria-label="Kind" data={KIND_OPTIONS} value={t.kind} allowDeselect={false} onChange={(v) => edit(i, { kind: v as CatalogTest['kind'] })} error={err(i, 'kind')} data-testid="catalog-kind" />
+        ]
+      }))}
+    />
   )
 }
 
@@ -130,53 +148,25 @@ export function CodeMapTable({ codeMap, onChange, errors }: { codeMap: CodeMap |
     return errors[`codeMap.${from}`]
   }
   return (
-    <Stack gap="xs">
-      <Table layout="fixed" verticalSpacing={6} horizontalSpacing="xs" data-testid="codemap-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th w={150}>Analyzer code</Table.Th>
-            <Table.Th w={150}>Clinic code</Table.Th>
-            <Table.Th>Clinic name</Table.Th>
-            <Table.Th w={40} />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.length === 0 && (
-            <Table.Tr>
-              <Table.Td colSpan={4}>
-                <Text c="dimmed" size="sm">
-                  No mappings: results keep the analyzer's own codes.
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          )}
-          {rows.map((r, i) => {
-            const from = r.from.trim()
-            return (
-              <Table.Tr key={i} data-testid="codemap-row" style={{ verticalAlign: 'top' }}>
-                <Table.Td>
-                  <TextInput aria-label="Analyzer code" value={r.from} onChange={(e) => edit(i, { from: e.currentTarget.value })} error={rowError(i)} data-testid="codemap-from" />
-                </Table.Td>
-                <Table.Td>
-                  <TextInput aria-label="Clinic code" value={r.code} maxLength={40} onChange={(e) => edit(i, { code: e.currentTarget.value })} error={from ? errors[`codeMap.${from}.code`] : undefined} data-testid="codemap-code" />
-                </Table.Td>
-                <Table.Td>
-                  <TextInput aria-label="Clinic name" value={r.name} maxLength={120} onChange={(e) => edit(i, { name: e.currentTarget.value })} error={from ? errors[`codeMap.${from}.name`] : undefined} data-testid="codemap-name" />
-                </Table.Td>
-                <Table.Td>
-                  <ActionIcon variant="subtle" color="gray" mt={4} aria-label={`Remove ${r.from || 'mapping'}`} onClick={() => commit(rows.filter((_, j) => j !== i))} data-testid="codemap-remove">
-                    <IconTrash size={16} />
-                  </ActionIcon>
-                </Table.Td>
-              </Table.Tr>
-            )
-          })}
-        </Table.Tbody>
-      </Table>
-      <Button variant="subtle" size="xs" w="fit-content" leftSection={<IconPlus size={14} />} onClick={() => setRows([...rows, { from: '', code: '', name: '' }], codeMap)} data-testid="codemap-add">
-        Add mapping
-      </Button>
-    </Stack>
+    <EditableTable
+      testId="codemap"
+      columns={[{ label: 'Analyzer code', w: 150 }, { label: 'Clinic code', w: 150 }, { label: 'Clinic name' }]}
+      empty="No mappings: results keep the analyzer's own codes."
+      addLabel="Add mapping"
+      onAdd={() => setRows([...rows, { from: '', code: '', name: '' }], codeMap)}
+      rows={rows.map((r, i) => {
+        const from = r.from.trim()
+        return {
+          removeLabel: `Remove ${r.from || 'mapping'}`,
+          onRemove: () => commit(rows.filter((_, j) => j !== i)),
+          cells: [
+            <TextInput key="from" aria-label="Analyzer code" value={r.from} onChange={(e) => edit(i, { from: e.currentTarget.value })} error={rowError(i)} data-testid="codemap-from" />,
+            <TextInput key="code" aria-label="Clinic code" value={r.code} maxLength={40} onChange={(e) => edit(i, { code: e.currentTarget.value })} error={from ? errors[`codeMap.${from}.code`] : undefined} data-testid="codemap-code" />,
+            <TextInput key="name" aria-label="Clinic name" value={r.name} maxLength={120} onChange={(e) => edit(i, { name: e.currentTarget.value })} error={from ? errors[`codeMap.${from}.name`] : undefined} data-testid="codemap-name" />
+          ]
+        }
+      })}
+    />
   )
 }
 
