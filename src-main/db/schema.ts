@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, real, blob, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { sqliteTable, text, integer, real, blob, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core'
 import { sql } from 'drizzle-orm'
 
 /**
@@ -205,9 +205,23 @@ export const notifications = sqliteTable(
     title: text('title').notNull(),
     body: text('body'),
     patientId: text('patient_id'),
+    /** for a notification to one person; one for everyone is read per person (notification_reads) */
     readAt: text('read_at')
   },
   (t) => [index('notifications_recipient_idx').on(t.recipientId, t.createdAt)]
+)
+
+/** Who has read a notification meant for everyone: one reading it does not read it for the others. */
+export const notificationReads = sqliteTable(
+  'notification_reads',
+  {
+    notificationId: text('notification_id')
+      .notNull()
+      .references(() => notifications.id),
+    staffId: text('staff_id').notNull(),
+    readAt: text('read_at').notNull()
+  },
+  (t) => [primaryKey({ columns: [t.notificationId, t.staffId] })]
 )
 
 /**

@@ -1,4 +1,3 @@
-import { and, eq, inArray, isNull, or } from 'drizzle-orm'
 import { notifications } from '../db/schema'
 import type { Notification } from '../../src-preload/contract'
 import { newId } from '../core/ids'
@@ -44,26 +43,32 @@ export class NotificationsService {
   /**
    * Newest first: this person's and everyone's, each read newest-first from its index and merged.
    * An OR of the two made SQLite read and sort every notification either ever had (each lab result
-   * and each review adds one) on every look at the bell.
+   * and each review adds one) on every look at the bell. One for everyone is read per person; a
+   * read_at on its row is from before that (someone read it for all) and still counts.
    */
   list(recipientId: string, unreadOnly: boolean, limit: number): Notification[] {
-    const unread = unreadOnly ? 'AND read_at IS NULL' : ''
-    const cols = 'id, kind, severity, title, body, patient_id AS patientId, created_at AS createdAt, read_at AS readAt'
+    const cols = 'n.id, n.kind, n.severity, n.title, n.body, n.patient_id AS patientId, n.created_at AS createdAt'
     return this.core.store
       .statement(
-        `SELECT * FROM (SELECT ${cols} FROM notifications WHERE recipient_id = @me ${unread} ORDER BY created_at DESC LIMIT @limit)
-         UNION ALL SELECT * FROM (SELECT ${cols} FROM notifications WHERE recipient_id IS NULL ${unread} ORDER BY created_at DESC LIMIT @limit)
+        `SELECT * FROM (SELECT ${cols}, n.read_at AS readAt FROM notifications n
+                        WHERE n.recipient_id = @me ${unreadOnly ? 'AND n.read_at IS NULL' : ''} ORDER BY n.created_at DESC LIMIT @limit)
+         UNION ALL
+         SELECT * FROM (SELECT ${cols}, coalesce(r.read_at, n.read_at) AS readAt FROM notifications n
+                        LEFT JOIN notification_reads r ON r.notification_id = n.id AND r.staff_id = @me
+                        WHERE n.recipient_id IS NULL ${unreadOnly ? 'AND n.read_at IS NULL AND r.read_at IS NULL' : ''} ORDER BY n.created_at DESC LIMIT @limit)
          ORDER BY createdAt DESC LIMIT @limit`
       )
       .all({ me: recipientId, limit }) as Notification[]
   }
 
+  /** Marks notifications read for this person: their own, and their reading of those for everyone. */
   markRead(recipientId: string, ids: string[]): void {
     if (ids.length === 0) return
-    const { db } = this.core.store
-    db.update(notifications)
-      .set({ readAt: this.core.store.nowIso() })
-      .where(and(inArray(notifications.id, ids), or(eq(notifications.recipientId, recipientId), isNull(notifications.recipientId)), isNull(notifications.readAt)))
-      .run()
+    const { store } = this.core
+    const params = { me: recipientId, ids: JSON.stringify(ids), now: store.nowIso() }
+    store.tx(() => {
+      store.statement('UPDATE notifications SET read_at = @now WHERE id IN (SELECT value FROM json_each(@ids)) AND recipient_id = @me AND read_at IS NULL').run(params)
+      store.statement('INSERT OR IGNORE INTO notification_reads (notification_id, staff_id, read_at) SELECT id, @me, @now FROM notifications WHERE id IN (SELECT value FROM json_each(@ids)) AND recipient_id IS NULL').run(params)
+    })
   }
 }

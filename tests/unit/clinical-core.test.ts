@@ -122,7 +122,7 @@ describe('the clinical record', () => {
     expect(() => t.app.core.store.sqlite.prepare('UPDATE clinical_notes SET assessment = ? WHERE id = ?').run('x', first.id)).toThrow(/append-only/)
   })
 
-  it("lists a person's notifications with everyone's, newest first, and only theirs", async () => {
+  it("lists a person's notifications with everyone's, newest first, only theirs, read per person", async () => {
     const svc = t.app.services.notifications
     const staff = t.app.services.staff.list()
     const [me, other] = staff.filter((s) => s.role === 'veterinarian')
@@ -139,6 +139,15 @@ describe('the clinical record', () => {
     svc.markRead(me.id, svc.list(me.id, false, 50).filter((n) => n.title === 'm2' || n.title === 'a1').map((n) => n.id))
     expect(titles(true, 50)).toEqual(['a2', 'm1'])
     expect(svc.list(me.id, false, 50).find((n) => n.title === 'm2')).toMatchObject({ kind: 'test', severity: 'info', body: null, patientId: null, readAt: expect.any(String) })
+    // one person reading a notification for everyone does not read it for the others
+    const theirs = (unreadOnly: boolean) => svc.list(other.id, unreadOnly, 50).filter((n) => n.kind === 'test').map((n) => n.title)
+    expect(theirs(true)).toEqual(['a2', 'theirs', 'a1'])
+    svc.markRead(other.id, svc.list(other.id, false, 50).filter((n) => n.kind === 'test').map((n) => n.id))
+    expect(theirs(true)).toEqual([])
+    expect(titles(true, 50)).toEqual(['a2', 'm1'])
+    // and nobody marks another person's own notification
+    svc.markRead(other.id, svc.list(me.id, false, 50).filter((n) => n.title === 'm1').map((n) => n.id))
+    expect(titles(true, 50)).toEqual(['a2', 'm1'])
   })
 
   it('refuses an empty note', () => {
