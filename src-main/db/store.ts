@@ -72,9 +72,9 @@ export class Store {
   }
 
   /**
-   * The first row (in rowid order) whose column equals value, deleted or not. A plain prepared
-   * statement read as an array and mapped with the columns' own decoders: drizzle's generic row
-   * mapping cost more than the lookup itself.
+   * A row whose column equals value, deleted or not: meant for unique columns (id, order number).
+   * A plain prepared statement read as an array and mapped with the columns' own decoders:
+   * drizzle's generic row mapping cost more than the lookup itself.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   firstBy<T extends SQLiteTableWithColumns<any>>(table: T, key: keyof InferSelectModel<T> & string, value: unknown): InferSelectModel<T> | undefined {
