@@ -197,9 +197,8 @@ export class Store {
     return value
   }
 
-  private persistHlcStmt: Database.Statement | null = null
   private get persistHlc(): Database.Statement {
-    return (this.persistHlcStmt ??= this.sqlite.prepare("INSERT INTO device_meta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"))
+    return this.statement("INSERT INTO device_meta (key, value) VALUES ('hlc', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
   }
 
   /**

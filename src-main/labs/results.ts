@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import type Database from 'better-sqlite3'
 import { eq, sql } from 'drizzle-orm'
 import { documents, labObservations, labReportLinks, labReports, patients } from '../db/schema'
 import type { LabProfile } from '../../src-preload/contract'
@@ -147,14 +146,8 @@ export class LabResultsService {
     const key = r.fillerNumber ?? r.orderNumber
     if (!key) return []
     const column = r.fillerNumber ? 'filler_number' : 'order_number'
-    let stmt = this.priorStmts.get(column)
-    if (!stmt) {
-      // CROSS JOIN keeps SQLite on the report-number index, then each report's values.
-      stmt = this.core.store.sqlite.prepare(`SELECT o.id, o.code, o.sub_id, o.status FROM lab_reports r CROSS JOIN lab_observations o ON o.report_id = r.id WHERE r.${column} = ? ORDER BY o.rowid DESC`)
-      this.priorStmts.set(column, stmt)
-    }
+    // CROSS JOIN keeps SQLite on the report-number index, then each report's values.
+    const stmt = this.core.store.statement(`SELECT o.id, o.code, o.sub_id, o.status FROM lab_reports r CROSS JOIN lab_observations o ON o.report_id = r.id WHERE r.${column} = ? ORDER BY o.rowid DESC`)
     return stmt.all(key) as { id: string; code: string; sub_id: string | null; status: string }[]
   }
-
-  private priorStmts = new Map<string, Database.Statement>()
 }
