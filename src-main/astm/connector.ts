@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { LabProfile } from '../../src-preload/contract'
-import type { ConsentGate } from '../consent/gate'
+import { ConsentRefused, type ConsentGate, type Permit } from '../consent/gate'
+import { SYSTEM_ACTOR } from '../domain/actor'
 import type { InboundArchive, InboundRow } from '../integrations/inbound'
 import type { Answer, Transmitter } from '../integrations/outbound'
 import type { IntegrationRegistry } from '../integrations/registry'
@@ -60,9 +61,10 @@ export class AnalyzerConnector implements Transmitter {
     return this.link !== null
   }
 
-  /** Outbound: an order list (or a query answer) goes out as one transmission. */
-  async send(payload: Buffer): Promise<Answer> {
+  /** Outbound: an order list goes out as one transmission, under the gate's permit. */
+  async send(permit: Permit, payload: Buffer): Promise<Answer> {
     if (!this.link) throw new Error('the analyzer is not connected')
+    permit.spend(this.integrationId)
     await this.link.send(payload.toString('latin1').split('\r').filter(Boolean))
     return { accepted: true, response: Buffer.alloc(0), detail: 'delivered to the analyzer' }
   }
@@ -157,9 +159,13 @@ export class AnalyzerConnector implements Transmitter {
     done('processed', outcome.summary)
   }
 
-  /** Answers a host query with the open orders for those samples, or "no information". */
+  /**
+   * Answers a host query with the open orders for those samples, or "no information". The answer
+   * is an outbound send like any order: it names the patient, so it goes through the gate and is
+   * not sent at all when the analyzer is not approved for patient identity and lab orders.
+   */
   private async answerQuery(sampleIds: string[]): Promise<string> {
-    const { orders, registry } = this.deps
+    const { orders, registry, gate } = this.deps
     const lab = registry.config(this.integrationId).lab!
     const found = sampleIds.map((id) => orders.byNumber(id)).filter((o): o is NonNullable<typeof o> => !!o && o.integrationId === this.integrationId && isOpen(o.status) && o.status !== 'final' && o.status !== 'reviewed')
     const now = new Date()
@@ -173,7 +179,18 @@ export class AnalyzerConnector implements Transmitter {
       })
       records.push('L|1|N')
     }
-    await this.link?.send(records)
-    return found.length ? `sent ${found.map((o) => o.orderNumber).join(', ')}` : 'no orders for those samples'
+    const what = found.length ? `sent ${found.map((o) => o.orderNumber).join(', ')}` : 'no orders for those samples'
+    const link = this.link
+    if (!link) return 'not answered: the analyzer disconnected'
+    try {
+      const permit = gate.authorize({ integrationId: this.integrationId, categories: ['patient_identity', 'lab_orders'], actor: SYSTEM_ACTOR, patientId: found.length === 1 ? found[0].patientId : null, summary: `Answer to ${registry.row(this.integrationId).name}'s host query for ${sampleIds.join(', ') || 'all samples'}: ${what}` })
+      permit.spend(this.integrationId)
+    } catch (e) {
+      if (e instanceof ConsentRefused) return `not answered: ${e.message}`
+      throw e
+    }
+    await link.send(records)
+    gate.recordExchange({ integrationId: this.integrationId, direction: 'outbound', action: 'astm.query.answered', summary: `Host query answered: ${what}` })
+    return what
   }
 }

@@ -16,11 +16,30 @@ export interface OutboundRequest {
   details?: unknown
 }
 
-export interface Permit {
-  integrationId: string
-  name: string
-  config: IntegrationConfig
-  categories: DataCategory[]
+/** Permits the gate issued and that no transport has used yet: a permit cannot be forged or reused. */
+const issued = new WeakSet<Permit>()
+
+/**
+ * The gate's answer to one exchange: the only thing a transport accepts before it writes data out.
+ * A transport calls spend() right before the bytes leave; it fails unless this gate issued the
+ * permit, for this integration, it was not used before, and consent still holds at that moment.
+ */
+export class Permit {
+  constructor(
+    readonly integrationId: string,
+    readonly name: string,
+    readonly config: IntegrationConfig,
+    readonly categories: DataCategory[],
+    private readonly recheck: () => { reason: RefusalReason; message: string } | null
+  ) {}
+
+  spend(integrationId: string): void {
+    if (!issued.has(this)) throw new ConsentRefused('not-approved', 'This send was not permitted by the consent gate')
+    if (integrationId !== this.integrationId) throw new ConsentRefused('not-approved', `A permit for "${this.name}" cannot be used for another integration`)
+    issued.delete(this)
+    const refusal = this.recheck()
+    if (refusal) throw new ConsentRefused(refusal.reason, refusal.message)
+  }
 }
 
 export type RefusalReason = 'not-configured' | 'disabled' | 'not-approved' | 'category-not-approved'
@@ -37,7 +56,9 @@ export class ConsentRefused extends ApiError {
 /**
  * The one gate every outbound exchange passes. It refuses anything that is not configured,
  * enabled and approved for every category of data in the message; refusals and permits are
- * both audited, and a refusal also notifies the workstation.
+ * both audited, and a refusal also notifies the workstation. Every transport that sends data
+ * (src-main/consent/send-paths.ts lists them) takes a Permit from authorize() and spends it
+ * at the moment of sending, so consent is checked when data leaves, not only when it was queued.
  */
 export class ConsentGate {
   constructor(
@@ -50,17 +71,7 @@ export class ConsentGate {
     const { audit } = this.core
     const refusal = this.check(req)
     if (refusal) {
-      audit.append({
-        action: 'outbound.refused',
-        direction: 'outbound',
-        outcome: 'refused',
-        actor: req.actor,
-        integrationId: refusal.known ? req.integrationId : null,
-        patientId: req.patientId,
-        summary: `Refused: ${req.summary}. ${refusal.message}`,
-        details: { reason: refusal.reason, categories: req.categories, integrationId: req.integrationId }
-      })
-      this.notifications.notify({ recipientId: null, kind: 'consent.refused', severity: 'warning', title: 'Outbound data refused', body: refusal.message, patientId: req.patientId ?? null })
+      this.refuse(req, refusal)
       throw new ConsentRefused(refusal.reason, refusal.message)
     }
     const row = this.registry.row(req.integrationId)
@@ -73,7 +84,28 @@ export class ConsentGate {
       summary: `Permitted: ${req.summary}`,
       details: { categories: req.categories, ...(req.details === undefined ? {} : { message: req.details }) }
     })
-    return { integrationId: row.id, name: row.name, config: this.registry.config(row.id), categories: req.categories }
+    const permit = new Permit(row.id, row.name, this.registry.config(row.id), req.categories, () => {
+      const late = this.check(req)
+      if (late) this.refuse(req, late)
+      return late
+    })
+    issued.add(permit)
+    return permit
+  }
+
+  /** A refusal, audited and told to the workstation. */
+  private refuse(req: OutboundRequest, refusal: { reason: RefusalReason; message: string; known: boolean }): void {
+    this.core.audit.append({
+      action: 'outbound.refused',
+      direction: 'outbound',
+      outcome: 'refused',
+      actor: req.actor,
+      integrationId: refusal.known ? req.integrationId : null,
+      patientId: req.patientId,
+      summary: `Refused: ${req.summary}. ${refusal.message}`,
+      details: { reason: refusal.reason, categories: req.categories, integrationId: req.integrationId }
+    })
+    this.notifications.notify({ recipientId: null, kind: 'consent.refused', severity: 'warning', title: 'Outbound data refused', body: refusal.message, patientId: req.patientId ?? null })
   }
 
   /** The reason an exchange would be refused now, or null; nothing is audited (see authorize). */

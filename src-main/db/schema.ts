@@ -367,6 +367,8 @@ export const outboundMessages = sqliteTable(
     kind: text('kind').notNull(),
     controlId: text('control_id').notNull(),
     payload: blob('payload', { mode: 'buffer' }).notNull(),
+    /** every data category the payload carries (JSON), asked of the consent gate again when it is sent */
+    categories: text('categories').notNull().default('["patient_identity","lab_orders"]'),
     status: text('status', { enum: ['pending', 'sent', 'acked', 'rejected', 'failed', 'cancelled'] }).notNull(),
     attempts: integer('attempts').notNull(),
     nextAttemptAt: text('next_attempt_at'),

@@ -9,7 +9,9 @@ import type { DicomAssociation, DicomNode as DicomNodeInfo, Integration } from '
 import { listen } from '../core/net'
 import { newId } from '../core/ids'
 import type { Core } from '../domain/core'
-import type { ConsentGate } from '../consent/gate'
+import { ConsentRefused, type ConsentGate, type Permit } from '../consent/gate'
+import { SYSTEM_ACTOR } from '../domain/actor'
+import type { DataCategory } from '../../src-preload/contract'
 import type { IntegrationRegistry } from '../integrations/registry'
 import { DicomFileError, fileMeta, readHeader, type InstanceHeader } from './dicom-file'
 import type { ImageStorage } from './storage'
@@ -70,6 +72,9 @@ export interface DicomNodeOptions {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1'])
+
+/** A worklist item names the patient and the requested imaging. */
+const WORKLIST_CATEGORIES: DataCategory[] = ['patient_identity', 'imaging']
 const plainIp = (ip: string | undefined) => (ip ?? '').replace(/^::ffff:/, '')
 
 /** What one association did, kept in dicom_associations as it goes. */
@@ -238,22 +243,33 @@ export class DicomNode {
     return { status: Status.Success }
   }
 
-  /** Worklist items for a modality; patient identity leaves VetOS only to an approved peer. */
-  worklist(log: AssociationLog, query: Record<string, unknown>): { results: Record<string, unknown>[] } | { refused: string } {
+  /**
+   * Worklist items for a modality. They carry patient identity, so the answer is an outbound send:
+   * only to a configured modality approved for patient identity and imaging, checked by the gate
+   * at the moment of answering (a modality admitted only as "this machine" in the demo gets nothing).
+   * The permit comes back to the association, which spends it as it answers.
+   */
+  worklist(log: AssociationLog, query: Record<string, unknown>): { results: Record<string, unknown>[]; permit: Permit } | { refused: string } {
     log.queries++
     this.counters.queries++
-    if (log.integration) {
-      const refusal = this.gate.refusal({ integrationId: log.integration.id, categories: ['patient_identity', 'imaging'] })
-      if (refusal) {
-        this.core.audit.append({ action: 'outbound.refused', direction: 'outbound', outcome: 'refused', integrationId: log.integration.id, summary: `Worklist query from ${log.callingAet} refused: ${refusal}` })
-        return { refused: refusal }
-      }
+    if (!log.integration) {
+      const refused = `calling AE title ${log.callingAet || '(empty)'} is not a configured modality, so it is not sent the worklist`
+      this.core.audit.append({ action: 'outbound.refused', direction: 'outbound', outcome: 'refused', summary: `Worklist query from ${log.callingAet} at ${log.peer} refused: ${refused}`, details: { reason: 'not-configured', categories: WORKLIST_CATEGORIES } })
+      return { refused }
     }
     const results = findWorklist(query, this.worklistItems(narrowing(query)))
-    const summary = `Worklist query from ${log.callingAet}: ${results.length} item(s) sent`
-    if (log.integration) this.gate.recordExchange({ integrationId: log.integration.id, direction: 'outbound', action: 'dicom.worklist', summary })
-    else this.core.audit.append({ action: 'dicom.worklist', direction: 'outbound', summary })
-    return { results }
+    try {
+      const permit = this.gate.authorize({ integrationId: log.integration.id, categories: WORKLIST_CATEGORIES, actor: SYSTEM_ACTOR, summary: `Worklist answer to ${log.callingAet} (${log.peer}): ${results.length} item(s)` })
+      return { results, permit }
+    } catch (e) {
+      if (e instanceof ConsentRefused) return { refused: e.message }
+      throw e
+    }
+  }
+
+  /** The answer left: recorded as an exchange with the modality. */
+  worklistSent(log: AssociationLog, count: number): void {
+    if (log.integration) this.gate.recordExchange({ integrationId: log.integration.id, direction: 'outbound', action: 'dicom.worklist', summary: `Worklist query from ${log.callingAet}: ${count} item(s) sent` })
   }
 
   private worklistItems(narrow: WorklistNarrowing = {}): WorklistItem[] {
@@ -512,11 +528,17 @@ class VetosScp extends Scp {
       return
     }
     const answer = this.node.worklist(this.log, (request.getDataset()?.getElements() ?? {}) as Record<string, unknown>)
-    if ('refused' in answer) {
+    const refuse = (why: string) => {
       done.setStatus(FIND_UNABLE_TO_PROCESS)
-      done.setErrorComment(answer.refused.slice(0, 64))
+      done.setErrorComment(why.slice(0, 64))
       callback([done])
-      return
+    }
+    if ('refused' in answer) return refuse(answer.refused)
+    try {
+      answer.permit.spend(this.log.integration!.id)
+    } catch (e) {
+      if (e instanceof ConsentRefused) return refuse(e.message)
+      throw e
     }
     const pending = answer.results.map((r) => {
       const p = responses.CFindResponse.fromRequest(request)
@@ -526,5 +548,6 @@ class VetosScp extends Scp {
     })
     done.setStatus(Status.Success)
     callback([...pending, done])
+    this.node.worklistSent(this.log, pending.length)
   }
 }

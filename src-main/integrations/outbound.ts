@@ -1,7 +1,8 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { outboundMessages } from '../db/schema'
 import type { Core } from '../domain/core'
-import type { ConsentGate } from '../consent/gate'
+import { ConsentRefused, type ConsentGate, type Permit } from '../consent/gate'
+import type { DataCategory } from '../../src-preload/contract'
 import type { IntegrationRegistry } from './registry'
 import { SYSTEM_ACTOR } from '../domain/actor'
 import { conflict, notFound } from '../api/errors'
@@ -15,9 +16,13 @@ export interface Answer {
   detail: string
 }
 
-/** One integration's transport: sends one message and returns the peer's answer; throws when the link fails. */
+/**
+ * One integration's transport: sends one message and returns the peer's answer; throws when the
+ * link fails. It spends the gate's permit right before the bytes leave (ConsentRefused if consent
+ * was withdrawn in between).
+ */
 export interface Transmitter {
-  send(payload: Buffer, controlId: string): Promise<Answer>
+  send(permit: Permit, payload: Buffer, controlId: string): Promise<Answer>
 }
 
 export interface OutboundHooks {
@@ -86,6 +91,13 @@ export class OutboundQueue {
     return store.db.select().from(outboundMessages).where(eq(outboundMessages.id, messageId)).get()!
   }
 
+  /** The gate refused (and audited it): the message is failed, not retried; resubmitting asks again. */
+  private refuse(msg: OutboundRow, reason: string): void {
+    const { store } = this.core
+    store.db.update(outboundMessages).set({ status: 'failed', lastError: reason, doneAt: store.nowIso() }).where(eq(outboundMessages.id, msg.id)).run()
+    this.hooks.refused(msg, reason)
+  }
+
   private head(integrationId: string): OutboundRow | undefined {
     return this.core.store.db
       .select()
@@ -109,22 +121,18 @@ export class OutboundQueue {
         this.timers.set(integrationId, setTimeout(() => this.wake(integrationId), due).unref())
         return
       }
-      // Approval can be withdrawn while a message waits: ask again before every exchange.
-      const refusal = this.gate.refusal({ integrationId, categories: ['lab_orders'] })
-      if (refusal) {
-        try {
-          this.gate.authorize({ integrationId, categories: ['lab_orders'], actor: SYSTEM_ACTOR, summary: `Queued ${msg.kind} ${msg.controlId}` })
-        } catch {
-          /* refusal audited by the gate */
-        }
-        store.db.update(outboundMessages).set({ status: 'failed', lastError: refusal, doneAt: store.nowIso() }).where(eq(outboundMessages.id, msg.id)).run()
-        this.hooks.refused(msg, refusal)
+      // Approval can be withdrawn while a message waits: ask again, for every category it carries, before every exchange.
+      let permit: Permit
+      try {
+        permit = this.gate.authorize({ integrationId, categories: JSON.parse(msg.categories) as DataCategory[], actor: SYSTEM_ACTOR, summary: `Queued ${msg.kind} ${msg.controlId}` })
+      } catch (e) {
+        this.refuse(msg, (e as Error).message)
         continue
       }
       const attempt = msg.attempts + 1
       store.db.update(outboundMessages).set({ attempts: attempt, sentAt: store.nowIso() }).where(eq(outboundMessages.id, msg.id)).run()
       try {
-        const answer = await t.send(msg.payload, msg.controlId)
+        const answer = await t.send(permit, msg.payload, msg.controlId)
         store.tx(() => {
           store.db
             .update(outboundMessages)
@@ -135,6 +143,10 @@ export class OutboundQueue {
         })
         this.registry.setStatus(integrationId, 'connected', null)
       } catch (e) {
+        if (e instanceof ConsentRefused) {
+          this.refuse(msg, e.message)
+          continue
+        }
         const error = e instanceof Error ? e.message : String(e)
         const config = this.registry.config(integrationId)
         const base = (config.retrySeconds ?? 2) * 1000

@@ -93,7 +93,7 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
         const signature = i.enabled && c.host && c.port ? `${c.host}:${c.port}:${c.ackTimeoutSeconds ?? 30}` : ''
         if (wired.get(i.id) === signature) continue
         wired.set(i.id, signature)
-        if (signature) outbound.register(i.id, new MllpTransmitter(c.host!, c.port!, (c.ackTimeoutSeconds ?? 30) * 1000))
+        if (signature) outbound.register(i.id, new MllpTransmitter(i.id, c.host!, c.port!, (c.ackTimeoutSeconds ?? 30) * 1000))
         else outbound.unregister(i.id)
         continue
       }

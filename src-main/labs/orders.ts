@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm'
 import { clients, labOrderEvents, labOrders, outboundMessages, patients, staff } from '../db/schema'
-import type { CatalogTest, LabProfile } from '../../src-preload/contract'
+import type { CatalogTest, DataCategory, LabProfile } from '../../src-preload/contract'
 import { ApiError, conflict, notFound } from '../api/errors'
 import { newId } from '../core/ids'
 import type { Actor } from '../domain/actor'
@@ -26,6 +26,9 @@ export interface PlaceOrder {
   priority: 'routine' | 'stat'
   note?: string | null
 }
+
+/** An order message, new or cancel, names the patient (PID / P record) and the tests. */
+const ORDER_CATEGORIES: DataCategory[] = ['patient_identity', 'lab_orders']
 
 /** Our placer order number: short enough to read over the phone, unique across workstations. */
 function orderNumber(deviceId: string, seq: number): string {
@@ -71,7 +74,7 @@ export class LabOrdersService {
     const tests = input.tests.map((c) => ({ code: c, name: byCode.get(c)!.name }))
 
     // Outside the transaction: a refusal must stay in the audit log even though nothing else is written.
-    this.gate.authorize({ integrationId: input.integrationId, categories: ['patient_identity', 'lab_orders'], actor, patientId: patient.id, summary: `Lab order for ${patient.name} to ${integration.name}: ${tests.map((t) => t.name).join(', ')}` })
+    this.gate.authorize({ integrationId: input.integrationId, categories: ORDER_CATEGORIES, actor, patientId: patient.id, summary: `Lab order for ${patient.name} to ${integration.name}: ${tests.map((t) => t.name).join(', ')}` })
 
     const order = store.tx(() => {
       const seq = (store.sqlite.prepare('SELECT count(*) AS n FROM lab_orders').get() as { n: number }).n + 1
@@ -107,7 +110,7 @@ export class LabOrdersService {
     const integration = this.registry.row(order.integrationId)
     const pending = store.db.select().from(outboundMessages).where(and(eq(outboundMessages.orderId, orderId), eq(outboundMessages.status, 'pending'))).all()
     const neverSent = order.status === 'queued' || order.status === 'error'
-    if (!neverSent) this.gate.authorize({ integrationId: order.integrationId, categories: ['lab_orders'], actor, patientId: order.patientId, summary: `Cancel of lab order ${order.orderNumber}` })
+    if (!neverSent) this.gate.authorize({ integrationId: order.integrationId, categories: ORDER_CATEGORIES, actor, patientId: order.patientId, summary: `Cancel of lab order ${order.orderNumber}` })
     store.tx(() => {
       for (const m of pending) store.db.update(outboundMessages).set({ status: 'cancelled', doneAt: store.nowIso() }).where(eq(outboundMessages.id, m.id)).run()
       if (neverSent) this.applyStatus(orderId, 'cancelled', `Cancelled before it was sent: ${reason}`, actor.name)
@@ -127,7 +130,7 @@ export class LabOrdersService {
     const order = this.row(orderId)
     if (order.status !== 'error' && order.status !== 'rejected') throw conflict(`Only a failed or rejected order can be resubmitted (this one is ${order.status.replace('_', ' ')})`)
     const integration = this.registry.row(order.integrationId)
-    this.gate.authorize({ integrationId: order.integrationId, categories: ['patient_identity', 'lab_orders'], actor, patientId: order.patientId, summary: `Resubmission of lab order ${order.orderNumber}` })
+    this.gate.authorize({ integrationId: order.integrationId, categories: ORDER_CATEGORIES, actor, patientId: order.patientId, summary: `Resubmission of lab order ${order.orderNumber}` })
     store.tx(() => {
       store.update(labOrders, orderId, { status: 'queued', statusDetail: null })
       this.event(orderId, 'queued', `Resubmitted by ${actor.name}`, actor.name)
@@ -225,7 +228,7 @@ export class LabOrdersService {
     const payload = this.encoders.get(kind)!.encode(profile, this.messageInput(order, control, controlId))
     store.db
       .insert(outboundMessages)
-      .values({ id: newId(), integrationId: order.integrationId, orderId: order.id, kind: control === 'NW' ? 'order' : 'cancel', controlId, payload, status: 'pending', attempts: 0, nextAttemptAt: store.nowIso(), lastError: null, response: null, createdAt: store.nowIso(), sentAt: null, doneAt: null })
+      .values({ id: newId(), integrationId: order.integrationId, orderId: order.id, kind: control === 'NW' ? 'order' : 'cancel', controlId, payload, categories: JSON.stringify(ORDER_CATEGORIES), status: 'pending', attempts: 0, nextAttemptAt: store.nowIso(), lastError: null, response: null, createdAt: store.nowIso(), sentAt: null, doneAt: null })
       .run()
   }
 }

@@ -12,7 +12,7 @@ import { listen } from '../core/net'
 import { Hl7Message, hl7Time, segment } from '../hl7/codec'
 import { buildAck } from '../hl7/lab-messages'
 import { frame, MllpFramer, type MllpChunk } from '../hl7/mllp'
-import { MllpTransmitter } from '../hl7/transmitter'
+import { mllpExchange } from '../hl7/transmitter'
 import { PANELS, rangeText, simulateValue } from './analytes'
 import { rng } from '../demo/people'
 import { textPdf } from './pdf'
@@ -45,13 +45,10 @@ export class ReferenceLabSimulator {
   private timers = new Set<NodeJS.Timeout>()
   private seq = 0
   private readonly rnd = rng(Date.now() % 100000)
-  private readonly sender: MllpTransmitter
-  readonly received: ReceivedOrder[] = []
+    readonly received: ReceivedOrder[] = []
   port = 0
 
-  constructor(private readonly opts: ReferenceLabOptions) {
-    this.sender = new MllpTransmitter(opts.vetos.host, opts.vetos.port, 10_000)
-  }
+  constructor(private readonly opts: ReferenceLabOptions) {}
 
   private log(line: string): void {
     this.opts.log?.(`[reference lab] ${line}`)
@@ -182,7 +179,7 @@ export class ReferenceLabSimulator {
       segment('ORC', ['RE', o.orderNumber]),
       ...body
     ].join('\r')
-    const answer = await this.sender.send(Buffer.from(message + '\r'), controlId)
+    const answer = await mllpExchange(this.opts.vetos.host, this.opts.vetos.port, Buffer.from(message + '\r'), controlId, 10_000)
     this.log(`sent ${what}: ${answer.accepted ? 'accepted' : `refused (${answer.detail})`}`)
   }
 }

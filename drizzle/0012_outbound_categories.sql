@@ -1,0 +1,1 @@
+ALTER TABLE `outbound_messages` ADD `categories` text DEFAULT '["patient_identity","lab_orders"]' NOT NULL;
