@@ -5,6 +5,7 @@ import { Store } from './db/store'
 import { clinics, deviceMeta, staff } from './db/schema'
 import { AuditLog } from './audit/chain'
 import { AuditQuery } from './audit/query'
+import { RefusalLog } from './integrations/refusals'
 import { EventBus } from './events'
 import { newId } from './core/ids'
 import { lockDataDir } from './core/data-dir'
@@ -93,7 +94,7 @@ export function createApp(config: AppConfig): App {
     const store = new Store(sqlite, db, deviceId, clinicId)
     const audit = new AuditLog(sqlite, clinicId, deviceId)
     const events = new EventBus()
-    const core: Core = { store, audit, events }
+    const core: Core = { store, audit, events, refusals: new RefusalLog(audit) }
     audit.onAppend((row) => events.emit('changed', { entity: 'audit', id: row.id, patientId: row.patient_id }))
 
     const clinic = new ClinicService(core)
@@ -158,6 +159,7 @@ export function createApp(config: AppConfig): App {
       async close() {
         await services.imaging.stop()
         await services.labs.stop()
+        core.refusals.stop()
         sqlite.close()
         unlock()
       }
