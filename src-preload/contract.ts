@@ -382,9 +382,12 @@ export const ReportIdentifiers = z.object({
   patientId: z.string().optional(),
   petName: z.string().optional(),
   ownerLastName: z.string().optional(),
+  ownerFirstName: z.string().optional(),
   dateOfBirth: z.string().optional(),
   sex: z.string().optional(),
-  species: z.string().optional()
+  species: z.string().optional(),
+  breed: z.string().optional(),
+  conflicts: z.array(z.string()).optional()
 })
 
 /** A patient a message in review could belong to, with its score and the reasons for it (labs and imaging). */

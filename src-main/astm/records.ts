@@ -72,7 +72,9 @@ export function escapeAstm(v: string, d: Delimiters = DEFAULT_DELIMITERS): strin
     else if (ch === d.field) out += `${d.escape}F${d.escape}`
     else if (ch === d.component) out += `${d.escape}S${d.escape}`
     else if (ch === d.repeat) out += `${d.escape}R${d.escape}`
-    else if (ch === '\r' || ch === '\n') out += ' '
+    // E1394 has no escape for control characters, and STX, ETX, ETB, EOT, CR or LF inside a
+    // record would end the frame or the record: every C0 control and DEL goes out as a space.
+    else if (ch < ' ' || ch === '\x7f') out += ' '
     else out += ch
   }
   return out
@@ -128,6 +130,7 @@ export function readTransmission(text: string, profile: AstmProfile = STANDARD_P
   for (const r of records) {
     switch (r.type) {
       case 'P': {
+        // Each P record starts a patient group: nothing of an earlier patient carries over.
         const name = field(r, profile.patientNameField, d, 1)
         const first = field(r, profile.patientNameField, d, 2)
         identifiers = Object.fromEntries(
@@ -137,6 +140,7 @@ export function readTransmission(text: string, profile: AstmProfile = STANDARD_P
         break
       }
       case 'O': {
+        // An O record before any P has no patient: its results can only go to review.
         current = { orderNumber: field(r, profile.sampleIdField, d) || null, fillerNumber: field(r, 4, d) || null, title: null, status: field(r, 26, d) === 'P' ? 'P' : 'F', observedAt: astmTime(field(r, 8, d)), identifiers, observations: [] }
         reports.push(current)
         break

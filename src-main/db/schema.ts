@@ -310,7 +310,7 @@ export const labOrders = sqliteTable(
     statusDetail: text('status_detail'),
     fillerNumber: text('filler_number')
   },
-  (t) => [uniqueIndex('lab_orders_number_idx').on(t.orderNumber), index('lab_orders_patient_idx').on(t.patientId, t.createdAt)]
+  (t) => [uniqueIndex('lab_orders_number_idx').on(t.orderNumber), index('lab_orders_patient_idx').on(t.patientId, t.createdAt), index('lab_orders_filler_idx').on(t.fillerNumber)]
 )
 
 /** Append-only: the order's timeline. */

@@ -6,6 +6,7 @@
 import type { LabProfile } from '../../src-preload/contract'
 import { Hl7Message, Hl7ParseError, hl7Time, parseHl7Time, segment } from './codec'
 import { parseFlag, parseNumber, parseRange, type NormalizedObservation, type NormalizedReport } from '../labs/normalize'
+import { normalizeName } from '../core/normalize'
 
 export class Hl7ContentError extends Error {
   constructor(
@@ -80,41 +81,85 @@ export function parseAck(raw: string): ParsedAck {
 
 const toDate = (hl7: string): string | undefined => (/^\d{8}/.test(hl7) ? `${hl7.slice(0, 4)}-${hl7.slice(4, 6)}-${hl7.slice(6, 8)}` : undefined)
 
-/** ORU^R01 → one normalized report per OBR. Content that cannot be a result is an Hl7ContentError (answered AE). */
+/** NK1-3 relationships that make NK1-2 the owner (table 0063 has no owner code of its own; labs use OWN or leave it empty). */
+const OWNER_RELATIONSHIPS = new Set(['', 'OWN', 'OWNER', 'OWR'])
+
+type Segment = NonNullable<ReturnType<Hl7Message['segment']>>
+
+/** The patient group's identifiers from its PID; what is empty stays absent. */
+function pidIdentifiers(seg: Segment): NormalizedReport['identifiers'] {
+  const breed = [seg.get(36, 1), seg.get(36, 2)].filter(Boolean).join('^')
+  return Object.fromEntries(
+    Object.entries({
+      patientId: seg.get(3),
+      ownerLastName: seg.get(5, 1),
+      petName: seg.get(5, 2),
+      dateOfBirth: toDate(seg.get(7)),
+      sex: seg.get(8),
+      species: seg.get(35, 1) || seg.get(35, 2),
+      breed
+    }).filter(([, v]) => v)
+  )
+}
+
+/** An owner named in NK1 adds the given name, and must agree with the family name PID-5 gave. */
+function addOwner(ids: NormalizedReport['identifiers'], seg: Segment): void {
+  if (!OWNER_RELATIONSHIPS.has(seg.get(3, 1).toUpperCase())) return
+  const family = seg.get(2, 1)
+  const given = seg.get(2, 2)
+  if (family) {
+    if (!ids.ownerLastName) ids.ownerLastName = family
+    else if (normalizeName(family) !== normalizeName(ids.ownerLastName)) (ids.conflicts ??= []).push(`the owner is "${ids.ownerLastName}" in PID-5 but "${family}" in NK1`)
+  }
+  if (given) {
+    if (!ids.ownerFirstName) ids.ownerFirstName = given
+    else if (normalizeName(given) !== normalizeName(ids.ownerFirstName)) (ids.conflicts ??= []).push(`two NK1 segments name different owners ("${ids.ownerFirstName}", "${given}")`)
+  }
+}
+
+/**
+ * ORU^R01 → one normalized report per OBR. Each report carries only its own patient group's
+ * identity (a PID group never inherits another's) and only its own order group's numbers (an ORC
+ * applies to the OBR that follows it, not to later ones). Content that cannot be a result is an
+ * Hl7ContentError (answered AE).
+ */
 export function parseOru(m: Hl7Message): NormalizedReport[] {
   if (m.type !== 'ORU') throw new Hl7ContentError(`Expected ORU, got ${m.type}^${m.trigger}`, 'MSH^1^9')
   const reports: NormalizedReport[] = []
   let identifiers: NormalizedReport['identifiers'] = {}
   let current: NormalizedReport | null = null
-  let placerFromOrc: string | null = null
+  let orc: Segment | null = null
   for (const [i, seg] of m.segments.entries()) {
     switch (seg.name) {
-      case 'PID': {
-        identifiers = Object.fromEntries(
-          Object.entries({
-            patientId: seg.get(3),
-            ownerLastName: seg.get(5, 1),
-            petName: seg.get(5, 2),
-            dateOfBirth: toDate(seg.get(7)),
-            sex: seg.get(8),
-            species: seg.get(35, 1) || seg.get(35, 2)
-          }).filter(([, v]) => v)
-        )
+      case 'PID':
+        identifiers = pidIdentifiers(seg)
+        orc = null
+        current = null
         break
-      }
+      case 'NK1':
+        // NK1 belongs to the patient group: it counts for every report of that group.
+        addOwner(identifiers, seg)
+        break
       case 'ORC':
-        placerFromOrc = seg.get(2) || null
+        orc = seg
         break
       case 'OBR': {
+        const conflicts: string[] = []
+        const number = (obrValue: string, orcValue: string, what: string) => {
+          if (obrValue && orcValue && obrValue !== orcValue) conflicts.push(`ORC and OBR name different ${what} (${orcValue} / ${obrValue})`)
+          return obrValue || orcValue || null
+        }
         current = {
-          orderNumber: seg.get(2) || placerFromOrc,
-          fillerNumber: seg.get(3) || null,
+          orderNumber: number(seg.get(2), orc?.get(2) ?? '', 'orders'),
+          fillerNumber: number(seg.get(3), orc?.get(3) ?? '', 'lab numbers'),
           title: seg.get(4, 2) || seg.get(4, 1) || null,
           status: seg.get(25) || 'F',
           observedAt: parseHl7Time(seg.get(7)),
-          identifiers,
+          // Shared with later NK1 of the same group; conflicts are this order's own.
+          identifiers: conflicts.length ? { ...identifiers, conflicts: [...(identifiers.conflicts ?? []), ...conflicts] } : identifiers,
           observations: []
         }
+        orc = null
         reports.push(current)
         break
       }

@@ -5,6 +5,7 @@
  */
 import dicomParser from 'dicom-parser'
 import type { PatientIdentifiers } from '../matching/rule'
+import { normalizeName } from '../core/normalize'
 
 export const IMPLEMENTATION_CLASS_UID = '1.2.826.0.1.3680043.10.1470.1'
 export const IMPLEMENTATION_VERSION = 'VETOS_1'
@@ -95,8 +96,15 @@ export function identifiersOf(ds: dicomParser.DataSet): PatientIdentifiers {
     if (owner?.trim()) out.ownerLastName = owner.trim()
     if (pet?.trim()) out.petName = pet.trim()
   }
+  // The Responsible Person is the owner (Family^Given): its given name counts, and its family name
+  // must agree with the one in Patient's Name.
   const responsible = text(ds, 'x00102297')
-  if (!out.ownerLastName && responsible) out.ownerLastName = responsible.split('^')[0].trim()
+  if (responsible) {
+    const [family, given] = responsible.split('=')[0].split('^').map((x) => x?.trim() ?? '')
+    if (family && !out.ownerLastName) out.ownerLastName = family
+    else if (family && normalizeName(family) !== normalizeName(out.ownerLastName ?? '')) (out.conflicts ??= []).push(`the owner is "${out.ownerLastName}" in Patient's Name but "${family}" as Responsible Person`)
+    if (given) out.ownerFirstName = given
+  }
   const id = text(ds, 'x00100020')
   if (id) out.patientId = id
   const dob = dicomDate(text(ds, 'x00100030'))
@@ -106,6 +114,8 @@ export function identifiersOf(ds: dicomParser.DataSet): PatientIdentifiers {
   if (sex && sex !== 'O') out.sex = `${sex}${neutered === 'ALTERED' ? (sex === 'M' ? 'N' : 'S') : neutered === 'UNALTERED' ? 'I' : ''}`
   const species = text(ds, 'x00102201')
   if (species) out.species = species
+  const breed = text(ds, 'x00102292')
+  if (breed) out.breed = breed
   return out
 }
 

@@ -5,7 +5,7 @@ import { ApiError, conflict, notFound } from '../api/errors'
 import type { Actor } from '../domain/actor'
 import type { Core } from '../domain/core'
 import type { NotificationsService } from '../domain/notifications'
-import { disagreements, scoreCandidate, type IdentityCodes, type OpenWorkWords, type PatientIdentifiers } from '../matching/rule'
+import { identityReasons, scoreCandidate, type IdentityCodes, type OpenWorkWords, type PatientIdentifiers } from '../matching/rule'
 import { patientFacts, shortlistPatients } from '../matching/candidates'
 import type { InstanceHeader } from './dicom-file'
 import type { ImagingRequests, RequestRow } from './requests'
@@ -104,11 +104,12 @@ export class StudiesService {
     const byAccession = study.accessionNumber ? this.requests.byAccession(study.accessionNumber) : undefined
     const byUid = this.requests.byStudyUid(study.studyInstanceUid)
     if (byAccession && byUid && byAccession.id !== byUid.id) return { request: null, reasons: [`accession ${study.accessionNumber} and the Study Instance UID name different requests`] }
+    if (study.accessionNumber && !byAccession && byUid) return { request: null, reasons: [`the Study Instance UID is request ${byUid.accessionNumber}'s, but the accession number is ${study.accessionNumber}`] }
     const request = byAccession ?? byUid ?? null
     if (!request) return { request: null, reasons: [study.accessionNumber ? `accession number ${study.accessionNumber} is not one of ours` : 'the study carries no accession number of ours'] }
     if (request.status === 'cancelled') return { request, reasons: [`request ${request.accessionNumber} was cancelled`] }
     const facts = patientFacts(this.core.store, request.patientId)
-    return { request, reasons: facts ? disagreements(ids, facts, DICOM_CODES) : ['the requested patient no longer exists'] }
+    return { request, reasons: facts ? identityReasons(ids, facts, DICOM_CODES) : ['the requested patient no longer exists'] }
   }
 
 
@@ -252,11 +253,11 @@ export class StudiesService {
     const ids = JSON.parse(study.identifiers) as PatientIdentifiers
     const verdict = this.verdict(study)
     const wasDetached = this.currentLink(study.id)?.action === 'detach'
-    const shortlist = shortlistPatients(this.core.store.sqlite, ids, verdict.request ? [verdict.request.patientId] : [])
+    const shortlist = shortlistPatients(this.core.store.sqlite, ids, verdict.request ? [verdict.request.patientId] : [], DICOM_CODES)
     const candidates = shortlist
       .map((s) => {
         const own = this.openRequestsOf(s.facts.id).sort((a, b) => (a.accessionNumber === study.accessionNumber ? -1 : b.accessionNumber === study.accessionNumber ? 1 : b.createdAt.localeCompare(a.createdAt)))[0]
-        const scored = scoreCandidate(ids, s.facts, own ? { id: own.id, orderNumber: own.accessionNumber, matchesNumber: own.accessionNumber === study.accessionNumber } : null, REQUEST_WORDS)
+        const scored = scoreCandidate(ids, s.facts, own ? { id: own.id, orderNumber: own.accessionNumber, matchesNumber: own.accessionNumber === study.accessionNumber } : null, REQUEST_WORDS, DICOM_CODES)
         return { patientId: s.facts.id, patientName: s.facts.name, ownerName: s.ownerName, species: s.facts.species, dateOfBirth: s.facts.dateOfBirth, score: scored.score, reasons: scored.reasons, requestId: own?.id ?? null, accessionNumber: own?.accessionNumber ?? null }
       })
       .filter((c) => c.score > 0)

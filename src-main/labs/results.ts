@@ -5,7 +5,7 @@ import type { LabProfile } from '../../src-preload/contract'
 import type { Actor } from '../domain/actor'
 import type { Core } from '../domain/core'
 import type { NotificationsService } from '../domain/notifications'
-import { disagreements } from '../matching/rule'
+import { identityReasons } from '../matching/rule'
 import { patientFacts } from '../matching/candidates'
 import { effectiveFlag, isAbnormal, isCritical, type NormalizedReport } from './normalize'
 import { isOpen, statusFromReport } from './lifecycle'
@@ -61,18 +61,36 @@ export class LabResultsService {
     return { attached, review, summary: words.join('; ') }
   }
 
-  /** Decides, without side effects, whether the report may attach by itself. */
+  /**
+   * Decides, without side effects, whether the report may attach by itself: our order number for
+   * an open order of this lab, no other order named by the lab's number, and the patient confirmed
+   * by every identifier the report carries (see identityReasons).
+   */
   verdict(report: ReportRow, profile?: LabProfile): Verdict {
     const ids = JSON.parse(report.identifiers) as NormalizedReport['identifiers']
-    if (!report.orderNumber) return { order: null, reasons: ['the result carries no order number'] }
+    if (!report.orderNumber) return { order: null, reasons: ['the result carries no order number', ...(ids.conflicts ?? [])] }
     const order = this.orders.byNumber(report.orderNumber) ?? null
-    if (!order) return { order: null, reasons: [`order number ${report.orderNumber} is not one of ours`] }
+    if (!order) return { order: null, reasons: [`order number ${report.orderNumber} is not one of ours`, ...(ids.conflicts ?? [])] }
     if (!isOpen(order.status)) return { order, reasons: [`order ${order.orderNumber} is ${order.status}`] }
+    if (order.status === 'reviewed' && !this.isCorrection(report)) return { order, reasons: [`order ${order.orderNumber} was already reviewed; a new result that is not a correction needs a person`] }
     if (report.integrationId && order.integrationId !== report.integrationId) return { order, reasons: [`order ${order.orderNumber} was sent to another lab`] }
     const facts = patientFacts(this.core.store, order.patientId)
-    return { order, reasons: facts ? disagreements(ids, facts, profile) : ['the ordered patient no longer exists'] }
+    if (!facts) return { order, reasons: ['the ordered patient no longer exists'] }
+    return { order, reasons: [...this.otherOrderNamed(report, order), ...identityReasons(ids, facts, profile)] }
   }
 
+  /** The lab's own number (filler) already belongs to another of our orders: the references contradict each other. */
+  private otherOrderNamed(report: ReportRow, order: LabOrderRow): string[] {
+    if (!report.fillerNumber) return []
+    const other = this.core.store.statement('SELECT order_number FROM lab_orders WHERE filler_number = ? AND integration_id = ? AND id <> ? LIMIT 1').pluck().get(report.fillerNumber, order.integrationId, order.id) as string | undefined
+    if (other) return [`the lab's number ${report.fillerNumber} belongs to order ${other}, not ${order.orderNumber}`]
+    const earlier = this.core.store.statement('SELECT order_number FROM lab_reports WHERE filler_number = ? AND integration_id IS ? AND order_number IS NOT NULL AND order_number <> ? LIMIT 1').pluck().get(report.fillerNumber, report.integrationId, order.orderNumber) as string | undefined
+    return earlier ? [`the lab's number ${report.fillerNumber} came before with order ${earlier}, not ${order.orderNumber}`] : []
+  }
+
+  private isCorrection(report: ReportRow): boolean {
+    return report.status === 'C' || this.observations(report.id).some((o) => o.status === 'C')
+  }
 
   /**
    * Attaches, detaches or rejects a report: the one place that writes links, moves the order and

@@ -55,7 +55,8 @@ export class LabReviewService {
     const { sqlite, db } = this.core.store
     const ids = JSON.parse(report.identifiers) as NormalizedReport['identifiers']
     const pinned = matchedOrderId ? [(sqlite.prepare('SELECT patient_id FROM lab_orders WHERE id = ?').pluck().get(matchedOrderId) as string | undefined) ?? ''] : []
-    const shortlist = shortlistPatients(sqlite, ids, pinned)
+    const profile = report.integrationId ? this.safeProfile(report.integrationId) : undefined
+    const shortlist = shortlistPatients(sqlite, ids, pinned, profile)
     if (shortlist.length === 0) return []
     const openOrders = db
       .select()
@@ -66,7 +67,7 @@ export class LabReviewService {
     return shortlist
       .map((r) => {
         const own = openOrders.filter((o) => o.patientId === r.facts.id).sort((a, b) => (a.orderNumber === report.orderNumber ? -1 : b.orderNumber === report.orderNumber ? 1 : b.createdAt.localeCompare(a.createdAt)))[0]
-        const scored = scoreCandidate(ids, r.facts, own ? { id: own.id, orderNumber: own.orderNumber, matchesNumber: own.orderNumber === report.orderNumber } : null)
+        const scored = scoreCandidate(ids, r.facts, own ? { id: own.id, orderNumber: own.orderNumber, matchesNumber: own.orderNumber === report.orderNumber } : null, undefined, profile)
         return { ...scored, patientName: r.facts.name, ownerName: r.ownerName, species: r.facts.species, dateOfBirth: r.facts.dateOfBirth, orderNumber: own?.orderNumber ?? null }
       })
       .filter((c) => c.score > 0)

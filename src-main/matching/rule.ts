@@ -14,9 +14,18 @@ export interface PatientIdentifiers {
   patientId?: string
   petName?: string
   ownerLastName?: string
+  /** the owner's given name (HL7 NK1-2, DICOM Responsible Person) */
+  ownerFirstName?: string
   dateOfBirth?: string
   sex?: string
   species?: string
+  /** the breed as sent: code and text components joined by ^ (either may match) */
+  breed?: string
+  /**
+   * What the message says twice and differently (PID-5 and NK1 owner names, ORC-2 and OBR-2
+   * order numbers): each one is, in words, a reason for review.
+   */
+  conflicts?: string[]
 }
 
 /** How a sender codes sex and species (a lab profile's maps); none means the generic codes. */
@@ -29,7 +38,9 @@ export interface PatientFacts {
   sex: string
   neuterStatus: string
   species: string
+  breed: string | null
   ownerLastName: string
+  ownerFirstName: string
 }
 
 const GENERIC_SEX: Record<string, string> = { M: 'male', F: 'female', U: 'unknown', MN: 'male', MC: 'male', FS: 'female', MI: 'male', FI: 'female', O: 'unknown' }
@@ -55,12 +66,18 @@ export function speciesFromCode(code: string, profile?: IdentityCodes): string |
   return plain[own] ?? null
 }
 
+const same = (a: string, b: string | null | undefined) => normalizeName(a) === normalizeName(b ?? '')
+
+/** The message's breed (code^text) agrees when any of its components is the patient's breed. */
+const breedAgrees = (sent: string, breed: string | null) => !!breed && sent.split('^').some((c) => c.trim() && same(c, breed))
+
 /** Every identifier in the message that disagrees with the patient, in words; empty means all agree. */
 export function disagreements(ids: PatientIdentifiers, p: PatientFacts, profile?: IdentityCodes): string[] {
-  const out: string[] = []
+  const out: string[] = [...(ids.conflicts ?? [])]
   if (ids.patientId && ids.patientId !== p.id) out.push(`patient id ${ids.patientId} is not this patient's`)
-  if (ids.petName && normalizeName(ids.petName) !== normalizeName(p.name)) out.push(`pet name "${ids.petName}" differs from "${p.name}"`)
-  if (ids.ownerLastName && normalizeName(ids.ownerLastName) !== normalizeName(p.ownerLastName)) out.push(`owner name "${ids.ownerLastName}" differs from "${p.ownerLastName}"`)
+  if (ids.petName && !same(ids.petName, p.name)) out.push(`pet name "${ids.petName}" differs from "${p.name}"`)
+  if (ids.ownerLastName && !same(ids.ownerLastName, p.ownerLastName)) out.push(`owner name "${ids.ownerLastName}" differs from "${p.ownerLastName}"`)
+  if (ids.ownerFirstName && !same(ids.ownerFirstName, p.ownerFirstName)) out.push(`owner's first name "${ids.ownerFirstName}" differs from "${p.ownerFirstName}"`)
   if (ids.dateOfBirth && ids.dateOfBirth !== p.dateOfBirth) out.push(`date of birth ${ids.dateOfBirth} differs from ${p.dateOfBirth ?? 'unknown'}`)
   if (ids.sex) {
     const s = sexFromCode(ids.sex, profile)
@@ -72,7 +89,25 @@ export function disagreements(ids: PatientIdentifiers, p: PatientFacts, profile?
     if (!sp) out.push(`species code "${ids.species}" is not understood`)
     else if (sp !== p.species) out.push(`species "${ids.species}" differs from ${p.species}`)
   }
+  if (ids.breed && !breedAgrees(ids.breed, p.breed)) out.push(`breed "${ids.breed}" differs from ${p.breed ? `"${p.breed}"` : 'none recorded'}`)
   return out
+}
+
+/**
+ * Why the message's identity cannot confirm the patient of the order it names, or null. An order
+ * number alone identifies an order, not a patient: our patient id, or the pet's name and the
+ * owner's family name, must be present (and, by disagreements(), agree).
+ */
+export function missingIdentity(ids: PatientIdentifiers): string | null {
+  if (ids.patientId || (ids.petName && ids.ownerLastName)) return null
+  const absent = [ids.petName ? null : "the pet's name", ids.ownerLastName ? null : "the owner's family name"].filter(Boolean).join(' and ')
+  return `the message does not identify the patient: no patient id, and ${absent} ${absent.includes(' and ') ? 'are' : 'is'} missing`
+}
+
+/** Every reason the matching rule refuses this patient for the message; empty means attach. */
+export function identityReasons(ids: PatientIdentifiers, p: PatientFacts, profile?: IdentityCodes): string[] {
+  const missing = missingIdentity(ids)
+  return [...(missing ? [missing] : []), ...disagreements(ids, p, profile)]
 }
 
 export interface Candidate {
@@ -91,7 +126,7 @@ export interface OpenWorkWords {
 const LAB_ORDER_WORDS: OpenWorkWords = { matches: (n) => `order ${n} is this patient's`, open: (n) => `has an open order (${n}) at this lab` }
 
 /** Scores a possible patient for a message in review; the reasons are shown to the person deciding. */
-export function scoreCandidate(ids: PatientIdentifiers, p: PatientFacts, openOrder: { id: string; orderNumber: string; matchesNumber: boolean } | null, words: OpenWorkWords = LAB_ORDER_WORDS): Candidate {
+export function scoreCandidate(ids: PatientIdentifiers, p: PatientFacts, openOrder: { id: string; orderNumber: string; matchesNumber: boolean } | null, words: OpenWorkWords = LAB_ORDER_WORDS, codes?: IdentityCodes): Candidate {
   let score = 0
   const reasons: string[] = []
   if (openOrder?.matchesNumber) {
@@ -119,9 +154,24 @@ export function scoreCandidate(ids: PatientIdentifiers, p: PatientFacts, openOrd
     else if (d <= 2) (score += 14 - d * 4), reasons.push(`owner name is ${d} letter${d > 1 ? 's' : ''} different ("${ids.ownerLastName}" / "${p.ownerLastName}")`)
     else reasons.push(`owner name differs ("${ids.ownerLastName}" / "${p.ownerLastName}")`)
   }
+  if (ids.ownerFirstName) {
+    if (same(ids.ownerFirstName, p.ownerFirstName)) (score += 10), reasons.push("owner's first name matches")
+    else (score -= 10), reasons.push(`owner's first name differs ("${ids.ownerFirstName}" / "${p.ownerFirstName}")`)
+  }
   if (ids.dateOfBirth) {
     if (ids.dateOfBirth === p.dateOfBirth) (score += 15), reasons.push('date of birth matches')
     else reasons.push(`date of birth differs (${ids.dateOfBirth} / ${p.dateOfBirth ?? 'unknown'})`)
+  }
+  // A cat is never as likely as a dog for a canine result: a different species costs more than any name earns.
+  const species = ids.species ? speciesFromCode(ids.species, codes) : null
+  if (species) {
+    if (species === p.species) (score += 10), reasons.push('species matches')
+    else (score -= 60), reasons.push(`species differs (${species} / ${p.species})`)
+  }
+  const sex = ids.sex ? sexFromCode(ids.sex, codes) : null
+  if (sex && sex.sex !== 'unknown' && p.sex !== 'unknown') {
+    if (sex.sex === p.sex) (score += 5), reasons.push('sex matches')
+    else (score -= 15), reasons.push(`sex differs (${sex.sex} / ${p.sex})`)
   }
   return { patientId: p.id, score, reasons, orderId: openOrder?.id ?? null }
 }

@@ -55,6 +55,8 @@ export function oru(o: {
   values?: [code: string, name: string, value: string, units: string, range: string, flag: string][]
 }): string {
   const status = o.status ?? 'F'
+  // A lab numbers each order once; the same number on two orders is a contradiction the rule refuses.
+  const filler = o.filler ?? `F-${o.orderNumber || o.controlId}`
   const values = o.values ?? [
     ['WBC', 'White blood cells', '12.5', '10*9/L', '6.0-17.0', 'N'],
     ['HCT', 'Hematocrit', '29', '%', '37-55', 'L']
@@ -62,8 +64,8 @@ export function oru(o: {
   return [
     `MSH|^~\\&|REFLAB|LAB1|VETOS|RIVERSIDE|20261128093000||ORU^R01^ORU_R01|${o.controlId}|P|2.5`,
     `PID|1||${o.patientId ?? ''}||${o.owner}^${o.pet}||${o.dob ?? ''}|${o.sex ?? ''}`,
-    `ORC|RE|${o.orderNumber ?? ''}|${o.filler ?? 'F-1'}`,
-    `OBR|1|${o.orderNumber ?? ''}|${o.filler ?? 'F-1'}|CBC^Complete blood count|||20261128080000|||||||||||||||||${status}`,
+    `ORC|RE|${o.orderNumber ?? ''}|${filler}`,
+    `OBR|1|${o.orderNumber ?? ''}|${filler}|CBC^Complete blood count|||20261128080000|||||||||||||||||${status}`,
     ...values.map((v, i) => `OBX|${i + 1}|NM|${v[0]}^${v[1]}^L||${v[2]}|${v[3]}|${v[4]}|${v[5]}|||${status}|||20261128083000`)
   ].join('\r')
 }

@@ -4,7 +4,7 @@ import { advance, statusFromReport } from '../../src-main/labs/lifecycle'
 import { effectiveFlag, parseRange } from '../../src-main/labs/normalize'
 import { REFLAB_PROFILE } from '../helpers/labs'
 
-const bella: PatientFacts = { id: 'p1', name: 'Bella', dateOfBirth: '2020-03-01', sex: 'female', neuterStatus: 'neutered', species: 'canine', ownerLastName: "O'Brien" }
+const bella: PatientFacts = { id: 'p1', name: 'Bella', dateOfBirth: '2020-03-01', sex: 'female', neuterStatus: 'neutered', species: 'canine', breed: 'Labrador Retriever', ownerLastName: "O'Brien", ownerFirstName: 'Siobhan' }
 
 describe('the matching rule', () => {
   it('agrees when every identifier present matches after normalization', () => {

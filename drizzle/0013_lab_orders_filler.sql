@@ -1,0 +1,1 @@
+CREATE INDEX `lab_orders_filler_idx` ON `lab_orders` (`filler_number`);
