@@ -44,6 +44,7 @@ const MAX_BACKOFF_MS = 5 * 60_000
 export class OutboundQueue {
   private transmitters = new Map<string, Transmitter>()
   private busy = new Set<string>()
+  private again = new Set<string>()
   private timers = new Map<string, NodeJS.Timeout>()
   private stopped = false
 
@@ -75,9 +76,14 @@ export class OutboundQueue {
 
   /** Sends what is due for this integration now, and sets a timer for what is due later. */
   wake(integrationId: string): void {
-    if (this.stopped || this.busy.has(integrationId) || !this.transmitters.has(integrationId)) return
+    if (this.stopped || !this.transmitters.has(integrationId)) return
+    // A pump that already looked for work may be about to stop: have it look once more.
+    if (this.busy.has(integrationId)) return void this.again.add(integrationId)
     this.busy.add(integrationId)
-    void this.pump(integrationId).finally(() => this.busy.delete(integrationId))
+    void this.pump(integrationId).finally(() => {
+      this.busy.delete(integrationId)
+      if (this.again.delete(integrationId)) this.wake(integrationId)
+    })
   }
 
   /** A failed message goes back to the head of its queue (the Integrations screen's "resubmit"). */

@@ -78,6 +78,21 @@ describe('reference lab over HL7/MLLP', () => {
     expect(order(o.id).timeline.map((e) => e.status)).toEqual(['queued', 'sent', 'accepted'])
   })
 
+  it('sends an order queued while the queue was just finishing a look for work', async () => {
+    // Wiring a transmitter makes the queue look for work at once; an order queued before that look has ended must still go.
+    const sent: Buffer[] = []
+    const q = t.app.services.labs.outbound
+    q.register(t.labId, {
+      async send(permit, payload) {
+        permit.spend(t.labId)
+        sent.push(payload)
+        return { accepted: true, response: Buffer.alloc(0), detail: 'accepted' }
+      }
+    })
+    place()
+    await until(() => sent.length === 1, 5000)
+  })
+
   it('keeps orders while the lab is down and sends them, in order, when it returns', async () => {
     lab!.stop()
     lab = null

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeApp, type TestApp } from '../helpers/app'
-import { ConsentRefused } from '../../src-main/consent/gate'
+import { ConsentRefused, Permit } from '../../src-main/consent/gate'
 import type { Actor } from '../../src-main/domain/actor'
 
 describe('consent gate', () => {
@@ -79,5 +79,30 @@ describe('consent gate', () => {
     const vet = t.signIn('veterinarian')
     const r = t.raw('integrations.approve', { id: labId, categories: ['lab_orders'] }, vet)
     expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+  })
+
+  describe('the permit a transport spends as the bytes leave', () => {
+    beforeEach(() => t.call('integrations.approve', { id: labId, categories: ['patient_identity', 'lab_orders'] }))
+
+    it('is spent once, for its own integration', () => {
+      const permit = send(labId)
+      const other = t.call('integrations.create', { kind: 'reference_lab', name: 'Other lab', config: { host: '127.0.0.1', port: 2576 } }).id
+      t.call('integrations.approve', { id: other, categories: ['patient_identity', 'lab_orders'] })
+      expect(() => permit.spend(other)).toThrow(/cannot be used for another integration/)
+      permit.spend(labId)
+      expect(() => permit.spend(labId)).toThrow(/not permitted by the consent gate/)
+    })
+
+    it('cannot be forged outside the gate', () => {
+      const forged = new Permit(labId, 'Test lab', {}, ['patient_identity', 'lab_orders'], () => null)
+      expect(() => forged.spend(labId)).toThrow(ConsentRefused)
+    })
+
+    it('asks the gate again when it is spent: approval withdrawn in between refuses the send, audited', () => {
+      const permit = send(labId)
+      t.call('integrations.approve', { id: labId, categories: ['lab_orders'] })
+      expect(() => permit.spend(labId)).toThrow(/not approved for: patient_identity/)
+      expect(lastAudit()).toMatchObject({ action: 'outbound.refused', direction: 'outbound', outcome: 'refused', integrationId: labId })
+    })
   })
 })

@@ -1,0 +1,24 @@
+/**
+ * Every module of VetOS that can put bytes on a wire or a cable, and what it sends there. A module
+ * under `data` sends patient or clinic data: each of its sends takes a Permit from the consent gate
+ * and spends it right before the bytes leave (Permit.spend checks consent again at that moment).
+ * A module under `noData` only answers inside a protocol (acknowledgements, link control), carries
+ * bytes a `data` module handed it, or serves this workstation. tests/unit/send-paths.test.ts reads
+ * src-main for network and device modules and fails on any not listed here, so a new connector
+ * (payments, PROVENIQ) cannot send around the gate unnoticed.
+ */
+export const SEND_PATHS = {
+  data: {
+    'src-main/hl7/transmitter.ts': 'HL7 orders and cancels to a reference lab (MllpTransmitter, through the outbound queue)',
+    'src-main/astm/connector.ts': 'ASTM order lists (through the outbound queue) and answers to host queries, to an analyzer',
+    'src-main/imaging/node.ts': 'Modality Worklist answers to a modality'
+  },
+  noData: {
+    'src-main/hl7/listener.ts': 'acknowledgements of received results: sender names and their control id, nothing of a patient',
+    'src-main/astm/transport.ts': 'the bytes of its connector’s link (the connector spends the permit for data); ENQ/ACK/NAK/EOT',
+    'src-main/hub/server.ts': 'the renderer and its API, to this workstation on loopback with the access token',
+    'src-main/index.ts': 'the Electron host: net.fetch reads the renderer’s own files (file://) for the app:// protocol',
+    'src-main/core/net.ts': 'binds a listening server; sends nothing',
+    'src-main/simulators/': 'the demo’s simulated reference lab and analyzer: they play the outside world, not VetOS'
+  }
+} as const
