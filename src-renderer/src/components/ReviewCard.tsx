@@ -25,10 +25,12 @@ export interface CandidateView {
 export interface Identifiers {
   petName?: string
   ownerLastName?: string
+  ownerFirstName?: string
   patientId?: string
   dateOfBirth?: string
   sex?: string
   species?: string
+  breed?: string
 }
 
 /** A review screen's frame: title, what it is for, the empty state, the cards. */
@@ -122,11 +124,12 @@ export function ReviewCard(props: {
         {(
           [
             ['Pet', id.petName],
-            ['Owner', id.ownerLastName],
+            ['Owner', [id.ownerFirstName, id.ownerLastName].filter(Boolean).join(' ') || undefined],
             ['Patient ID', id.patientId],
             ['Born', id.dateOfBirth ? date(id.dateOfBirth) : undefined],
             ['Sex', id.sex],
-            ['Species', id.species]
+            ['Species', id.species],
+            ...(id.breed ? ([['Breed', id.breed.replace('^', ' / ')]] as const) : [])
           ] as const
         ).map(([label, value]) => (
           <Text size="sm" key={label}>
