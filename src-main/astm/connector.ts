@@ -2,15 +2,17 @@ import { createHash } from 'node:crypto'
 import type { LabProfile } from '../../src-preload/contract'
 import { ConsentRefused, type ConsentGate, type Permit } from '../consent/gate'
 import { SYSTEM_ACTOR } from '../domain/actor'
+import type { AuditLog } from '../audit/chain'
 import type { InboundArchive, InboundRow } from '../integrations/inbound'
 import type { Answer, Transmitter } from '../integrations/outbound'
 import type { IntegrationRegistry } from '../integrations/registry'
+import type { RefusalLog } from '../integrations/refusals'
 import type { LabResultsService } from '../labs/results'
 import type { LabOrdersService } from '../labs/orders'
 import { isOpen } from '../labs/lifecycle'
 import { AstmLink, DEFAULT_TIMERS, type LinkTimers } from './link'
 import { AstmRecordError, STANDARD_PROFILE, headerRecord, readTransmission, record, testId, type AstmProfile } from './records'
-import type { Channel, Transport } from './transport'
+import type { Channel, Transport, TransportState } from './transport'
 import type { OrderMessageInput } from '../hl7/lab-messages'
 
 export function astmProfile(lab: LabProfile | undefined): AstmProfile {
@@ -28,37 +30,62 @@ export function orderRecords(lab: LabProfile, o: Pick<OrderMessageInput, 'orderN
   ]
 }
 
+/** One connection's link and the transmission it is receiving, if any. */
+interface Session {
+  ch: Channel
+  link: AstmLink
+  partial: InboundRow | null
+  /** when the peer last sent anything (or connected) */
+  heard: number
+  detail: string
+}
+
 /**
  * One in-house analyzer: its transport, the E1381 link on each channel, and the pipeline. Every
  * frame is written to the inbound archive before it is acknowledged; at EOT the transmission is
  * checked for a resend, then read: results go to the matching rule, a host query gets the orders.
+ *
+ * One live link per analyzer: a connection that arrives while the current link is transmitting
+ * or was heard from within a receive timeout is refused (a second device, or a stray client,
+ * would otherwise mix its records into the analyzer's); after that quiet time the current link
+ * counts as dead (the analyzer rebooted, the network dropped it) and a newcomer replaces it.
  */
 export class AnalyzerConnector implements Transmitter {
-  private link: AstmLink | null = null
-  private partial: InboundRow | null = null
-  private peer = ''
+  private session: Session | null = null
+  /** the transport's own state when no link is up: listening, connecting, error */
+  private resting: TransportState = { state: 'connecting', detail: 'waiting for the analyzer' }
+  private channelDetail = ''
 
   constructor(
     private readonly integrationId: string,
     private readonly transport: Transport,
-    private readonly deps: { archive: InboundArchive; registry: IntegrationRegistry; gate: ConsentGate; results: LabResultsService; orders: LabOrdersService },
+    private readonly deps: { archive: InboundArchive; registry: IntegrationRegistry; gate: ConsentGate; results: LabResultsService; orders: LabOrdersService; audit: AuditLog; refusals: RefusalLog },
     private readonly timers: LinkTimers = DEFAULT_TIMERS
   ) {}
 
   async start(): Promise<void> {
-    const { registry } = this.deps
-    this.transport.on('state', (s) => registry.setStatus(this.integrationId, s.state === 'connecting' ? 'connecting' : s.state, s.detail))
+    this.transport.on('state', (s) => {
+      // A transport's "connected" only announces a channel; whether a link is up is decided here.
+      if (s.state === 'connected') this.channelDetail = s.detail
+      else this.resting = s
+      this.showStatus()
+    })
     this.transport.on('channel', (ch) => this.attach(ch))
+    this.transport.on('refused', (peer, reason) => this.refused(peer, reason))
     await this.transport.start()
   }
 
   async stop(): Promise<void> {
-    this.link?.close()
+    this.session?.link.close()
     await this.transport.stop()
   }
 
   get connected(): boolean {
-    return this.link !== null
+    return this.session !== null
+  }
+
+  private get link(): AstmLink | null {
+    return this.session?.link ?? null
   }
 
   /** Outbound: an order list goes out as one transmission, under the gate's permit. */
@@ -69,48 +96,76 @@ export class AnalyzerConnector implements Transmitter {
     return { accepted: true, response: Buffer.alloc(0), detail: 'delivered to the analyzer' }
   }
 
+  private showStatus(): void {
+    const { state, detail } = this.session ? { state: 'connected' as const, detail: this.session.detail } : this.resting
+    this.deps.registry.setStatus(this.integrationId, state, detail)
+  }
+
+  private refused(peer: string, reason: string): void {
+    this.deps.registry.count(this.integrationId, 'refused connections')
+    this.deps.refusals.refused('astm.connection.refused', `The ASTM listener for ${this.deps.registry.row(this.integrationId).name}`, peer, reason)
+  }
+
   private attach(ch: Channel): void {
-    this.link?.close()
-    this.peer = ch.peer
+    const current = this.session
+    if (current && (current.link.busy || Date.now() - current.heard < this.timers.receiveMs)) {
+      ch.close()
+      this.refused(ch.address, `the analyzer's link from ${current.ch.peer} is in use; one connection at a time`)
+      return
+    }
+    if (current) {
+      this.deps.audit.append({ action: 'astm.connection.replaced', direction: 'inbound', integrationId: this.integrationId, summary: `${this.deps.registry.row(this.integrationId).name}: a new connection from ${ch.peer} replaced the one from ${current.ch.peer}, silent for ${Math.round((Date.now() - current.heard) / 1000)} s` })
+      current.link.close()
+      current.ch.close()
+    }
     const link = new AstmLink(
       'host',
       {
         write: (b) => ch.write(b),
-        onFrame: (text, _fn, first) => this.onFrame(text, first),
-        onMessage: (text) => this.onMessage(text),
-        onAbort: (reason) => this.onAbort(reason),
+        onFrame: (text, _fn, first) => this.onFrame(session, text, first),
+        onMessage: (text) => this.onMessage(session, text),
+        onAbort: (reason) => this.onAbort(session, reason),
         onBadFrame: () => this.deps.registry.count(this.integrationId, 'bad frames')
       },
       this.timers
     )
-    this.link = link
-    ch.on('data', (b) => link.feed(b))
-    ch.on('close', () => {
-      link.close()
-      if (this.link === link) this.link = null
-      if (this.partial) this.onAbort('the link closed in the middle of a transmission')
+    const session: Session = { ch, link, partial: null, heard: Date.now(), detail: this.channelDetail }
+    this.session = session
+    ch.on('data', (b) => {
+      session.heard = Date.now()
+      link.feed(b)
     })
+    ch.on('close', () => this.end(session))
     this.deps.registry.count(this.integrationId, 'connections')
+    this.showStatus()
   }
 
-  private onFrame(text: Buffer, first: boolean): void {
+  /** The connection is gone: its link reports a cut-off transmission (onAbort); the status follows. */
+  private end(session: Session): void {
+    session.link.close()
+    if (this.session !== session) return
+    this.session = null
+    this.showStatus()
+  }
+
+  private onFrame(session: Session, text: Buffer, first: boolean): void {
     const { archive } = this.deps
-    if (first || !this.partial) {
-      if (this.partial) this.onAbort('a new transmission began before the last one ended')
-      this.partial = archive.begin({ integrationId: this.integrationId, transport: 'astm', peer: this.peer, raw: Buffer.from(text) })
-    } else archive.append(this.partial.id, text)
+    if (first || !session.partial) {
+      if (session.partial) this.onAbort(session, 'a new transmission began before the last one ended')
+      session.partial = archive.begin({ integrationId: this.integrationId, transport: 'astm', peer: session.ch.peer, raw: Buffer.from(text) })
+    } else archive.append(session.partial.id, text)
   }
 
-  private onAbort(reason: string): void {
-    if (!this.partial) return
-    this.deps.archive.mark(this.partial.id, 'rejected', `interrupted: ${reason}`)
-    this.partial = null
+  private onAbort(session: Session, reason: string): void {
+    if (!session.partial) return
+    this.deps.archive.mark(session.partial.id, 'rejected', `interrupted: ${reason}`)
+    session.partial = null
   }
 
-  private async onMessage(text: Buffer): Promise<void> {
+  private async onMessage(session: Session, text: Buffer): Promise<void> {
     const { archive, registry } = this.deps
-    const row = this.partial
-    this.partial = null
+    const row = session.partial
+    session.partial = null
     if (!row) return
     registry.count(this.integrationId, 'received')
     const { row: done, original } = archive.finish(row.id, createHash('sha256').update(text).digest('hex'), 'ASTM')

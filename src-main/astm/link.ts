@@ -65,16 +65,33 @@ export class AstmLink {
     return this.state !== 'idle' || this.queue.length > 0
   }
 
+  /**
+   * No more bytes will come. What was already read still runs in order; then a transmission
+   * cut off by the close is reported through onAbort, so a caller never has to guess.
+   */
   close(): void {
+    if (this.closed) return
     this.closed = true
     this.clearReceiveTimer()
     this.waiter?.('timeout')
     for (const q of this.queue.splice(0)) q.reject(new LinkError('link closed'))
+    this.step(() => {
+      this.clearReceiveTimer()
+      if (this.state === 'receiving' && this.received.length) this.hooks.onAbort?.('the link closed in the middle of a transmission')
+      this.received = []
+      this.state = 'idle'
+    })
   }
 
   /** Bytes from the channel. */
   feed(data: Buffer): void {
+    if (this.closed) return
     for (const b of data) this.byte(b)
+  }
+
+  /** Runs a step after the ones before it; a step that throws does not stop the ones after it. */
+  private step(fn: () => Promise<void> | void): void {
+    this.chain = this.chain.then(fn).catch((e) => this.hooks.onAbort?.(`the link could not handle a transmission: ${(e as Error).message}`))
   }
 
   /** Queues a transmission; resolves when EOT followed the last acknowledged frame. */
@@ -86,13 +103,19 @@ export class AstmLink {
   }
 
   private byte(b: number): void {
+    if (this.inFrame && (b === STX || b === ENQ || b === EOT)) {
+      // These never occur inside a frame: the frame was cut off; the byte is read for what it is.
+      this.inFrame = false
+      this.buf = []
+      this.hooks.onBadFrame?.('frame cut off')
+    }
     if (this.inFrame) {
       this.buf.push(b)
       if (b === LF && this.buf.length >= 7 && (this.buf[this.buf.length - 5] === ETX || this.buf[this.buf.length - 5] === ETB)) {
         const frame = Buffer.from(this.buf)
         this.inFrame = false
         this.buf = []
-        this.chain = this.chain.then(() => this.onFrameBytes(frame))
+        this.step(() => this.onFrameBytes(frame))
       } else if (this.buf.length > MAX_FRAME) {
         this.inFrame = false
         this.buf = []
@@ -114,10 +137,10 @@ export class AstmLink {
         }
         // Frames may follow at once; they must already be read as frames.
         this.state = 'receiving'
-        this.chain = this.chain.then(() => this.startReceiving())
+        this.step(() => this.startReceiving())
         return
       case EOT:
-        if (this.state === 'receiving') this.chain = this.chain.then(() => this.endReceiving())
+        if (this.state === 'receiving') this.step(() => this.endReceiving())
         else this.waiter?.('EOT')
         return
       case ACK:
@@ -185,7 +208,7 @@ export class AstmLink {
   private armReceiveTimer(): void {
     this.clearReceiveTimer()
     this.receiveTimer = setTimeout(() => {
-      this.chain = this.chain.then(() => {
+      this.step(() => {
         if (this.state !== 'receiving') return
         this.hooks.onAbort?.(`no frame for ${Math.round(this.timers.receiveMs / 1000)} s; the partial transmission was discarded`)
         this.received = []
@@ -262,7 +285,7 @@ export class AstmLink {
         if (this.role === 'host') {
           // Contention: the instrument wins; we receive first.
           this.state = 'receiving'
-          this.chain = this.chain.then(() => this.startReceiving())
+          this.step(() => this.startReceiving())
           throw new ContentionLost()
         }
         // The instrument keeps its bid; wait for the host's answer.

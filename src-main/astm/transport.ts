@@ -1,7 +1,8 @@
 /**
  * Byte transports for analyzers: RS-232 through the serialport package, and TCP as client or as
  * server. Each keeps itself up: a serial device that disappears is reopened when it returns, a
- * dropped TCP link is redialled; the connector sees state changes and one channel at a time.
+ * dropped TCP link is redialled; the connector sees state changes and each channel (a server may
+ * have several at once: the connector decides which one it talks to).
  */
 import { EventEmitter } from 'node:events'
 import { createServer, connect, type Server, type Socket } from 'node:net'
@@ -9,8 +10,12 @@ import { SerialPort } from 'serialport'
 import { listen } from '../core/net'
 
 export interface Channel {
+  /** who, for the archive and the log: address and port, or the serial device */
   peer: string
+  /** the address alone: refusals are counted per address */
+  address: string
   write(bytes: Buffer): void
+  close(): void
   on(event: 'data', listener: (b: Buffer) => void): void
   on(event: 'close', listener: () => void): void
 }
@@ -22,13 +27,17 @@ export interface Transport {
   stop(): Promise<void>
   on(event: 'channel', listener: (c: Channel) => void): this
   on(event: 'state', listener: (s: TransportState) => void): this
+  /** a connection turned away before it became a channel (a server's unknown peer) */
+  on(event: 'refused', listener: (address: string, reason: string) => void): this
 }
 
 const RETRY_MS = 2000
 
+const addressOf = (s: Socket) => (s.remoteAddress ?? '').replace(/^::ffff:/, '')
+
 function socketChannel(s: Socket): Channel {
-  const peer = `${(s.remoteAddress ?? '').replace(/^::ffff:/, '')}:${s.remotePort}`
-  return { peer, write: (b) => void (!s.destroyed && s.write(b)), on: ((ev: string, l: (...a: unknown[]) => void) => s.on(ev, l)) as Channel['on'] }
+  const address = addressOf(s)
+  return { peer: `${address}:${s.remotePort}`, address, write: (b) => void (!s.destroyed && s.write(b)), close: () => s.destroy(), on: ((ev: string, l: (...a: unknown[]) => void) => s.on(ev, l)) as Channel['on'] }
 }
 
 export class SerialTransport extends EventEmitter implements Transport {
@@ -70,7 +79,7 @@ export class SerialTransport extends EventEmitter implements Transport {
         }
       })
       port.on('error', () => undefined)
-      this.emit('channel', { peer: this.path, write: (b: Buffer) => void (port.isOpen && port.write(b)), on: ch.on.bind(ch) as Channel['on'] } satisfies Channel)
+      this.emit('channel', { peer: this.path, address: this.path, write: (b: Buffer) => void (port.isOpen && port.write(b)), close: () => void (port.isOpen && port.close()), on: ch.on.bind(ch) as Channel['on'] } satisfies Channel)
     })
   }
 
@@ -149,10 +158,10 @@ export class TcpServerTransport extends EventEmitter implements Transport {
 
   async start(): Promise<void> {
     this.server = createServer((s) => {
-      const ip = (s.remoteAddress ?? '').replace(/^::ffff:/, '')
+      const ip = addressOf(s)
       if (!['127.0.0.1', '::1'].includes(ip) && !this.allowed().includes(ip)) {
         s.destroy()
-        this.emit('refused', ip)
+        this.emit('refused', ip, 'not an address configured for this analyzer')
         return
       }
       this.sockets.add(s)

@@ -18,9 +18,10 @@ import type { ImageStorage } from './storage'
 import type { StudiesService } from './studies'
 import type { ImagingRequests } from './requests'
 import { findWorklist, narrowing, type WorklistItem, type WorklistNarrowing } from './worklist'
+import { PduGuard, type Refusal } from './pdu-guard'
 
-const { Scp, Dataset, constants, responses } = dimse
-const { Status, PresentationContextResult, RejectResult, RejectSource, RejectReason, SopClass, StorageClass, TransferSyntax } = constants
+const { Scp, Dataset, Implementation, constants, responses } = dimse
+const { Status, PresentationContextResult, RejectResult, RejectSource, RejectReason, AbortSource, SopClass, StorageClass, TransferSyntax } = constants
 dimse.log.setLevel('silent')
 
 type Association = dimse.association.Association
@@ -72,6 +73,18 @@ export interface DicomNodeOptions {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1'])
+const LISTENER = 'The DICOM node'
+
+/**
+ * The most VetOS takes in one P-DATA-TF (the library's 256 KB), announced in every A-ASSOCIATE-AC.
+ * A requestor announcing less than MIN_PDU is refused: the library splits what it sends into
+ * fragments of its maximum less 6 bytes, and at 6 or less it never finishes.
+ */
+const MAX_PDU = Implementation.getMaxPduLength()
+const MIN_PDU = 1024
+
+/** Refused associations get their own row in dicom_associations up to this many per address and minute; the rest add to a count. */
+const REFUSED_ROWS_PER_MINUTE = 10
 
 /** A worklist item names the patient and the requested imaging. */
 const WORKLIST_CATEGORIES: DataCategory[] = ['patient_identity', 'imaging']
@@ -145,8 +158,10 @@ export class DicomNode {
     const scp = new VetosScp(socket, this)
     this.open.add(scp)
     socket.on('close', () => this.open.delete(scp))
-    // The library's Server sets this; connections we accept ourselves must too.
-    ;(scp as unknown as { connected: boolean }).connected = true
+    // The library's Server sets connected; connections we accept ourselves must too. connectedTime
+    // (never set for accepted sockets) starts its association timeout: a peer that never completes a
+    // request is cut off instead of holding the connection.
+    Object.assign(scp, { connected: true, connectedTime: Date.now() })
     scp.on('networkError', () => socket.destroy())
   }
 
@@ -174,16 +189,48 @@ export class DicomNode {
     return { refused: `calling AE title ${calling || '(empty)'} from ${ip} is not a configured modality`, reason: RejectReason.CallingAeNotRecognized }
   }
 
-  opened(callingAet: string, calledAet: string, peer: string, integration: Integration | null, refused?: string): AssociationLog {
+  opened(callingAet: string, calledAet: string, peer: string, integration: Integration | null): AssociationLog {
     const log = new AssociationLog(callingAet.trim(), calledAet.trim(), peer, integration)
-    this.core.store.insertLocal(dicomAssociations, { id: log.id, callingAet: log.callingAet, calledAet: log.calledAet, peer, integrationId: integration?.id ?? null, startedAt: this.core.store.nowIso(), endedAt: refused ? this.core.store.nowIso() : null, outcome: refused ? 'rejected' : 'open', stored: 0, failed: 0, queries: 0, bytes: 0, detail: refused ?? null })
-    if (refused) {
-      this.counters.refused++
-      this.core.audit.append({ action: 'dicom.association.refused', direction: 'inbound', outcome: 'refused', summary: `Refused a DICOM association from ${log.callingAet || '(no AE title)'} at ${peer}: ${refused}` })
-    } else this.counters.associations++
-    if (integration) this.registry.count(integration.id, refused ? 'refused' : 'associations')
+    this.core.store.insertLocal(dicomAssociations, { id: log.id, callingAet: log.callingAet, calledAet: log.calledAet, peer, integrationId: integration?.id ?? null, startedAt: this.core.store.nowIso(), endedAt: null, outcome: 'open', stored: 0, failed: 0, queries: 0, bytes: 0, detail: null })
+    this.counters.associations++
+    if (integration) this.registry.count(integration.id, 'associations')
     this.core.events.emit('changed', { entity: 'integration', id: integration?.id ?? log.id })
     return log
+  }
+
+  /** Per peer address: the row refusals of this minute add to, and how many rows this minute has had. */
+  private refusedRows = new Map<string, { id: string; aeTitles: string; rows: number; count: number; until: number }>()
+
+  /**
+   * A refused association: audited through the refusal log (a row per address and minute with a
+   * count), and shown in dicom_associations, where a device retrying in a loop adds to one row's
+   * count instead of pushing every other association off the list.
+   */
+  refusedAssociation(callingAet: string, calledAet: string, ip: string, peer: string, reason: string): void {
+    const calling = callingAet.trim()
+    const called = calledAet.trim()
+    this.counters.refused++
+    this.core.refusals.refused('dicom.association.refused', LISTENER, ip, `association from ${calling || '(no AE title)'}: ${reason}`)
+    const { store } = this.core
+    const now = Date.now()
+    const aeTitles = `${calling}\u0000${called}`
+    const w = this.refusedRows.get(ip)
+    if (w && w.until > now && (w.aeTitles === aeTitles || w.rows >= REFUSED_ROWS_PER_MINUTE)) {
+      w.count++
+      store.updateLocal(dicomAssociations, w.id, { callingAet: calling, calledAet: called, endedAt: store.nowIso(), detail: `${reason} (refused ${w.count} times from ${ip} within a minute)` })
+      return
+    }
+    for (const [k, old] of this.refusedRows) if (old.until <= now) this.refusedRows.delete(k)
+    const id = newId()
+    store.insertLocal(dicomAssociations, { id, callingAet: calling, calledAet: called, peer, integrationId: null, startedAt: store.nowIso(), endedAt: store.nowIso(), outcome: 'rejected', stored: 0, failed: 0, queries: 0, bytes: 0, detail: reason })
+    this.refusedRows.set(ip, w && w.until > now ? { ...w, id, aeTitles, rows: w.rows + 1, count: 1 } : { id, aeTitles, rows: 1, count: 1, until: now + 60_000 })
+    this.core.events.emit('changed', { entity: 'integration', id })
+  }
+
+  /** A connection cut before any association, for what it sent (PduGuard): audited through the refusal log. */
+  refusedConnection(ip: string, why: string): void {
+    this.counters.refused++
+    this.core.refusals.refused('dicom.connection.refused', LISTENER, ip, why)
   }
 
   /** The end of an association, once: its row, an audit entry with what it did. */
@@ -403,6 +450,7 @@ class VetosScp extends Scp {
   private sink: FileSink | null = null
   private readonly peer: string
   private readonly ip: string
+  private readonly guard: PduGuard
 
   constructor(
     private readonly conn: Socket,
@@ -414,17 +462,32 @@ class VetosScp extends Scp {
     ;(this as unknown as { datasetNameMap: unknown }).datasetNameMap = undefined
     this.ip = plainIp(conn.remoteAddress)
     this.peer = `${this.ip}:${conn.remotePort}`
+    // The library's reader (its one 'data' listener) keeps every byte until a PDU's declared length
+    // has arrived, even 4 GB, copying it all again for each chunk. It gets whole PDUs from the guard
+    // instead, each checked at its header against what the association allows.
+    const [read] = conn.listeners('data') as ((pdu: Buffer) => void)[]
+    conn.removeListener('data', read)
+    this.guard = new PduGuard(read, (r) => this.refuse(r))
+    conn.on('data', (chunk: Buffer) => this.guard.write(chunk))
     this.on('close', () => this.finish('aborted', 'the connection closed without a release'))
   }
 
+  /** A PDU the guard refused: A-ABORT (PS3.8 9.3.8, from the service provider) and the connection closed at once. */
+  private refuse({ why, reason }: Refusal): void {
+    this.conn.write(Buffer.from([0x07, 0, 0, 0, 0, 4, 0, 0, AbortSource.ServiceProvider, reason]))
+    this.conn.destroy()
+    if (this.log) this.finish('aborted', `VetOS aborted the association: ${why}`)
+    else this.node.refusedConnection(this.ip, why)
+  }
+
   associationRequested(a: Association): void {
-    const verdict = this.node.admit(a.getCallingAeTitle(), a.getCalledAeTitle(), this.ip)
-    if ('refused' in verdict) {
-      this.node.opened(a.getCallingAeTitle(), a.getCalledAeTitle(), this.peer, null, verdict.refused)
-      this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, verdict.reason)
-      return
-    }
-    this.log = this.node.opened(a.getCallingAeTitle(), a.getCalledAeTitle(), this.peer, verdict.integration)
+    const calling = a.getCallingAeTitle()
+    const called = a.getCalledAeTitle()
+    const verdict = this.node.admit(calling, called, this.ip)
+    if ('refused' in verdict) return this.reject(calling, called, verdict)
+    const announced = a.getMaxPduLength()
+    if (announced > 0 && announced < MIN_PDU) return this.reject(calling, called, { refused: `its maximum PDU length of ${announced} bytes is under ${MIN_PDU}`, reason: RejectReason.NoReasonGiven })
+    this.log = this.node.opened(calling, called, this.peer, verdict.integration)
     for (const { context } of a.getPresentationContexts()) {
       const abstract = context.getAbstractSyntaxUid()
       const known = abstract === SopClass.Verification || abstract === SopClass.ModalityWorklistInformationModelFind || STORAGE_CLASSES.has(abstract)
@@ -438,7 +501,19 @@ class VetosScp extends Scp {
       if (ts) context.setResult(PresentationContextResult.Accept, ts)
       else context.setResult(PresentationContextResult.RejectTransferSyntaxesNotSupported)
     }
+    // The AC announces the smaller of the requestor's maximum and ours; a requestor's 0 ("no
+    // maximum", PS3.8 D.1) would make it announce no limit for what VetOS takes in.
+    if (announced === 0) a.setMaxPduLength(MAX_PDU)
     this.sendAssociationAccept()
+    this.guard.accepted(a.getMaxPduLength())
+  }
+
+  private reject(calling: string, called: string, { refused, reason }: { refused: string; reason: number }): void {
+    this.node.refusedAssociation(calling, called, this.ip, this.peer, refused)
+    this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, reason)
+    // Nothing may follow but the requestor's close (PS3.8 9.2, Sta13), which is not waited for.
+    this.guard.close()
+    this.conn.destroySoon()
   }
 
   associationReleaseRequested(): void {

@@ -63,7 +63,8 @@ export class InboundArchive {
   }
 
   append(id: string, bytes: Buffer): void {
-    this.core.store.sqlite.prepare("UPDATE inbound_messages SET raw = raw || ? WHERE id = ? AND status = 'receiving'").run(bytes, id)
+    // || yields TEXT; the cast keeps the bytes a BLOB, so bytes over 0x7F (µ in latin1) read back as sent.
+    this.core.store.sqlite.prepare("UPDATE inbound_messages SET raw = CAST(raw || ? AS BLOB) WHERE id = ? AND status = 'receiving'").run(bytes, id)
   }
 
   finish(id: string, dedupeKey: string, messageType: string | null): { row: InboundRow; original: InboundRow | null } {

@@ -5,7 +5,7 @@ import type { ConsentGate } from '../consent/gate'
 import type { IntegrationRegistry } from '../integrations/registry'
 import { InboundArchive } from '../integrations/inbound'
 import { OutboundQueue } from '../integrations/outbound'
-import { Hl7Listener } from '../hl7/listener'
+import { Hl7Listener, type Hl7ListenerOptions } from '../hl7/listener'
 import { MllpTransmitter } from '../hl7/transmitter'
 import { buildOrderMessage } from '../hl7/lab-messages'
 import { LabOrdersService } from './orders'
@@ -27,7 +27,7 @@ export interface AnalyzerOverride {
 
 export interface LabsConfig {
   /** the HL7 results listener; none when absent */
-  hl7?: { host: string; port: number }
+  hl7?: Hl7ListenerOptions
   /** command-line transport for the first enabled analyzer (not saved to its record) */
   analyzer?: AnalyzerOverride
   /** ASTM link timers (tests shorten them) */
@@ -105,7 +105,7 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
       await analyzers.get(i.id)?.stop()
       analyzers.delete(i.id)
       if (!t) continue
-      const connector = new AnalyzerConnector(i.id, t.make(), { archive, registry, gate, results, orders }, timers)
+      const connector = new AnalyzerConnector(i.id, t.make(), { archive, registry, gate, results, orders, audit: core.audit, refusals: core.refusals }, timers)
       analyzers.set(i.id, connector)
       try {
         await connector.start()
