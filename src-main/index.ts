@@ -3,15 +3,15 @@
  * Thin by design: the window, IPC for the one API contract, and the app:// protocol.
  */
 import { app, BrowserWindow, ipcMain, protocol, net, session } from 'electron'
-import { join, normalize, sep } from 'node:path'
-import { pathToFileURL, fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { createApp, type App } from './app'
 import { forwardLive } from './events'
 import { parseHostFlags } from './config'
 import { APP_ORIGIN, isAppUrl, lockDown } from './electron/security'
 import { secureWebPreferences } from './electron/window'
+import { appProtocolHandler } from './electron/protocol'
 import { startSimulators } from './simulators'
-import { inlineDisposition } from './media/routes'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const rendererDir = join(here, '..', 'renderer')
@@ -31,20 +31,7 @@ async function start(): Promise<void> {
   lockDown(app, session.defaultSession)
 
   // Only files inside the built renderer and the app's own media are served; anything else is a 404.
-  protocol.handle('app', (request) => {
-    const url = new URL(request.url)
-    if (url.pathname.startsWith('/media/')) {
-      const m = core!.media.serve(url.pathname, url.searchParams.get('token'))
-      const headers: Record<string, string> = { 'Content-Type': m.mime, 'Content-Length': String(m.size) }
-      if (m.filename) headers['Content-Disposition'] = inlineDisposition(m.filename)
-      if (!Buffer.isBuffer(m.body)) return net.fetch(pathToFileURL(m.body.file).toString())
-      return new Response(new Uint8Array(m.body), { status: m.status, headers })
-    }
-    const path = normalize(decodeURIComponent(new URL(request.url).pathname)).replace(/^[/\\]+/, '')
-    const file = join(rendererDir, path || 'index.html')
-    if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 })
-    return net.fetch(pathToFileURL(file).toString())
-  })
+  protocol.handle('app', appProtocolHandler(core.media, rendererDir, (url) => net.fetch(url)))
 
   ipcMain.handle('vetos:invoke', (event, method: unknown, input: unknown, token: unknown) => {
     if (!isAppUrl(event.senderFrame?.url ?? '')) return { ok: false, error: { code: 'forbidden', message: 'Not from the app' } }

@@ -44,12 +44,35 @@ export const DataCategory = z.enum(DATA_CATEGORIES)
 export type DataCategory = z.infer<typeof DataCategory>
 
 const Id = z.uuid({ message: 'must be an id' })
-const NonEmpty = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`)
+// Control characters (C0, DEL, C1) are invisible on screen and break the formats text goes out in
+// (a VT, FS or CR inside an HL7 or ASTM frame): names and other one-line text refuse them all.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
+/** the same but tab and line feed, for text over several lines */
+const CONTROL_BUT_TAB_LF = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/
+const NonEmpty = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL.test(s), 'must not contain control characters')
 const Optional = (max: number) =>
   z
     .string()
     .trim()
     .max(max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL.test(s), 'must not contain control characters')
+    .transform((s) => (s === '' ? null : s))
+    .nullable()
+    .optional()
+/** Free text over several lines (notes): keeps tabs and line breaks, CRLF and CR becoming LF. */
+const OptionalText = (max: number) =>
+  z
+    .string()
+    .overwrite((s) => s.replace(/\r\n?/g, '\n'))
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL_BUT_TAB_LF.test(s), 'must not contain control characters other than tabs and line breaks')
     .transform((s) => (s === '' ? null : s))
     .nullable()
     .optional()
@@ -487,11 +510,39 @@ export const ImagingStudy = z.object({
 })
 export type ImagingStudy = z.infer<typeof ImagingStudy>
 
+/**
+ * Why a JSON value nests deeper or holds more values than allowed, or null. Iterative, so any
+ * depth is safe to check (storing and sending it back recurse, and overflowed the stack).
+ */
+function jsonBoundsProblem(value: unknown, maxDepth: number, maxValues: number): string | null {
+  const stack: [unknown, number][] = [[value, 0]]
+  let values = 1
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!
+    if (v === null || typeof v !== 'object') continue
+    if (depth === maxDepth) return `must not nest more than ${maxDepth} levels deep`
+    const children = Object.values(v)
+    values += children.length
+    if (values > maxValues) return `must hold at most ${maxValues} values in all`
+    for (const c of children) stack.push([c, depth + 1])
+  }
+  return null
+}
+
+/** cornerstone3d annotation objects, kept as given: they nest about six levels, a few hundred values each */
+const Annotations = z
+  .array(z.record(z.string(), z.unknown()))
+  .max(500)
+  .superRefine((list, ctx) => {
+    const problem = jsonBoundsProblem(list, 32, 200_000)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
+
 /** One saved version of an image's annotations (cornerstone3d annotation objects, kept as given). */
 export const AnnotationSet = z.object({
   instanceId: Id,
   version: z.number().int().min(1),
-  annotations: z.array(z.record(z.string(), z.unknown())).max(500),
+  annotations: Annotations,
   savedBy: z.string().nullable(),
   savedAt: z.string()
 })
@@ -588,7 +639,7 @@ const ClientFields = {
   email: z.email({ message: 'must be an email address' }).nullable().optional().or(z.literal('').transform(() => null)),
   phones: z.array(PhoneInput).max(5).default([]),
   address: Optional(300),
-  notes: Optional(2000)
+  notes: OptionalText(2000)
 }
 
 const PatientFields = {
@@ -747,14 +798,14 @@ export const contract = {
 
   'notes.add': method({
     input: z
-      .object({ patientId: Id, visitId: Id.nullable().optional(), kind: NoteKind.default('soap'), subjective: Optional(20000), objective: Optional(20000), assessment: Optional(20000), plan: Optional(20000), body: Optional(20000) })
+      .object({ patientId: Id, visitId: Id.nullable().optional(), kind: NoteKind.default('soap'), subjective: OptionalText(20000), objective: OptionalText(20000), assessment: OptionalText(20000), plan: OptionalText(20000), body: OptionalText(20000) })
       .strict(),
     output: ClinicalNote,
     access: CLINICAL,
     description: 'Adds a clinical note (SOAP or free text) to the patient, optionally on a visit.'
   }),
   'notes.amend': method({
-    input: z.object({ noteId: Id, subjective: Optional(20000), objective: Optional(20000), assessment: Optional(20000), plan: Optional(20000), body: Optional(20000) }).strict(),
+    input: z.object({ noteId: Id, subjective: OptionalText(20000), objective: OptionalText(20000), assessment: OptionalText(20000), plan: OptionalText(20000), body: OptionalText(20000) }).strict(),
     output: ClinicalNote,
     access: CLINICAL,
     description: 'Amends a note: a new version; the earlier one stays in the record.'
@@ -820,7 +871,7 @@ export const contract = {
         tests: z.array(z.string().min(1).max(40)).min(1, 'choose at least one test').max(50),
         specimen: Optional(60),
         priority: z.enum(['routine', 'stat']).default('routine'),
-        note: Optional(500)
+        note: OptionalText(500)
       })
       .strict(),
     output: LabOrder,
@@ -883,7 +934,7 @@ export const contract = {
   'imaging.annotations': method({ input: z.object({ instanceId: Id }).strict(), output: AnnotationSet.nullable(), access: EVERY_ROLE, description: 'The latest saved annotations of an image, or null.' }),
   'imaging.annotationHistory': method({ input: z.object({ instanceId: Id }).strict(), output: z.array(AnnotationSet), access: EVERY_ROLE, description: 'Every saved version of an image’s annotations, newest first.' }),
   'imaging.saveAnnotations': method({
-    input: z.object({ instanceId: Id, baseVersion: z.number().int().min(0), annotations: z.array(z.record(z.string(), z.unknown())).max(500) }).strict(),
+    input: z.object({ instanceId: Id, baseVersion: z.number().int().min(0), annotations: Annotations }).strict(),
     output: AnnotationSet,
     access: CLINICAL,
     description: 'Saves the annotations of an image as a new version (never overwriting); baseVersion is the version they were drawn on, and a stale one is a conflict.'

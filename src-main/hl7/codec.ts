@@ -58,7 +58,12 @@ export function unescape(value: string, enc: Encoding = DEFAULT_ENCODING): strin
   return out
 }
 
-/** Escapes a value for sending: the escape character first, then the delimiters. */
+/**
+ * Escapes a value for sending: the escape character first, then the delimiters. No control
+ * character goes out raw (a CR ends a segment, VT and FS are MLLP framing): a line feed is the
+ * line break \.br\, every other C0 control and DEL is a hex escape (\X0D\), so unescape() gives
+ * back exactly the value that was escaped.
+ */
 export function escape(value: string, enc: Encoding = DEFAULT_ENCODING): string {
   let out = ''
   for (const c of value) {
@@ -67,7 +72,8 @@ export function escape(value: string, enc: Encoding = DEFAULT_ENCODING): string 
     else if (c === enc.component) out += `${enc.escape}S${enc.escape}`
     else if (c === enc.subcomponent) out += `${enc.escape}T${enc.escape}`
     else if (c === enc.repetition) out += `${enc.escape}R${enc.escape}`
-    else if (c === '\r' || c === '\n') out += `${enc.escape}.br${enc.escape}`
+    else if (c === '\n') out += `${enc.escape}.br${enc.escape}`
+    else if (c < ' ' || c === '\x7f') out += `${enc.escape}X${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}${enc.escape}`
     else out += c
   }
   return out

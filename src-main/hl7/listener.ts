@@ -14,10 +14,14 @@ export interface Hl7ListenerOptions {
   host: string
   port: number
   maxFrameBytes?: number
+  /** a connection that sends nothing for this long is closed (5 minutes unless given) */
+  idleTimeoutMs?: number
 }
 
 /** How long a batch waits for other connections' messages (see commit). */
 const LINGER_MS = 1
+/** A silent connection is closed (a peer that vanished, or one hoarding sockets); a lab simply connects again. */
+const IDLE_TIMEOUT_MS = 5 * 60_000
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
 const plainIp = (ip: string | undefined): string => (ip ?? '').replace(/^::ffff:/, '')
@@ -69,13 +73,15 @@ export class Hl7Listener {
     const ip = plainIp(socket.remoteAddress)
     const peer = `${ip}:${socket.remotePort}`
     if (!this.peerAllowed(ip)) {
-      this.core.audit.append({ action: 'hl7.connection.refused', direction: 'inbound', outcome: 'refused', summary: `Refused an HL7 connection from ${peer}: not a configured lab` })
+      // by address, not port: a peer retrying in a loop comes from a new port every time
+      this.core.refusals.refused('hl7.connection.refused', 'The HL7 listener', ip, 'not a configured lab')
       socket.destroy()
       return
     }
     this.sockets.add(socket)
     const framer = new MllpFramer({ maxFrameBytes: this.opts.maxFrameBytes })
     let chain = Promise.resolve()
+    socket.setTimeout(this.opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS, () => socket.destroy())
     socket.on('error', () => socket.destroy())
     socket.on('close', () => this.sockets.delete(socket))
     socket.pipe(framer)
@@ -88,7 +94,10 @@ export class Hl7Listener {
 
   private async handle(chunk: MllpChunk, peer: string, socket: Socket): Promise<void> {
     if (chunk.kind === 'junk') {
-      this.archive.reject({ integrationId: null, transport: 'mllp', peer, raw: chunk.data }, chunk.reason)
+      // An oversize frame is a message its sender waits on: refuse it (AR), naming it by its MSH if that came whole.
+      const msh = chunk.oversize ? headerOf(chunk.data) : null
+      this.archive.reject({ integrationId: null, transport: 'mllp', peer, raw: chunk.data, controlId: msh?.controlId ?? null }, chunk.reason)
+      if (chunk.oversize && !socket.destroyed) socket.write(frame(buildAck(msh, 'AR', `R${Date.now()}`, new Date(), chunk.reason)))
       return
     }
     const ack = await this.commit(chunk.data, peer)
@@ -195,5 +204,16 @@ export class Hl7Listener {
     const byPeer = labs.filter((i) => i.config.host === ip || (i.config.allowedPeers ?? []).includes(ip))
     if (byPeer.length === 1) return byPeer[0]
     return labs.length === 1 ? labs[0] : null
+  }
+}
+
+/** The MSH segment at the start of a message cut short, when it arrived whole and reads as one. */
+function headerOf(start: Buffer): Hl7Message | null {
+  const end = start.findIndex((b) => b === 0x0d || b === 0x0a)
+  if (end < 0) return null
+  try {
+    return Hl7Message.parse(start.subarray(0, end).toString('utf8'))
+  } catch {
+    return null
   }
 }

@@ -10,7 +10,11 @@ export function frame(message: string | Buffer): Buffer {
   return Buffer.concat([Buffer.of(VT), body, Buffer.of(FS, CR)])
 }
 
-export type MllpChunk = { kind: 'message'; data: Buffer } | { kind: 'junk'; data: Buffer; reason: string }
+/** oversize: a whole frame over the size limit (data is its start); its sender waits for an answer. */
+export type MllpChunk = { kind: 'message'; data: Buffer } | { kind: 'junk'; data: Buffer; reason: string; oversize?: true }
+
+/** How much of junk (and of an oversize frame's start) is kept for inspection. */
+const KEEP_BYTES = 64 * 1024
 
 export interface MllpFramerOptions {
   /** a frame larger than this is dropped (and reported) rather than buffered without end */
@@ -28,6 +32,8 @@ export class MllpFramer extends Transform {
   private inFrame = false
   private junk: Buffer[] = []
   private dropping = false
+  /** the start of a frame being dropped */
+  private head = Buffer.alloc(0)
   private readonly max: number
 
   constructor(opts: MllpFramerOptions = {}) {
@@ -56,7 +62,7 @@ export class MllpFramer extends Transform {
       if (b === VT) {
         // A new start block inside a frame: the earlier frame never ended.
         this.append(chunk.subarray(start, i))
-        this.emitJunk(Buffer.concat(this.buf), 'a frame started before the previous one ended')
+        this.emitJunk(this.kept(), 'a frame started before the previous one ended')
         this.buf = []
         this.size = 0
         this.dropping = false
@@ -67,7 +73,7 @@ export class MllpFramer extends Transform {
         this.append(chunk.subarray(start, i))
         const body = Buffer.concat(this.buf)
         const message = body.subarray(0, body.length - 1) // drop the FS
-        if (this.dropping) this.emitJunk(Buffer.alloc(0), `a frame over ${this.max} bytes was dropped`)
+        if (this.dropping) this.emitJunk(this.head, `a frame over ${this.max} bytes was dropped`, { oversize: true })
         else this.push({ kind: 'message', data: message } satisfies MllpChunk)
         this.inFrame = false
         this.buf = []
@@ -82,7 +88,7 @@ export class MllpFramer extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    if (this.inFrame && (this.size > 0 || this.dropping)) this.emitJunk(Buffer.concat(this.buf), 'the connection ended in the middle of a frame')
+    if (this.inFrame && (this.size > 0 || this.dropping)) this.emitJunk(this.kept(), 'the connection ended in the middle of a frame')
     this.emitCollectedJunk()
     done()
   }
@@ -103,6 +109,7 @@ export class MllpFramer extends Transform {
     this.size += part.length
     if (this.size > this.max) {
       this.dropping = true
+      this.head = Buffer.concat([...this.buf, part], Math.min(this.size, KEEP_BYTES))
       this.buf = [part.subarray(Math.max(0, part.length - 1))]
       return
     }
@@ -113,7 +120,7 @@ export class MllpFramer extends Transform {
   private collectJunk(part: Buffer): void {
     if (part.length === 0 || part.every((b) => b === CR || b === 0x0a)) return
     this.junk.push(Buffer.from(part))
-    if (this.junk.reduce((n, b) => n + b.length, 0) > 64 * 1024) this.emitCollectedJunk()
+    if (this.junk.reduce((n, b) => n + b.length, 0) > KEEP_BYTES) this.emitCollectedJunk()
   }
 
   private emitCollectedJunk(): void {
@@ -122,7 +129,12 @@ export class MllpFramer extends Transform {
     this.junk = []
   }
 
-  private emitJunk(data: Buffer, reason: string): void {
-    this.push({ kind: 'junk', data: data.subarray(0, 64 * 1024), reason } satisfies MllpChunk)
+  /** What is kept of the frame being read: all of it, or the start of one being dropped. */
+  private kept(): Buffer {
+    return this.dropping ? this.head : Buffer.concat(this.buf)
+  }
+
+  private emitJunk(data: Buffer, reason: string, flags: { oversize?: true } = {}): void {
+    this.push({ kind: 'junk', data: data.subarray(0, KEEP_BYTES), reason, ...flags } satisfies MllpChunk)
   }
 }

@@ -1,6 +1,6 @@
 import { timingSafeEqual, randomBytes } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import fastifyStatic from '@fastify/static'
 import fastifyWebsocket from '@fastify/websocket'
 import type { App } from '../app'
@@ -40,7 +40,16 @@ const sameSecret = (a: string, b: string): boolean => {
 export async function startHub(app: App, opts: HubOptions): Promise<Hub> {
   const token = opts.token ?? randomBytes(24).toString('base64url')
   // Room for an imported photo or PDF (documents.import, Base64); everything else is small.
-  const server = Fastify({ logger: false, bodyLimit: 48 * 1024 * 1024 })
+  const server = Fastify({
+    logger: false,
+    bodyLimit: 48 * 1024 * 1024,
+    // A path that is not a path (a malformed % escape) names nothing here: 404, without echoing the URL and its token.
+    frameworkErrors: (err, _req, res) => {
+      const reply = res as FastifyReply // typed generically by fastify; this is the plain reply
+      if (err.code === 'FST_ERR_BAD_URL') reply.code(404).type('text/plain; charset=utf-8').send('Not found')
+      else reply.code(400).send({ ok: false, error: { code: 'invalid-input', message: err.message } })
+    }
+  })
   await server.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } })
 
   const bearer = (header: string | undefined): string | null => {
