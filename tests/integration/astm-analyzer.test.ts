@@ -8,20 +8,13 @@ import { SerialTransport, TcpClientTransport, TcpServerTransport } from '../../s
 import { ACK, ENQ, EOT, NAK, buildFrame, toFrames } from '../../src-main/astm/frames'
 import type { LinkTimers } from '../../src-main/astm/link'
 import type { LabsConfig } from '../../src-main/labs'
+import { until } from '../helpers/wait'
 
 const TIMERS: Partial<LinkTimers> = { establishMs: 2000, frameAckMs: 2000, receiveMs: 3000, busyRetryMs: 200, contentionMs: 200 }
 const ANALYZER_PROFILE = {
   ...REFLAB_PROFILE,
   catalog: [{ code: 'CHEM10', name: 'Chemistry panel', kind: 'panel' as const }, { code: 'T4', name: 'Total T4', kind: 'test' as const }],
   codeMap: { CREA: { code: 'CREA', name: 'Creatinine' } }
-}
-
-const until = async (f: () => boolean, ms = 10_000, what = 'condition') => {
-  const end = Date.now() + ms
-  while (!f()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
 }
 
 /** A demo app whose (only) analyzer is reached as the override says. */

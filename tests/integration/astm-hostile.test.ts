@@ -11,19 +11,12 @@ import { AnalyzerSimulator } from '../../src-main/simulators/analyzer'
 import { TcpClientTransport } from '../../src-main/astm/transport'
 import { ACK, ENQ, EOT, toFrames } from '../../src-main/astm/frames'
 import type { LinkTimers } from '../../src-main/astm/link'
+import { until } from '../helpers/wait'
 
 // receiveMs is also how long a silent link still counts as live: short, so a replacement is quick to see.
 const TIMERS: Partial<LinkTimers> = { establishMs: 2000, frameAckMs: 2000, receiveMs: 1500, busyRetryMs: 200, contentionMs: 200 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const until = async (f: () => boolean, ms = 10_000, what = 'condition') => {
-  const end = Date.now() + ms
-  while (!f()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(25)
-  }
-}
-
 /** A hand-driven analyzer on one TCP connection: each step sends bytes and waits for the host's answer. */
 class RawAnalyzer {
   private got: number[] = []

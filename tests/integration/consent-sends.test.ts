@@ -11,14 +11,7 @@ import { makeApp, type TestApp } from '../helpers/app'
 import { AnalyzerSimulator } from '../../src-main/simulators/analyzer'
 import { TcpClientTransport } from '../../src-main/astm/transport'
 import type { LinkTimers } from '../../src-main/astm/link'
-
-const until = async (f: () => boolean, ms = 10_000, what = 'condition') => {
-  const end = Date.now() + ms
-  while (!f()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
+import { until } from '../helpers/wait'
 
 const refusals = (t: TestApp, integrationId: string | null) => t.call('audit.list', { limit: 200 }).filter((e) => e.action === 'outbound.refused' && e.direction === 'outbound' && (integrationId === null || e.integrationId === integrationId))
 

@@ -4,81 +4,18 @@
  * must go on being served throughout, and nothing may throw out of the node.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { execFile } from 'node:child_process'
 import { connect, type Socket } from 'node:net'
 import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { makeApp, tempDir, type TestApp } from '../helpers/app'
+import { associateRq, dcmtk, echoRq, pdu, releaseRq, storeRq } from '../helpers/dicom'
+import { until } from '../helpers/wait'
 import { syntheticRadiograph } from '../../src-main/imaging/synthetic'
 import { readHeader } from '../../src-main/imaging/dicom-file'
 import { uuidUid } from '../../src-main/imaging/requests'
 
-const DX = '1.2.840.10008.5.1.4.1.1.1.1'
-const VERIFICATION = '1.2.840.10008.1.1'
-const IMPLICIT_LE = '1.2.840.10008.1.2'
 const GB4 = 0xffffffff
-
-/** Runs a DCMTK tool; resolves with its exit code and output, never rejects. */
-function dcmtk(tool: string, args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(tool, args, { timeout: 30_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }))
-  })
-}
-
-/** Polls a condition until it holds; fails with the message after the deadline. */
-async function waitFor(what: string, f: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!f()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
-
-// Raw PDUs (PS3.8 9.3) and DIMSE commands (PS3.7), as a modality or an attacker writes them.
-const pdu = (type: number, body: Buffer, declared = body.length) => {
-  const h = Buffer.alloc(6)
-  h.writeUInt8(type, 0)
-  h.writeUInt32BE(declared, 2)
-  return Buffer.concat([h, body])
-}
-const item = (type: number, body: Buffer) => {
-  const h = Buffer.alloc(4)
-  h.writeUInt8(type, 0)
-  h.writeUInt16BE(body.length, 2)
-  return Buffer.concat([h, body])
-}
-const uid = (s: string) => Buffer.from(s.length % 2 ? `${s}\0` : s, 'latin1')
-const ae = (s: string) => Buffer.from(s.padEnd(16, ' '), 'latin1')
-function associateRq(calling: string, maxPdu = 16384): Buffer {
-  const max = Buffer.alloc(4)
-  max.writeUInt32BE(maxPdu)
-  const pc = (id: number, abstract: string) => item(0x20, Buffer.concat([Buffer.from([id, 0, 0, 0]), item(0x30, uid(abstract)), item(0x40, uid(IMPLICIT_LE))]))
-  return pdu(0x01, Buffer.concat([Buffer.from([0, 1, 0, 0]), ae('VETOS'), ae(calling), Buffer.alloc(32), item(0x10, uid('1.2.840.10008.3.1.1.1')), pc(1, VERIFICATION), pc(3, DX), item(0x50, item(0x51, max))]))
-}
-function command(elements: [number, Buffer][]): Buffer {
-  const el = (e: number, v: Buffer) => {
-    const h = Buffer.alloc(8)
-    h.writeUInt16LE(e, 2)
-    h.writeUInt32LE(v.length, 4)
-    return Buffer.concat([h, v])
-  }
-  const body = Buffer.concat(elements.map(([e, v]) => el(e, v)))
-  const len = Buffer.alloc(4)
-  len.writeUInt32LE(body.length)
-  return Buffer.concat([el(0, len), body])
-}
-const us = (n: number) => Buffer.from([n & 0xff, n >> 8])
-const pData = (pc: number, control: number, data: Buffer) => {
-  const h = Buffer.alloc(6)
-  h.writeUInt32BE(data.length + 2, 0)
-  h.writeUInt8(pc, 4)
-  h.writeUInt8(control, 5)
-  return pdu(0x04, Buffer.concat([h, data]))
-}
-const echoRq = pData(1, 0x03, command([[0x0002, uid(VERIFICATION)], [0x0100, us(0x30)], [0x0110, us(1)], [0x0800, us(0x0101)]]))
-const storeRq = (sop: string, dataset: Buffer) => Buffer.concat([pData(3, 0x03, command([[0x0002, uid(DX)], [0x0100, us(1)], [0x0110, us(2)], [0x0700, us(0)], [0x0800, us(0)], [0x1000, uid(sop)]])), pData(3, 0x02, dataset)])
-const releaseRq = pdu(0x05, Buffer.alloc(4))
 
 /** A connection that records what it got and whether it closed. */
 interface Peer {
@@ -155,7 +92,7 @@ describe('the DICOM node under hostile peers', () => {
     // a configured modality, associated, then a P-DATA-TF of 4 GB
     const c = await open(port)
     c.socket.write(associateRq('DRROOM'))
-    await waitFor('the association of the third peer', () => c.received().length > 0)
+    await until(() => c.received().length > 0, 10_000, 'the association of the third peer')
     expect(c.received()[0]).toBe(0x02)
     const cap = 24 * 1024 * 1024
     const flooding = Promise.all([flood(a, pdu(0x01, Buffer.alloc(0), GB4), cap), flood(b, pdu(0x04, Buffer.alloc(0), GB4), cap), flood(c, pdu(0x04, Buffer.alloc(0), GB4), cap)])
@@ -166,7 +103,7 @@ describe('the DICOM node under hostile peers', () => {
     expect(store.code, store.out).toBe(0)
     expect(stored(sop)).toBe(true)
     expect(t.call('imaging.node', {}).listening).toBe(true)
-    await waitFor('the node to close the three hostile connections', () => a.closed() && b.closed() && c.closed())
+    await until(() => a.closed() && b.closed() && c.closed(), 10_000, 'the node to close the three hostile connections')
     await flooding
     // nothing like the declared 4 GB, nor the bytes flooded, was kept
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(48 * 1024 * 1024)
@@ -186,7 +123,7 @@ describe('the DICOM node under hostile peers', () => {
       const p = await open(port)
       p.socket.write(associateRq(calling))
       // the node closes after its A-ASSOCIATE-RJ; the requestor does not have to
-      await waitFor(`the node to close ${calling}'s refused connection`, p.closed)
+      await until(p.closed, 10_000, `the node to close ${calling}'s refused connection`)
       expect(p.received()[0]).toBe(0x03)
     }
     const storm = 200
@@ -211,7 +148,7 @@ describe('the DICOM node under hostile peers', () => {
   it('refuses a requestor announcing a maximum PDU length too small to answer it (the library would loop forever)', async () => {
     const p = await open(port)
     p.socket.write(associateRq('DRROOM', 6))
-    await waitFor('the node to close the refused connection', p.closed)
+    await until(p.closed, 10_000, 'the node to close the refused connection')
     expect(p.received()[0]).toBe(0x03)
     expect(t.call('imaging.node', {}).associations.find((x) => x.callingAet === 'DRROOM' && x.outcome === 'rejected')?.detail).toMatch(/maximum PDU length of 6 bytes is under 1024/)
   })
@@ -219,26 +156,26 @@ describe('the DICOM node under hostile peers', () => {
   it('announces its own maximum PDU length to a requestor that announces none (0), and serves it', async () => {
     const p = await open(port)
     p.socket.write(associateRq('DRROOM', 0))
-    await waitFor('the A-ASSOCIATE-AC', () => p.received().length > 0)
+    await until(() => p.received().length > 0, 10_000, 'the A-ASSOCIATE-AC')
     const ac = p.received()
     expect(ac[0]).toBe(0x02)
     // the Maximum Length sub-item (PS3.8 D.1): 0x51, reserved, length 4, the value
     const at = ac.indexOf(Buffer.from([0x51, 0x00, 0x00, 0x04]))
     expect(ac.readUInt32BE(at + 4)).toBe(262144)
     p.socket.write(echoRq)
-    await waitFor('the C-ECHO-RSP', () => p.received().length > ac.length)
+    await until(() => p.received().length > ac.length, 10_000, 'the C-ECHO-RSP')
     expect(p.received()[ac.length]).toBe(0x04)
     p.socket.end(releaseRq)
-    await waitFor('the release', p.closed)
+    await until(p.closed, 10_000, 'the release')
   })
 
   it('cuts off a peer that never completes its association request', async () => {
     const p = await open(port)
     p.socket.write(Buffer.from([0x01, 0x00, 0x00]))
-    await waitFor('the connection to be accepted', () => internals().size > 0)
+    await until(() => internals().size > 0, 10_000, 'the connection to be accepted')
     // the library's 60 s association timeout, shortened for the test
     for (const scp of internals()) (scp as unknown as { associationTimeout: number }).associationTimeout = 200
-    await waitFor('the node to close the idle connection', p.closed)
+    await until(p.closed, 10_000, 'the node to close the idle connection')
   })
 
   it('survives random and mutated PDUs, and still stores the next good image', async () => {
@@ -267,13 +204,13 @@ describe('the DICOM node under hostile peers', () => {
         const p = await open(port)
         p.socket.end(bytes)
         // the node answers what it can and closes when the peer has (or earlier)
-        await waitFor('the node to close a fuzzed connection', p.closed)
+        await until(p.closed, 10_000, 'the node to close a fuzzed connection')
       }),
       { numRuns: 300, interruptAfterTimeLimit: 6000, markInterruptAsFailure: false }
     )
-    await waitFor('every fuzzed association to end', () => internals().size === 0)
+    await until(() => internals().size === 0, 10_000, 'every fuzzed association to end')
     // nothing half-received is left behind, and the node serves as before
-    await waitFor('incoming to be empty', () => readdirSync(join(t.dir, 'images', 'incoming')).length === 0)
+    await until(() => readdirSync(join(t.dir, 'images', 'incoming')).length === 0, 10_000, 'incoming to be empty')
     const { file, sop } = image('after-fuzz.dcm')
     expect((await storescu(file)).code).toBe(0)
     expect(stored(sop)).toBe(true)

@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { execFile } from 'node:child_process'
 import { connect } from 'node:net'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { makeApp, tempDir, type TestApp } from '../helpers/app'
+import { associateRq, command, dcmtk, DX, pData, storeRq, uid, us } from '../helpers/dicom'
 import { syntheticRadiograph, syntheticUltrasound, type SyntheticPatient } from '../../src-main/imaging/synthetic'
 import { uuidUid } from '../../src-main/imaging/requests'
 import type { ImagingRequest } from '../../src-preload/contract'
-
-/** Runs a DCMTK tool; resolves with its exit code and output, never rejects. */
-function dcmtk(tool: string, args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(tool, args, { timeout: 30_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }))
-  })
-}
 
 /** The DICOM node of the clinic in a test: real DCMTK peers over real TCP. */
 describe('the DICOM node with DCMTK as the modality', () => {
@@ -194,59 +187,19 @@ function halfStore(port: number, sopInstance: string): Promise<void> {
 
 /** A C-STORE of the given dataset bytes; complete, it waits for the C-STORE-RSP and returns its status. */
 function rawStore(port: number, sopInstance: string, dataset: Buffer, complete: boolean): Promise<number | null> {
-  const DX = '1.2.840.10008.5.1.4.1.1.1.1'
-  const ae = (s: string) => Buffer.from(s.padEnd(16, ' '), 'latin1')
-  const uid = (s: string) => Buffer.from(s.length % 2 ? `${s}\0` : s, 'latin1')
-  const item = (type: number, body: Buffer) => {
-    const h = Buffer.alloc(4)
-    h.writeUInt8(type, 0)
-    h.writeUInt16BE(body.length, 2)
-    return Buffer.concat([h, body])
-  }
-  const pdu = (type: number, body: Buffer) => {
-    const h = Buffer.alloc(6)
-    h.writeUInt8(type, 0)
-    h.writeUInt32BE(body.length, 2)
-    return Buffer.concat([h, body])
-  }
-  const header = Buffer.concat([Buffer.from([0, 1, 0, 0]), ae('VETOS'), ae('DRROOM'), Buffer.alloc(32)])
-  const pc = item(0x20, Buffer.concat([Buffer.from([1, 0, 0, 0]), item(0x30, uid(DX)), item(0x40, uid('1.2.840.10008.1.2'))]))
-  const maxLen = Buffer.alloc(4)
-  maxLen.writeUInt32BE(16384)
-  const rq = pdu(0x01, Buffer.concat([header, item(0x10, uid('1.2.840.10008.3.1.1.1')), pc, item(0x50, item(0x51, maxLen))]))
-  // implicit VR little endian command elements
-  const el = (g: number, e: number, v: Buffer) => {
-    const h = Buffer.alloc(8)
-    h.writeUInt16LE(g, 0)
-    h.writeUInt16LE(e, 2)
-    h.writeUInt32LE(v.length, 4)
-    return Buffer.concat([h, v])
-  }
-  const us = (n: number) => Buffer.from([n & 0xff, n >> 8])
-  const body = Buffer.concat([el(0, 0x0002, uid(DX)), el(0, 0x0100, us(1)), el(0, 0x0110, us(7)), el(0, 0x0700, us(0)), el(0, 0x0800, us(0)), el(0, 0x1000, uid(sopInstance))])
-  const len = Buffer.alloc(4)
-  len.writeUInt32LE(body.length)
-  const command = Buffer.concat([el(0, 0, len), body])
-  const pdv = (data: Buffer, control: number) => {
-    const h = Buffer.alloc(6)
-    h.writeUInt32BE(data.length + 2, 0)
-    h.writeUInt8(1, 4)
-    h.writeUInt8(control, 5)
-    return Buffer.concat([h, data])
-  }
   return new Promise((resolve, reject) => {
     const s = connect({ host: '127.0.0.1', port })
     s.once('error', reject)
-    s.once('connect', () => s.write(rq))
+    s.once('connect', () => s.write(associateRq('DRROOM')))
     s.once('data', (d) => {
       if (d[0] !== 0x02) return reject(new Error(`association not accepted (PDU type ${d[0]})`))
-      s.write(pdu(0x04, pdv(command, 0x03)))
       if (!complete) {
-        // the first bytes of a dataset, not the last fragment, then the cable is pulled
-        s.write(pdu(0x04, pdv(dataset, 0x00)), () => setTimeout(() => (s.destroy(), resolve(null)), 50))
+        // the command and the first bytes of a dataset, not its last fragment, then the cable is pulled
+        const start = pData(3, 0x03, command([[0x0002, uid(DX)], [0x0100, us(1)], [0x0110, us(7)], [0x0700, us(0)], [0x0800, us(0)], [0x1000, uid(sopInstance)]]))
+        s.write(Buffer.concat([start, pData(3, 0x00, dataset)]), () => setTimeout(() => (s.destroy(), resolve(null)), 50))
         return
       }
-      s.write(pdu(0x04, pdv(dataset, 0x02)))
+      s.write(storeRq(sopInstance, dataset))
       // the C-STORE-RSP: its Status (0000,0900) is a US in the command set
       s.once('data', (r) => {
         const at = r.indexOf(Buffer.from([0x00, 0x00, 0x00, 0x09, 0x02, 0x00, 0x00, 0x00]))

@@ -8,16 +8,9 @@ import { clients, patients } from '../../src-main/db/schema'
 import type { Hl7ListenerOptions } from '../../src-main/hl7/listener'
 import { makeApp, type TestApp } from '../helpers/app'
 import { exchange, freePort, oru, REFLAB_PROFILE } from '../helpers/labs'
+import { until } from '../helpers/wait'
 
 /** Polls until f() holds, or fails after ms. */
-const until = async (f: () => boolean, ms = 8000) => {
-  const end = Date.now() + ms
-  while (!f()) {
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
-
 /** A demo app whose HL7 listener runs with these options, and one approved reference lab at labPort. */
 async function hostileApp(listener: Partial<Hl7ListenerOptions>, labPort: number) {
   const t = makeApp({ labs: { hl7: { host: '127.0.0.1', port: 0, ...listener } } })

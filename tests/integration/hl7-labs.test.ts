@@ -6,6 +6,7 @@ import { frame } from '../../src-main/hl7/mllp'
 import { Hl7Message } from '../../src-main/hl7/codec'
 import { exchange, freePort, labApp, oru } from '../helpers/labs'
 import type { TestApp } from '../helpers/app'
+import { until } from '../helpers/wait'
 
 type App = Awaited<ReturnType<typeof labApp>>
 
@@ -32,14 +33,6 @@ function sendWithLibrary(port: number, message: string): Promise<{ code: string;
       resolve({ code: msa.getField(1).toString(), controlId: msa.getField(2).toString() })
     })
   })
-}
-
-const until = async (f: () => boolean, ms = 8000) => {
-  const end = Date.now() + ms
-  while (!f()) {
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 25))
-  }
 }
 
 describe('reference lab over HL7/MLLP', () => {

@@ -1,14 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AuditInput, AuditLog } from '../../src-main/audit/chain'
 import { RefusalLog } from '../../src-main/integrations/refusals'
-
-const until = async (f: () => boolean, ms = 2000, what = 'condition') => {
-  const end = Date.now() + ms
-  while (!f()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
+import { until } from '../helpers/wait'
 
 describe('refused connections, audited per listener, peer and window', () => {
   const rows: AuditInput[] = []
