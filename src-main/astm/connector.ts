@@ -10,6 +10,7 @@ import type { RefusalLog } from '../integrations/refusals'
 import type { LabResultsService } from '../labs/results'
 import type { LabOrdersService } from '../labs/orders'
 import { isOpen } from '../labs/lifecycle'
+import { sexToCode } from '../matching/rule'
 import { AstmLink, DEFAULT_TIMERS, type LinkTimers } from './link'
 import { AstmRecordError, STANDARD_PROFILE, headerRecord, readTransmission, record, testId, type AstmProfile } from './records'
 import type { Channel, Transport, TransportState } from './transport'
@@ -21,7 +22,8 @@ export function astmProfile(lab: LabProfile | undefined): AstmProfile {
 
 /** An order as the records an analyzer expects: H, P, O (sample id = our order number), L. */
 export function orderRecords(lab: LabProfile, o: Pick<OrderMessageInput, 'orderNumber' | 'tests' | 'priority' | 'patient' | 'owner' | 'control' | 'now'>): string[] {
-  const sex = o.patient.sex === 'male' ? 'M' : o.patient.sex === 'female' ? 'F' : 'U'
+  // The profile's codes, as for HL7: an analyzer echoes what it was sent, and the rule reads it back through them.
+  const sex = sexToCode(o.patient.sex, o.patient.neuterStatus, lab)
   return [
     headerRecord(lab.astmSender ?? lab.application ?? 'VETOS', o.now),
     record(['P', 1, o.patient.id, '', '', [o.owner.lastName, o.patient.name], '', o.patient.dateOfBirth?.replace(/-/g, '') ?? '', sex]),

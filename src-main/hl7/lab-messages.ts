@@ -7,6 +7,7 @@ import type { LabProfile } from '../../src-preload/contract'
 import { Hl7Message, Hl7ParseError, hl7Time, parseHl7Time, segment } from './codec'
 import { parseFlag, parseNumber, parseRange, type NormalizedObservation, type NormalizedReport } from '../labs/normalize'
 import { normalizeName } from '../core/normalize'
+import { sexToCode } from '../matching/rule'
 
 export class Hl7ContentError extends Error {
   constructor(
@@ -36,7 +37,7 @@ export function buildOrderMessage(profile: LabProfile, o: OrderMessageInput): st
   const oml = profile.orderMessage === 'OML^O21'
   const type = oml ? ['OML', 'O21', 'OML_O21'] : ['ORM', 'O01', 'ORM_O01']
   const species = profile.speciesCodes[o.patient.species] ?? o.patient.species
-  const sex = profile.sexCodes[`${o.patient.sex}/${o.patient.neuterStatus}`] ?? profile.sexCodes[o.patient.sex] ?? (o.patient.sex === 'male' ? 'M' : o.patient.sex === 'female' ? 'F' : 'U')
+  const sex = sexToCode(o.patient.sex, o.patient.neuterStatus, profile)
   const vet = o.vet ? [o.vet.id, ...o.vet.name.replace(/^Dr\.?\s*/, '').split(' ').reverse().slice(0, 2)] : null
   const lines = [
     segment('MSH', ['', '', profile.application, profile.facility, profile.labApplication, profile.labFacility, hl7Time(o.now), '', type, o.controlId, 'P', '2.5', '', '', 'AL', 'NE', '', 'UNICODE UTF-8']),

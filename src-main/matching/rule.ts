@@ -45,6 +45,12 @@ export interface PatientFacts {
 
 const GENERIC_SEX: Record<string, string> = { M: 'male', F: 'female', U: 'unknown', MN: 'male', MC: 'male', FS: 'female', MI: 'male', FI: 'female', O: 'unknown' }
 
+/** Our sex and neuter status as a lab's code: its profile's when it has one, else M, F or U (read back by sexFromCode). */
+export function sexToCode(sex: string, neuterStatus: string, profile?: IdentityCodes): string {
+  const codes = profile?.sexCodes ?? {}
+  return codes[`${sex}/${neuterStatus}`] ?? codes[sex] ?? (sex === 'male' ? 'M' : sex === 'female' ? 'F' : 'U')
+}
+
 /** The lab's sex code read back into our vocabulary, or null when it is not understood. */
 export function sexFromCode(code: string, profile?: IdentityCodes): { sex: string; neuter?: string } | null {
   const mapped = Object.entries(profile?.sexCodes ?? {}).find(([, v]) => v.toUpperCase() === code.toUpperCase())

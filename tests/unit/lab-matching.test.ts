@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { disagreements, scoreCandidate, sexFromCode, speciesFromCode, type PatientFacts } from '../../src-main/matching/rule'
+import { disagreements, scoreCandidate, sexFromCode, sexToCode, speciesFromCode, type PatientFacts } from '../../src-main/matching/rule'
+import { orderRecords } from '../../src-main/astm/connector'
 import { advance, statusFromReport } from '../../src-main/labs/lifecycle'
 import { effectiveFlag, parseRange } from '../../src-main/labs/normalize'
 import { REFLAB_PROFILE } from '../helpers/labs'
@@ -31,6 +32,15 @@ describe('the matching rule', () => {
     expect(speciesFromCode('FEL', REFLAB_PROFILE)).toBe('feline')
     expect(speciesFromCode('reptile', REFLAB_PROFILE)).toBe('reptile')
     expect(sexFromCode('MN', REFLAB_PROFILE)).toEqual({ sex: 'male', neuter: 'neutered' })
+  })
+
+  it('reads back every sex code it sends as the same patient, with a lab profile and without', () => {
+    for (const profile of [REFLAB_PROFILE, { sexCodes: {}, speciesCodes: {} }])
+      for (const sex of ['male', 'female', 'unknown'])
+        for (const neuterStatus of ['neutered', 'intact', 'unknown']) expect(disagreements({ sex: sexToCode(sex, neuterStatus, profile) }, { ...bella, sex, neuterStatus }, profile), `${sex}/${neuterStatus}`).toEqual([])
+    // An analyzer is sent the same codes as a reference lab.
+    const p = orderRecords(REFLAB_PROFILE, { orderNumber: 'A1', tests: [], priority: 'routine', control: 'NW', now: new Date(), owner: { firstName: 'S', lastName: "O'Brien" }, patient: { id: 'p1', name: 'Bella', species: 'canine', breed: null, sex: 'female', neuterStatus: 'neutered', dateOfBirth: '2020-03-01' } })[1]
+    expect(p.split('|')[8]).toBe('FS')
   })
 
   it('ranks the right patient first and says why', () => {
