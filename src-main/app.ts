@@ -6,6 +6,7 @@ import { clinics, deviceMeta, staff } from './db/schema'
 import { AuditLog } from './audit/chain'
 import { AuditQuery } from './audit/query'
 import { RefusalLog } from './integrations/refusals'
+import { SyncClient } from './sync/client'
 import { EventBus } from './events'
 import { newId } from './core/ids'
 import { lockDataDir } from './core/data-dir'
@@ -41,6 +42,15 @@ export interface AppConfig {
   labs?: LabsConfig
   /** the DICOM node; none in unit tests */
   imaging?: ImagingConfig
+  /**
+   * A new data folder joining an existing clinic (the hub enrolled it with the central server):
+   * it takes the clinic's id instead of founding a clinic; staff and everything else arrive by sync.
+   */
+  join?: { deviceId: string; clinicId: string; syncUrl: string; token: string }
+  /** the central server's address, replacing the one kept from enrollment (it moved) */
+  syncUrl?: string
+  /** tests: the fetch sync uses */
+  syncFetch?: typeof fetch
 }
 
 export interface Services {
@@ -60,6 +70,8 @@ export interface Services {
   auditQuery: AuditQuery
   labs: Labs
   imaging: Imaging
+  /** sync with the clinic's central server; null on a workstation that has not joined one */
+  sync: SyncClient | null
 }
 
 export interface App {
@@ -85,10 +97,18 @@ export function createApp(config: AppConfig): App {
     const meta = (key: string) => db.select().from(deviceMeta).where(eq(deviceMeta.key, key)).get()?.value
     const setMeta = (key: string, value: string) => db.insert(deviceMeta).values({ key, value }).onConflictDoNothing().run()
 
+    const joining = !meta('clinic_id') ? config.join : undefined
+    if (joining) {
+      setMeta('device_id', joining.deviceId)
+      setMeta('clinic_id', joining.clinicId)
+      setMeta('sync_url', joining.syncUrl)
+      setMeta('sync_token', joining.token)
+    }
+    if (config.syncUrl && meta('sync_token')) db.insert(deviceMeta).values({ key: 'sync_url', value: config.syncUrl }).onConflictDoUpdate({ target: deviceMeta.key, set: { value: config.syncUrl } }).run()
     let deviceId = meta('device_id')
     if (!deviceId) setMeta('device_id', (deviceId = newId()))
     let clinicId = meta('clinic_id')
-    const fresh = !clinicId
+    const fresh = !clinicId && !joining
     if (!clinicId) setMeta('clinic_id', (clinicId = newId()))
 
     const store = new Store(sqlite, db, deviceId, clinicId)
@@ -122,7 +142,8 @@ export function createApp(config: AppConfig): App {
       audit,
       auditQuery: new AuditQuery(sqlite),
       labs: createLabs(core, integrations, gate, notifications, config.labs ?? {}),
-      imaging: createImaging(core, config.dataDir, integrations, gate, notifications, media, !!config.demo || meta('demo') === '1', config.imaging ?? {})
+      imaging: createImaging(core, config.dataDir, integrations, gate, notifications, media, !!config.demo || meta('demo') === '1', config.imaging ?? {}),
+      sync: null
     }
 
     let firstRunAdminPin: string | null = null
@@ -133,6 +154,12 @@ export function createApp(config: AppConfig): App {
       } else firstRunAdminPin = bootstrapClinic(core)
     }
     services.info.demo = meta('demo') === '1'
+
+    // Secrets stay here: the sync token never reaches the renderer.
+    const syncUrl = meta('sync_url')
+    const syncToken = meta('sync_token')
+    const sync = syncUrl && syncToken ? new SyncClient(core, { url: syncUrl, token: syncToken }, { fetch: config.syncFetch, log, onChange: () => events.emit('changed', { entity: 'sync', id: 'status' }) }) : null
+    services.sync = sync
 
     const dispatch = createDispatcher({
       handlers: createHandlers(services),
@@ -145,6 +172,7 @@ export function createApp(config: AppConfig): App {
       return d ? { mime: d.mime, body: d.content, filename: d.title } : null
     })
 
+    let syncSub: { unsubscribe(): void } | null = null
     return {
       services,
       dispatch,
@@ -155,8 +183,17 @@ export function createApp(config: AppConfig): App {
       async start() {
         await services.labs.start()
         await services.imaging.start()
+        if (sync) {
+          sync.start()
+          // A local commit is pushed at once rather than at the next poll.
+          syncSub = events.subscribe(({ event }) => {
+            if (event.type === 'changed' && event.payload.entity !== 'sync' && event.payload.entity !== 'audit') sync.nudge()
+          })
+        }
       },
       async close() {
+        syncSub?.unsubscribe()
+        await sync?.stop()
         await services.imaging.stop()
         await services.labs.stop()
         core.refusals.stop()

@@ -18,6 +18,10 @@ export interface HostFlags {
   simulators: boolean
   /** the first analyzer's transport, from the command line */
   analyzer?: AnalyzerOverride
+  /** the clinic's central sync server */
+  syncUrl?: string
+  /** an enrollment code: join the clinic on this first start */
+  enroll?: string
 }
 
 export const USAGE = `Usage: npm run hub -- [options]
@@ -37,6 +41,8 @@ export const USAGE = `Usage: npm run hub -- [options]
                      --simulators implies 11112)
   --dicom-aet AET    the node's AE title (default VETOS); modalities call it by this name
   --dicom-host ADDR  address for the DICOM node (default 0.0.0.0; only configured modalities are accepted)
+  --sync-url URL     the clinic's central sync server (kept after the first start)
+  --enroll CODE      on the first start of a new data folder, join the clinic with this enrollment code
   -h, --help         this text`
 
 /** Command-line flags shared by both hosts (Electron ignores the HTTP ones). */
@@ -61,6 +67,8 @@ export function parseHostFlags(argv: string[], env = process.env, strict = true)
       'dicom-port': { type: 'string' },
       'dicom-aet': { type: 'string' },
       'dicom-host': { type: 'string' },
+      'sync-url': { type: 'string' },
+      enroll: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -77,7 +85,10 @@ export function parseHostFlags(argv: string[], env = process.env, strict = true)
   const aeTitle = (values['dicom-aet'] ?? env.VETOS_DICOM_AET ?? 'VETOS').trim()
   if (!/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(aeTitle)) throw new Error(`--dicom-aet must be 1 to 16 printable characters without a backslash, got "${aeTitle}"`)
   const dicom = dicomPort === undefined ? undefined : { host: values['dicom-host'] ?? env.VETOS_DICOM_HOST ?? '0.0.0.0', port: portNumber('--dicom-port', dicomPort), aeTitle }
-  return { analyzer, dataDir, demo, httpPort: port, httpHost: values['http-host'] ?? env.VETOS_HTTP_HOST ?? '127.0.0.1', token: values.token ?? env.VETOS_TOKEN, hl7, dicom, simulators }
+  const syncUrl = (values['sync-url'] ?? env.VETOS_SYNC_URL)?.replace(/\/+$/, '')
+  if (syncUrl && !/^https?:\/\/[^\s/]+/.test(syncUrl)) throw new Error(`--sync-url must be an http(s) address, not ${syncUrl}`)
+  if (values.enroll && !syncUrl) throw new Error('--enroll needs --sync-url: the server that issued the code')
+  return { analyzer, dataDir, demo, httpPort: port, httpHost: values['http-host'] ?? env.VETOS_HTTP_HOST ?? '127.0.0.1', token: values.token ?? env.VETOS_TOKEN, hl7, dicom, simulators, syncUrl, enroll: values.enroll }
 }
 
 /** The hub's default data folder. */

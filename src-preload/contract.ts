@@ -413,6 +413,18 @@ export const ReportIdentifiers = z.object({
   conflicts: z.array(z.string()).optional()
 })
 
+/** This workstation's sync with the clinic's central server (the header's indicator). */
+export const SyncStatus = z.object({
+  state: z.enum(['connecting', 'online', 'offline']),
+  pending: z.number().int(),
+  rejected: z.array(z.object({ mutationId: z.string(), reason: z.string() })),
+  tablesReady: z.number().int(),
+  tables: z.number().int(),
+  lastSyncAt: z.string().nullable(),
+  detail: z.string().nullable()
+})
+export type SyncStatus = z.infer<typeof SyncStatus>
+
 /** A patient a message in review could belong to, with its score and the reasons for it (labs and imaging). */
 export const ReviewCandidate = z.object({
   patientId: Id,
@@ -680,9 +692,15 @@ const Ok = z.object({ ok: z.literal(true) })
 export const contract = {
   'app.info': method({
     input: Empty,
-    output: z.object({ clinicName: z.string(), version: z.string(), deviceId: z.string(), demo: z.boolean(), host: z.enum(['electron', 'hub']) }),
+    output: z.object({ clinicName: z.string(), version: z.string(), deviceId: z.string(), demo: z.boolean(), host: z.enum(['electron', 'hub']), firstSync: z.object({ tablesReady: z.number().int(), tables: z.number().int() }).nullable() }),
     access: 'public',
-    description: 'Clinic name, app version and host; shown on the sign-in screen.'
+    description: 'Clinic name, app version and host; shown on the sign-in screen. firstSync: a workstation that joined a clinic and is still receiving it.'
+  }),
+  'sync.status': method({
+    input: Empty,
+    output: SyncStatus.nullable(),
+    access: EVERY_ROLE,
+    description: 'Sync with the clinic server: online or offline, changes waiting, changes the server refused and why, the last sync; null when this workstation has not joined a server.'
   }),
   'auth.staffList': method({
     input: Empty,
@@ -1017,7 +1035,7 @@ export type ApiResponse<T> = { ok: true; result: T } | { ok: false; error: ApiEr
 /** Live events pushed to the renderer (WebSocket on the hub, IPC in Electron). */
 export interface ServerEvents {
   notification: Notification
-  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit' | 'imaging'; id: string; patientId?: string | null }
+  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit' | 'imaging' | 'sync'; id: string; patientId?: string | null }
 }
 export type ServerEvent = { [K in keyof ServerEvents]: { type: K; payload: ServerEvents[K] } }[keyof ServerEvents]
 

@@ -22,7 +22,12 @@ const who = (ctx: CallContext): Actor => {
 /** One line per method: the handler maps the validated input onto a domain service. */
 export function createHandlers(s: Services): Handlers {
   return {
-    'app.info': () => ({ clinicName: s.clinic.get().name, version: s.info.version, deviceId: s.info.deviceId, demo: s.info.demo, host: s.info.host }),
+    'app.info': () => {
+      const sync = s.sync?.status()
+      const firstSync = sync && sync.tablesReady < sync.tables ? { tablesReady: sync.tablesReady, tables: sync.tables } : null
+      return { clinicName: s.clinic.find()?.name ?? 'Joining your clinic…', version: s.info.version, deviceId: s.info.deviceId, demo: s.info.demo, host: s.info.host, firstSync }
+    },
+    'sync.status': () => s.sync?.status() ?? null,
     'auth.staffList': () => s.staff.list().filter((m) => m.active).map(({ id, displayName, role }) => ({ id, displayName, role })),
     'auth.login': (i) => s.sessions.login(i.staffId, i.pin),
     'auth.logout': (_i, ctx) => (s.sessions.logout(ctx.token!, who(ctx)), { ok: true as const }),

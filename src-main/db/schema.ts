@@ -278,6 +278,28 @@ export const outbox = sqliteTable('outbox', {
   error: text('error')
 })
 
+/** Where each synced table's shape stream stands: resumed from here after a restart. */
+export const syncShapes = sqliteTable('sync_shapes', {
+  table: text('tbl').primaryKey(),
+  handle: text('handle').notNull(),
+  offset: text('offset').notNull(),
+  /** the highest server version applied from this shape */
+  version: integer('version').notNull()
+})
+
+/** Rows from the server held back while this workstation's own change to the same row waits for its answer. */
+export const syncDeferred = sqliteTable(
+  'sync_deferred',
+  {
+    table: text('tbl').notNull(),
+    rowId: text('row_id').notNull(),
+    serverVersion: integer('server_version').notNull(),
+    /** the row as the server sent it (JSON, SQL column names, Postgres text values) */
+    row: text('row').notNull()
+  },
+  (t) => [primaryKey({ columns: [t.table, t.rowId] })]
+)
+
 /** This workstation: its device id, its clinic, and the last clock value it issued. */
 export const deviceMeta = sqliteTable('device_meta', {
   key: text('key').primaryKey(),

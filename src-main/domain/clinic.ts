@@ -3,6 +3,7 @@ import { clinics } from '../db/schema'
 import type { Clinic } from '../../src-preload/contract'
 import type { Actor } from './actor'
 import type { Core } from './core'
+import { notFound } from '../api/errors'
 
 type Row = typeof clinics.$inferSelect
 
@@ -12,8 +13,16 @@ export class ClinicService {
   constructor(private readonly core: Core) {}
 
   get(): Clinic {
+    const clinic = this.find()
+    if (!clinic) throw notFound('Clinic')
+    return clinic
+  }
+
+  /** The clinic, or null on a workstation that joined one and has not received it yet. */
+  find(): Clinic | null {
     const { db, clinicId } = this.core.store
-    return toClinic(db.select().from(clinics).where(eq(clinics.id, clinicId)).get()!)
+    const row = db.select().from(clinics).where(eq(clinics.id, clinicId)).get()
+    return row ? toClinic(row) : null
   }
 
   update(actor: Actor, patch: Partial<Pick<Row, 'name' | 'phone' | 'email' | 'address' | 'timezone'>>): Clinic {

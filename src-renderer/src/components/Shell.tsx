@@ -9,6 +9,7 @@ import type { Notification } from '../../../src-preload/contract'
 import { useMe } from '../App'
 import { ROLE_LABEL } from '../format'
 import { NotificationCenter } from './NotificationCenter'
+import { SyncIndicator } from './SyncIndicator'
 import { ScreenErrorBoundary } from './ScreenErrorBoundary'
 
 /** Sidebar entries appear only once their feature works. */
@@ -97,6 +98,7 @@ export function Shell({ children }: { children: ReactNode }) {
                 <Kbd>/</Kbd> search
               </Text>
             </Tooltip>
+            <SyncIndicator />
             <NotificationCenter />
             <Menu position="bottom-end" withArrow>
               <Menu.Target>

@@ -1,0 +1,306 @@
+/**
+ * The workstation's side of sync with the clinic's central server. Writes: every outbox mutation
+ * (one per local transaction) is pushed in order with its sequence number and marked with the
+ * server's answer. Reads: one Electric shape stream per synced table (@electric-sql/client's
+ * ShapeStream); each batch up to `up-to-date` is applied in one SQLite transaction together with
+ * the stream's new offset, so a restart resumes where it stopped. A row this workstation changed
+ * and the server has not yet answered for is held back (sync_deferred) until the answer is in.
+ */
+import { ShapeStream, isChangeMessage, isControlMessage, type Message, type Row } from '@electric-sql/client'
+import type { Core } from '../domain/core'
+import { SYNCED, fromShape, toWire, type SyncedTable } from './tables'
+import type { Change } from '../db/store'
+import type { SyncStatus } from '../../src-preload/contract'
+
+export interface SyncSettings {
+  /** the central server, e.g. http://server:8800 */
+  url: string
+  /** this workstation's device credential */
+  token: string
+}
+
+
+interface OutboxRow {
+  seq: number
+  mutation_id: string
+  changes: string
+  hlc: string
+  schema_version: number
+}
+
+interface PushResult {
+  mutationId: string
+  status: 'applied' | 'duplicate' | 'rejected' | 'gap'
+  serverVersion: number | null
+  reason?: string | null
+}
+
+/** Postgres text for every type: tables.ts converts each column by its SQLite kind. */
+const KEEP_TEXT = Object.fromEntries(['int2', 'int4', 'int8', 'bool', 'float4', 'float8', 'json', 'jsonb', 'numeric'].map((t) => [t, (v: string) => v]))
+
+const PUSH_BATCH = 50
+const RETRY_MS = 2000
+
+export class SyncClient {
+  private streams: { stream: ShapeStream<Row>; unsubscribe: () => void }[] = []
+  private stopped = false
+  private wakePush: (() => void) | null = null
+  private pushing: Promise<void> | null = null
+  private ready = new Set<string>()
+  private lastSyncAt: string | null = null
+  private state: SyncStatus['state'] = 'connecting'
+  private detail: string | null = null
+
+  constructor(
+    private readonly core: Core,
+    private readonly settings: SyncSettings,
+    private readonly opts: { fetch?: typeof fetch; log?: (line: string) => void; onChange?: () => void } = {}
+  ) {}
+
+  start(): void {
+    this.stopped = false
+    this.pushing = this.pushLoop()
+    for (const table of SYNCED.values()) this.follow(table)
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    for (const s of this.streams) s.unsubscribe()
+    this.streams = []
+    this.wakePush?.()
+    await this.pushing
+  }
+
+  /** A local commit happened: push soon. */
+  nudge(): void {
+    this.wakePush?.()
+  }
+
+  status(): SyncStatus {
+    const { sqlite } = this.core.store
+    const pending = sqlite.prepare("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sent')").pluck().get() as number
+    const rejected = sqlite.prepare("SELECT mutation_id AS mutationId, coalesce(error, '') AS reason FROM outbox WHERE status = 'rejected' ORDER BY seq").all() as SyncStatus['rejected']
+    // A table is ready once its first up-to-date batch is kept: the position outlives a restart.
+    const tablesReady = sqlite.prepare('SELECT count(*) FROM sync_shapes').pluck().get() as number
+    return { state: this.state, pending, rejected, tablesReady, tables: SYNCED.size, lastSyncAt: this.lastSyncAt, detail: this.detail }
+  }
+
+  private headers(): Record<string, string> {
+    return { Authorization: `Bearer ${this.settings.token}` }
+  }
+
+  private changed(state: SyncStatus['state'], detail: string | null): void {
+    if (state === this.state && detail === this.detail) return
+    this.state = state
+    this.detail = detail
+    this.opts.onChange?.()
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  private async pushLoop(): Promise<void> {
+    while (!this.stopped) {
+      let again = false
+      try {
+        again = await this.pushOnce()
+        if (this.state !== 'online') this.changed('online', null)
+      } catch (e) {
+        this.changed('offline', `cannot reach the clinic server: ${(e as Error).message}`)
+        await this.sleep(RETRY_MS)
+        continue
+      }
+      if (!again) await this.sleep(RETRY_MS)
+    }
+  }
+
+  /** Sleeps until nudged or ms passed. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.wakePush = done
+    })
+  }
+
+  /** Pushes the oldest waiting mutations; true when more may be waiting. */
+  async pushOnce(): Promise<boolean> {
+    const { sqlite } = this.core.store
+    const rows = sqlite.prepare("SELECT seq, mutation_id, changes, hlc, schema_version FROM outbox WHERE status IN ('pending', 'sent') ORDER BY seq LIMIT ?").all(PUSH_BATCH) as OutboxRow[]
+    if (rows.length === 0) return false
+    const mutations = rows.map((r) => ({ mutationId: r.mutation_id, seq: r.seq, hlc: r.hlc, schemaVersion: r.schema_version, changes: (JSON.parse(r.changes) as Change[]).map((c) => this.wireChange(c)).filter((c) => c !== null) }))
+    const res = await (this.opts.fetch ?? fetch)(`${this.settings.url}/sync/v1/push`, {
+      method: 'POST',
+      headers: { ...this.headers(), 'content-type': 'application/json' },
+      body: JSON.stringify({ deviceId: this.core.store.deviceId, schemaVersion: rows[0].schema_version, mutations })
+    })
+    if (!res.ok) throw new Error(`push answered ${res.status}: ${(await res.text()).slice(0, 200)}`)
+    const { results } = (await res.json()) as { results: PushResult[] }
+    const mark = sqlite.prepare('UPDATE outbox SET status = ?, server_version = ?, error = ? WHERE mutation_id = ?')
+    let answered = 0
+    this.core.store.sqlite.transaction(() => {
+      for (const r of results) {
+        if (r.status === 'gap') break
+        answered++
+        if (r.status === 'rejected') mark.run('rejected', r.serverVersion ?? null, r.reason ?? 'refused by the server', r.mutationId)
+        else mark.run('acked', r.serverVersion ?? null, null, r.mutationId)
+      }
+    })()
+    if (results.some((r) => r.status === 'rejected')) this.opts.onChange?.()
+    this.releaseDeferred()
+    this.forgetAcked()
+    return answered === rows.length && rows.length === PUSH_BATCH
+  }
+
+  /** One outbox change as the wire carries it: SQL column names, JSON values, an insert's whole row. */
+  private wireChange([table, rowId, op, hlc, fields]: Change): [string, string, string, string, Record<string, unknown>] | null {
+    const t = SYNCED.get(table)
+    if (!t) return null
+    if (op === 'insert') {
+      const row = this.core.store.sqlite.prepare(`SELECT * FROM "${table}" WHERE id = ?`).get(rowId) as Record<string, unknown> | undefined
+      if (!row) return null
+      return [table, rowId, op, hlc, Object.fromEntries(t.columns.filter((c) => c.name !== 'server_version').map((c) => [c.name, toWire(c.kind, row[c.name])]))]
+    }
+    const out: Record<string, unknown> = {}
+    for (const [key, v] of Object.entries(fields ?? {})) {
+      const c = t.byKey.get(key)
+      if (c) out[c.name] = toWire(c.kind, v)
+    }
+    return [table, rowId, op, hlc, out]
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  private follow(table: SyncedTable): void {
+    const saved = this.core.store.sqlite.prepare('SELECT handle, offset FROM sync_shapes WHERE tbl = ?').get(table.name) as { handle: string; offset: string } | undefined
+    const stream = new ShapeStream<Row>({
+      url: `${this.settings.url}/v1/shape`,
+      params: { table: table.name },
+      headers: this.headers(),
+      parser: KEEP_TEXT,
+      ...(saved ? { offset: saved.offset as `${number}_${number}`, handle: saved.handle } : {}),
+      ...(this.opts.fetch ? { fetchClient: this.opts.fetch } : {}),
+      onError: (e) => {
+        this.changed('offline', `shape ${table.name}: ${e instanceof Error ? e.message : String(e)}`)
+        // Keep following: the client retries from where it stood.
+        return {}
+      }
+    })
+    let batch: Message<Row>[] = []
+    const unsubscribe = stream.subscribe((messages) => {
+      for (const m of messages) {
+        if (isChangeMessage(m)) batch.push(m)
+        else if (isControlMessage(m) && m.headers.control === 'must-refetch') batch = []
+        else if (isControlMessage(m) && m.headers.control === 'up-to-date') {
+          this.apply(table, batch, stream)
+          batch = []
+          if (!this.ready.has(table.name)) {
+            this.ready.add(table.name)
+            this.opts.onChange?.()
+          }
+          this.lastSyncAt = new Date().toISOString()
+          if (this.state !== 'online') this.changed('online', null)
+        }
+      }
+    })
+    this.streams.push({ stream, unsubscribe })
+  }
+
+  /** One up-to-date batch, with the stream's position, in one transaction. */
+  private apply(table: SyncedTable, messages: Message<Row>[], stream: ShapeStream<Row>): void {
+    const { sqlite } = this.core.store
+    const mine = this.unanswered(table.name)
+    let top = 0
+    const write = () => {
+      for (const m of messages) {
+        if (!isChangeMessage(m) || m.headers.operation === 'delete') continue
+        const value = m.value as Record<string, string | null>
+        const version = Number(value.server_version ?? 0)
+        top = Math.max(top, version)
+        const id = String(value.id)
+        if (mine.has(id)) {
+          sqlite.prepare('INSERT INTO sync_deferred (tbl, row_id, server_version, row) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, row_id) DO UPDATE SET server_version = excluded.server_version, row = excluded.row WHERE excluded.server_version > sync_deferred.server_version').run(table.name, id, version, JSON.stringify(value))
+        } else this.upsert(table, value)
+      }
+      const prior = sqlite.prepare('SELECT version FROM sync_shapes WHERE tbl = ?').pluck().get(table.name) as number | undefined
+      sqlite
+        .prepare('INSERT INTO sync_shapes (tbl, handle, offset, version) VALUES (?, ?, ?, ?) ON CONFLICT (tbl) DO UPDATE SET handle = excluded.handle, offset = excluded.offset, version = excluded.version')
+        .run(table.name, stream.shapeHandle ?? '', stream.lastOffset, Math.max(prior ?? 0, top))
+    }
+    this.withoutForeignKeys(() => sqlite.transaction(write)())
+    if (messages.length) this.core.events.emit('changed', { entity: 'sync', id: table.name })
+    this.forgetAcked()
+  }
+
+  /**
+   * Rows arrive table by table, so a patient may come before its owner: referential checks are
+   * off while the server's rows are written (the server keeps the clinic's rows whole).
+   */
+  private withoutForeignKeys(fn: () => void): void {
+    const { sqlite } = this.core.store
+    sqlite.pragma('foreign_keys = OFF')
+    try {
+      fn()
+    } finally {
+      sqlite.pragma('foreign_keys = ON')
+    }
+  }
+
+  /** Writes a server row unless the local copy is already as new. */
+  private upsert(table: SyncedTable, value: Record<string, string | null>): void {
+    const cols = table.columns.filter((c) => c.name in value)
+    const names = cols.map((c) => `"${c.name}"`).join(', ')
+    const marks = cols.map(() => '?').join(', ')
+    const updates = cols.filter((c) => c.name !== 'id').map((c) => `"${c.name}" = excluded."${c.name}"`).join(', ')
+    const sql = `INSERT INTO "${table.name}" (${names}) VALUES (${marks}) ON CONFLICT (id) DO UPDATE SET ${updates} WHERE "${table.name}".server_version IS NULL OR "${table.name}".server_version < excluded.server_version`
+    this.core.store.statement(sql).run(...cols.map((c) => fromShape(c.kind, value[c.name])))
+    if (value.updated_at) this.core.store.hlc.receive(value.updated_at)
+  }
+
+  /** Rows of this table with a local change the server has not answered, or whose answer has not come back yet. */
+  private unanswered(table: string): Set<string> {
+    const rows = this.core.store.sqlite.prepare("SELECT changes, status, server_version FROM outbox WHERE status IN ('pending', 'sent', 'acked')").all() as { changes: string; status: string; server_version: number | null }[]
+    const applied = this.appliedVersion(table)
+    const ids = new Set<string>()
+    for (const r of rows) {
+      if (r.status === 'acked' && r.server_version !== null && r.server_version <= applied) continue
+      for (const [t, id] of JSON.parse(r.changes) as Change[]) if (t === table) ids.add(id)
+    }
+    return ids
+  }
+
+  private appliedVersion(table: string): number {
+    return (this.core.store.sqlite.prepare('SELECT version FROM sync_shapes WHERE tbl = ?').pluck().get(table) as number | undefined) ?? 0
+  }
+
+  /** Held-back rows whose local change has been answered: written now (the newest of them wins as usual). */
+  private releaseDeferred(): void {
+    const { sqlite } = this.core.store
+    const held = sqlite.prepare('SELECT tbl, row_id, row FROM sync_deferred').all() as { tbl: string; row_id: string; row: string }[]
+    if (held.length === 0) return
+    const blocked = new Map<string, Set<string>>()
+    this.withoutForeignKeys(() =>
+      sqlite.transaction(() => {
+        for (const h of held) {
+          const table = SYNCED.get(h.tbl)
+          if (!table) continue
+          let mine = blocked.get(h.tbl)
+          if (!mine) blocked.set(h.tbl, (mine = this.unanswered(h.tbl)))
+          if (mine.has(h.row_id)) continue
+          this.upsert(table, JSON.parse(h.row) as Record<string, string | null>)
+          sqlite.prepare('DELETE FROM sync_deferred WHERE tbl = ? AND row_id = ?').run(h.tbl, h.row_id)
+        }
+      })()
+    )
+  }
+
+  /** Accepted changes whose rows have come back from the server are no longer needed. */
+  private forgetAcked(): void {
+    const { sqlite } = this.core.store
+    const acked = sqlite.prepare("SELECT seq, changes, server_version FROM outbox WHERE status = 'acked'").all() as { seq: number; changes: string; server_version: number | null }[]
+    const done = acked.filter((r) => r.server_version !== null && (JSON.parse(r.changes) as Change[]).every(([t]) => this.appliedVersion(t) >= r.server_version!)).map((r) => r.seq)
+    if (done.length) sqlite.prepare(`DELETE FROM outbox WHERE seq IN (${done.map(() => '?').join(',')})`).run(...done)
+  }
+}
