@@ -10,8 +10,10 @@ export function isOpen(status: string): boolean {
 }
 
 /** The status after an event, or null when the event must not move the order (a late ACK, a stale status). */
-export function advance(current: OrderStatus, next: OrderStatus, opts: { correction?: boolean } = {}): OrderStatus | null {
+export function advance(current: OrderStatus, next: OrderStatus, opts: { correction?: boolean; resubmit?: boolean } = {}): OrderStatus | null {
   if (current === next) return null
+  // A person resubmits a failed or rejected order: it goes back to the queue.
+  if (opts.resubmit && (current === 'error' || current === 'rejected') && next === 'queued') return next
   if (!isOpen(current)) return null
   if (next === 'error' || next === 'rejected' || next === 'cancelled') return next
   if (current === 'error' && next === 'queued') return next

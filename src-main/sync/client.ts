@@ -224,10 +224,12 @@ export class SyncClient {
           sqlite.prepare('INSERT INTO sync_deferred (tbl, row_id, server_version, row) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, row_id) DO UPDATE SET server_version = excluded.server_version, row = excluded.row WHERE excluded.server_version > sync_deferred.server_version').run(table.name, id, version, JSON.stringify(value))
         } else this.upsert(table, value)
       }
+      // Up to date at offset <v>_0: every row of this table up to the clinic's version v is here.
+      const caughtUp = Number(String(stream.lastOffset).split('_')[0])
       const prior = sqlite.prepare('SELECT version FROM sync_shapes WHERE tbl = ?').pluck().get(table.name) as number | undefined
       sqlite
         .prepare('INSERT INTO sync_shapes (tbl, handle, offset, version) VALUES (?, ?, ?, ?) ON CONFLICT (tbl) DO UPDATE SET handle = excluded.handle, offset = excluded.offset, version = excluded.version')
-        .run(table.name, stream.shapeHandle ?? '', stream.lastOffset, Math.max(prior ?? 0, top))
+        .run(table.name, stream.shapeHandle ?? '', stream.lastOffset, Math.max(prior ?? 0, top, Number.isFinite(caughtUp) ? caughtUp : 0))
     }
     this.withoutForeignKeys(() => sqlite.transaction(write)())
     if (messages.length) this.core.events.emit('changed', { entity: 'sync', id: table.name })

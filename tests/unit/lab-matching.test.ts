@@ -59,6 +59,11 @@ describe('order lifecycle', () => {
     expect(advance('reviewed', 'final')).toBeNull()
     expect(advance('reviewed', 'final', { correction: true })).toBe('final')
     expect(advance('cancelled', 'final')).toBeNull()
+    // only a resubmission takes a failed or rejected order back to the queue
+    expect(advance('rejected', 'queued')).toBeNull()
+    expect(advance('rejected', 'queued', { resubmit: true })).toBe('queued')
+    expect(advance('error', 'queued', { resubmit: true })).toBe('queued')
+    expect(advance('final', 'queued', { resubmit: true })).toBeNull()
   })
 
   it('reads the report status', () => {

@@ -1,0 +1,81 @@
+/**
+ * The sync server's HTTP face. Stateless: every request reads what it needs from PostgreSQL, so
+ * several instances can serve one database behind a load balancer; long-polls are woken by
+ * PostgreSQL notifications, which reach every instance.
+ */
+import Fastify from 'fastify'
+import type { Db } from '../db'
+import { authenticate } from './auth'
+import { enrollDevice, parseEnroll } from './enroll'
+import { HttpError } from './errors'
+import { parsePush, push } from './push'
+import { ShapeService, type ShapeQuery } from './shape'
+import { ClinicWaiters } from './waiters'
+
+export interface SyncServerOptions {
+  db: Db
+  host?: string
+  /** 0 picks a free port */
+  port?: number
+  /** how long a live shape request waits for a change (Electric: about 20 s) */
+  liveTimeoutMs?: number
+}
+
+export interface SyncServer {
+  /** http://host:port */
+  url: string
+  close(): Promise<void>
+}
+
+// Mutations carry whole rows, lab PDFs included, until blobs travel on their own.
+const BODY_LIMIT = 64 * 1024 * 1024
+
+export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServer> {
+  const { db } = opts
+  const waiters = new ClinicWaiters()
+  const stopListening = await db.listen('sync_clinic', (clinicId) => waiters.wake(clinicId))
+  const shapes = new ShapeService(db, waiters, opts.liveTimeoutMs)
+  // Closing answers the waiting long-polls at once instead of holding the shutdown for up to 20 s.
+  const closing = new AbortController()
+
+  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false })
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof HttpError) return reply.code(error.status).send({ error: error.code, message: error.message })
+    const status = (error as { statusCode?: number }).statusCode
+    // fastify's own refusals: malformed JSON, a body over the limit, a wrong content type.
+    if (status && status >= 400 && status < 500) return reply.code(status).send({ error: 'bad-request', message: (error as Error).message })
+    console.error(`sync server: ${(error as Error).stack ?? error}`)
+    return reply.code(500).send({ error: 'internal', message: 'the sync server failed; try again' })
+  })
+
+  app.get('/v1/shape', async (request, reply) => {
+    const device = await authenticate(db, request.headers.authorization)
+    const gone = new AbortController()
+    reply.raw.on('close', () => gone.abort())
+    const res = await shapes.serve(device, request.query as ShapeQuery, AbortSignal.any([gone.signal, closing.signal]))
+    return reply
+      .code(res.status)
+      .headers({ ...res.headers, 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' })
+      .send(JSON.stringify(res.body))
+  })
+
+  app.post('/sync/v1/push', async (request) => {
+    const device = await authenticate(db, request.headers.authorization)
+    return { results: await push(db, device, parsePush(request.body, device)) }
+  })
+
+  app.post('/sync/v1/enroll', async (request) => enrollDevice(db, parseEnroll(request.body)))
+
+  const host = opts.host ?? '127.0.0.1'
+  await app.listen({ host, port: opts.port ?? 0 })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : opts.port
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    async close() {
+      closing.abort()
+      stopListening()
+      await app.close()
+    }
+  }
+}
