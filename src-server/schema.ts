@@ -6,10 +6,8 @@
  * numbers are per workstation there, and foreign keys would refuse rows whose parents were never
  * pushed (the demo's seeded history).
  */
-import { is } from 'drizzle-orm'
 import { bigint, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, text, unique, type PgColumnBuilderBase } from 'drizzle-orm/pg-core'
-import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core'
-import * as workstation from '../src-main/db/schema'
+import { SYNCED, type ColumnKind } from '../src-main/sync/tables'
 
 /** How a column's value travels: its Postgres type, and what a push may send for it. */
 export type ColumnType = 'text' | 'int8' | 'bool' | 'float8' | 'bytea'
@@ -51,24 +49,13 @@ const APPEND_ONLY = new Set([
 
 const STATUS_COLUMNS: Record<string, string> = { lab_orders: 'status' }
 
-function typeOf(columnType: string, sqlType: string): ColumnType {
-  if (columnType === 'SQLiteBoolean') return 'bool'
-  if (sqlType === 'integer') return 'int8'
-  if (sqlType === 'real') return 'float8'
-  if (sqlType === 'blob') return 'bytea'
-  return 'text'
-}
+const PG_TYPE: Record<ColumnKind, ColumnType> = { text: 'text', int: 'int8', bool: 'bool', real: 'float8', blob: 'bytea' }
 
-const sqliteTables = Object.values(workstation as Record<string, unknown>).filter((t): t is SQLiteTable => is(t, SQLiteTable))
-
-/** Exactly the tables that spread the workstation's `synced` columns (clinic_id and server_version). */
-export const SYNCED_TABLES: readonly SyncedTable[] = sqliteTables
-  .map((t) => getTableConfig(t))
-  .filter((c) => c.columns.some((col) => col.name === 'server_version') && c.columns.some((col) => col.name === 'clinic_id'))
-  .map((c) => {
-    const columns = c.columns.map((col) => ({ name: col.name, type: typeOf(col.columnType, col.getSQLType()), notNull: col.notNull }))
-    return { name: c.name, kind: APPEND_ONLY.has(c.name) ? 'append' : 'lww', columns, byName: new Map(columns.map((col) => [col.name, col])), statusColumn: STATUS_COLUMNS[c.name] }
-  })
+/** Exactly the workstation's synced tables (src-main/sync/tables.ts), in Postgres types. */
+export const SYNCED_TABLES: readonly SyncedTable[] = [...SYNCED.values()].map((t) => {
+  const columns = t.columns.map((col) => ({ name: col.name, type: PG_TYPE[col.kind], notNull: col.notNull }))
+  return { name: t.name, kind: APPEND_ONLY.has(t.name) ? 'append' : 'lww', columns, byName: new Map(columns.map((col) => [col.name, col])), statusColumn: STATUS_COLUMNS[t.name] }
+})
 
 export const SYNCED_BY_NAME: ReadonlyMap<string, SyncedTable> = new Map(SYNCED_TABLES.map((t) => [t.name, t]))
 

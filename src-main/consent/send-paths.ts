@@ -2,8 +2,9 @@
  * Every module of VetOS that can put bytes on a wire or a cable, and what it sends there. A module
  * under `data` sends patient or clinic data: each of its sends takes a Permit from the consent gate
  * and spends it right before the bytes leave (Permit.spend checks consent again at that moment).
- * A module under `noData` only answers inside a protocol (acknowledgements, link control), carries
- * bytes a `data` module handed it, or serves this workstation. tests/unit/send-paths.test.ts reads
+ * A module under `clinic` talks only to the clinic's own central server. A module under `noData`
+ * only answers inside a protocol (acknowledgements, link control), carries bytes a `data` module
+ * handed it, or serves this workstation. tests/unit/send-paths.test.ts reads
  * src-main for network and device modules and fails on any not listed here, so a new connector
  * (payments, PROVENIQ) cannot send around the gate unnoticed.
  */
@@ -12,6 +13,16 @@ export const SEND_PATHS = {
     'src-main/hl7/transmitter.ts': 'HL7 orders and cancels to a reference lab (MllpTransmitter, through the outbound queue)',
     'src-main/astm/connector.ts': 'ASTM order lists (through the outbound queue) and answers to host queries, to an analyzer',
     'src-main/imaging/node.ts': 'Modality Worklist answers to a modality'
+  },
+  /**
+   * Within the clinic: the clinic's own central server, which an administrator set up and this
+   * workstation joined with an enrollment code. It holds the clinic's records, so sync is not an
+   * outside integration and takes no permit; nothing in it ever goes to a lab, a modality or a
+   * third party except through the `data` paths above, on the workstation that hosts them.
+   */
+  clinic: {
+    'src-main/sync/client.ts': 'the outbox pushed to the clinic’s central server, and its shapes read from there, with this device’s credential',
+    'src-main/sync/enroll.ts': 'the enrollment code, this device’s id and host name, to the clinic’s central server'
   },
   noData: {
     'src-main/hl7/listener.ts': 'acknowledgements of received results: sender names and their control id, nothing of a patient',

@@ -14,6 +14,7 @@ export interface SyncedColumn {
   /** the SQL column name (what the wire uses) */
   name: string
   kind: ColumnKind
+  notNull: boolean
 }
 
 export interface SyncedTable {
@@ -38,7 +39,7 @@ export const SYNCED: ReadonlyMap<string, SyncedTable> = new Map(
   Object.values(schema)
     .filter(isTable)
     .map((t) => {
-      const columns = Object.entries(getTableColumns(t)).map(([key, col]) => ({ key, name: col.name, kind: kindOf(col.columnType) }))
+      const columns = Object.entries(getTableColumns(t)).map(([key, col]) => ({ key, name: col.name, kind: kindOf(col.columnType), notNull: col.notNull }))
       return { name: getTableName(t), columns, byKey: new Map(columns.map((c) => [c.key, c])), byName: new Map(columns.map((c) => [c.name, c])) }
     })
     .filter((t) => t.byName.has('server_version') && t.byName.has('clinic_id'))

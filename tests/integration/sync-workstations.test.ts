@@ -9,6 +9,7 @@ import { createApp, type App } from '../../src-main/app'
 import { newId } from '../../src-main/core/ids'
 import { enrollWorkstation } from '../../src-main/sync/enroll'
 import { createClinic, createEnrollment } from '../../src-server/sync/admin'
+import { startSyncServer } from '../../src-server/sync/http'
 import { freshDatabase, startTestServer, type TestDatabase, type TestServer } from '../server/fixture'
 import { tempDir } from '../helpers/app'
 import { until } from '../helpers/wait'
@@ -69,7 +70,9 @@ describe('two workstations of one clinic, synced through the central server', ()
       await w.app.close()
       rmSync(w.dir, { recursive: true, force: true })
     }
-    await server?.close()
+    // The server may have been replaced by a restart: close the one running, then the database.
+    await server?.server.close()
+    await server?.db.close()
     await pg?.drop()
   })
 
@@ -94,5 +97,27 @@ describe('two workstations of one clinic, synced through the central server', ()
     await until(() => outboxEmpty(a) && outboxEmpty(b), 15_000, 'both outboxes to drain')
     const rows = await server.db.query('SELECT name, color FROM patients WHERE id = $1 AND clinic_id = $2', [patient.id, clinicId])
     expect(rows).toEqual([{ name: 'Pimienta', color: 'tan' }])
+  })
+
+  it('keeps working while the server is down and delivers everything, once, when it returns', async () => {
+    const [a, b] = stations
+    const port = Number(new URL(server.url).port)
+    await server.server.close()
+    const client = a.call('clients.create', { firstName: 'Iris', lastName: 'Baptiste', phones: [] })
+    const offline = Array.from({ length: 20 }, (_, i) => a.call('patients.create', { clientId: client.id, name: `Offline ${i}`, species: 'feline', sex: 'male', neuterStatus: 'neutered' }))
+    const note = b.call('clients.create', { firstName: 'Noor', lastName: 'Haddad', phones: [] })
+    await until(() => a.call('sync.status', {})!.state === 'offline', 15_000, 'A to say it is offline')
+    expect(a.call('sync.status', {})!.pending).toBeGreaterThanOrEqual(21)
+    server.server = await startSyncServer({ db: server.db, port, liveTimeoutMs: 2000 })
+    const count = (w: Workstation, sql: string, ...args: unknown[]) => w.app.core.store.sqlite.prepare(sql).pluck().get(...args) as number
+    await until(() => count(b, 'SELECT count(*) FROM patients WHERE client_id = ?', client.id) === 20 && count(a, 'SELECT count(*) FROM clients WHERE id = ?', note.id) === 1, 20_000, 'both sides to converge')
+    await until(() => outboxEmpty(a) && outboxEmpty(b), 20_000, 'both outboxes to drain')
+    expect(a.call('sync.status', {})).toMatchObject({ state: 'online', pending: 0, rejected: [] })
+    // Each mutation was applied once, and Postgres holds exactly what the workstations hold.
+    const [{ n }] = await server.db.query<{ n: string }>('SELECT count(*) AS n FROM sync_mutation GROUP BY mutation_id HAVING count(*) > 1 UNION ALL SELECT 0')
+    expect(Number(n)).toBe(0)
+    const names = (await server.db.query<{ name: string }>('SELECT name FROM patients WHERE clinic_id = $1 ORDER BY name', [clinicId])).map((r) => r.name)
+    for (const w of [a, b]) expect((w.app.core.store.sqlite.prepare('SELECT name FROM patients ORDER BY name').pluck().all() as string[])).toEqual(names)
+    expect(offline.map((p) => p.name).every((name) => names.includes(name))).toBe(true)
   })
 })
