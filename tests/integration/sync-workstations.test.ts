@@ -120,4 +120,22 @@ describe('two workstations of one clinic, synced through the central server', ()
     for (const w of [a, b]) expect((w.app.core.store.sqlite.prepare('SELECT name FROM patients ORDER BY name').pluck().all() as string[])).toEqual(names)
     expect(offline.map((p) => p.name).every((name) => names.includes(name))).toBe(true)
   })
+
+  it('resumes every shape from where it stopped after a restart, without reading the clinic again', async () => {
+    const [a, b] = stations
+    await a.app.close()
+    const omar = b.call('clients.create', { firstName: 'Omar', lastName: 'Farouk', phones: [] })
+    const asked: string[] = []
+    const recording: typeof fetch = (input, init) => {
+      asked.push(String(input instanceof Request ? input.url : input))
+      return fetch(input, init)
+    }
+    const app = createApp({ dataDir: a.dir, host: 'hub', log: () => {}, syncFetch: recording })
+    await app.start()
+    a.app = app
+    await until(() => (app.core.store.sqlite.prepare('SELECT count(*) FROM clients WHERE id = ?').pluck().get(omar.id) as number) === 1, 15_000, 'the client recorded on B while A was closed')
+    const shapes = asked.filter((u) => u.includes('/v1/shape'))
+    expect(shapes.length).toBeGreaterThan(0)
+    expect(shapes.filter((u) => new URL(u).searchParams.get('offset') === '-1')).toEqual([])
+  })
 })
