@@ -5,6 +5,15 @@
  * The ISO prefix keeps the value readable; the counter orders writes within one millisecond
  * and after the wall clock steps backwards.
  */
+/**
+ * The device part of a clock value: the last 8 hex digits of the device id, its random part. (The
+ * first 8 of a UUIDv7 are its timestamp, the same for workstations set up the same day, which made
+ * two devices' writes in one millisecond indistinguishable.)
+ */
+export function clockTag(deviceId: string): string {
+  return deviceId.replace(/-/g, '').slice(-8)
+}
+
 export interface HlcState {
   ms: number
   counter: number

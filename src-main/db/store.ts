@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import { Column, eq, getTableColumns, getTableName, type InferInsertModel, type InferSelectModel } from 'drizzle-orm'
 import type { SQLiteTableWithColumns } from 'drizzle-orm/sqlite-core'
 import { newId } from '../core/ids'
-import { Hlc } from '../core/hlc'
+import { Hlc, clockTag } from '../core/hlc'
 import type { Db } from './open'
 import { outbox, deviceMeta } from './schema'
 
@@ -39,7 +39,7 @@ export class Store {
     private readonly now: () => Date = () => new Date()
   ) {
     const last = db.select().from(deviceMeta).where(eq(deviceMeta.key, 'hlc')).get()
-    this.hlc = new Hlc(deviceId.slice(0, 8), () => this.now().getTime(), last?.value)
+    this.hlc = new Hlc(clockTag(deviceId), () => this.now().getTime(), last?.value)
   }
 
   private queries = new Map<string, unknown>()

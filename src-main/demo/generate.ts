@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { readHeader } from '../imaging/dicom-file'
 import { syntheticDental, syntheticRadiograph, syntheticUltrasound, type SyntheticStudy } from '../imaging/synthetic'
 import { v7 as uuidv7 } from 'uuid'
-import { formatHlc } from '../core/hlc'
+import { clockTag, formatHlc } from '../core/hlc'
 import { normalizeName, phoneDigits, reverse } from '../core/normalize'
 import { SYSTEM_ACTOR } from '../domain/actor'
 import type { Core } from '../domain/core'
@@ -90,7 +90,7 @@ const DAY = 86_400_000
 export function seedClinic(sqlite: Database.Database, o: SeedOptions): SeedResult {
   const r = rng(o.seed ?? 42)
   const now = (o.now ?? new Date()).getTime()
-  const device = o.deviceId.slice(0, 8)
+  const device = clockTag(o.deviceId)
   let counter = 0
   const stamp = (ms: number) => ({ created_at: new Date(ms).toISOString(), updated_at: formatHlc({ ms, counter: counter++ & 0xffff }, device) })
   const base = { clinic_id: o.clinicId, deleted_at: null, server_version: null }
@@ -219,7 +219,7 @@ export function generateDemoClinic(s: Services, core: Core): void {
 export function seedLabHistory(sqlite: Database.Database, o: { clinicId: string; deviceId: string; integrationId: string; vetIds: string[]; now?: Date; seed?: number }): number {
   const r = rng(o.seed ?? 11)
   const now = (o.now ?? new Date()).getTime()
-  const device = o.deviceId.slice(0, 8)
+  const device = clockTag(o.deviceId)
   let counter = 0
   const stamp = (ms: number) => ({ clinic_id: o.clinicId, created_at: new Date(ms).toISOString(), updated_at: formatHlc({ ms, counter: counter++ & 0xffff }, device), deleted_at: null, server_version: null })
   const ins = (table: string, cols: string[]) => sqlite.prepare(`INSERT INTO ${table} (id, clinic_id, created_at, updated_at, deleted_at, server_version, ${cols.join(', ')}) VALUES (@id, @clinic_id, @created_at, @updated_at, @deleted_at, @server_version, ${cols.map((c) => '@' + c).join(', ')})`)

@@ -6,9 +6,12 @@
  * the stream's new offset, so a restart resumes where it stopped. A row this workstation changed
  * and the server has not yet answered for is held back (sync_deferred) until the answer is in.
  */
+import { dirname } from 'node:path'
 import { ShapeStream, isChangeMessage, isControlMessage, type Message, type Row } from '@electric-sql/client'
 import type { Core } from '../domain/core'
 import { SYNCED, fromShape, toWire, type SyncedTable } from './tables'
+import { AuditAnchor } from './audit'
+import { BlobUploads } from './blobs'
 import type { Change } from '../db/store'
 import type { SyncStatus } from '../../src-preload/contract'
 
@@ -50,12 +53,18 @@ export class SyncClient {
   private lastSyncAt: string | null = null
   private state: SyncStatus['state'] = 'connecting'
   private detail: string | null = null
+  private readonly audit: AuditAnchor
+  private readonly blobs: BlobUploads
 
   constructor(
     private readonly core: Core,
     private readonly settings: SyncSettings,
     private readonly opts: { fetch?: typeof fetch; log?: (line: string) => void; onChange?: () => void } = {}
-  ) {}
+  ) {
+    const link = { ...settings, fetch: opts.fetch ?? fetch }
+    this.audit = new AuditAnchor(core.store.sqlite, core.store.deviceId, link, () => opts.onChange?.())
+    this.blobs = new BlobUploads(core.store.sqlite, dirname(core.store.sqlite.name), link)
+  }
 
   start(): void {
     this.stopped = false
@@ -82,7 +91,8 @@ export class SyncClient {
     const rejected = sqlite.prepare("SELECT mutation_id AS mutationId, coalesce(error, '') AS reason FROM outbox WHERE status = 'rejected' ORDER BY seq").all() as SyncStatus['rejected']
     // A table is ready once its first up-to-date batch is kept: the position outlives a restart.
     const tablesReady = sqlite.prepare('SELECT count(*) FROM sync_shapes').pluck().get() as number
-    return { state: this.state, pending, rejected, tablesReady, tables: SYNCED.size, lastSyncAt: this.lastSyncAt, detail: this.detail }
+    const detail = [this.detail, this.audit.detail].filter((d) => d !== null).join('; ') || null
+    return { state: this.state, pending, rejected, tablesReady, tables: SYNCED.size, lastSyncAt: this.lastSyncAt, detail }
   }
 
   private headers(): Record<string, string> {
@@ -103,6 +113,8 @@ export class SyncClient {
       let again = false
       try {
         again = await this.pushOnce()
+        // The audit chain follows the outbox to the server, where it anchors this workstation's log.
+        again = (await this.audit.pushOnce()) || again
         if (this.state !== 'online') this.changed('online', null)
       } catch (e) {
         this.changed('offline', `cannot reach the clinic server: ${(e as Error).message}`)
@@ -130,6 +142,8 @@ export class SyncClient {
     const { sqlite } = this.core.store
     const rows = sqlite.prepare("SELECT seq, mutation_id, changes, hlc, schema_version FROM outbox WHERE status IN ('pending', 'sent') ORDER BY seq LIMIT ?").all(PUSH_BATCH) as OutboxRow[]
     if (rows.length === 0) return false
+    // Files first: a row never reaches the server, or another workstation, ahead of its file.
+    await this.blobs.before(rows.flatMap((r) => JSON.parse(r.changes) as Change[]))
     const mutations = rows.map((r) => ({ mutationId: r.mutation_id, seq: r.seq, hlc: r.hlc, schemaVersion: r.schema_version, changes: (JSON.parse(r.changes) as Change[]).map((c) => this.wireChange(c)).filter((c) => c !== null) }))
     const res = await (this.opts.fetch ?? fetch)(`${this.settings.url}/sync/v1/push`, {
       method: 'POST',
@@ -232,6 +246,8 @@ export class SyncClient {
         .run(table.name, stream.shapeHandle ?? '', stream.lastOffset, Math.max(prior ?? 0, top, Number.isFinite(caughtUp) ? caughtUp : 0))
     }
     this.withoutForeignKeys(() => sqlite.transaction(write)())
+    // Our own changes coming back are held until the table has caught up past their answer: now.
+    this.releaseDeferred()
     if (messages.length) this.core.events.emit('changed', { entity: 'sync', id: table.name })
     this.forgetAcked()
   }

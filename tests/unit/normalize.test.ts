@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { normalizeName, phoneDigits, reverse } from '../../src-main/core/normalize'
-import { Hlc, parseHlc } from '../../src-main/core/hlc'
+import { Hlc, clockTag, parseHlc } from '../../src-main/core/hlc'
+import { v7 as uuidv7 } from 'uuid'
 
 describe('name normalization (search and the matching rule)', () => {
   it('ignores case, accents, spacing and apostrophes', () => {
@@ -23,6 +24,16 @@ describe('phone numbers', () => {
 })
 
 describe('hybrid logical clock', () => {
+  it('tells apart workstations set up in the same millisecond', () => {
+    const at = Date.now()
+    const a = uuidv7({ msecs: at })
+    const b = uuidv7({ msecs: at })
+    expect(a.slice(0, 8)).toBe(b.slice(0, 8))
+    expect(clockTag(a)).not.toBe(clockTag(b))
+    expect(new Hlc(clockTag(a), () => at).tick()).not.toBe(new Hlc(clockTag(b), () => at).tick())
+  })
+
+
   it('never goes backwards when the wall clock does', () => {
     let now = 1_700_000_000_000
     const clock = new Hlc('dev1', () => now)
