@@ -1,29 +1,54 @@
-/** `npm run audit:verify -- --data-dir DIR`: checks the audit hash chain; exit 1 names the first broken link. */
+/**
+ * `npm run audit:verify -- --data-dir DIR`: checks the audit hash chain; exit 1 names the first broken
+ * link. On a workstation joined to a clinic server it also checks the chain against the server's copy
+ * (the anchor), which shows a log rewritten wholesale; offline that check is skipped and said so.
+ */
 import { join, resolve } from 'node:path'
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 import { verifyChain } from './audit/chain'
+import { checkAnchor, joinedServer, type AnchorCheck } from './sync/audit'
 
-const { values } = parseArgs({ args: process.argv.slice(2), options: { 'data-dir': { type: 'string' } } })
-const dir = values['data-dir']
-if (!dir) {
-  console.error('Usage: npm run audit:verify -- --data-dir DIR')
-  process.exit(2)
+async function main(): Promise<number> {
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { 'data-dir': { type: 'string' } } })
+  const dir = values['data-dir']
+  if (!dir) {
+    console.error('Usage: npm run audit:verify -- --data-dir DIR')
+    return 2
+  }
+  const file = join(resolve(dir), 'vetos.db')
+  if (!existsSync(file)) {
+    console.error(`No VetOS database in ${resolve(dir)}`)
+    return 2
+  }
+  // Read-only: verifying must never change what it verifies.
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true })
+  let anchor: AnchorCheck | null = null
+  let result
+  try {
+    result = verifyChain(sqlite)
+    const server = joinedServer(sqlite, fetch)
+    if (server) anchor = await checkAnchor(sqlite, server)
+  } finally {
+    sqlite.close()
+  }
+  if (result.ok) {
+    console.log(`Audit log intact: ${result.checked} entries, every link verified.`)
+  } else {
+    const b = result.firstBroken!
+    console.log(`Audit log BROKEN at entry ${b.seq}${b.id ? ` (${b.id})` : ''}: ${b.reason}. ${result.checked} entries before it verified.`)
+  }
+  if (anchor?.state === 'ok') console.log(anchor.seq === 0 ? 'The clinic server holds no entries of this workstation yet.' : `Anchor verified: entry ${anchor.seq} is the one the clinic server holds.`)
+  if (anchor?.state === 'rewritten') console.log(`Audit log REWRITTEN: ${anchor.message}.`)
+  if (anchor?.state === 'unreachable') console.log(`Could not check the anchor on the clinic server (${anchor.message}); the local check above stands alone.`)
+  return result.ok && anchor?.state !== 'rewritten' ? 0 : 1
 }
-const file = join(resolve(dir), 'vetos.db')
-if (!existsSync(file)) {
-  console.error(`No VetOS database in ${resolve(dir)}`)
-  process.exit(2)
-}
-// Read-only: verifying must never change what it verifies.
-const sqlite = new Database(file, { readonly: true, fileMustExist: true })
-const result = verifyChain(sqlite)
-sqlite.close()
-if (result.ok) {
-  console.log(`Audit log intact: ${result.checked} entries, every link verified.`)
-} else {
-  const b = result.firstBroken!
-  console.log(`Audit log BROKEN at entry ${b.seq}${b.id ? ` (${b.id})` : ''}: ${b.reason}. ${result.checked} entries before it verified.`)
-  process.exit(1)
-}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`audit:verify: ${(e as Error).message}`)
+    process.exit(2)
+  }
+)

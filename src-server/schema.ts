@@ -6,7 +6,8 @@
  * numbers are per workstation there, and foreign keys would refuse rows whose parents were never
  * pushed (the demo's seeded history).
  */
-import { bigint, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, text, unique, type PgColumnBuilderBase } from 'drizzle-orm/pg-core'
+import { bigint, boolean, customType, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, unique, type PgColumnBuilderBase } from 'drizzle-orm/pg-core'
+import { GENESIS_HASH } from '../src-main/audit/chain'
 import { SYNCED, type ColumnKind } from '../src-main/sync/tables'
 
 /** How a column's value travels: its Postgres type, and what a push may send for it. */
@@ -33,19 +34,6 @@ export interface SyncedTable {
   statusColumn?: string
 }
 
-const APPEND_ONLY = new Set([
-  'patient_weights',
-  'patient_alerts',
-  'clinical_notes',
-  'lab_observations',
-  'lab_report_links',
-  'lab_reports',
-  'lab_order_events',
-  'imaging_study_links',
-  'imaging_instances',
-  'imaging_annotations',
-  'documents'
-])
 
 const STATUS_COLUMNS: Record<string, string> = { lab_orders: 'status' }
 
@@ -54,7 +42,7 @@ const PG_TYPE: Record<ColumnKind, ColumnType> = { text: 'text', int: 'int8', boo
 /** Exactly the workstation's synced tables (src-main/sync/tables.ts), in Postgres types. */
 export const SYNCED_TABLES: readonly SyncedTable[] = [...SYNCED.values()].map((t) => {
   const columns = t.columns.map((col) => ({ name: col.name, type: PG_TYPE[col.kind], notNull: col.notNull }))
-  return { name: t.name, kind: APPEND_ONLY.has(t.name) ? 'append' : 'lww', columns, byName: new Map(columns.map((col) => [col.name, col])), statusColumn: STATUS_COLUMNS[t.name] }
+  return { name: t.name, kind: t.appendOnly ? 'append' : 'lww', columns, byName: new Map(columns.map((col) => [col.name, col])), statusColumn: STATUS_COLUMNS[t.name] }
 })
 
 export const SYNCED_BY_NAME: ReadonlyMap<string, SyncedTable> = new Map(SYNCED_TABLES.map((t) => [t.name, t]))
@@ -138,11 +126,33 @@ export const syncDevice = pgTable(
     name: text('name').notNull(),
     tokenHash: text('token_hash').notNull(),
     lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+    /** the newest entry of the device's audit chain held in sync_audit (0 and the genesis hash: none yet) */
+    auditSeq: bigint('audit_seq', { mode: 'number' }).notNull().default(0),
+    auditHash: text('audit_hash').notNull().default(GENESIS_HASH),
     createdAt: text('created_at').notNull(),
     lastSeenAt: text('last_seen_at'),
     revokedAt: text('revoked_at')
   },
   (t) => [unique('sync_device_token_hash_unique').on(t.tokenHash), index('sync_device_clinic_idx').on(t.clinicId)]
+)
+
+/**
+ * Every workstation's audit chain, entry by entry as it sent them (src-main/audit/chain.ts): the anchor
+ * outside the workstation that shows a rewritten local log (sync/audit.ts). Never updated or deleted.
+ */
+export const syncAudit = pgTable(
+  'sync_audit',
+  {
+    deviceId: text('device_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    id: text('id').notNull(),
+    hash: text('hash').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    /** the audit_log row as received, every column */
+    entry: jsonb('entry').notNull(),
+    receivedAt: text('received_at').notNull()
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.seq] })]
 )
 
 /** An enrollment code (hashed): admits any number of workstations to its clinic until it expires or is revoked. */

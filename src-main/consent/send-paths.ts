@@ -22,7 +22,10 @@ export const SEND_PATHS = {
    */
   clinic: {
     'src-main/sync/client.ts': 'the outbox pushed to the clinic’s central server, and its shapes read from there, with this device’s credential',
-    'src-main/sync/enroll.ts': 'the enrollment code, this device’s id and host name, to the clinic’s central server'
+    'src-main/sync/enroll.ts': 'the enrollment code, this device’s id and host name, to the clinic’s central server',
+    'src-main/sync/audit.ts': 'this workstation’s audit log entries to the clinic’s central server, which anchors them, and its head read back',
+    'src-main/sync/blobs.ts': 'DICOM files this workstation filed, to the clinic’s central server, and files of synced rows fetched from it',
+    'src-main/audit-verify.ts': 'asks the clinic’s central server for this workstation’s audit anchor'
   },
   noData: {
     'src-main/hl7/listener.ts': 'acknowledgements of received results: sender names and their control id, nothing of a patient',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { documents, patients } from '../db/schema'
 import type { DocumentInfo } from '../../src-preload/contract'
 import { ApiError, notFound } from '../api/errors'
@@ -13,6 +14,8 @@ import { ImagingRequests } from './requests'
 import { StudiesService } from './studies'
 import { AnnotationsService } from './annotations'
 import { DicomNode } from './node'
+import { joinedServer } from '../sync/audit'
+import { BlobFetcher } from '../sync/blobs'
 
 export interface ImagingConfig {
   /** the DICOM node; none when absent (unit tests) */
@@ -35,9 +38,17 @@ export function createImaging(core: Core, dataDir: string, registry: Integration
   const annotations = new AnnotationsService(core, studies)
   const node = config.dicom ? new DicomNode(core, storage, studies, requests, registry, gate, { ...config.dicom, acceptLoopback: config.dicom.acceptLoopback ?? demo }) : null
 
+  // On a workstation joined to a clinic server, a study that arrived by sync has its rows but not its files.
+  const server = joinedServer(core.store.sqlite, fetch)
+  const remote = server ? new BlobFetcher(server, storage) : null
+
   media.register('dicom', (id) => {
     const i = studies.instance(id)
-    return i ? { mime: 'application/dicom', body: { file: storage.absolute(i.file) }, filename: `${i.sopInstanceUid}.dcm` } : null
+    if (!i) return null
+    const file = storage.absolute(i.file)
+    // Fetched on first view; this request is answered as missing, and 'changed' asks the viewer to load it again.
+    if (remote && !existsSync(file)) remote.fetch(i.sha256, i.file).then(() => core.events.emit('changed', { entity: 'imaging', id: i.studyId }), () => undefined)
+    return { mime: 'application/dicom', body: { file }, filename: `${i.sopInstanceUid}.dcm` }
   })
 
   /** A photo from a dental camera or a PDF, filed to the patient (and visit). */

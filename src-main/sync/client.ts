@@ -208,7 +208,15 @@ export class SyncClient {
         if (isChangeMessage(m)) batch.push(m)
         else if (isControlMessage(m) && m.headers.control === 'must-refetch') batch = []
         else if (isControlMessage(m) && m.headers.control === 'up-to-date') {
-          this.apply(table, batch, stream)
+          try {
+            this.apply(table, batch, stream)
+          } catch (e) {
+            // Nothing of the batch was kept (one transaction): follow the table again from its saved position.
+            this.changed('offline', `could not apply ${table.name} from the server: ${(e as Error).message}`)
+            this.opts.log?.(`sync: ${table.name}: ${(e as Error).message}; reading it again`)
+            this.refollow(table, unsubscribe)
+            return
+          }
           batch = []
           if (!this.ready.has(table.name)) {
             this.ready.add(table.name)
@@ -220,6 +228,12 @@ export class SyncClient {
       }
     })
     this.streams.push({ stream, unsubscribe })
+  }
+
+  private refollow(table: SyncedTable, unsubscribe: () => void): void {
+    unsubscribe()
+    this.streams = this.streams.filter((s) => s.unsubscribe !== unsubscribe)
+    setTimeout(() => !this.stopped && this.follow(table), RETRY_MS).unref()
   }
 
   /** One up-to-date batch, with the stream's position, in one transaction. */
@@ -266,13 +280,15 @@ export class SyncClient {
     }
   }
 
-  /** Writes a server row unless the local copy is already as new. */
+  /** Writes a server row unless the local copy is already as new; an append-only row is written once. */
   private upsert(table: SyncedTable, value: Record<string, string | null>): void {
     const cols = table.columns.filter((c) => c.name in value)
     const names = cols.map((c) => `"${c.name}"`).join(', ')
     const marks = cols.map(() => '?').join(', ')
     const updates = cols.filter((c) => c.name !== 'id').map((c) => `"${c.name}" = excluded."${c.name}"`).join(', ')
-    const sql = `INSERT INTO "${table.name}" (${names}) VALUES (${marks}) ON CONFLICT (id) DO UPDATE SET ${updates} WHERE "${table.name}".server_version IS NULL OR "${table.name}".server_version < excluded.server_version`
+    // An append-only row never changes, so the copy here is the same; its triggers refuse any UPDATE.
+    const onConflict = table.appendOnly ? 'DO NOTHING' : `DO UPDATE SET ${updates} WHERE "${table.name}".server_version IS NULL OR "${table.name}".server_version < excluded.server_version`
+    const sql = `INSERT INTO "${table.name}" (${names}) VALUES (${marks}) ON CONFLICT (id) ${onConflict}`
     this.core.store.statement(sql).run(...cols.map((c) => fromShape(c.kind, value[c.name])))
     if (value.updated_at) this.core.store.hlc.receive(value.updated_at)
   }

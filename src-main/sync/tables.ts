@@ -19,6 +19,8 @@ export interface SyncedColumn {
 
 export interface SyncedTable {
   name: string
+  /** rows are never changed once written (triggers refuse UPDATE here): they merge by union */
+  appendOnly: boolean
   columns: SyncedColumn[]
   byKey: Map<string, SyncedColumn>
   byName: Map<string, SyncedColumn>
@@ -32,6 +34,21 @@ function kindOf(columnType: string): ColumnKind {
   return 'text'
 }
 
+/** Tables whose rows are never updated on a workstation (refused by triggers in drizzle/, or never written by Store.update). */
+const APPEND_ONLY = new Set([
+  'patient_weights',
+  'patient_alerts',
+  'clinical_notes',
+  'lab_observations',
+  'lab_report_links',
+  'lab_reports',
+  'lab_order_events',
+  'imaging_study_links',
+  'imaging_instances',
+  'imaging_annotations',
+  'documents'
+])
+
 const isTable = (t: unknown): t is SQLiteTable => !!t && typeof t === 'object' && is(t, SQLiteTable)
 
 /** Every table that spreads the synced columns (clinic_id and server_version): the ones that sync. */
@@ -40,7 +57,7 @@ export const SYNCED: ReadonlyMap<string, SyncedTable> = new Map(
     .filter(isTable)
     .map((t) => {
       const columns = Object.entries(getTableColumns(t)).map(([key, col]) => ({ key, name: col.name, kind: kindOf(col.columnType), notNull: col.notNull }))
-      return { name: getTableName(t), columns, byKey: new Map(columns.map((c) => [c.key, c])), byName: new Map(columns.map((c) => [c.name, c])) }
+      return { name: getTableName(t), appendOnly: APPEND_ONLY.has(getTableName(t)), columns, byKey: new Map(columns.map((c) => [c.key, c])), byName: new Map(columns.map((c) => [c.name, c])) }
     })
     .filter((t) => t.byName.has('server_version') && t.byName.has('clinic_id'))
     .map((t) => [t.name, t] as const)

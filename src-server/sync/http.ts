@@ -5,7 +5,9 @@
  */
 import Fastify from 'fastify'
 import type { Db } from '../db'
+import { appendAudit, auditHead, parseAuditPush } from './audit'
 import { authenticate } from './auth'
+import { blobRoutes } from './blobs'
 import { enrollDevice, parseEnroll } from './enroll'
 import { HttpError } from './errors'
 import { parsePush, push } from './push'
@@ -19,6 +21,8 @@ export interface SyncServerOptions {
   port?: number
   /** how long a live shape request waits for a change (Electric: about 20 s) */
   liveTimeoutMs?: number
+  /** where the clinic's files are kept (sync/blobs.ts); without it, file requests are answered 503 */
+  blobDir?: string
 }
 
 export interface SyncServer {
@@ -63,6 +67,17 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServ
     const device = await authenticate(db, request.headers.authorization)
     return { results: await push(db, device, parsePush(request.body, device)) }
   })
+
+  app.post('/sync/v1/audit', async (request, reply) => {
+    const device = await authenticate(db, request.headers.authorization)
+    const answer = await appendAudit(db, device, parseAuditPush(request.body, device))
+    if (answer.ok) return answer.head
+    return reply.code(answer.status).send({ error: answer.error, message: answer.message, seq: answer.seq, head: answer.head })
+  })
+
+  app.get('/sync/v1/audit/head', async (request) => auditHead(db, await authenticate(db, request.headers.authorization)))
+
+  await app.register(blobRoutes(db, opts.blobDir))
 
   app.post('/sync/v1/enroll', async (request) => enrollDevice(db, parseEnroll(request.body)))
 

@@ -99,6 +99,22 @@ describe('two workstations of one clinic, synced through the central server', ()
     expect(rows).toEqual([{ name: 'Pimienta', color: 'tan' }])
   })
 
+  it('takes its own append-only records back from the server without a hitch, and goes on following', async () => {
+    const [a, b] = stations
+    const client = a.call('clients.create', { firstName: 'Lena', lastName: 'Vogel', phones: [] })
+    const patient = a.call('patients.create', { clientId: client.id, name: 'Brezel', species: 'canine', sex: 'male', neuterStatus: 'intact' })
+    a.call('patients.recordWeight', { patientId: patient.id, weightKg: 12.5 })
+    const count = (w: Workstation, table: string) => w.app.core.store.sqlite.prepare(`SELECT count(*) FROM ${table} WHERE patient_id = ?`).pluck().get(patient.id) as number
+    await until(() => count(b, 'patient_weights') === 1, 15_000, 'the weight on B')
+    // The weight came back to A too (its triggers refuse any UPDATE): later changes still flow both ways.
+    await until(() => outboxEmpty(a), 15_000, 'A’s outbox to drain')
+    b.call('patients.update', { id: patient.id, name: 'Brezel', species: 'canine', sex: 'male', neuterStatus: 'intact', color: 'red' })
+    await until(() => a.call('patients.get', { id: patient.id }).patient.color === 'red', 15_000, 'B’s edit on A')
+    a.call('patients.recordWeight', { patientId: patient.id, weightKg: 12.9 })
+    await until(() => count(b, 'patient_weights') === 2, 15_000, 'the second weight on B')
+    expect(a.call('sync.status', {})!.detail).toBeNull()
+  })
+
   it('keeps working while the server is down and delivers everything, once, when it returns', async () => {
     const [a, b] = stations
     const port = Number(new URL(server.url).port)

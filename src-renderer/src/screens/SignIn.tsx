@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Alert, Button, Center, Paper, PasswordInput, Select, Stack, Text, Title } from '@mantine/core'
+import { Alert, Button, Center, Paper, PasswordInput, Progress, Select, Stack, Text, Title } from '@mantine/core'
 import { useApi, useCall } from '../api/hooks'
 import type { ApiClientError } from '../api/client'
 import { ROLE_LABEL } from '../format'
@@ -7,8 +7,10 @@ import { ROLE_LABEL } from '../format'
 /** Pick your name, type your PIN: how a shared clinic workstation changes hands. */
 export function SignIn() {
   const api = useApi()
-  const info = useCall('app.info', {})
-  const staff = useCall('auth.staffList', {})
+  // A workstation that just joined its clinic receives it before anyone can sign in: poll meanwhile.
+  const info = useCall('app.info', {}, { refetchInterval: (q) => (q.state.data?.firstSync ? 1000 : false) })
+  const joining = info.data?.firstSync ?? null
+  const staff = useCall('auth.staffList', {}, { refetchInterval: joining ? 1000 : false })
   const [staffId, setStaffId] = useState<string | null>(null)
   const [pin, setPin] = useState('')
   const [error, setError] = useState<string | null>(null)
@@ -38,6 +40,14 @@ export function SignIn() {
               <Title order={2}>VetOS</Title>
               <Text c="dimmed">{info.data?.clinicName ?? ' '}</Text>
             </div>
+            {joining && (
+              <div data-testid="first-sync">
+                <Text size="sm">
+                  Receiving your clinic from its server: {joining.tablesReady} of {joining.tables} kinds of records
+                </Text>
+                <Progress value={(100 * joining.tablesReady) / Math.max(1, joining.tables)} mt={4} animated />
+              </div>
+            )}
             {staff.error && <Alert color="red">{staff.error.message}</Alert>}
             <Select
               label="Who are you?"
