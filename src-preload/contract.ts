@@ -294,7 +294,13 @@ export const IntegrationConfig = z
     lab: LabProfile.optional(),
     /** seconds; retry backoff starts here and doubles up to 5 minutes */
     retrySeconds: z.number().int().min(1).max(300).optional(),
-    ackTimeoutSeconds: z.number().int().min(1).max(120).optional()
+    ackTimeoutSeconds: z.number().int().min(1).max(120).optional(),
+    /**
+     * In a clinic with several workstations: the one that runs this connection (its device id) and
+     * its name. Orders placed elsewhere sync to it, and it sends them. None: this workstation runs it.
+     */
+    workstationId: z.string().max(100).optional(),
+    workstationName: z.string().trim().max(120).optional()
   })
   .strict()
 export type IntegrationConfig = z.infer<typeof IntegrationConfig>

@@ -43,9 +43,11 @@ export class IntegrationRegistry {
   private status = new Map<string, IntegrationStatus>()
 
   constructor(private readonly core: Core) {
-    // An approver's name shows on each approval.
+    // An approver's name shows on each approval; integrations and staff also arrive by sync.
     core.events.subscribe(({ event }) => {
-      if (event.type === 'changed' && event.payload.entity === 'staff') this.forget()
+      if (event.type !== 'changed') return
+      const { entity, id } = event.payload
+      if (entity === 'staff' || (entity === 'sync' && (id === 'integrations' || id === 'staff'))) this.forget()
     })
   }
 

@@ -89,15 +89,17 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
     for (const i of registry.list()) {
       if (i.kind !== 'reference_lab' && i.kind !== 'analyzer') continue
       const c = registry.config(i.id)
+      // Another workstation runs this connection: this one neither sends nor holds its link.
+      const elsewhere = !orders.hostsHere(i.id)
       if (i.kind === 'reference_lab') {
-        const signature = i.enabled && c.host && c.port ? `${c.host}:${c.port}:${c.ackTimeoutSeconds ?? 30}` : ''
+        const signature = i.enabled && !elsewhere && c.host && c.port ? `${c.host}:${c.port}:${c.ackTimeoutSeconds ?? 30}` : ''
         if (wired.get(i.id) === signature) continue
         wired.set(i.id, signature)
         if (signature) outbound.register(i.id, new MllpTransmitter(i.id, c.host!, c.port!, (c.ackTimeoutSeconds ?? 30) * 1000))
         else outbound.unregister(i.id)
         continue
       }
-      const t = i.enabled ? analyzerTransport(i.id, c) : null
+      const t = i.enabled && !elsewhere ? analyzerTransport(i.id, c) : null
       const signature = t?.key ?? ''
       if (wired.get(i.id) === signature) continue
       wired.set(i.id, signature)
@@ -154,6 +156,19 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
     return views.inboundEntry(archive.get(messageId)!)
   }
 
+  const pickUp = () => {
+    for (const id of orders.pickUp()) outbound.wake(id)
+  }
+  let pickUpQueued = false
+  const schedulePickUp = () => {
+    if (pickUpQueued) return
+    pickUpQueued = true
+    queueMicrotask(() => {
+      pickUpQueued = false
+      pickUp()
+    })
+  }
+
   let sub: { unsubscribe(): void } | null = null
   return {
     views,
@@ -176,8 +191,12 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
         const connector = row.integrationId ? analyzers.get(row.integrationId) : undefined
         if (connector) await connector.process(row)
       }
+      pickUp()
       sub = core.events.subscribe(({ event }) => {
-        if (event.type === 'changed' && event.payload.entity === 'integration') queueMicrotask(() => void syncTransmitters())
+        if (event.type !== 'changed') return
+        if (event.payload.entity === 'integration' || (event.payload.entity === 'sync' && event.payload.id === 'integrations')) queueMicrotask(() => void syncTransmitters().then(pickUp))
+        // Orders placed on other workstations arrive by sync: the one that runs their lab sends them.
+        if (event.payload.entity === 'sync') schedulePickUp()
       })
     },
     async stop() {

@@ -93,7 +93,7 @@ export class LabOrdersService {
         fillerNumber: null
       })
       this.event(row.id, 'queued', `Ordered by ${actor.name}`, actor.name)
-      this.enqueue(row, 'NW', integration.kind, profile)
+      this.queueHere(row, 'NW')
       audit.append({ action: 'lab.order.placed', direction: 'internal', actor, patientId: patient.id, integrationId: input.integrationId, entityType: 'lab_order', entityId: row.id, summary: `Ordered ${tests.map((t) => t.name).join(', ')} for ${patient.name} (${row.orderNumber}) from ${integration.name}` })
       this.core.events.emit('changed', { entity: 'patient', id: patient.id, patientId: patient.id })
       return row
@@ -107,7 +107,6 @@ export class LabOrdersService {
     const order = this.row(orderId)
     if (order.status === 'cancelled' || order.status === 'cancel_requested') throw conflict('This order is already cancelled')
     if (order.status === 'final' || order.status === 'reviewed') throw conflict('Final results have arrived; this order can no longer be cancelled')
-    const integration = this.registry.row(order.integrationId)
     const pending = store.db.select().from(outboundMessages).where(and(eq(outboundMessages.orderId, orderId), eq(outboundMessages.status, 'pending'))).all()
     const neverSent = order.status === 'queued' || order.status === 'error'
     if (!neverSent) this.gate.authorize({ integrationId: order.integrationId, categories: ORDER_CATEGORIES, actor, patientId: order.patientId, summary: `Cancel of lab order ${order.orderNumber}` })
@@ -116,7 +115,7 @@ export class LabOrdersService {
       if (neverSent) this.applyStatus(orderId, 'cancelled', `Cancelled before it was sent: ${reason}`, actor.name)
       else {
         this.applyStatus(orderId, 'cancel_requested', `Cancel sent to the lab: ${reason}`, actor.name)
-        this.enqueue(order, 'CA', integration.kind, this.registry.config(order.integrationId).lab!)
+        this.queueHere(order, 'CA')
       }
       audit.append({ action: 'lab.order.cancelled', direction: 'internal', actor, patientId: order.patientId, integrationId: order.integrationId, entityType: 'lab_order', entityId: orderId, summary: `Cancelled ${order.orderNumber}: ${reason}` })
     })
@@ -129,12 +128,11 @@ export class LabOrdersService {
     const { store, audit } = this.core
     const order = this.row(orderId)
     if (order.status !== 'error' && order.status !== 'rejected') throw conflict(`Only a failed or rejected order can be resubmitted (this one is ${order.status.replace('_', ' ')})`)
-    const integration = this.registry.row(order.integrationId)
     this.gate.authorize({ integrationId: order.integrationId, categories: ORDER_CATEGORIES, actor, patientId: order.patientId, summary: `Resubmission of lab order ${order.orderNumber}` })
     store.tx(() => {
       store.update(labOrders, orderId, { status: 'queued', statusDetail: null })
       this.event(orderId, 'queued', `Resubmitted by ${actor.name}`, actor.name)
-      this.enqueue(order, 'NW', integration.kind, this.registry.config(order.integrationId).lab!)
+      this.queueHere(order, 'NW')
       audit.append({ action: 'lab.order.resubmitted', direction: 'internal', actor, patientId: order.patientId, integrationId: order.integrationId, entityType: 'lab_order', entityId: orderId, summary: `Resubmitted ${order.orderNumber}` })
     })
     this.onQueued(order.integrationId)
@@ -220,6 +218,54 @@ export class LabOrdersService {
       vet: vet ? { id: vet.id, name: vet.displayName } : null,
       now: new Date(store.nowIso())
     }
+  }
+
+  /** Whether this workstation runs the integration's connection: the one named, or any when none is. */
+  hostsHere(integrationId: string): boolean {
+    const host = this.registry.config(integrationId).workstationId
+    return !host || host === this.core.store.deviceId
+  }
+
+  /**
+   * The message for an order or a cancel, queued here when this workstation runs the lab's
+   * connection; otherwise the order syncs to the workstation that does (pickUp there sends it).
+   */
+  private queueHere(order: LabOrderRow, control: 'NW' | 'CA'): void {
+    const integration = this.registry.row(order.integrationId)
+    const config = this.registry.config(order.integrationId)
+    if (this.hostsHere(order.integrationId)) return this.enqueue(order, control, integration.kind, config.lab!)
+    this.event(order.id, 'waiting', `Waiting for ${config.workstationName ?? 'the workstation that runs it'} to send ${control === 'NW' ? 'it' : 'the cancel'} to ${integration.name}`, null)
+  }
+
+  /**
+   * On the workstation that runs a lab's connection: orders and cancels placed on other
+   * workstations (they arrive by sync) that have no message here yet get one. Orders whose patient
+   * has not arrived yet wait for the next call. Returns the integrations that got messages.
+   */
+  pickUp(): string[] {
+    const { store } = this.core
+    const hosted = this.registry.list().filter((i) => i.enabled && i.config.workstationId === store.deviceId && this.encoders.has(i.kind)).map((i) => i.id)
+    if (hosted.length === 0) return []
+    // An order cancelled on another workstation before it left: its message here must not go.
+    store.sqlite.prepare("UPDATE outbound_messages SET status = 'cancelled', done_at = ? WHERE status = 'pending' AND kind = 'order' AND order_id IN (SELECT id FROM lab_orders WHERE status = 'cancelled')").run(store.nowIso())
+    const waiting = store.sqlite
+      .prepare(
+        `SELECT id FROM lab_orders o WHERE o.integration_id IN (${hosted.map(() => '?').join(',')}) AND o.status IN ('queued', 'cancel_requested') AND o.deleted_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM outbound_messages m WHERE m.order_id = o.id AND m.kind = CASE o.status WHEN 'queued' THEN 'order' ELSE 'cancel' END AND m.status IN ('pending', 'sent', 'acked'))`
+      )
+      .pluck()
+      .all(...hosted) as string[]
+    const woken = new Set<string>()
+    for (const id of waiting) {
+      const order = this.row(id)
+      try {
+        store.tx(() => this.queueHere(order, order.status === 'queued' ? 'NW' : 'CA'))
+        woken.add(order.integrationId)
+      } catch {
+        // Its patient, owner or vet has not arrived by sync yet: the next sync batch calls again.
+      }
+    }
+    return [...woken]
   }
 
   private enqueue(order: LabOrderRow, control: 'NW' | 'CA', kind: string, profile: LabProfile): void {
