@@ -431,6 +431,45 @@ export const SyncStatus = z.object({
 })
 export type SyncStatus = z.infer<typeof SyncStatus>
 
+/** One workstation of the clinic as the clinic server lists it (Settings → Workstations). */
+export const SyncDevice = z.object({
+  deviceId: z.string(),
+  name: z.string(),
+  enrolledAt: z.string(),
+  /** the server's last request from it, to the minute */
+  lastSeenAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  /** the administrator who revoked it; null when it was revoked on the server itself */
+  revokedBy: z.string().nullable(),
+  /** the workstation it was revoked from */
+  revokedFrom: z.string().nullable(),
+  revokeReason: z.string().nullable(),
+  /** this workstation */
+  current: z.boolean()
+})
+export type SyncDevice = z.infer<typeof SyncDevice>
+
+/** A revocation asked on this workstation: the server answers in the background (pending until then). */
+export const SyncRevocation = z.object({
+  requestId: z.string(),
+  deviceId: z.string(),
+  state: z.enum(['pending', 'revoked', 'refused']),
+  /** why it was refused (a wrong PIN, the server unreachable) */
+  message: z.string().nullable(),
+  askedAt: z.string()
+})
+export type SyncRevocation = z.infer<typeof SyncRevocation>
+
+export const SyncDevices = z.object({
+  devices: z.array(SyncDevice),
+  /** when the list was read from the clinic server; null while the first read is on its way */
+  readAt: z.string().nullable(),
+  /** why the latest read failed (the list is then as of readAt) */
+  problem: z.string().nullable(),
+  revocations: z.array(SyncRevocation)
+})
+export type SyncDevices = z.infer<typeof SyncDevices>
+
 /** A patient a message in review could belong to, with its score and the reasons for it (labs and imaging). */
 export const ReviewCandidate = z.object({
   patientId: Id,
@@ -707,6 +746,20 @@ export const contract = {
     output: SyncStatus.nullable(),
     access: EVERY_ROLE,
     description: 'Sync with the clinic server: online or offline, changes waiting, changes the server refused and why, the last sync; null when this workstation has not joined a server.'
+  }),
+  'sync.devices': method({
+    input: Empty,
+    output: SyncDevices,
+    access: ADMIN,
+    description:
+      "The clinic's workstations as the clinic server lists them (enrolled, last contact, revoked by whom and why, this one marked), as last read: asking re-reads it in the background when older than 10 s and a sync change event follows. Also the outcome of revocations asked here. Fails when this workstation has not joined a clinic server, or when the server cannot be reached and no list was read yet."
+  }),
+  'sync.revokeDevice': method({
+    input: z.object({ deviceId: z.string().min(1).max(100), pin: Pin, reason: NonEmpty(300) }).strict(),
+    output: SyncRevocation,
+    access: ADMIN,
+    description:
+      "Asks the clinic server to shut another workstation out at once. The server checks the signed-in administrator again with their own PIN, re-typed (five wrong PINs in ten minutes lock them out of this for ten minutes). Answers pending at once; the outcome (revoked, or refused and why) comes in sync.devices' revocations, with a sync change event."
   }),
   'auth.staffList': method({
     input: Empty,

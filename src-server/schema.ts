@@ -130,8 +130,13 @@ export const syncDevice = pgTable(
     auditSeq: bigint('audit_seq', { mode: 'number' }).notNull().default(0),
     auditHash: text('audit_hash').notNull().default(GENESIS_HASH),
     createdAt: text('created_at').notNull(),
+    /** written at most once a minute (auth.ts) */
     lastSeenAt: text('last_seen_at'),
-    revokedAt: text('revoked_at')
+    revokedAt: text('revoked_at'),
+    /** the administrator (staff id) who revoked it from a workstation, that workstation, and why; null when revoked on the server (enroll --revoke-device) */
+    revokedBy: text('revoked_by'),
+    revokedFromDevice: text('revoked_from_device'),
+    revokeReason: text('revoke_reason')
   },
   (t) => [unique('sync_device_token_hash_unique').on(t.tokenHash), index('sync_device_clinic_idx').on(t.clinicId)]
 )
@@ -153,6 +158,20 @@ export const syncAudit = pgTable(
     receivedAt: text('received_at').notNull()
   },
   (t) => [primaryKey({ columns: [t.deviceId, t.seq] })]
+)
+
+/**
+ * A wrong PIN typed for a privileged operation (revoking a workstation), kept so that five within
+ * ten minutes lock that staff member out of it whichever server instance answers (sync/devices.ts).
+ */
+export const syncPinFailure = pgTable(
+  'sync_pin_failure',
+  {
+    staffId: text('staff_id').notNull(),
+    deviceId: text('device_id').notNull(),
+    failedAt: text('failed_at').notNull()
+  },
+  (t) => [index('sync_pin_failure_staff_idx').on(t.staffId, t.failedAt)]
 )
 
 /** An enrollment code (hashed): admits any number of workstations to its clinic until it expires or is revoked. */

@@ -2,7 +2,8 @@ import type { z } from 'zod'
 import type { Contract, MethodName, MethodOutput } from '../../src-preload/contract'
 import type { Actor } from '../domain/actor'
 import type { Services } from '../app'
-import { ApiError } from './errors'
+import type { SyncClient } from '../sync/client'
+import { ApiError, conflict } from './errors'
 
 export interface CallContext {
   /** null only for public methods */
@@ -19,6 +20,11 @@ const who = (ctx: CallContext): Actor => {
   return ctx.actor
 }
 
+const joined = (s: Services): SyncClient => {
+  if (!s.sync) throw new ApiError('not-found', 'this workstation has not joined a clinic server')
+  return s.sync
+}
+
 /** One line per method: the handler maps the validated input onto a domain service. */
 export function createHandlers(s: Services): Handlers {
   return {
@@ -28,6 +34,13 @@ export function createHandlers(s: Services): Handlers {
       return { clinicName: s.clinic.find()?.name ?? 'Joining your clinic…', version: s.info.version, deviceId: s.info.deviceId, demo: s.info.demo, host: s.info.host, firstSync }
     },
     'sync.status': () => s.sync?.status() ?? null,
+    'sync.devices': () => {
+      const list = joined(s).devices.snapshot()
+      if (!list.readAt && list.problem) throw conflict(list.problem)
+      return list
+    },
+    // The server checks the person again: the signed-in administrator's id goes with their re-typed PIN.
+    'sync.revokeDevice': (i, ctx) => joined(s).devices.revoke(who(ctx), i),
     'auth.staffList': () => s.staff.list().filter((m) => m.active).map(({ id, displayName, role }) => ({ id, displayName, role })),
     'auth.login': (i) => s.sessions.login(i.staffId, i.pin),
     'auth.logout': (_i, ctx) => (s.sessions.logout(ctx.token!, who(ctx)), { ok: true as const }),

@@ -12,6 +12,7 @@ import type { Core } from '../domain/core'
 import { SYNCED, fromShape, toWire, type SyncedTable } from './tables'
 import { AuditAnchor } from './audit'
 import { BlobUploads } from './blobs'
+import { ClinicDevices } from './devices'
 import type { Change } from '../db/store'
 import type { SyncStatus } from '../../src-preload/contract'
 
@@ -48,6 +49,8 @@ export class SyncClient {
   private streams: { stream: ShapeStream<Row>; unsubscribe: () => void }[] = []
   private stopped = false
   private wakePush: (() => void) | null = null
+  /** nudged since the push loop last slept (a commit while a push was on the wire): its next pause is skipped */
+  private nudged = false
   private pushing: Promise<void> | null = null
   private ready = new Set<string>()
   private lastSyncAt: string | null = null
@@ -55,15 +58,20 @@ export class SyncClient {
   private detail: string | null = null
   private readonly audit: AuditAnchor
   private readonly blobs: BlobUploads
+  private readonly fetch: typeof fetch
+  /** the clinic's workstations, for administrators (sync.devices, sync.revokeDevice) */
+  readonly devices: ClinicDevices
 
   constructor(
     private readonly core: Core,
     private readonly settings: SyncSettings,
     private readonly opts: { fetch?: typeof fetch; log?: (line: string) => void; onChange?: () => void } = {}
   ) {
-    const link = { ...settings, fetch: opts.fetch ?? fetch }
+    this.fetch = this.refusalAware(opts.fetch ?? fetch)
+    const link = { ...settings, fetch: this.fetch }
     this.audit = new AuditAnchor(core.store.sqlite, core.store.deviceId, link, () => opts.onChange?.())
     this.blobs = new BlobUploads(core.store.sqlite, dirname(core.store.sqlite.name), link)
+    this.devices = new ClinicDevices(link, core.audit, () => opts.onChange?.())
   }
 
   start(): void {
@@ -82,6 +90,7 @@ export class SyncClient {
 
   /** A local commit happened: push soon. */
   nudge(): void {
+    this.nudged = true
     this.wakePush?.()
   }
 
@@ -97,6 +106,30 @@ export class SyncClient {
 
   private headers(): Record<string, string> {
     return { Authorization: `Bearer ${this.settings.token}` }
+  }
+
+  /**
+   * Every request goes through here: a 401 (this workstation revoked, or its token unknown) is
+   * never cured by retrying, so sync stops and the status says why in the server's words.
+   */
+  private refusalAware(base: typeof fetch): typeof fetch {
+    return async (input, init) => {
+      const res = await base(input, init)
+      if (res.status === 401) {
+        const body = (await res.clone().json().catch(() => null)) as { message?: string } | null
+        this.refused(body?.message ?? 'the clinic server no longer accepts this workstation')
+      }
+      return res
+    }
+  }
+
+  private refused(message: string): void {
+    if (this.stopped) return
+    this.stopped = true
+    for (const s of this.streams) s.unsubscribe()
+    this.streams = []
+    this.wakePush?.()
+    this.changed('offline', message)
   }
 
   private changed(state: SyncStatus['state'], detail: string | null): void {
@@ -117,6 +150,7 @@ export class SyncClient {
         again = (await this.audit.pushOnce()) || again
         if (this.state !== 'online') this.changed('online', null)
       } catch (e) {
+        if (this.stopped) break // refused: the status already says why
         this.changed('offline', `cannot reach the clinic server: ${(e as Error).message}`)
         await this.sleep(RETRY_MS)
         continue
@@ -125,16 +159,19 @@ export class SyncClient {
     }
   }
 
-  /** Sleeps until nudged or ms passed. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done() {
-        clearTimeout(timer)
-        resolve()
-      }
-      this.wakePush = done
-    })
+  /** Sleeps until nudged or ms passed; not at all if nudged while awake (that commit is not pushed yet). */
+  private async sleep(ms: number): Promise<void> {
+    if (!this.nudged) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, ms)
+        function done() {
+          clearTimeout(timer)
+          resolve()
+        }
+        this.wakePush = done
+      })
+    }
+    this.nudged = false
   }
 
   /** Pushes the oldest waiting mutations; true when more may be waiting. */
@@ -145,7 +182,7 @@ export class SyncClient {
     // Files first: a row never reaches the server, or another workstation, ahead of its file.
     await this.blobs.before(rows.flatMap((r) => JSON.parse(r.changes) as Change[]))
     const mutations = rows.map((r) => ({ mutationId: r.mutation_id, seq: r.seq, hlc: r.hlc, schemaVersion: r.schema_version, changes: (JSON.parse(r.changes) as Change[]).map((c) => this.wireChange(c)).filter((c) => c !== null) }))
-    const res = await (this.opts.fetch ?? fetch)(`${this.settings.url}/sync/v1/push`, {
+    const res = await this.fetch(`${this.settings.url}/sync/v1/push`, {
       method: 'POST',
       headers: { ...this.headers(), 'content-type': 'application/json' },
       body: JSON.stringify({ deviceId: this.core.store.deviceId, schemaVersion: rows[0].schema_version, mutations })
@@ -195,8 +232,9 @@ export class SyncClient {
       headers: this.headers(),
       parser: KEEP_TEXT,
       ...(saved ? { offset: saved.offset as `${number}_${number}`, handle: saved.handle } : {}),
-      ...(this.opts.fetch ? { fetchClient: this.opts.fetch } : {}),
+      fetchClient: this.fetch,
       onError: (e) => {
+        if (this.stopped) return // refused, or closing: no retry
         this.changed('offline', `shape ${table.name}: ${e instanceof Error ? e.message : String(e)}`)
         // Keep following: the client retries from where it stood.
         return {}

@@ -6,8 +6,9 @@
 import Fastify from 'fastify'
 import type { Db } from '../db'
 import { appendAudit, auditHead, parseAuditPush } from './audit'
-import { authenticate } from './auth'
+import { authenticate, revokedError } from './auth'
 import { blobRoutes } from './blobs'
+import { listDevices, parseRevoke, revokeByAdmin, RevokedDevices } from './devices'
 import { enrollDevice, parseEnroll } from './enroll'
 import { HttpError } from './errors'
 import { parsePush, push } from './push'
@@ -38,6 +39,8 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServ
   const { db } = opts
   const waiters = new ClinicWaiters()
   const stopListening = await db.listen('sync_clinic', (clinicId) => waiters.wake(clinicId))
+  const revoked = new RevokedDevices()
+  const stopRevoked = await db.listen('sync_device_revoked', (deviceId) => revoked.revoked(deviceId))
   const shapes = new ShapeService(db, waiters, opts.liveTimeoutMs)
   // Closing answers the waiting long-polls at once instead of holding the shutdown for up to 20 s.
   const closing = new AbortController()
@@ -56,7 +59,10 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServ
     const device = await authenticate(db, request.headers.authorization)
     const gone = new AbortController()
     reply.raw.on('close', () => gone.abort())
-    const res = await shapes.serve(device, request.query as ShapeQuery, AbortSignal.any([gone.signal, closing.signal]))
+    // A revocation ends the device's waiting long-polls at once, answered as its next request would be.
+    const watch = revoked.watch(device.deviceId)
+    const res = await shapes.serve(device, request.query as ShapeQuery, AbortSignal.any([gone.signal, closing.signal, watch.signal])).finally(watch.release)
+    if (watch.signal.aborted) throw revokedError()
     return reply
       .code(res.status)
       .headers({ ...res.headers, 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' })
@@ -77,6 +83,13 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServ
 
   app.get('/sync/v1/audit/head', async (request) => auditHead(db, await authenticate(db, request.headers.authorization)))
 
+  app.get('/sync/v1/devices', async (request) => ({ devices: await listDevices(db, await authenticate(db, request.headers.authorization)) }))
+
+  app.post('/sync/v1/devices/revoke', async (request) => {
+    const device = await authenticate(db, request.headers.authorization)
+    return { device: await revokeByAdmin(db, device, parseRevoke(request.body)) }
+  })
+
   await app.register(blobRoutes(db, opts.blobDir))
 
   app.post('/sync/v1/enroll', async (request) => enrollDevice(db, parseEnroll(request.body)))
@@ -90,6 +103,7 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServ
     async close() {
       closing.abort()
       stopListening()
+      stopRevoked()
       await app.close()
     }
   }

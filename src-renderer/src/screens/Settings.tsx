@@ -4,6 +4,7 @@ import { ROLES, type Role, type StaffMember } from '../../../src-preload/contrac
 import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
 import { fieldErrors } from '../components/forms'
+import { WorkstationsPanel } from '../components/WorkstationsPanel'
 import { ROLE_LABEL } from '../format'
 
 export function SettingsScreen() {
@@ -17,6 +18,7 @@ export function SettingsScreen() {
         <AboutPanel />
       </SimpleGrid>
       <StaffPanel admin={admin} meId={me.id} />
+      {admin && <WorkstationsPanel />}
     </Stack>
   )
 }
