@@ -45,7 +45,8 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServ
   // Closing answers the waiting long-polls at once instead of holding the shutdown for up to 20 s.
   const closing = new AbortController()
 
-  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false })
+  // Closing ends every connection, idle keep-alive ones included (they held a shutdown for over a minute).
+  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, forceCloseConnections: true })
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof HttpError) return reply.code(error.status).send({ error: error.code, message: error.message })
     const status = (error as { statusCode?: number }).statusCode
