@@ -10,39 +10,20 @@ import type { Browser, Page } from 'playwright-core'
 import { api, startHubProcess, type RunningHub } from '../helpers/hub'
 import { launchBrowser, openPage, signIn } from '../helpers/browser'
 import { tempDir } from '../helpers/app'
-import { createClinic, createEnrollment } from '../../src-server/sync/admin'
-import { freshDatabase, startTestServer, type TestDatabase, type TestServer } from '../server/fixture'
+import { hubAdmin, syncedClinic, type SyncedClinic } from '../helpers/sync'
 
 describe("the clinic's workstations in Settings", () => {
-  let pg: TestDatabase
-  let server: TestServer
+  let clinic: SyncedClinic
   let front: RunningHub
   let exam: RunningHub
   let browser: Browser
   let page: Page
-  let adminPin: string
   const dirs = [tempDir('vetos-front-'), tempDir('vetos-exam-')]
   const errors: string[] = []
 
-  /** Signs the clinic's administrator in over the hub's API, once the staff have arrived by sync. */
-  async function admin(hub: RunningHub): Promise<string> {
-    const end = Date.now() + 20_000
-    for (;;) {
-      const staff = (await api(hub, 'auth.staffList', {}, hub.token)).json.result as { id: string; displayName: string }[]
-      const a = staff.find((s) => s.displayName === 'Administrator')
-      if (a) return (await api(hub, 'auth.login', { staffId: a.id, pin: adminPin }, hub.token)).json.result.token
-      if (Date.now() > end) throw new Error('the clinic’s staff never arrived')
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
-
   beforeAll(async () => {
-    pg = await freshDatabase()
-    server = await startTestServer(pg.url, 5000)
-    const clinic = await createClinic(server.db, { name: 'Riverside', timezone: 'UTC', currency: 'USD' })
-    adminPin = clinic.adminPin
-    const { code } = await createEnrollment(server.db, clinic.clinicId)
-    const join = ['--sync-url', server.url, '--enroll', code]
+    clinic = await syncedClinic(5000)
+    const join = clinic.joinFlags
     ;[front, exam] = await Promise.all([startHubProcess(['--data-dir', dirs[0], ...join]), startHubProcess(['--data-dir', dirs[1], ...join])])
     browser = await launchBrowser()
     page = await openPage(browser, errors, 20_000)
@@ -51,18 +32,17 @@ describe("the clinic's workstations in Settings", () => {
     await browser?.close()
     await front?.stop()
     await exam?.stop()
-    await server?.close()
-    await pg?.drop()
+    await clinic?.close()
     for (const d of dirs) rmSync(d, { recursive: true, force: true })
   })
 
   it('lists both workstations, this one marked, and revokes the other with the administrator’s PIN', async () => {
     // Staff arrive by sync: wait for them on the front desk before the sign-in screen lists them.
-    await admin(front)
-    const examToken = await admin(exam)
+    await hubAdmin(front, clinic.adminPin)
+    const examToken = await hubAdmin(exam, clinic.adminPin)
 
     await page.goto(`${front.url}?token=${front.token}`)
-    await signIn(page, /Administrator/, adminPin)
+    await signIn(page, /Administrator/, clinic.adminPin)
     await page.getByRole('link', { name: /^Settings/ }).click()
     const panel = page.getByTestId('workstations')
     const rows = panel.getByTestId('workstation-row')
@@ -75,7 +55,7 @@ describe("the clinic's workstations in Settings", () => {
     await other.getByRole('button', { name: 'Revoke' }).click()
     const modal = page.getByRole('dialog')
     await modal.getByLabel('Reason').fill('Exam room laptop replaced')
-    await modal.getByLabel('Your PIN').fill(adminPin)
+    await modal.getByLabel('Your PIN').fill(clinic.adminPin)
     await modal.getByRole('button', { name: 'Revoke' }).click()
     await modal.waitFor({ state: 'detached' })
     await expect.poll(() => other.textContent(), { timeout: 20_000 }).toContain('Exam room laptop replaced')

@@ -11,39 +11,20 @@ import { launchBrowser, openPage, signIn } from '../helpers/browser'
 import { exchange, oru, REFLAB_PROFILE } from '../helpers/labs'
 import { frame } from '../../src-main/hl7/mllp'
 import { tempDir } from '../helpers/app'
-import { createClinic, createEnrollment } from '../../src-server/sync/admin'
-import { freshDatabase, startTestServer, type TestDatabase, type TestServer } from '../server/fixture'
+import { hubAdmin, syncedClinic, type SyncedClinic } from '../helpers/sync'
 
 describe('a lab result received on one workstation, seen on another', () => {
-  let pg: TestDatabase
-  let server: TestServer
+  let clinic: SyncedClinic
   let labRoom: RunningHub
   let examRoom: RunningHub
   let browser: Browser
   let page: Page
-  let adminPin: string
   const dirs = [tempDir('vetos-lab-room-'), tempDir('vetos-exam-room-')]
   const errors: string[] = []
 
-  /** Signs the clinic's administrator in over the hub's API, once the staff have arrived by sync. */
-  async function admin(hub: RunningHub): Promise<string> {
-    const end = Date.now() + 20_000
-    for (;;) {
-      const staff = (await api(hub, 'auth.staffList', {}, hub.token)).json.result as { id: string; displayName: string }[]
-      const a = staff.find((s) => s.displayName === 'Administrator')
-      if (a) return (await api(hub, 'auth.login', { staffId: a.id, pin: adminPin }, hub.token)).json.result.token
-      if (Date.now() > end) throw new Error('the clinic’s staff never arrived')
-      await new Promise((r) => setTimeout(r, 100))
-    }
-  }
-
   beforeAll(async () => {
-    pg = await freshDatabase()
-    server = await startTestServer(pg.url, 5000)
-    const clinic = await createClinic(server.db, { name: 'Riverside', timezone: 'UTC', currency: 'USD' })
-    adminPin = clinic.adminPin
-    const { code } = await createEnrollment(server.db, clinic.clinicId)
-    const join = ['--sync-url', server.url, '--enroll', code]
+    clinic = await syncedClinic(5000)
+    const join = clinic.joinFlags
     ;[labRoom, examRoom] = await Promise.all([startHubProcess(['--data-dir', dirs[0], ...join, '--hl7-host', '127.0.0.1', '--hl7-port', '0']), startHubProcess(['--data-dir', dirs[1], ...join])])
     browser = await launchBrowser()
     page = await openPage(browser, errors, 20_000)
@@ -52,13 +33,12 @@ describe('a lab result received on one workstation, seen on another', () => {
     await browser?.close()
     await labRoom?.stop()
     await examRoom?.stop()
-    await server?.close()
-    await pg?.drop()
+    await clinic?.close()
     for (const d of dirs) rmSync(d, { recursive: true, force: true })
   })
 
   it('shows the lab room’s result on the exam room’s patient page', async () => {
-    const token = await admin(labRoom)
+    const token = await hubAdmin(labRoom, clinic.adminPin)
     const call = async (method: string, input: unknown) => {
       const r = await api(labRoom, method, input, token)
       if (!r.json.ok) throw new Error(`${method}: ${r.json.error.message}`)
@@ -73,7 +53,7 @@ describe('a lab result received on one workstation, seen on another', () => {
     expect(ack.segment('MSA')!.get(1)).toBe('AA')
 
     await page.goto(`${examRoom.url}?token=${examRoom.token}`)
-    await signIn(page, /Administrator/, adminPin)
+    await signIn(page, /Administrator/, clinic.adminPin)
     await page.getByTestId('patient-search').fill('pimienta')
     await page.getByTestId('patient-results').locator('tbody tr', { hasText: 'Pimienta' }).first().click()
     await page.getByRole('tab', { name: 'Lab Orders' }).click()

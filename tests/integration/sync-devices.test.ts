@@ -4,57 +4,24 @@
  * their own PIN; B stops at once and says why, nothing more of B's reaches the server, A goes on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rmSync } from 'node:fs'
-import { createApp, type App } from '../../src-main/app'
-import { newId } from '../../src-main/core/ids'
-import { enrollWorkstation } from '../../src-main/sync/enroll'
-import { createClinic, createEnrollment } from '../../src-server/sync/admin'
-import { freshDatabase, startTestServer, type TestDatabase, type TestServer } from '../server/fixture'
-import { makeApp, tempDir } from '../helpers/app'
+import { joinWorkstation, syncedClinic, type SyncedClinic, type Workstation } from '../helpers/sync'
+import { makeApp } from '../helpers/app'
 import { until } from '../helpers/wait'
-import type { ApiResponse, MethodInput, MethodName, MethodOutput, SyncRevocation } from '../../src-preload/contract'
-
-interface Workstation {
-  app: App
-  dir: string
-  deviceId: string
-  token: string | null
-  raw(method: MethodName, input: unknown): ApiResponse<unknown>
-  call<M extends MethodName>(method: M, input: MethodInput<M>): MethodOutput<M>
-}
+import type { SyncRevocation } from '../../src-preload/contract'
 
 const REVOKED = "this workstation's access to the clinic server was revoked"
 
 describe("the clinic's workstations, listed and revoked by an administrator", () => {
-  let pg: TestDatabase
-  let server: TestServer
-  let adminPin: string
-  let code: string
+  let clinic: SyncedClinic
+  let server: SyncedClinic['server']
   let a: Workstation
   let b: Workstation
   const stations: Workstation[] = []
 
   async function workstation(name: string): Promise<Workstation> {
-    const dir = tempDir(`vetos-devices-${name}-`)
-    const deviceId = newId()
-    const e = await enrollWorkstation(server.url, code, deviceId, name)
-    const app = createApp({ dataDir: dir, host: 'hub', log: () => {}, join: { deviceId, clinicId: e.clinicId, syncUrl: server.url, token: e.deviceToken } })
-    await app.start()
-    const w: Workstation = {
-      app,
-      dir,
-      deviceId,
-      token: null,
-      raw: (method, input) => app.dispatch(method, input, w.token),
-      call(method, input) {
-        const r = app.dispatch(method, input, w.token)
-        if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`)
-        return r.result as never
-      }
-    }
+    const w = await joinWorkstation(clinic, name)
     stations.push(w)
-    await until(() => app.services.staff.list().some((s) => s.username === 'admin'), 15_000, `the clinic's staff on ${name}`)
-    w.token = w.call('auth.login', { staffId: app.services.staff.list().find((s) => s.username === 'admin')!.id, pin: adminPin }).token
+    await w.signIn()
     return w
   }
 
@@ -68,21 +35,14 @@ describe("the clinic's workstations, listed and revoked by an administrator", ()
   const count = async (sql: string, ...args: unknown[]) => Number((await server.db.query<{ n: string }>(sql, args))[0].n)
 
   beforeAll(async () => {
-    pg = await freshDatabase()
-    server = await startTestServer(pg.url, 2000)
-    let clinicId: string
-    ;({ clinicId, adminPin } = await createClinic(server.db, { name: 'Riverside', timezone: 'UTC', currency: 'USD' }))
-    ;({ code } = await createEnrollment(server.db, clinicId))
+    clinic = await syncedClinic()
+    server = clinic.server
     a = await workstation('front-desk')
     b = await workstation('exam-room')
   })
   afterAll(async () => {
-    for (const w of stations) {
-      await w.app.close()
-      rmSync(w.dir, { recursive: true, force: true })
-    }
-    await server?.close()
-    await pg?.drop()
+    for (const w of stations) await w.close()
+    await clinic?.close()
   })
 
   it('lists both workstations to the administrator, this one marked', async () => {
@@ -113,7 +73,7 @@ describe("the clinic's workstations, listed and revoked by an administrator", ()
   })
 
   it('refuses a wrong PIN with the server’s reason, and revokes nothing', async () => {
-    const wrong = adminPin === '000000' ? '111111' : '000000'
+    const wrong = clinic.adminPin === '000000' ? '111111' : '000000'
     const asked = a.call('sync.revokeDevice', { deviceId: b.deviceId, pin: wrong, reason: 'left the clinic' })
     expect(asked.state).toBe('pending')
     const r = await outcome(a, asked)
@@ -125,7 +85,7 @@ describe("the clinic's workstations, listed and revoked by an administrator", ()
 
   it('revokes B from A: B goes offline saying why, nothing more of B’s reaches the server, and A goes on', async () => {
     const pushedByB = await count('SELECT last_seq AS n FROM sync_device WHERE device_id = $1', b.deviceId)
-    const r = await outcome(a, a.call('sync.revokeDevice', { deviceId: b.deviceId, pin: adminPin, reason: 'laptop stolen' }))
+    const r = await outcome(a, a.call('sync.revokeDevice', { deviceId: b.deviceId, pin: clinic.adminPin, reason: 'laptop stolen' }))
     expect(r).toMatchObject({ state: 'revoked', message: null })
     await until(() => a.call('sync.devices', {}).devices.find((d) => d.deviceId === b.deviceId)!.revokedAt !== null, 10_000, 'B revoked in the list')
     expect(a.call('sync.devices', {}).devices.find((d) => d.deviceId === b.deviceId)).toMatchObject({ revokedBy: 'Administrator', revokedFrom: 'front-desk', revokeReason: 'laptop stolen' })

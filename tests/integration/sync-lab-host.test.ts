@@ -4,62 +4,20 @@
  * is off, the order waits and says so; the lab's answer comes back to the front desk by sync.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rmSync } from 'node:fs'
 import hl7 from 'simple-hl7'
-import { createApp, type App } from '../../src-main/app'
-import { newId } from '../../src-main/core/ids'
-import { enrollWorkstation } from '../../src-main/sync/enroll'
-import { createClinic, createEnrollment } from '../../src-server/sync/admin'
-import { freshDatabase, startTestServer, type TestDatabase, type TestServer } from '../server/fixture'
-import { tempDir } from '../helpers/app'
+import { joinWorkstation, openWorkstation, syncedClinic, type SyncedClinic, type Workstation } from '../helpers/sync'
 import { freePort, REFLAB_PROFILE } from '../helpers/labs'
 import { until } from '../helpers/wait'
-import type { MethodInput, MethodName, MethodOutput } from '../../src-preload/contract'
-
-interface Station {
-  app: App
-  dir: string
-  deviceId: string
-  token: string | null
-  call<M extends MethodName>(method: M, input: MethodInput<M>): MethodOutput<M>
-}
 
 describe('a lab connection run by one workstation of the clinic', () => {
-  let pg: TestDatabase
-  let server: TestServer
-  let adminPin: string
+  let clinic: SyncedClinic
   let labPort: number
   const received: string[] = []
   let lab: { stop(): void }
-  const stations: Station[] = []
-
-  function open(dir: string, deviceId: string, join?: { clinicId: string; token: string }): Station {
-    const app = createApp({ dataDir: dir, host: 'hub', log: () => {}, ...(join ? { join: { deviceId, clinicId: join.clinicId, syncUrl: server.url, token: join.token } } : {}) })
-    const s: Station = {
-      app,
-      dir,
-      deviceId,
-      token: null,
-      call(method, input) {
-        const r = app.dispatch(method, input, s.token)
-        if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`)
-        return r.result as never
-      }
-    }
-    return s
-  }
-
-  async function signIn(s: Station): Promise<void> {
-    await until(() => s.app.services.staff.list().some((m) => m.username === 'admin'), 15_000, 'the staff to arrive')
-    s.token = s.call('auth.login', { staffId: s.app.services.staff.list().find((m) => m.username === 'admin')!.id, pin: adminPin }).token
-  }
+  const stations: Workstation[] = []
 
   beforeAll(async () => {
-    pg = await freshDatabase()
-    server = await startTestServer(pg.url, 2000)
-    const clinic = await createClinic(server.db, { name: 'Riverside', timezone: 'UTC', currency: 'USD' })
-    adminPin = clinic.adminPin
-    const { code } = await createEnrollment(server.db, clinic.clinicId)
+    clinic = await syncedClinic()
     labPort = await freePort()
     const l = hl7.tcp()
     l.use((req, res) => {
@@ -69,22 +27,15 @@ describe('a lab connection run by one workstation of the clinic', () => {
     l.start(labPort)
     lab = l
     for (const name of ['lab-room', 'front-desk']) {
-      const deviceId = newId()
-      const e = await enrollWorkstation(server.url, code, deviceId, name)
-      const s = open(tempDir(`vetos-${name}-`), deviceId, { clinicId: e.clinicId, token: e.deviceToken })
-      await s.app.start()
-      await signIn(s)
-      stations.push(s)
+      const w = await joinWorkstation(clinic, name)
+      await w.signIn()
+      stations.push(w)
     }
   })
   afterAll(async () => {
     lab?.stop()
-    for (const s of stations) {
-      await s.app.close()
-      rmSync(s.dir, { recursive: true, force: true })
-    }
-    await server?.close()
-    await pg?.drop()
+    for (const s of stations) await s.close()
+    await clinic?.close()
   })
 
   it('sends an order placed at the front desk from the lab room, once, and the lab’s answer comes back', async () => {
@@ -112,7 +63,7 @@ describe('a lab connection run by one workstation of the clinic', () => {
     const order = frontDesk.call('labs.placeOrder', { patientId: patient.id, integrationId: reflab.id, tests: ['T4'], priority: 'routine' })
     await until(() => frontDesk.call('sync.status', {})!.pending === 0, 15_000, 'the order on the server')
     expect(received).toHaveLength(1)
-    const restarted = open(labRoom.dir, labRoom.deviceId)
+    const restarted = openWorkstation(clinic, labRoom.dir, labRoom.deviceId)
     await restarted.app.start()
     stations[0] = restarted
     await until(() => received.length === 2, 20_000, 'the order sent by the lab room after its restart')

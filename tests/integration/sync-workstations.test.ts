@@ -4,76 +4,35 @@
  * the other; changes made while the server is down arrive when it returns, nothing lost.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rmSync } from 'node:fs'
-import { createApp, type App } from '../../src-main/app'
-import { newId } from '../../src-main/core/ids'
-import { enrollWorkstation } from '../../src-main/sync/enroll'
-import { createClinic, createEnrollment } from '../../src-server/sync/admin'
+import { createApp } from '../../src-main/app'
 import { startSyncServer } from '../../src-server/sync/http'
-import { freshDatabase, startTestServer, type TestDatabase, type TestServer } from '../server/fixture'
-import { tempDir } from '../helpers/app'
+import { joinWorkstation, syncedClinic, type SyncedClinic, type Workstation } from '../helpers/sync'
 import { until } from '../helpers/wait'
-import type { MethodInput, MethodName, MethodOutput } from '../../src-preload/contract'
-
-interface Workstation {
-  app: App
-  dir: string
-  token: string | null
-  call<M extends MethodName>(method: M, input: MethodInput<M>): MethodOutput<M>
-}
 
 describe('two workstations of one clinic, synced through the central server', () => {
-  let pg: TestDatabase
-  let server: TestServer
+  let clinic: SyncedClinic
+  let server: SyncedClinic['server']
   let clinicId: string
-  let adminPin: string
-  let code: string
   const stations: Workstation[] = []
 
   async function workstation(name: string): Promise<Workstation> {
-    const dir = tempDir(`vetos-sync-${name}-`)
-    const deviceId = newId()
-    const e = await enrollWorkstation(server.url, code, deviceId, name)
-    const app = createApp({ dataDir: dir, host: 'hub', log: () => {}, join: { deviceId, clinicId: e.clinicId, syncUrl: server.url, token: e.deviceToken } })
-    await app.start()
-    const w: Workstation = {
-      app,
-      dir,
-      token: null,
-      call(method, input) {
-        const r = app.dispatch(method, input, w.token)
-        if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`)
-        return r.result as never
-      }
-    }
+    const w = await joinWorkstation(clinic, name)
     stations.push(w)
     return w
   }
 
-  /** Signs the clinic's administrator in, once the staff have arrived. */
-  async function signIn(w: Workstation): Promise<void> {
-    await until(() => w.app.services.staff.list().some((s) => s.username === 'admin'), 15_000, 'the clinic’s staff to arrive')
-    const admin = w.app.services.staff.list().find((s) => s.username === 'admin')!
-    w.token = w.call('auth.login', { staffId: admin.id, pin: adminPin }).token
-  }
+  const signIn = (w: Workstation) => w.signIn()
 
   const outboxEmpty = (w: Workstation) => (w.app.core.store.sqlite.prepare('SELECT count(*) FROM outbox').pluck().get() as number) === 0
 
   beforeAll(async () => {
-    pg = await freshDatabase()
-    server = await startTestServer(pg.url, 2000)
-    ;({ clinicId, adminPin } = await createClinic(server.db, { name: 'Riverside', timezone: 'UTC', currency: 'USD' }))
-    ;({ code } = await createEnrollment(server.db, clinicId))
+    clinic = await syncedClinic()
+    server = clinic.server
+    clinicId = clinic.clinicId
   })
   afterAll(async () => {
-    for (const w of stations) {
-      await w.app.close()
-      rmSync(w.dir, { recursive: true, force: true })
-    }
-    // The server may have been replaced by a restart: close the one running, then the database.
-    await server?.server.close()
-    await server?.db.close()
-    await pg?.drop()
+    for (const w of stations) await w.close()
+    await clinic?.close()
   })
 
   it('joins the clinic: its name and its administrator arrive, and the administrator signs in', async () => {
