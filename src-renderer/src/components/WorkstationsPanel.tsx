@@ -28,8 +28,9 @@ export function WorkstationsPanel() {
 }
 
 function WorkstationsTable() {
-  // Asking re-reads a list older than 10 s on the workstation; the interval keeps "min ago" current.
-  const list = useCall('sync.devices', {}, { refetchInterval: 30_000 })
+  // Asking re-reads a list older than 10 s on the workstation; the interval keeps "min ago" current,
+  // and asks every second until the first list has come from the server.
+  const list = useCall('sync.devices', {}, { refetchInterval: (q) => (q.state.data?.readAt ? 30_000 : 1000) })
   const [revoking, setRevoking] = useState<SyncDevice | null>(null)
   const data = list.data
   return (
