@@ -2,8 +2,9 @@
 import { benchFoundation } from './foundation'
 import { benchLabs } from './labs'
 import { benchImaging } from './imaging'
+import { benchSync } from './sync'
 
-const SUITES: Record<string, () => Promise<void>> = { foundation: benchFoundation, labs: benchLabs, imaging: benchImaging }
+const SUITES: Record<string, () => Promise<void>> = { foundation: benchFoundation, labs: benchLabs, imaging: benchImaging, sync: benchSync }
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const run = asked.length ? asked : Object.keys(SUITES)
