@@ -8,10 +8,11 @@
  *    better-sqlite3 insert of the same rows in one transaction (the floors);
  *  - propagation: a patient registered on workstation A until it is in workstation B's database,
  *    next to the server's own path (a bare HTTP push until a bare long-poll of another device has it);
- *  - convergence: a workstation cut off from the server (as on a pulled cable, long enough for its
- *    shape streams to back off fully, as after a night offline) records WRITES local writes; from the
- *    link healing until its outbox is empty and another workstation has every row, next to the
- *    same number of mutations pushed over bare HTTP in batches of 50;
+ *  - convergence: a workstation cut off from the server (as on a pulled cable, its shape streams
+ *    left asleep at a random point of their back-off, as after a night offline) records WRITES local
+ *    writes; from the link healing until its outbox is empty and another workstation has every row,
+ *    next to the same number of mutations pushed over bare HTTP in batches of 50 (and a tenth as
+ *    many pushed to the same clinic while its workstations hold live shapes);
  *  - the server's memory while DEVICES enrolled devices hold live shapes (official ShapeStreams in
  *    this process, one per device and table), next to the same server idle; and how long one write
  *    takes to reach all of them.
@@ -25,6 +26,7 @@ import { readFileSync, rmSync } from 'node:fs'
 import { setMaxListeners } from 'node:events'
 import { join } from 'node:path'
 import { availableParallelism } from 'node:os'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { Readable } from 'node:stream'
 import { ShapeStream, isChangeMessage, isControlMessage, type Row } from '@electric-sql/client'
 import { createApp, type App } from '../src-main/app'
@@ -207,7 +209,6 @@ class Link {
     this.cut = new AbortController()
     this.healedAt = performance.now()
     this.online = true
-    if (process.env.DBG_LINK) console.log('HEAL', Math.round(this.healedAt))
   }
 
   close(): void {
@@ -221,13 +222,10 @@ class Link {
     if (this.closed) return new Response(JSON.stringify({ error: 'bad-request', message: 'this benchmark workstation is closed' }), { status: 400, headers: { 'content-type': 'application/json' } })
     if (!this.online) {
       if (tbl) this.failures.set(tbl, (this.failures.get(tbl) ?? 0) + 1)
-      if (tbl && process.env.DBG_LINK) console.log('FAIL', tbl, Math.round(performance.now()), url.includes('live=true') ? 'live' : '', new URL(url).searchParams.get('offset'))
       throw new TypeError('fetch failed: network unreachable')
     }
-    if (tbl && process.env.DBG_LINK && this.healedAt) console.log('REQ', tbl, Math.round(performance.now() - this.healedAt), url.includes('live=true') ? 'live' : '')
     const res = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, this.cut.signal]) : this.cut.signal })
     if (tbl && this.healedAt && !this.backAt.has(tbl)) this.backAt.set(tbl, performance.now())
-    if (tbl && process.env.DBG_LINK && this.healedAt) console.log('OK', tbl, Math.round(performance.now() - this.healedAt), url.includes('live=true') ? 'live' : '', res.status)
     return res
   }
 }
@@ -474,6 +472,8 @@ async function firstSync(url: string, admin: Db, server: ServerProc): Promise<vo
   const selfBefore = memoryOf('self')
   const serverCpu = cpuOf(server.pid)
   const selfCpu = process.cpuUsage()
+  const loop = monitorEventLoopDelay({ resolution: 20 })
+  loop.enable()
   t = performance.now()
   const ws = await joinStation(server.url, code, 'first-sync', watching)
   const count = ws.app.core.store.sqlite.prepare('SELECT (SELECT count(*) FROM clients) + (SELECT count(*) FROM patients)').pluck()
@@ -481,6 +481,7 @@ async function firstSync(url: string, admin: Db, server: ServerProc): Promise<vo
   const firstMs = performance.now() - t
   const serverCpuMs = cpuOf(server.pid) - serverCpu
   const selfCpuMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(selfCpu))
+  loop.disable()
   const lastDownload = Math.max(downloaded.get('clients') ?? 0, downloaded.get('patients') ?? 0) - t
   const selfAfter = memoryOf('self')
   const serverAfter = memoryOf(server.pid)
@@ -503,7 +504,7 @@ async function firstSync(url: string, admin: Db, server: ServerProc): Promise<vo
     `Memory during the first sync: this process (the workstation) peak ${mb(selfAfter.hwm)} MB (was ${mb(selfBefore.rss)} MB before); ` +
       `server process RSS ${mb(serverBefore.rss)} → ${mb(serverAfter.rss)} MB, peak ${mb(serverAfter.hwm)} MB`
   )
-  console.log(`CPU during the first sync: server process ${secs(serverCpuMs)} s, this process (the workstation) ${secs(selfCpuMs)} s, in ${secs(firstMs)} s on ${availableParallelism()} cores`)
+  console.log(`CPU during the first sync: server process ${secs(serverCpuMs)} s, this process (the workstation) ${secs(selfCpuMs)} s, in ${secs(firstMs)} s on ${availableParallelism()} cores; the workstation's event loop stalled up to ${secs(loop.max / 1e6)} s at once (a hub answers nothing meanwhile)`)
 }
 
 // ------------------------------------------------------------------ 2. propagation, 3. convergence
@@ -595,10 +596,12 @@ async function convergence(admin: Db, url: string, code: string, stations: Stati
   const outbox = sqlite.prepare('SELECT count(*) FROM outbox').pluck()
   const queued = outbox.get() as number
 
-  // Offline long enough that every shape stream's retry delay has reached the client's cap (32 s,
-  // with full jitter): after a night offline each of them is asleep somewhere in that window.
+  // After a night offline each shape stream is asleep in @electric-sql/client's back-off (1 s doubling
+  // to 32 s, full jitter), which restarts from 1 s whenever its 45 s live-request timeout aborts the
+  // retries: so the link heals at a random point of that cycle, after at least one full ramp.
   const tables = [...SYNCED.keys()]
   await until(() => tables.every((n) => (cable.failures.get(n) ?? 0) >= 6), 180_000, 'the shape streams to back off fully', 200)
+  await sleep(Math.random() * 45_000)
   const offlineMs = performance.now() - offlineAt
 
   // The link heals; nothing tells the workstation (its push loop retries every 2 s, its shape streams after their back-off).
@@ -652,7 +655,7 @@ async function convergence(admin: Db, url: string, code: string, stations: Stati
   for (let i = 0; i < muts.length; i += 50) await pushBare(url, writer, muts.slice(i, i + 50))
   const floorMs = performance.now() - t
 
-  console.log(`\nConvergence: workstation C cut off for ${secs(offlineMs)} s (until all ${tables.length} of its shape streams had backed off to the 32 s cap, as after a night offline), ${int(WRITES)} local writes there (${int(queued)} outbox mutations, written in ${secs(writeMs)} s); A and B online`)
+  console.log(`\nConvergence: workstation C cut off for ${secs(offlineMs)} s (each of its ${tables.length} shape streams through a full back-off ramp, then a random 0–45 s: the link heals at a random point of the client's retry cycle, as after a night offline), ${int(WRITES)} local writes there (${int(queued)} outbox mutations, written in ${secs(writeMs)} s); A and B online`)
   console.log(
     table(
       ['after the link heals', 'seconds', 'mutations/s', 'note'],
