@@ -108,11 +108,6 @@ export class ConsentGate {
     this.notifications.notify({ recipientId: null, kind: 'consent.refused', severity: 'warning', title: 'Outbound data refused', body: refusal.message, patientId: req.patientId ?? null })
   }
 
-  /** The reason an exchange would be refused now, or null; nothing is audited (see authorize). */
-  refusal(req: Pick<OutboundRequest, 'integrationId' | 'categories'>): string | null {
-    return this.check(req as OutboundRequest)?.message ?? null
-  }
-
   /** Records a completed exchange (sent, acknowledged, received) in either direction. */
   recordExchange(e: { integrationId: string; direction: 'inbound' | 'outbound'; action: string; summary: string; outcome?: 'ok' | 'error' | 'refused'; patientId?: string | null; actor?: Actor | null; details?: unknown }): void {
     this.core.audit.append({ ...e, integrationId: e.integrationId })
