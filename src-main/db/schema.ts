@@ -278,13 +278,29 @@ export const outbox = sqliteTable('outbox', {
   error: text('error')
 })
 
+/**
+ * Each row an outbox mutation wrote, kept by triggers on outbox (migration 0015): sync asks "does
+ * a waiting change touch this row?" for every row that arrives, which must not parse the outbox.
+ */
+export const outboxRows = sqliteTable(
+  'outbox_rows',
+  {
+    seq: integer('seq').notNull(),
+    table: text('tbl').notNull(),
+    rowId: text('row_id').notNull()
+  },
+  (t) => [primaryKey({ columns: [t.seq, t.table, t.rowId] }), index('outbox_rows_row_idx').on(t.table, t.rowId)]
+)
+
 /** Where each synced table's shape stream stands: resumed from here after a restart. */
 export const syncShapes = sqliteTable('sync_shapes', {
   table: text('tbl').primaryKey(),
   handle: text('handle').notNull(),
   offset: text('offset').notNull(),
   /** the highest server version applied from this shape */
-  version: integer('version').notNull()
+  version: integer('version').notNull(),
+  /** false while a first sync is still arriving page by page: the table is not whole yet */
+  ready: integer('ready', { mode: 'boolean' }).notNull().default(true)
 })
 
 /** Rows from the server held back while this workstation's own change to the same row waits for its answer. */

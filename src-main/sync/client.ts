@@ -44,15 +44,15 @@ const KEEP_TEXT = Object.fromEntries(['int2', 'int4', 'int8', 'bool', 'float4', 
 
 const PUSH_BATCH = 50
 const RETRY_MS = 2000
+const RECONNECT = { initialDelay: 500, maxDelay: 4000, multiplier: 2 }
 
 export class SyncClient {
-  private streams: { stream: ShapeStream<Row>; unsubscribe: () => void }[] = []
+  private streams: Following[] = []
   private stopped = false
   private wakePush: (() => void) | null = null
   /** nudged since the push loop last slept (a commit while a push was on the wire): its next pause is skipped */
   private nudged = false
   private pushing: Promise<void> | null = null
-  private ready = new Set<string>()
   private lastSyncAt: string | null = null
   private state: SyncStatus['state'] = 'connecting'
   private detail: string | null = null
@@ -82,8 +82,7 @@ export class SyncClient {
 
   async stop(): Promise<void> {
     this.stopped = true
-    for (const s of this.streams) s.unsubscribe()
-    this.streams = []
+    for (const s of [...this.streams]) this.unfollow(s)
     this.wakePush?.()
     await this.pushing
   }
@@ -99,7 +98,7 @@ export class SyncClient {
     const pending = sqlite.prepare("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sent')").pluck().get() as number
     const rejected = sqlite.prepare("SELECT mutation_id AS mutationId, coalesce(error, '') AS reason FROM outbox WHERE status = 'rejected' ORDER BY seq").all() as SyncStatus['rejected']
     // A table is ready once its first up-to-date batch is kept: the position outlives a restart.
-    const tablesReady = sqlite.prepare('SELECT count(*) FROM sync_shapes').pluck().get() as number
+    const tablesReady = sqlite.prepare('SELECT count(*) FROM sync_shapes WHERE ready').pluck().get() as number
     const detail = [this.detail, this.audit.detail].filter((d) => d !== null).join('; ') || null
     return { state: this.state, pending, rejected, tablesReady, tables: SYNCED.size, lastSyncAt: this.lastSyncAt, detail }
   }
@@ -126,8 +125,7 @@ export class SyncClient {
   private refused(message: string): void {
     if (this.stopped) return
     this.stopped = true
-    for (const s of this.streams) s.unsubscribe()
-    this.streams = []
+    for (const s of [...this.streams]) this.unfollow(s)
     this.wakePush?.()
     this.changed('offline', message)
   }
@@ -225,7 +223,10 @@ export class SyncClient {
   // ------------------------------------------------------------------ reads
 
   private follow(table: SyncedTable): void {
-    const saved = this.core.store.sqlite.prepare('SELECT handle, offset FROM sync_shapes WHERE tbl = ?').get(table.name) as { handle: string; offset: string } | undefined
+    const { sqlite } = this.core.store
+    const saved = sqlite.prepare('SELECT handle, offset, ready FROM sync_shapes WHERE tbl = ?').get(table.name) as { handle: string; offset: string; ready: number } | undefined
+    // Aborting ends the stream's request and its retries; unsubscribing alone left it polling.
+    const abort = new AbortController()
     const stream = new ShapeStream<Row>({
       url: `${this.settings.url}/v1/shape`,
       params: { table: table.name },
@@ -233,6 +234,9 @@ export class SyncClient {
       parser: KEEP_TEXT,
       ...(saved ? { offset: saved.offset as `${number}_${number}`, handle: saved.handle } : {}),
       fetchClient: this.fetch,
+      signal: abort.signal,
+      // The clinic server is near (the same building): after an outage, come back within seconds, not the default 32.
+      backoffOptions: RECONNECT,
       onError: (e) => {
         if (this.stopped) return // refused, or closing: no retry
         this.changed('offline', `shape ${table.name}: ${e instanceof Error ? e.message : String(e)}`)
@@ -240,44 +244,63 @@ export class SyncClient {
         return {}
       }
     })
+    // A first sync is kept page by page (its rows are not shown before the table is whole, and a
+    // restart resumes at the last page); afterwards each up-to-date batch is kept in one transaction.
+    let first = !saved || !saved.ready
     let batch: Message<Row>[] = []
-    const unsubscribe = stream.subscribe((messages) => {
+    const following: Following = { abort, unsubscribe: () => undefined }
+    following.unsubscribe = stream.subscribe((messages) => {
+      if (this.stopped) return
+      let upToDate = false
       for (const m of messages) {
         if (isChangeMessage(m)) batch.push(m)
-        else if (isControlMessage(m) && m.headers.control === 'must-refetch') batch = []
-        else if (isControlMessage(m) && m.headers.control === 'up-to-date') {
-          try {
-            this.apply(table, batch, stream)
-          } catch (e) {
-            // Nothing of the batch was kept (one transaction): follow the table again from its saved position.
-            this.changed('offline', `could not apply ${table.name} from the server: ${(e as Error).message}`)
-            this.opts.log?.(`sync: ${table.name}: ${(e as Error).message}; reading it again`)
-            this.refollow(table, unsubscribe)
-            return
-          }
+        else if (isControlMessage(m) && m.headers.control === 'must-refetch') {
           batch = []
-          if (!this.ready.has(table.name)) {
-            this.ready.add(table.name)
-            this.opts.onChange?.()
-          }
-          this.lastSyncAt = new Date().toISOString()
-          if (this.state !== 'online') this.changed('online', null)
-        }
+          if (!first) this.restartFirstSync(table)
+          first = true
+        } else if (isControlMessage(m) && m.headers.control === 'up-to-date') upToDate = true
       }
+      if (!upToDate && !(first && batch.length > 0)) return
+      try {
+        this.apply(table, batch, stream, !upToDate)
+      } catch (e) {
+        // Nothing of the batch was kept (one transaction): follow the table again from its saved position.
+        this.changed('offline', `could not apply ${table.name} from the server: ${(e as Error).message}`)
+        this.opts.log?.(`sync: ${table.name}: ${(e as Error).message}; reading it again`)
+        this.unfollow(following)
+        setTimeout(() => !this.stopped && this.follow(table), RETRY_MS).unref()
+        return
+      }
+      batch = []
+      if (!upToDate) return
+      if (first) {
+        first = false
+        this.opts.onChange?.()
+      }
+      this.lastSyncAt = new Date().toISOString()
+      if (this.state !== 'online') this.changed('online', null)
     })
-    this.streams.push({ stream, unsubscribe })
+    this.streams.push(following)
   }
 
-  private refollow(table: SyncedTable, unsubscribe: () => void): void {
-    unsubscribe()
-    this.streams = this.streams.filter((s) => s.unsubscribe !== unsubscribe)
-    setTimeout(() => !this.stopped && this.follow(table), RETRY_MS).unref()
+  private unfollow(f: Following): void {
+    f.unsubscribe()
+    f.abort.abort()
+    this.streams = this.streams.filter((s) => s !== f)
   }
 
-  /** One up-to-date batch, with the stream's position, in one transaction. */
-  private apply(table: SyncedTable, messages: Message<Row>[], stream: ShapeStream<Row>): void {
+  /** The server started this table over (409 must-refetch): it is not whole again until its new first sync ends. */
+  private restartFirstSync(table: SyncedTable): void {
+    this.core.store.statement('UPDATE sync_shapes SET ready = 0 WHERE tbl = ?').run(table.name)
+    this.opts.onChange?.()
+  }
+
+  /** A batch (a page of a first sync while partial) with the stream's position, in one transaction. */
+  private apply(table: SyncedTable, messages: Message<Row>[], stream: ShapeStream<Row>, partial: boolean): void {
     const { sqlite } = this.core.store
-    const mine = this.unanswered(table.name)
+    const applied = this.appliedVersion(table.name)
+    // Only rows this workstation changed itself can be held back; most batches have none.
+    const mayHold = this.statement.anyWaiting.get({ table: table.name, applied }) !== undefined
     let top = 0
     const write = () => {
       for (const m of messages) {
@@ -286,16 +309,13 @@ export class SyncClient {
         const version = Number(value.server_version ?? 0)
         top = Math.max(top, version)
         const id = String(value.id)
-        if (mine.has(id)) {
-          sqlite.prepare('INSERT INTO sync_deferred (tbl, row_id, server_version, row) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, row_id) DO UPDATE SET server_version = excluded.server_version, row = excluded.row WHERE excluded.server_version > sync_deferred.server_version').run(table.name, id, version, JSON.stringify(value))
+        if (mayHold && this.waiting(table.name, id, applied)) {
+          this.statement.hold.run(table.name, id, version, JSON.stringify(value))
         } else this.upsert(table, value)
       }
-      // Up to date at offset <v>_0: every row of this table up to the clinic's version v is here.
-      const caughtUp = Number(String(stream.lastOffset).split('_')[0])
-      const prior = sqlite.prepare('SELECT version FROM sync_shapes WHERE tbl = ?').pluck().get(table.name) as number | undefined
-      sqlite
-        .prepare('INSERT INTO sync_shapes (tbl, handle, offset, version) VALUES (?, ?, ?, ?) ON CONFLICT (tbl) DO UPDATE SET handle = excluded.handle, offset = excluded.offset, version = excluded.version')
-        .run(table.name, stream.shapeHandle ?? '', stream.lastOffset, Math.max(prior ?? 0, top, Number.isFinite(caughtUp) ? caughtUp : 0))
+      // At offset <v>_0 every row of this table up to the clinic's version v is here.
+      const reached = Number(String(stream.lastOffset).split('_')[0])
+      this.statement.position.run(table.name, stream.shapeHandle ?? '', stream.lastOffset, Math.max(applied, top, Number.isFinite(reached) ? reached : 0), partial ? 0 : 1)
     }
     this.withoutForeignKeys(() => sqlite.transaction(write)())
     // Our own changes coming back are held until the table has caught up past their answer: now.
@@ -320,49 +340,40 @@ export class SyncClient {
 
   /** Writes a server row unless the local copy is already as new; an append-only row is written once. */
   private upsert(table: SyncedTable, value: Record<string, string | null>): void {
-    const cols = table.columns.filter((c) => c.name in value)
-    const names = cols.map((c) => `"${c.name}"`).join(', ')
-    const marks = cols.map(() => '?').join(', ')
-    const updates = cols.filter((c) => c.name !== 'id').map((c) => `"${c.name}" = excluded."${c.name}"`).join(', ')
-    // An append-only row never changes, so the copy here is the same; its triggers refuse any UPDATE.
-    const onConflict = table.appendOnly ? 'DO NOTHING' : `DO UPDATE SET ${updates} WHERE "${table.name}".server_version IS NULL OR "${table.name}".server_version < excluded.server_version`
-    const sql = `INSERT INTO "${table.name}" (${names}) VALUES (${marks}) ON CONFLICT (id) ${onConflict}`
-    this.core.store.statement(sql).run(...cols.map((c) => fromShape(c.kind, value[c.name])))
+    const whole = table.columns.every((c) => c.name in value)
+    const cols = whole ? table.columns : table.columns.filter((c) => c.name in value)
+    this.core.store.statement(whole ? this.upsertSql(table) : upsertSql(table, cols)).run(...cols.map((c) => fromShape(c.kind, value[c.name])))
     if (value.updated_at) this.core.store.hlc.receive(value.updated_at)
   }
 
-  /** Rows of this table with a local change the server has not answered, or whose answer has not come back yet. */
-  private unanswered(table: string): Set<string> {
-    const rows = this.core.store.sqlite.prepare("SELECT changes, status, server_version FROM outbox WHERE status IN ('pending', 'sent', 'acked')").all() as { changes: string; status: string; server_version: number | null }[]
-    const applied = this.appliedVersion(table)
-    const ids = new Set<string>()
-    for (const r of rows) {
-      if (r.status === 'acked' && r.server_version !== null && r.server_version <= applied) continue
-      for (const [t, id] of JSON.parse(r.changes) as Change[]) if (t === table) ids.add(id)
-    }
-    return ids
+  private readonly wholeRowSql = new Map<SyncedTable, string>()
+  private upsertSql(table: SyncedTable): string {
+    let sql = this.wholeRowSql.get(table)
+    if (!sql) this.wholeRowSql.set(table, (sql = upsertSql(table, table.columns)))
+    return sql
+  }
+
+  /** Does a local change to this row wait for the server's answer, or for that answer to come back (past `applied`)? */
+  private waiting(table: string, id: string, applied: number): boolean {
+    return this.statement.rowWaiting.get({ table, id, applied }) !== undefined
   }
 
   private appliedVersion(table: string): number {
-    return (this.core.store.sqlite.prepare('SELECT version FROM sync_shapes WHERE tbl = ?').pluck().get(table) as number | undefined) ?? 0
+    return (this.statement.applied.get(table) as number | undefined) ?? 0
   }
 
   /** Held-back rows whose local change has been answered: written now (the newest of them wins as usual). */
   private releaseDeferred(): void {
     const { sqlite } = this.core.store
-    const held = sqlite.prepare('SELECT tbl, row_id, row FROM sync_deferred').all() as { tbl: string; row_id: string; row: string }[]
+    const held = this.statement.held.all() as { tbl: string; row_id: string; row: string }[]
     if (held.length === 0) return
-    const blocked = new Map<string, Set<string>>()
     this.withoutForeignKeys(() =>
       sqlite.transaction(() => {
         for (const h of held) {
           const table = SYNCED.get(h.tbl)
-          if (!table) continue
-          let mine = blocked.get(h.tbl)
-          if (!mine) blocked.set(h.tbl, (mine = this.unanswered(h.tbl)))
-          if (mine.has(h.row_id)) continue
+          if (!table || this.waiting(h.tbl, h.row_id, this.appliedVersion(h.tbl))) continue
           this.upsert(table, JSON.parse(h.row) as Record<string, string | null>)
-          sqlite.prepare('DELETE FROM sync_deferred WHERE tbl = ? AND row_id = ?').run(h.tbl, h.row_id)
+          this.statement.release.run(h.tbl, h.row_id)
         }
       })()
     )
@@ -370,9 +381,43 @@ export class SyncClient {
 
   /** Accepted changes whose rows have come back from the server are no longer needed. */
   private forgetAcked(): void {
-    const { sqlite } = this.core.store
-    const acked = sqlite.prepare("SELECT seq, changes, server_version FROM outbox WHERE status = 'acked'").all() as { seq: number; changes: string; server_version: number | null }[]
-    const done = acked.filter((r) => r.server_version !== null && (JSON.parse(r.changes) as Change[]).every(([t]) => this.appliedVersion(t) >= r.server_version!)).map((r) => r.seq)
-    if (done.length) sqlite.prepare(`DELETE FROM outbox WHERE seq IN (${done.map(() => '?').join(',')})`).run(...done)
+    this.statement.forget.run()
   }
+
+  private get statement() {
+    return (this.prepared ??= this.prepare())
+  }
+
+  private prepared: ReturnType<SyncClient['prepare']> | undefined
+
+  private prepare() {
+    const s = (sql: string) => this.core.store.statement(sql)
+    // A change waits while unanswered, or answered but not yet back (its version past what the table applied).
+    const waiting = "FROM outbox_rows r JOIN outbox o ON o.seq = r.seq WHERE r.tbl = @table AND (o.status IN ('pending', 'sent') OR (o.status = 'acked' AND (o.server_version IS NULL OR o.server_version > @applied)))"
+    return {
+      anyWaiting: s(`SELECT 1 ${waiting} LIMIT 1`).pluck(),
+      rowWaiting: s(`SELECT 1 ${waiting} AND r.row_id = @id LIMIT 1`).pluck(),
+      applied: s('SELECT version FROM sync_shapes WHERE tbl = ?').pluck(),
+      position: s('INSERT INTO sync_shapes (tbl, handle, offset, version, ready) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tbl) DO UPDATE SET handle = excluded.handle, offset = excluded.offset, version = excluded.version, ready = excluded.ready'),
+      hold: s('INSERT INTO sync_deferred (tbl, row_id, server_version, row) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, row_id) DO UPDATE SET server_version = excluded.server_version, row = excluded.row WHERE excluded.server_version > sync_deferred.server_version'),
+      held: s('SELECT tbl, row_id, row FROM sync_deferred'),
+      release: s('DELETE FROM sync_deferred WHERE tbl = ? AND row_id = ?'),
+      // Every table the mutation wrote has applied the mutation's version.
+      forget: s("DELETE FROM outbox WHERE status = 'acked' AND server_version IS NOT NULL AND NOT EXISTS (SELECT 1 FROM outbox_rows r LEFT JOIN sync_shapes t ON t.tbl = r.tbl WHERE r.seq = outbox.seq AND coalesce(t.version, 0) < outbox.server_version)")
+    }
+  }
+}
+
+interface Following {
+  abort: AbortController
+  unsubscribe: () => void
+}
+
+function upsertSql(table: SyncedTable, cols: SyncedTable['columns']): string {
+  const names = cols.map((c) => `"${c.name}"`).join(', ')
+  const marks = cols.map(() => '?').join(', ')
+  const updates = cols.filter((c) => c.name !== 'id').map((c) => `"${c.name}" = excluded."${c.name}"`).join(', ')
+  // An append-only row never changes, so the copy here is the same; its triggers refuse any UPDATE.
+  const onConflict = table.appendOnly ? 'DO NOTHING' : `DO UPDATE SET ${updates} WHERE "${table.name}".server_version IS NULL OR "${table.name}".server_version < excluded.server_version`
+  return `INSERT INTO "${table.name}" (${names}) VALUES (${marks}) ON CONFLICT (id) ${onConflict}`
 }

@@ -38,7 +38,7 @@ const BODY_LIMIT = 64 * 1024 * 1024
 export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServer> {
   const { db } = opts
   const waiters = new ClinicWaiters()
-  const stopListening = await db.listen('sync_clinic', (clinicId) => waiters.wake(clinicId))
+  const stopListening = await db.listen('sync_clinic', (payload) => waiters.notified(payload))
   const revoked = new RevokedDevices()
   const stopRevoked = await db.listen('sync_device_revoked', (deviceId) => revoked.revoked(deviceId))
   const shapes = new ShapeService(db, waiters, opts.liveTimeoutMs)
@@ -62,7 +62,12 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServ
     reply.raw.on('close', () => gone.abort())
     // A revocation ends the device's waiting long-polls at once, answered as its next request would be.
     const watch = revoked.watch(device.deviceId)
-    const res = await shapes.serve(device, request.query as ShapeQuery, AbortSignal.any([gone.signal, closing.signal, watch.signal])).finally(watch.release)
+    const res = await shapes
+      .serve(device, request.query as ShapeQuery, AbortSignal.any([gone.signal, closing.signal, watch.signal]))
+      .catch((e) => {
+        throw watch.signal.aborted ? revokedError() : e
+      })
+      .finally(watch.release)
     if (watch.signal.aborted) throw revokedError()
     return reply
       .code(res.status)

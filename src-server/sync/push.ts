@@ -48,49 +48,57 @@ export function parsePush(body: unknown, device: Device): PushMutation[] {
   })
 }
 
-/** Applies the mutations in order, each in its own transaction; stops at a gap (it and the rest are answered 'gap'). */
+/**
+ * Applies the mutations in order in one transaction, each behind its own savepoint (a rejected one
+ * leaves no trace but its record); stops at a gap (it and the rest are answered 'gap'). One commit
+ * per request: the clinic's long-polls are woken once for the batch, not once per mutation.
+ */
 export async function push(db: Db, device: Device, mutations: PushMutation[], now: () => number = Date.now): Promise<PushResult[]> {
-  const results: PushResult[] = []
-  for (const m of mutations) {
-    const result = await db.tx((q) => pushOne(q, device, m, now()))
-    results.push(result)
-    if (result.status === 'gap') {
-      for (const rest of mutations.slice(results.length)) results.push({ ...result, mutationId: rest.mutationId })
-      break
+  return db.tx(async (q) => {
+    // The device row's lock orders two pushes of one device (a retry racing the original).
+    const [dev] = await q.query<{ last_seq: number; revoked_at: string | null }>('SELECT last_seq, revoked_at FROM sync_device WHERE device_id = $1 FOR UPDATE', [device.deviceId])
+    if (!dev || dev.revoked_at) throw new HttpError(401, 'unauthorized', 'this device was revoked')
+    // Taking the clinic's counter first, before any row, gives every writer of a clinic the same lock order.
+    await q.query('SELECT 1 FROM sync_clinic WHERE clinic_id = $1 FOR UPDATE', [device.clinicId])
+    const results: PushResult[] = []
+    let last = dev.last_seq
+    for (const m of mutations) {
+      if (m.seq > last + 1) {
+        const reason = `expected sequence number ${last + 1}, got ${m.seq}`
+        for (const rest of mutations.slice(results.length)) results.push({ mutationId: rest.mutationId, status: 'gap', serverVersion: null, reason })
+        break
+      }
+      results.push(m.seq <= last ? await recorded(q, device, m) : await applyOne(q, device, m, now()))
+      last = Math.max(last, m.seq)
     }
-  }
-  return results
+    if (last !== dev.last_seq || results.length) {
+      await q.query('UPDATE sync_device SET last_seq = $2, last_seen_at = $3 WHERE device_id = $1', [device.deviceId, last, new Date(now()).toISOString()])
+    }
+    return results
+  })
 }
 
-async function pushOne(q: Queryable, device: Device, m: PushMutation, now: number): Promise<PushResult> {
-  // The device row's lock orders two pushes of one device (a retry racing the original).
-  const [dev] = await q.query<{ last_seq: number; revoked_at: string | null }>('SELECT last_seq, revoked_at FROM sync_device WHERE device_id = $1 FOR UPDATE', [device.deviceId])
-  if (!dev || dev.revoked_at) throw new HttpError(401, 'unauthorized', 'this device was revoked')
-  if (m.seq <= dev.last_seq) return recorded(q, device, m)
-  if (m.seq > dev.last_seq + 1) return { mutationId: m.mutationId, status: 'gap', serverVersion: null, reason: `expected sequence number ${dev.last_seq + 1}, got ${m.seq}` }
-
-  // Taking the clinic's counter first, before any row, gives every writer of a clinic the same lock order.
-  await q.query('SELECT version FROM sync_clinic WHERE clinic_id = $1 FOR UPDATE', [device.clinicId])
+/** The next mutation of the device: applied whole or rejected whole, and recorded either way. */
+async function applyOne(q: Queryable, device: Device, m: PushMutation, now: number): Promise<PushResult> {
   let reason: string | null = null
   const [used] = await q.query('SELECT 1 FROM sync_mutation WHERE mutation_id = $1', [m.mutationId])
-  if (used) reason = `mutation id ${m.mutationId} was already used`
-  else {
-    await q.query('SAVEPOINT mutation')
-    try {
-      const changes: Change[] = m.changes.map((c) => parseChange(c, now))
-      await applyChanges(q, device.clinicId, changes)
-    } catch (e) {
-      reason = rejectionReason(e)
-      await q.query('ROLLBACK TO SAVEPOINT mutation')
-    }
+  if (used) return { mutationId: m.mutationId, status: 'rejected', serverVersion: null, reason: `mutation id ${m.mutationId} was already used` }
+  await q.query('SAVEPOINT mutation')
+  try {
+    const changes: Change[] = m.changes.map((c) => parseChange(c, now))
+    await applyChanges(q, device.clinicId, changes)
+    await q.query('RELEASE SAVEPOINT mutation')
+  } catch (e) {
+    reason = rejectionReason(e)
+    await q.query('ROLLBACK TO SAVEPOINT mutation')
+    await q.query('RELEASE SAVEPOINT mutation')
   }
-  const [{ version }] = await q.query<{ version: number }>('SELECT version FROM sync_clinic WHERE clinic_id = $1', [device.clinicId])
   const status = reason === null ? 'applied' : 'rejected'
-  if (!used) {
-    await q.query('INSERT INTO sync_mutation (mutation_id, device_id, seq, status, reason, server_version, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [m.mutationId, device.deviceId, m.seq, status, reason, version, new Date(now).toISOString()])
-  }
-  await q.query('UPDATE sync_device SET last_seq = $2, last_seen_at = $3 WHERE device_id = $1', [device.deviceId, m.seq, new Date(now).toISOString()])
-  return { mutationId: m.mutationId, status, serverVersion: version, reason }
+  const [{ server_version }] = await q.query<{ server_version: number }>(
+    'INSERT INTO sync_mutation (mutation_id, device_id, seq, status, reason, server_version, applied_at) VALUES ($1, $2, $3, $4, $5, (SELECT version FROM sync_clinic WHERE clinic_id = $6), $7) RETURNING server_version',
+    [m.mutationId, device.deviceId, m.seq, status, reason, device.clinicId, new Date(now).toISOString()]
+  )
+  return { mutationId: m.mutationId, status, serverVersion: server_version, reason }
 }
 
 /** A repeat: answered as the first time ('duplicate' if it was applied, 'rejected' with its reason if not). */

@@ -72,7 +72,7 @@ export class ShapeService {
     let from: number | null = offset === 'now' ? null : since
     for (;;) {
       // Subscribed before reading, so a change committed between the read and the wait still wakes us.
-      const wait = live ? this.waiters.wait(device.clinicId, deadline - Date.now(), aborted) : null
+      const wait = live ? this.waiters.wait(device.clinicId, table.name, deadline - Date.now(), aborted) : null
       try {
         const clinic = await this.clinic(device.clinicId)
         const handle = `${device.clinicId}-${table.name}-${clinic.epoch}`
@@ -82,6 +82,8 @@ export class ShapeService {
         const rows = await this.page(table, device.clinicId, from, clinic.version)
         if (!wait || rows.length > 0 || Date.now() >= deadline || aborted.aborted) return this.answer(table, handle, from, clinic.version, rows, live, query.cursor)
         await wait.done
+        // The caller went away or the server is closing: nobody reads an answer.
+        if (aborted.aborted) throw new HttpError(503, 'unavailable', 'the request ended before a change came')
       } finally {
         wait?.cancel()
       }

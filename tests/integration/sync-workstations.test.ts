@@ -4,10 +4,14 @@
  * the other; changes made while the server is down arrive when it returns, nothing lost.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import Database from 'better-sqlite3'
 import { createApp } from '../../src-main/app'
 import { startSyncServer } from '../../src-server/sync/http'
 import { joinWorkstation, syncedClinic, type SyncedClinic, type Workstation } from '../helpers/sync'
 import { until } from '../helpers/wait'
+import { SYNCED } from '../../src-main/sync/tables'
+
+const SYNCED_TABLES = SYNCED.size
 
 describe('two workstations of one clinic, synced through the central server', () => {
   let clinic: SyncedClinic
@@ -113,4 +117,67 @@ describe('two workstations of one clinic, synced through the central server', ()
     expect(shapes.length).toBeGreaterThan(0)
     expect(shapes.filter((u) => new URL(u).searchParams.get('offset') === '-1')).toEqual([])
   })
+
+  it('stops asking the server once closed: no shape or push request leaves after close', async () => {
+    const [, b] = stations
+    let asked = 0
+    const counting: typeof fetch = (input, init) => {
+      asked++
+      return fetch(input, init)
+    }
+    const app = createApp({ dataDir: b.dir, host: 'hub', log: () => {}, syncFetch: counting })
+    await b.app.close()
+    await app.start()
+    b.app = app
+    await until(() => asked > SYNCED_TABLES, 15_000, 'B to follow every table again')
+    await app.close()
+    const atClose = asked
+    // Live requests end after 2 s here: a stream left running would have asked again twice over.
+    await new Promise((r) => setTimeout(r, 5000))
+    expect(asked).toBe(atClose)
+    b.app = createApp({ dataDir: b.dir, host: 'hub', log: () => {} })
+    await b.app.start()
+  })
+
+  it('keeps a large first sync page by page: a workstation closed halfway resumes at its last page and counts the table only once whole', async () => {
+    const ROWS = 2600
+    await server.db.query(
+      `INSERT INTO clients (id, clinic_id, created_at, updated_at, first_name, last_name, first_name_norm, last_name_norm)
+       SELECT 'bulk-' || lpad(i::text, 5, '0'), $1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z-0000-bulk0000', 'Bulk', 'Client ' || i, 'bulk', 'client ' || i FROM generate_series(1, $2::int) AS i`,
+      [clinicId, ROWS]
+    )
+    // Slow pages, so the test can close the workstation between two of them.
+    const asked: string[] = []
+    const slow: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input)
+      asked.push(url)
+      if (new URL(url).searchParams.get('table') === 'clients') await new Promise((r) => setTimeout(r, 400))
+      return fetch(input, init)
+    }
+    const c = await joinWorkstation(clinic, 'pharmacy', { syncFetch: slow })
+    stations.push(c)
+    const sqlite = () => c.app.core.store.sqlite
+    const bulk = () => sqlite().prepare("SELECT count(*) FROM clients WHERE id LIKE 'bulk-%'").pluck().get() as number
+    await until(() => bulk() >= 1000, 30_000, 'the first page of clients')
+    const shape = () => sqlite().prepare("SELECT ready, offset FROM sync_shapes WHERE tbl = 'clients'").get() as { ready: number; offset: string }
+    expect(shape().ready).toBe(0)
+    expect(c.app.services.sync!.status().tablesReady).toBeLessThan(SYNCED_TABLES)
+    const file = sqlite().name
+    await c.app.close()
+    // What the closed workstation kept, read from its database file.
+    const closed = new Database(file, { readonly: true })
+    const kept = closed.prepare("SELECT count(*) FROM clients WHERE id LIKE 'bulk-%'").pluck().get() as number
+    const resumeAt = (closed.prepare("SELECT offset FROM sync_shapes WHERE tbl = 'clients'").pluck().get() as string)
+    closed.close()
+    expect(kept).toBeGreaterThanOrEqual(1000)
+    expect(kept).toBeLessThan(ROWS)
+
+    asked.length = 0
+    c.app = createApp({ dataDir: c.dir, host: 'hub', log: () => {}, syncFetch: slow })
+    await c.app.start()
+    await until(() => bulk() === ROWS && shape().ready === 1, 30_000, 'the rest of the clients')
+    const clientsAsked = asked.filter((u) => new URL(u).searchParams.get('table') === 'clients')
+    expect(new URL(clientsAsked[0]).searchParams.get('offset')).toBe(resumeAt)
+    await until(() => c.app.services.sync!.status().tablesReady === SYNCED_TABLES, 15_000, 'every table ready')
+  }, 90_000)
 })

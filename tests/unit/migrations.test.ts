@@ -50,6 +50,23 @@ describe('migrations', () => {
     sqlite.close()
   })
 
+  it('index the rows of every waiting outbox mutation (0015), and keep the index with the outbox', () => {
+    const dir = tempDir()
+    dirs.push(dir)
+    const before = openDatabase(join(dir, 'v.db'), migrationsBefore(dir, '0015')).sqlite
+    before.prepare(`INSERT INTO outbox (mutation_id, changes, hlc, schema_version, status) VALUES ('m1', '[["clients","c1","insert","h",null],["patients","p1","insert","h",null]]', 'h', 1, 'pending')`).run()
+    before.close()
+    const { sqlite } = openDatabase(join(dir, 'v.db'))
+    const rows = () => sqlite.prepare('SELECT seq, tbl, row_id FROM outbox_rows ORDER BY seq, tbl').all()
+    expect(rows()).toEqual([{ seq: 1, tbl: 'clients', row_id: 'c1' }, { seq: 1, tbl: 'patients', row_id: 'p1' }])
+    sqlite.prepare(`INSERT INTO outbox (mutation_id, changes, hlc, schema_version, status) VALUES ('m2', '[["patients","p1","update","h",{"name":"Moss"}]]', 'h', 1, 'pending')`).run()
+    sqlite.prepare('DELETE FROM outbox WHERE seq = 1').run()
+    expect(rows()).toEqual([{ seq: 2, tbl: 'patients', row_id: 'p1' }])
+    // Shapes already followed were whole before pages were kept one by one.
+    expect(sqlite.prepare('PRAGMA table_info(sync_shapes)').all().map((c) => (c as { name: string }).name)).toContain('ready')
+    sqlite.close()
+  })
+
   it('turn the per-row outbox of an older database into one-change mutations, keeping what was waiting', () => {
     const dir = tempDir()
     dirs.push(dir)
