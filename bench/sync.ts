@@ -277,18 +277,20 @@ interface Device {
   deviceId: string
   token: string
   seq: number
+  /** whose writes its pushes are: the clinic's administrator (the server checks the role) */
+  actorId: string | null
 }
 
-async function enrollBare(url: string, code: string, name: string): Promise<Device> {
+async function enrollBare(url: string, code: string, name: string, actorId: string | null = null): Promise<Device> {
   const deviceId = newId()
   const e = await enrollWorkstation(url, code, deviceId, name)
-  return { deviceId, token: e.deviceToken, seq: 1 }
+  return { deviceId, token: e.deviceToken, seq: 1, actorId }
 }
 
 type WireChange = [string, string, 'insert', string, Record<string, Value>]
 
 async function pushBare(url: string, d: Device, changesPerMutation: WireChange[][]): Promise<void> {
-  const mutations = changesPerMutation.map((changes) => ({ mutationId: newId(), seq: d.seq++, hlc: changes[changes.length - 1][3], changes }))
+  const mutations = changesPerMutation.map((changes) => ({ mutationId: newId(), seq: d.seq++, hlc: changes[changes.length - 1][3], changes, actorId: d.actorId }))
   const res = await fetch(`${url}/sync/v1/push`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${d.token}` }, body: JSON.stringify({ deviceId: d.deviceId, schemaVersion: SCHEMA_VERSION, mutations }) })
   const body = (await res.json()) as { results?: { status: string; reason: string | null }[] }
   const bad = body.results?.find((r) => r.status !== 'applied')
@@ -522,7 +524,7 @@ async function liveWork(admin: Db, server: ServerProc, stations: Station[]): Pro
   // The floor's clinic: two bare devices, one pushing over HTTP, one long-polling over fetch.
   const floorClinic = await createClinic(admin, { name: 'Floor', timezone: 'UTC', currency: 'USD' })
   const floorCode = (await createEnrollment(admin, floorClinic.clinicId)).code
-  const writer = await enrollBare(server.url, floorCode, 'floor-writer')
+  const writer = await enrollBare(server.url, floorCode, 'floor-writer', floorClinic.adminId)
   const readerDevice = await enrollBare(server.url, floorCode, 'floor-reader')
 
   if (ONLY.has('propagation')) await propagation(a, b, server.url, floorClinic.clinicId, writer, readerDevice)
@@ -637,7 +639,7 @@ async function convergence(admin: Db, url: string, code: string, stations: Stati
 
   // Where the server's time goes: bare pushes to this clinic while A, B and C hold their live shapes
   // (every commit wakes each of their long-polls), a tenth as many.
-  const same = await enrollBare(url, code, 'same-clinic-writer')
+  const same = await enrollBare(url, code, 'same-clinic-writer', c.actor.id)
   const sameOwner = bareClient(c.app.core.store.clinicId, 'samew001')
   const sameMuts: WireChange[][] = [[sameOwner]]
   const sameN = Math.max(50, Math.round(WRITES / 10))

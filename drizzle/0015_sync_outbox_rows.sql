@@ -6,6 +6,7 @@ CREATE TABLE `outbox_rows` (
 );
 --> statement-breakpoint
 CREATE INDEX `outbox_rows_row_idx` ON `outbox_rows` (`tbl`,`row_id`);--> statement-breakpoint
+ALTER TABLE `outbox` ADD `actor_id` text;--> statement-breakpoint
 ALTER TABLE `sync_shapes` ADD `ready` integer DEFAULT true NOT NULL;--> statement-breakpoint
 -- The outbox's changes are [table, rowId, op, hlc, fields]; a mutation's rows are listed as it is written and dropped with it.
 CREATE TRIGGER outbox_rows_insert AFTER INSERT ON outbox BEGIN

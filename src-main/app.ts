@@ -115,7 +115,11 @@ export function createApp(config: AppConfig): App {
     const audit = new AuditLog(sqlite, clinicId, deviceId)
     const events = new EventBus()
     const core: Core = { store, audit, events, refusals: new RefusalLog(audit) }
-    audit.onAppend((row) => events.emit('changed', { entity: 'audit', id: row.id, patientId: row.patient_id }))
+    audit.onAppend((row) => {
+      // Whoever an entry names did the transaction it is written in: its synced rows are theirs.
+      if (row.actor_id && row.actor_id !== SYSTEM_ACTOR.id) store.attribute(row.actor_id)
+      events.emit('changed', { entity: 'audit', id: row.id, patientId: row.patient_id })
+    })
 
     const clinic = new ClinicService(core)
     const staffSvc = new StaffService(core)

@@ -17,6 +17,8 @@ export interface SyncedColumn {
   name: string
   type: ColumnType
   notNull: boolean
+  /** the only values a text column takes (the workstation schema's enum) */
+  values?: readonly string[]
 }
 
 /**
@@ -41,7 +43,7 @@ const PG_TYPE: Record<ColumnKind, ColumnType> = { text: 'text', int: 'int8', boo
 
 /** Exactly the workstation's synced tables (src-main/sync/tables.ts), in Postgres types. */
 export const SYNCED_TABLES: readonly SyncedTable[] = [...SYNCED.values()].map((t) => {
-  const columns = t.columns.map((col) => ({ name: col.name, type: PG_TYPE[col.kind], notNull: col.notNull }))
+  const columns = t.columns.map((col) => ({ name: col.name, type: PG_TYPE[col.kind], notNull: col.notNull, ...(col.values ? { values: col.values } : {}) }))
   return { name: t.name, kind: t.appendOnly ? 'append' : 'lww', columns, byName: new Map(columns.map((col) => [col.name, col])), statusColumn: STATUS_COLUMNS[t.name] }
 })
 

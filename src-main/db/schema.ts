@@ -1,5 +1,6 @@
 import { sqliteTable, text, integer, real, blob, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core'
 import { sql } from 'drizzle-orm'
+import { SPECIES } from '../../src-preload/contract'
 
 /**
  * Workstation store. Every synced table carries the columns the sync design needs
@@ -88,7 +89,7 @@ export const patients = sqliteTable(
       .references(() => clients.id),
     name: text('name').notNull(),
     nameNorm: text('name_norm').notNull(),
-    species: text('species').notNull(),
+    species: text('species', { enum: SPECIES }).notNull(),
     breed: text('breed'),
     sex: text('sex', { enum: ['male', 'female', 'unknown'] }).notNull(),
     neuterStatus: text('neuter_status', { enum: ['intact', 'neutered', 'unknown'] }).notNull(),
@@ -275,7 +276,9 @@ export const outbox = sqliteTable('outbox', {
   schemaVersion: integer('schema_version').notNull(),
   status: text('status', { enum: ['pending', 'sent', 'acked', 'rejected'] }).notNull(),
   serverVersion: integer('server_version'),
-  error: text('error')
+  error: text('error'),
+  /** the signed-in person whose action wrote it; null for the workstation's own work (results received, queues) */
+  actorId: text('actor_id')
 })
 
 /**

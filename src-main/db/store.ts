@@ -113,6 +113,17 @@ export class Store {
     return this.nowText
   }
 
+  /** The person the open transaction acts for, from its audit entries (attribute). */
+  private txActor: string | null = null
+
+  /**
+   * The open transaction is this person's act (its audit entry names them): its outbox mutation
+   * carries their id, and the server checks their role. Outside a transaction this does nothing.
+   */
+  attribute(actorId: string): void {
+    if (this.pending) this.txActor ??= actorId
+  }
+
   /** Changes of the open Store.tx, written as one outbox row just before it commits. */
   private pending: Change[] | null = null
 
@@ -134,15 +145,17 @@ export class Store {
     }
     const changes: Change[] = []
     this.pending = changes
+    this.txActor = null
     try {
       return this.sqlite.transaction(() => {
         const result = fn()
         this.pending = null
-        if (changes.length > 0) this.writeMutation(changes)
+        if (changes.length > 0) this.writeMutation(changes, this.txActor)
         return result
       })()
     } finally {
       this.pending = null
+      this.txActor = null
     }
   }
 
@@ -209,12 +222,12 @@ export class Store {
   private record(table: SyncedTable, rowId: string, op: Change[2], fields: object | null, hlc: string): void {
     const change: Change = [getTableName(table), rowId, op, hlc, fields]
     if (this.pending) this.pending.push(change)
-    else this.writeMutation([change])
+    else this.writeMutation([change], null)
   }
 
-  private writeMutation(changes: Change[]): void {
+  private writeMutation(changes: Change[], actorId: string | null): void {
     // HLC strings sort in clock order; the newest is the last stamped.
-    this.write(outbox, 'insert', { mutationId: newId(), changes: JSON.stringify(changes), hlc: changes[changes.length - 1][3], schemaVersion: SCHEMA_VERSION, status: 'pending' })
+    this.write(outbox, 'insert', { mutationId: newId(), changes: JSON.stringify(changes), hlc: changes[changes.length - 1][3], schemaVersion: SCHEMA_VERSION, status: 'pending', actorId })
   }
 
   /** A row of a table that does not sync (archive, notifications): no stamp, no outbox. */

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNull } from 'drizzle-orm'
 import { clinicalNotes, patientAlerts, patients, patientWeights, staff, visits } from '../db/schema'
-import type { ClinicalNote, Patient, PatientAlert, PatientDetail, Visit } from '../../src-preload/contract'
+import type { ClinicalNote, Patient, PatientAlert, PatientDetail, SPECIES, Visit } from '../../src-preload/contract'
 import { normalizeName } from '../core/normalize'
 import { MicrochipError, parseMicrochip } from '../core/microchip'
 import { ApiError, conflict, notFound } from '../api/errors'
@@ -212,7 +212,8 @@ export class PatientsService {
     return {
       name: input.name,
       nameNorm: normalizeName(input.name),
-      species: input.species,
+      // The contract admits only SPECIES; the schema names them so sync refuses anything else.
+      species: input.species as (typeof SPECIES)[number],
       breed: input.breed ?? null,
       sex: input.sex,
       neuterStatus: input.neuterStatus,

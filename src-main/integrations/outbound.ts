@@ -139,6 +139,8 @@ export class OutboundQueue {
       store.db.update(outboundMessages).set({ attempts: attempt, sentAt: store.nowIso() }).where(eq(outboundMessages.id, msg.id)).run()
       try {
         const answer = await t.send(permit, msg.payload, msg.controlId)
+        // Closed while on the wire: the message stays pending and goes again at the next start.
+        if (!store.sqlite.open) return
         store.tx(() => {
           store.db
             .update(outboundMessages)
@@ -149,6 +151,7 @@ export class OutboundQueue {
         })
         this.registry.setStatus(integrationId, 'connected', null)
       } catch (e) {
+        if (this.stopped || !store.sqlite.open) return
         if (e instanceof ConsentRefused) {
           this.refuse(msg, e.message)
           continue

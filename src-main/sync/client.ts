@@ -30,6 +30,7 @@ interface OutboxRow {
   changes: string
   hlc: string
   schema_version: number
+  actor_id: string | null
 }
 
 interface PushResult {
@@ -174,12 +175,12 @@ export class SyncClient {
 
   /** Pushes the oldest waiting mutations; true when more may be waiting. */
   async pushOnce(): Promise<boolean> {
-    const { sqlite } = this.core.store
-    const rows = sqlite.prepare("SELECT seq, mutation_id, changes, hlc, schema_version FROM outbox WHERE status IN ('pending', 'sent') ORDER BY seq LIMIT ?").all(PUSH_BATCH) as OutboxRow[]
+    const rows = this.core.store.statement("SELECT seq, mutation_id, changes, hlc, schema_version, actor_id FROM outbox WHERE status IN ('pending', 'sent') ORDER BY seq LIMIT ?").all(PUSH_BATCH) as OutboxRow[]
     if (rows.length === 0) return false
+    const changes = rows.map((r) => JSON.parse(r.changes) as Change[])
     // Files first: a row never reaches the server, or another workstation, ahead of its file.
-    await this.blobs.before(rows.flatMap((r) => JSON.parse(r.changes) as Change[]))
-    const mutations = rows.map((r) => ({ mutationId: r.mutation_id, seq: r.seq, hlc: r.hlc, schemaVersion: r.schema_version, changes: (JSON.parse(r.changes) as Change[]).map((c) => this.wireChange(c)).filter((c) => c !== null) }))
+    await this.blobs.before(changes.flat())
+    const mutations = rows.map((r, i) => ({ mutationId: r.mutation_id, seq: r.seq, hlc: r.hlc, schemaVersion: r.schema_version, actorId: r.actor_id, changes: changes[i].map((c) => this.wireChange(c)).filter((c) => c !== null) }))
     const res = await this.fetch(`${this.settings.url}/sync/v1/push`, {
       method: 'POST',
       headers: { ...this.headers(), 'content-type': 'application/json' },
@@ -187,7 +188,7 @@ export class SyncClient {
     })
     if (!res.ok) throw new Error(`push answered ${res.status}: ${(await res.text()).slice(0, 200)}`)
     const { results } = (await res.json()) as { results: PushResult[] }
-    const mark = sqlite.prepare('UPDATE outbox SET status = ?, server_version = ?, error = ? WHERE mutation_id = ?')
+    const mark = this.core.store.statement('UPDATE outbox SET status = ?, server_version = ?, error = ? WHERE mutation_id = ?')
     let answered = 0
     this.core.store.sqlite.transaction(() => {
       for (const r of results) {
@@ -208,7 +209,7 @@ export class SyncClient {
     const t = SYNCED.get(table)
     if (!t) return null
     if (op === 'insert') {
-      const row = this.core.store.sqlite.prepare(`SELECT * FROM "${table}" WHERE id = ?`).get(rowId) as Record<string, unknown> | undefined
+      const row = this.core.store.statement(`SELECT * FROM "${table}" WHERE id = ?`).get(rowId) as Record<string, unknown> | undefined
       if (!row) return null
       return [table, rowId, op, hlc, Object.fromEntries(t.columns.filter((c) => c.name !== 'server_version').map((c) => [c.name, toWire(c.kind, row[c.name])]))]
     }

@@ -15,6 +15,8 @@ export interface SyncedColumn {
   name: string
   kind: ColumnKind
   notNull: boolean
+  /** the values a text column may hold, where the schema names them (species, sex, status, role…) */
+  values?: readonly string[]
 }
 
 export interface SyncedTable {
@@ -56,7 +58,10 @@ export const SYNCED: ReadonlyMap<string, SyncedTable> = new Map(
   Object.values(schema)
     .filter(isTable)
     .map((t) => {
-      const columns = Object.entries(getTableColumns(t)).map(([key, col]) => ({ key, name: col.name, kind: kindOf(col.columnType), notNull: col.notNull }))
+      const columns = Object.entries(getTableColumns(t)).map(([key, col]) => {
+        const values = (col as { enumValues?: string[] }).enumValues
+        return { key, name: col.name, kind: kindOf(col.columnType), notNull: col.notNull, ...(values?.length ? { values } : {}) }
+      })
       return { name: getTableName(t), appendOnly: APPEND_ONLY.has(getTableName(t)), columns, byKey: new Map(columns.map((c) => [c.key, c])), byName: new Map(columns.map((c) => [c.name, c])) }
     })
     .filter((t) => t.byName.has('server_version') && t.byName.has('clinic_id'))

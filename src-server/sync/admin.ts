@@ -14,6 +14,8 @@ export interface NewClinic {
   clinicId: string
   /** the administrator's PIN, shown once */
   adminPin: string
+  /** the administrator's staff id */
+  adminId: string
 }
 
 /**
@@ -26,15 +28,16 @@ export async function createClinic(db: Db, input: { name: string; timezone?: str
   const createdAt = now.toISOString()
   const hlc = formatHlc({ ms: now.getTime(), counter: 0 }, SERVER_CLOCK_ID)
   const common = { clinic_id: clinicId, created_at: createdAt, updated_at: hlc, deleted_at: null }
+  const adminId = uuidv7()
   const row = (table: string, id: string, values: Record<string, unknown>): Change => ({ table: SYNCED_BY_NAME.get(table)!, rowId: id, op: 'insert', hlc, row: { id, ...common, ...values } })
   await db.tx(async (q) => {
     await q.query('INSERT INTO sync_clinic (clinic_id, version, epoch, created_at) VALUES ($1, 0, 1, $2)', [clinicId, createdAt])
     await applyChanges(q, clinicId, [
       row('clinics', clinicId, { name: input.name, phone: null, email: null, address: null, timezone: input.timezone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'), currency: input.currency ?? 'USD' }),
-      row('staff', uuidv7(), { display_name: 'Administrator', username: 'admin', role: 'admin', pin_hash: hashPin(adminPin), active: true, license_number: null })
+      row('staff', adminId, { display_name: 'Administrator', username: 'admin', role: 'admin', pin_hash: hashPin(adminPin), active: true, license_number: null })
     ])
   })
-  return { clinicId, adminPin }
+  return { clinicId, adminPin, adminId }
 }
 
 export interface Enrollment {

@@ -59,17 +59,25 @@ export function parseChange(raw: unknown, now: number): Change {
   return { table, rowId, op, hlc, row: row as Record<string, unknown> }
 }
 
-/** Applies a mutation's changes in order, inside the caller's transaction; throws a Rejection on the first bad one. */
-export async function applyChanges(q: Queryable, clinicId: string, changes: Change[]): Promise<void> {
+/**
+ * Applies a mutation's changes in order, inside the caller's transaction; throws a Rejection on the
+ * first bad one. Answers the highest server version it wrote (null if every change merged to nothing).
+ */
+export async function applyChanges(q: Queryable, clinicId: string, changes: Change[]): Promise<number | null> {
   // A reviewed order reopens to final only for a correction, and a failed or rejected one goes back
   // to the queue only for a resubmission; the workstation records either on the order's timeline in
   // the same transaction, and the server reads the intent from there.
   const events = new Map<string, string>()
   for (const c of changes) if (c.table.name === 'lab_order_events' && c.op === 'insert' && typeof c.row.status === 'string' && typeof c.row.order_id === 'string') events.set(c.row.order_id, c.row.status)
-  for (const c of changes) await applyChange(q, clinicId, c, events)
+  let top: number | null = null
+  for (const c of changes) {
+    const v = await applyChange(q, clinicId, c, events)
+    if (v !== null) top = Math.max(top ?? 0, v)
+  }
+  return top
 }
 
-async function applyChange(q: Queryable, clinicId: string, c: Change, events: ReadonlyMap<string, string>): Promise<void> {
+async function applyChange(q: Queryable, clinicId: string, c: Change, events: ReadonlyMap<string, string>): Promise<number | null> {
   const { table, rowId, op } = c
   const fields = checkRow(c, clinicId)
   if (op === 'insert') return insert(q, clinicId, c, fields, events)
@@ -82,7 +90,7 @@ async function applyChange(q: Queryable, clinicId: string, c: Change, events: Re
     for (const key of fields.keys()) if (key !== 'deleted_at' && key !== 'updated_at') throw new Rejection(`${table.name} ${rowId}: a delete carries deleted_at and updated_at only, not ${key}`)
     if (fields.get('deleted_at') == null) throw new Rejection(`${table.name} ${rowId}: a delete sets deleted_at`)
   }
-  await merge(q, c, existing, fields, events)
+  return merge(q, c, existing, fields, events)
 }
 
 /** The row's columns as query parameters, checked against the table; id and clinic_id must be the change's own. */
@@ -114,6 +122,8 @@ function checkRow({ table, rowId, op, row }: Change, clinicId: string): Map<stri
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+/** No field of a clinic record is longer (notes and JSON included); files travel as blobs or bytea. */
+const MAX_TEXT = 1_000_000
 
 function toParam(table: SyncedTable, col: SyncedColumn, v: unknown, rowId: string): unknown {
   const bad = (what: string) => new Rejection(`${table.name} ${rowId}: ${col.name} must be ${what}, not ${JSON.stringify(v)?.slice(0, 40)}`)
@@ -124,6 +134,8 @@ function toParam(table: SyncedTable, col: SyncedColumn, v: unknown, rowId: strin
   switch (col.type) {
     case 'text':
       if (typeof v !== 'string') throw bad('text')
+      if (col.values && !col.values.includes(v)) throw bad(`one of ${col.values.join(', ')}`)
+      if (v.length > MAX_TEXT) throw bad(`at most ${MAX_TEXT.toLocaleString('en-US')} characters`)
       return v
     case 'int8':
       if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw bad('an integer')
@@ -156,24 +168,24 @@ async function read(q: Queryable, table: SyncedTable, rowId: string, clinicId: s
   return row
 }
 
-async function insert(q: Queryable, clinicId: string, c: Change, fields: Map<string, unknown>, events: ReadonlyMap<string, string>): Promise<void> {
+async function insert(q: Queryable, clinicId: string, c: Change, fields: Map<string, unknown>, events: ReadonlyMap<string, string>): Promise<number | null> {
   const { table, rowId, hlc } = c
   const stamps: Record<string, string> = {}
   if (table.kind === 'lww') for (const key of fields.keys()) if (key !== 'created_at') stamps[key] = hlc
   const columns = ['id', 'clinic_id', ...fields.keys(), 'field_hlc']
   const params = [rowId, clinicId, ...fields.values(), JSON.stringify(stamps)]
   const placeholders = params.map((_, i) => (i === params.length - 1 ? `$${i + 1}::jsonb` : `$${i + 1}`))
-  const inserted = await q.query(`INSERT INTO "${table.name}" (${columns.map((k) => `"${k}"`).join(', ')}) VALUES (${placeholders.join(', ')}) ON CONFLICT (id) DO NOTHING RETURNING id`, params)
-  if (inserted.length === 1) return
+  const inserted = await q.query<{ server_version: number }>(`INSERT INTO "${table.name}" (${columns.map((k) => `"${k}"`).join(', ')}) VALUES (${placeholders.join(', ')}) ON CONFLICT (id) DO NOTHING RETURNING server_version`, params)
+  if (inserted.length === 1) return inserted[0].server_version
   // The id exists: an append-only row is the same record again (union); a mutable one merges by field.
   const existing = await read(q, table, rowId, clinicId)
-  if (!existing || table.kind === 'append') return
-  await merge(q, c, existing, fields, events)
+  if (!existing || table.kind === 'append') return null
+  return merge(q, c, existing, fields, events)
 }
 
 /** Writes the fields that win: none once the row is a tombstone, the tombstone itself, else each field whose clock is newer. */
-async function merge(q: Queryable, { table, rowId, hlc }: Change, existing: Existing, fields: Map<string, unknown>, events: ReadonlyMap<string, string>): Promise<void> {
-  if (existing.deleted_at !== null) return
+async function merge(q: Queryable, { table, rowId, hlc }: Change, existing: Existing, fields: Map<string, unknown>, events: ReadonlyMap<string, string>): Promise<number | null> {
+  if (existing.deleted_at !== null) return null
   const set = new Map<string, unknown>()
   const stamps: Record<string, string> = {}
   const write = (key: string, value: unknown) => {
@@ -200,10 +212,11 @@ async function merge(q: Queryable, { table, rowId, hlc }: Change, existing: Exis
       }
     }
   }
-  if (set.size === 0) return
+  if (set.size === 0) return null
   const params = [...set.values(), JSON.stringify(stamps), rowId]
   const assignments = [...set.keys()].map((k, i) => `"${k}" = $${i + 1}`)
-  await q.query(`UPDATE "${table.name}" SET ${assignments.join(', ')}, field_hlc = field_hlc || $${set.size + 1}::jsonb WHERE id = $${set.size + 2}`, params)
+  const [row] = await q.query<{ server_version: number }>(`UPDATE "${table.name}" SET ${assignments.join(', ')}, field_hlc = field_hlc || $${set.size + 1}::jsonb WHERE id = $${set.size + 2} RETURNING server_version`, params)
+  return row.server_version
 }
 
 /** Clock order: time, then counter, then device id (the string's tail) to break ties. */

@@ -62,6 +62,8 @@ export interface TestDevice {
   token: string
   /** the next outbox sequence number this device pushes */
   seq: number
+  /** who its mutations say made them: the clinic's administrator unless a test says otherwise */
+  actorId: string | null
 }
 
 export async function newClinic(db: Db, name = 'Test clinic'): Promise<string> {
@@ -74,7 +76,8 @@ export async function enrollDevice(ts: { db: Db; url: string }, clinicId: string
   const res = await fetch(`${ts.url}/sync/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, deviceId, name: deviceId }) })
   const body = (await res.json()) as { deviceToken: string; clinicId: string }
   if (res.status !== 200) throw new Error(`enroll: ${res.status} ${JSON.stringify(body)}`)
-  return { deviceId, clinicId: body.clinicId, token: body.deviceToken, seq: 1 }
+  const [admin] = await ts.db.query<{ id: string }>("SELECT id FROM staff WHERE clinic_id = $1 AND username = 'admin'", [body.clinicId])
+  return { deviceId, clinicId: body.clinicId, token: body.deviceToken, seq: 1, actorId: admin?.id ?? null }
 }
 
 export type WireChange = [table: string, rowId: string, op: 'insert' | 'update' | 'delete', hlc: string, row: Record<string, unknown>]
@@ -84,11 +87,12 @@ export interface WireMutation {
   seq: number
   hlc: string
   changes: WireChange[]
+  actorId?: string | null
 }
 
 /** A mutation with the device's next sequence number. */
 export function mutation(device: TestDevice, changes: WireChange[]): WireMutation {
-  return { mutationId: uuidv7(), seq: device.seq++, hlc: changes[changes.length - 1][3], changes }
+  return { mutationId: uuidv7(), seq: device.seq++, hlc: changes[changes.length - 1][3], changes, actorId: device.actorId }
 }
 
 export interface PushResult {

@@ -90,6 +90,23 @@ describe('exactly once, in order', () => {
     expect(repeat).toEqual(results[0])
   })
 
+  it('keeps the mutations around a rejected one in the same request, each with its own version, and answers a repeat within the request', async () => {
+    const first = newClient(d1, 1510)
+    const m1 = mutation(d1, [first.change])
+    const m2 = mutation(d1, [newClient(d1, 1520, { first_name: 42 }).change])
+    const third = newClient(d1, 1530)
+    const m3 = mutation(d1, [third.change])
+    const results = await push(ts.url, d1, [m1, m2, m3, m1])
+    expect(results.map((r) => r.status)).toEqual(['applied', 'rejected', 'applied', 'duplicate'])
+    expect(results[1].reason).toContain('first_name')
+    expect(results[2].serverVersion!).toBeGreaterThan(results[0].serverVersion!)
+    expect(results[3].serverVersion).toBe(results[0].serverVersion)
+    expect((await row('clients', first.id)).server_version).toBe(results[0].serverVersion)
+    expect((await row('clients', third.id)).server_version).toBe(results[2].serverVersion)
+    const recorded = await ts.db.query<{ status: string }>('SELECT status FROM sync_mutation WHERE mutation_id = ANY($1::text[]) ORDER BY seq', [[m1.mutationId, m2.mutationId, m3.mutationId]])
+    expect(recorded.map((r) => r.status)).toEqual(['applied', 'rejected', 'applied'])
+  })
+
   it('turns a value Postgres refuses into a rejection, not a retry', async () => {
     const { change } = newClient(d1, 1600, { notes: 'nul \u0000 byte' })
     const [r] = await push(ts.url, d1, [mutation(d1, [change])])
@@ -293,5 +310,73 @@ describe('concurrency', () => {
     expect(new Set(stored.map((r) => r.server_version)).size).toBe(160)
     // in order, each version once, and every committed row seen
     expect(seen).toEqual(stored.map((r) => r.server_version))
+  })
+})
+
+describe('who wrote it: the role of the person a mutation names, as the server knows it', () => {
+  const staffRow = (clinicId: string, id: string, stamp: string, role: string, fields: Record<string, unknown> = {}) => ({
+    id,
+    clinic_id: clinicId,
+    created_at: new Date().toISOString(),
+    updated_at: stamp,
+    deleted_at: null,
+    display_name: `Staff ${id.slice(-4)}`,
+    username: `user-${id}`,
+    role,
+    pin_hash: 'x',
+    active: true,
+    license_number: null,
+    ...fields
+  })
+  const as = (device: TestDevice, actorId: string | null) => ({ ...device, actorId })
+
+  /** A new staff member of d1's clinic, added by its administrator at clock offset `at`. */
+  async function hire(role: string, at: number): Promise<string> {
+    const id = newId()
+    const [r] = await push(ts.url, d1, [mutation(d1, [['staff', id, 'insert', hlc(at, d1.deviceId), staffRow(clinicA, id, hlc(at, d1.deviceId), role)]])])
+    expect(r.status).toBe('applied')
+    return id
+  }
+
+  /** Pushes one change from d2 in the name of actorId (d2's sequence advances either way). */
+  async function write(actorId: string | null, change: WireChange) {
+    const device = as(d2, actorId)
+    const [r] = await push(ts.url, device, [mutation(device, [change])])
+    d2.seq = device.seq
+    return r
+  }
+
+  it('lets front-desk staff register clients but not approve integrations or change staff', async () => {
+    const desk = await hire('front_desk', 8000)
+    expect((await write(desk, newClient(d2, 8100).change)).status).toBe('applied')
+    const someone = newId()
+    const r = await write(desk, ['staff', someone, 'insert', hlc(8200, d2.deviceId), staffRow(clinicA, someone, hlc(8200, d2.deviceId), 'admin')])
+    expect(r).toMatchObject({ status: 'rejected', reason: expect.stringContaining('role (front desk) may not change staff') })
+    expect(await row('staff', someone)).toBeUndefined()
+  })
+
+  it('refuses a person who is not on the clinic’s staff (unknown, or of another clinic), and the workstation itself for records only people write', async () => {
+    expect(await write(newId(), newClient(d2, 8300).change)).toMatchObject({ status: 'rejected', reason: expect.stringContaining("not on this clinic's staff") })
+    expect(await write(b1.actorId, newClient(d2, 8310).change)).toMatchObject({ status: 'rejected', reason: expect.stringContaining("not on this clinic's staff") })
+    expect(await write(null, newClient(d2, 8320).change)).toMatchObject({ status: 'rejected', reason: expect.stringContaining('signed-in person') })
+  })
+
+  it('keeps what a demoted or deactivated person did before the change reached them, and refuses what they did after', async () => {
+    const lead = await hire('admin', 9000)
+    // Demoted to technician at 9500, deactivated at 9900, both by the clinic's administrator on d1.
+    const demote = [mutation(d1, [update('staff', lead, hlc(9500, d1.deviceId), { role: 'technician' })])]
+    expect((await push(ts.url, d1, demote))[0].status).toBe('applied')
+    const rename = (at: number) => update('staff', lead, hlc(at, d2.deviceId), { display_name: `Lead ${at}` })
+    expect((await write(lead, rename(9400))).status).toBe('applied')
+    expect(await write(lead, rename(9600))).toMatchObject({ status: 'rejected', reason: expect.stringContaining('role (technician) may not change staff') })
+    expect((await write(lead, newClient(d2, 9700).change)).status).toBe('applied')
+    expect((await push(ts.url, d1, [mutation(d1, [update('staff', lead, hlc(9900, d1.deviceId), { active: false })])]))[0].status).toBe('applied')
+    expect((await write(lead, newClient(d2, 9800).change)).status).toBe('applied')
+    expect(await write(lead, newClient(d2, 9950).change)).toMatchObject({ status: 'rejected', reason: expect.stringContaining('deactivated') })
+  })
+
+  it('refuses values outside a column’s named set (a role, a contact kind)', async () => {
+    const id = newId()
+    expect(await write(d1.actorId, ['staff', id, 'insert', hlc(10_000, d2.deviceId), staffRow(clinicA, id, hlc(10_000, d2.deviceId), 'superuser')])).toMatchObject({ status: 'rejected', reason: expect.stringContaining('role must be one of veterinarian, technician, front_desk, admin') })
   })
 })

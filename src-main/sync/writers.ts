@@ -1,0 +1,44 @@
+/**
+ * Who may write each synced table: the roles whose API methods write it (the contract's access,
+ * src-preload/contract.ts), and 'system' where the workstation writes it by itself (results and
+ * studies received, an order's status moved by its queue). The central server refuses any other
+ * writer, so a workstation whose copy of someone's role is stale, or that was tampered with,
+ * cannot widen what that person may change.
+ */
+import { ROLES, type Role } from '../../src-preload/contract'
+
+export type Writer = Role | 'system'
+
+const EVERY_ROLE = ROLES
+const CLINICAL = ['veterinarian', 'technician', 'admin'] as const
+const ADMIN = ['admin'] as const
+
+export const WRITERS: Readonly<Record<string, readonly Writer[]>> = {
+  clinics: ADMIN,
+  staff: ADMIN,
+  clients: EVERY_ROLE,
+  client_contacts: EVERY_ROLE,
+  patients: EVERY_ROLE,
+  patient_weights: EVERY_ROLE,
+  patient_alerts: CLINICAL,
+  visits: EVERY_ROLE,
+  clinical_notes: CLINICAL,
+  integrations: ADMIN,
+  // Orders are placed by clinical staff; their queue and the lab's answers move them afterwards.
+  lab_orders: [...CLINICAL, 'system'],
+  lab_order_events: [...CLINICAL, 'system'],
+  // Results arrive by themselves; an administrator may reprocess a kept message.
+  lab_reports: ['system', ...ADMIN],
+  lab_observations: ['system', ...ADMIN],
+  lab_report_links: [...CLINICAL, 'system'],
+  documents: [...CLINICAL, 'system'],
+  imaging_requests: [...CLINICAL, 'system'],
+  imaging_studies: ['system', ...CLINICAL],
+  imaging_instances: ['system', ...CLINICAL],
+  imaging_study_links: [...CLINICAL, 'system'],
+  imaging_annotations: CLINICAL
+}
+
+export function mayWrite(table: string, writer: Writer): boolean {
+  return WRITERS[table]?.includes(writer) ?? false
+}
