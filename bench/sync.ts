@@ -11,7 +11,7 @@
  *  - convergence: a workstation cut off from the server (as on a pulled cable, its shape streams
  *    left asleep at a random point of their back-off, as after a night offline) records WRITES local
  *    writes; from the link healing until its outbox is empty and another workstation has every row,
- *    next to the same number of mutations pushed over bare HTTP in batches of 50 (and a tenth as
+ *    next to the same number of mutations pushed over bare HTTP in the workstation's batches (and a tenth as
  *    many pushed to the same clinic while its workstations hold live shapes);
  *  - the server's memory while DEVICES enrolled devices hold live shapes (official ShapeStreams in
  *    this process, one per device and table), next to the same server idle; and how long one write
@@ -36,6 +36,7 @@ import { openDatabase } from '../src-main/db/open'
 import { SCHEMA_VERSION } from '../src-main/db/store'
 import { enrollWorkstation } from '../src-main/sync/enroll'
 import { SYNCED } from '../src-main/sync/tables'
+import { PUSH_BATCH } from '../src-main/sync/client'
 import { openPostgres, type Db } from '../src-server/db'
 import { createClinic, createEnrollment } from '../src-server/sync/admin'
 import { freshDatabase, type TestDatabase } from '../tests/server/fixture'
@@ -598,9 +599,10 @@ async function convergence(admin: Db, url: string, code: string, stations: Stati
   const outbox = sqlite.prepare('SELECT count(*) FROM outbox').pluck()
   const queued = outbox.get() as number
 
-  // After a night offline each shape stream is asleep in @electric-sql/client's back-off (1 s doubling
-  // to 32 s, full jitter), which restarts from 1 s whenever its 45 s live-request timeout aborts the
-  // retries: so the link heals at a random point of that cycle, after at least one full ramp.
+  // After a night offline each shape stream is asleep in @electric-sql/client's back-off (0.5 s
+  // doubling to the workstation's 4 s cap, full jitter), which restarts whenever its 45 s
+  // live-request timeout aborts the retries: so the link heals at a random point of that cycle,
+  // after at least one full ramp.
   const tables = [...SYNCED.keys()]
   await until(() => tables.every((n) => (cable.failures.get(n) ?? 0) >= 6), 180_000, 'the shape streams to back off fully', 200)
   await sleep(Math.random() * 45_000)
@@ -645,16 +647,16 @@ async function convergence(admin: Db, url: string, code: string, stations: Stati
   const sameN = Math.max(50, Math.round(WRITES / 10))
   for (let i = 1; i < sameN; i++) sameMuts.push(i % 2 ? [barePatient(c.app.core.store.clinicId, sameOwner[1], 'samew001')] : [bareClient(c.app.core.store.clinicId, 'samew001')])
   t = performance.now()
-  for (let i = 0; i < sameMuts.length; i += 50) await pushBare(url, same, sameMuts.slice(i, i + 50))
+  for (let i = 0; i < sameMuts.length; i += PUSH_BATCH) await pushBare(url, same, sameMuts.slice(i, i + PUSH_BATCH))
   const sameMs = performance.now() - t
 
-  // Floor: the same number of mutations pushed over bare HTTP, 50 a request as the workstation does,
+  // Floor: the same number of mutations pushed over bare HTTP, as many a request as the workstation sends,
   // to a clinic with no live shapes (the server's own write path).
   const floorOwner = bareClient(floorClinicId, 'floorw01')
   const muts: WireChange[][] = [[floorOwner]]
   for (let i = 1; i < WRITES; i++) muts.push(i % 2 ? [barePatient(floorClinicId, floorOwner[1], 'floorw01')] : [bareClient(floorClinicId, 'floorw01')])
   t = performance.now()
-  for (let i = 0; i < muts.length; i += 50) await pushBare(url, writer, muts.slice(i, i + 50))
+  for (let i = 0; i < muts.length; i += PUSH_BATCH) await pushBare(url, writer, muts.slice(i, i + PUSH_BATCH))
   const floorMs = performance.now() - t
 
   console.log(`\nConvergence: workstation C cut off for ${secs(offlineMs)} s (each of its ${tables.length} shape streams through a full back-off ramp, then a random 0–45 s: the link heals at a random point of the client's retry cycle, as after a night offline), ${int(WRITES)} local writes there (${int(queued)} outbox mutations, written in ${secs(writeMs)} s); A and B online`)
@@ -662,7 +664,7 @@ async function convergence(admin: Db, url: string, code: string, stations: Stati
     table(
       ['after the link heals', 'seconds', 'mutations/s', 'note'],
       [
-        ['VetOS: server has applied all of C’s mutations', secs(pushedAt), int(queued / (pushedAt / 1000)), '50 a request, as C’s push loop sends them'],
+        ['VetOS: server has applied all of C’s mutations', secs(pushedAt), int(queued / (pushedAt / 1000)), `${PUSH_BATCH} a request, as C’s push loop sends them`],
         ['VetOS: B has every row', secs(bAt), '', ''],
         ['VetOS: C’s outbox empty (its shapes caught up)', secs(emptyAt), '', `C's clients, patients, contacts shapes answered again ${reconnect(['clients', 'patients', 'client_contacts'])}; all ${tables.length} ${reconnect(tables)}`],
         [`bare HTTP push of ${int(sameN)} to the same clinic`, secs(sameMs), int(sameN / (sameMs / 1000)), `A, B and C live: ${3 * SYNCED.size} long-polls woken by each commit`],

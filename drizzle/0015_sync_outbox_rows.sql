@@ -7,6 +7,7 @@ CREATE TABLE `outbox_rows` (
 --> statement-breakpoint
 CREATE INDEX `outbox_rows_row_idx` ON `outbox_rows` (`tbl`,`row_id`);--> statement-breakpoint
 ALTER TABLE `outbox` ADD `actor_id` text;--> statement-breakpoint
+CREATE INDEX `outbox_answered_idx` ON `outbox` (`status`,`server_version`);--> statement-breakpoint
 ALTER TABLE `sync_shapes` ADD `ready` integer DEFAULT true NOT NULL;--> statement-breakpoint
 -- The outbox's changes are [table, rowId, op, hlc, fields]; a mutation's rows are listed as it is written and dropped with it.
 CREATE TRIGGER outbox_rows_insert AFTER INSERT ON outbox BEGIN

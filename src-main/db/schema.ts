@@ -266,20 +266,25 @@ export const auditLog = sqliteTable(
  * Synced writes waiting to be pushed, in commit order: one row per transaction (a mutation the
  * server applies as one unit), listing each row it wrote (docs/decisions.md, "Sync outbox").
  */
-export const outbox = sqliteTable('outbox', {
-  seq: integer('seq').primaryKey({ autoIncrement: true }),
-  mutationId: text('mutation_id').notNull().unique(),
-  /** JSON [[table, rowId, op, hlc, fields]]; an insert's fields are null: the row itself, read when pushed */
-  changes: text('changes').notNull(),
-  /** the newest clock value among the changes */
-  hlc: text('hlc').notNull(),
-  schemaVersion: integer('schema_version').notNull(),
-  status: text('status', { enum: ['pending', 'sent', 'acked', 'rejected'] }).notNull(),
-  serverVersion: integer('server_version'),
-  error: text('error'),
-  /** the signed-in person whose action wrote it; null for the workstation's own work (results received, queues) */
-  actorId: text('actor_id')
-})
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    mutationId: text('mutation_id').notNull().unique(),
+    /** JSON [[table, rowId, op, hlc, fields]]; an insert's fields are null: the row itself, read when pushed */
+    changes: text('changes').notNull(),
+    /** the newest clock value among the changes */
+    hlc: text('hlc').notNull(),
+    schemaVersion: integer('schema_version').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'acked', 'rejected'] }).notNull(),
+    serverVersion: integer('server_version'),
+    error: text('error'),
+    /** the signed-in person whose action wrote it; null for the workstation's own work (results received, queues) */
+    actorId: text('actor_id')
+  },
+  // Sync forgets accepted mutations once their versions have come back, oldest versions first.
+  (t) => [index('outbox_answered_idx').on(t.status, t.serverVersion)]
+)
 
 /**
  * Each row an outbox mutation wrote, kept by triggers on outbox (migration 0015): sync asks "does

@@ -43,7 +43,8 @@ interface PushResult {
 /** Postgres text for every type: tables.ts converts each column by its SQLite kind. */
 const KEEP_TEXT = Object.fromEntries(['int2', 'int4', 'int8', 'bool', 'float4', 'float8', 'json', 'jsonb', 'numeric'].map((t) => [t, (v: string) => v]))
 
-const PUSH_BATCH = 50
+/** mutations a push carries (the server takes up to 1,000) */
+export const PUSH_BATCH = 100
 const RETRY_MS = 2000
 const RECONNECT = { initialDelay: 500, maxDelay: 4000, multiplier: 2 }
 
@@ -200,7 +201,8 @@ export class SyncClient {
     })()
     if (results.some((r) => r.status === 'rejected')) this.opts.onChange?.()
     this.releaseDeferred()
-    this.forgetAcked()
+    // Only the rows just answered can be newly forgotten here (their shapes may already be past them).
+    this.statement.forgetAnswered.run({ from: rows[0].seq, to: rows[rows.length - 1].seq })
     return answered === rows.length && rows.length === PUSH_BATCH
   }
 
@@ -322,7 +324,8 @@ export class SyncClient {
     // Our own changes coming back are held until the table has caught up past their answer: now.
     this.releaseDeferred()
     if (messages.length) this.core.events.emit('changed', { entity: 'sync', id: table.name })
-    this.forgetAcked()
+    // This table moving on can free only mutations up to the version it reached.
+    this.statement.forgetUpTo.run({ upTo: this.appliedVersion(table.name) })
   }
 
   /**
@@ -380,11 +383,6 @@ export class SyncClient {
     )
   }
 
-  /** Accepted changes whose rows have come back from the server are no longer needed. */
-  private forgetAcked(): void {
-    this.statement.forget.run()
-  }
-
   private get statement() {
     return (this.prepared ??= this.prepare())
   }
@@ -403,11 +401,14 @@ export class SyncClient {
       hold: s('INSERT INTO sync_deferred (tbl, row_id, server_version, row) VALUES (?, ?, ?, ?) ON CONFLICT (tbl, row_id) DO UPDATE SET server_version = excluded.server_version, row = excluded.row WHERE excluded.server_version > sync_deferred.server_version'),
       held: s('SELECT tbl, row_id, row FROM sync_deferred'),
       release: s('DELETE FROM sync_deferred WHERE tbl = ? AND row_id = ?'),
-      // Every table the mutation wrote has applied the mutation's version.
-      forget: s("DELETE FROM outbox WHERE status = 'acked' AND server_version IS NOT NULL AND NOT EXISTS (SELECT 1 FROM outbox_rows r LEFT JOIN sync_shapes t ON t.tbl = r.tbl WHERE r.seq = outbox.seq AND coalesce(t.version, 0) < outbox.server_version)")
+      // Accepted changes whose rows have come back (every table they wrote applied their version) are no longer needed.
+      forgetAnswered: s(`DELETE FROM outbox WHERE seq BETWEEN @from AND @to AND ${BACK}`),
+      forgetUpTo: s(`DELETE FROM outbox WHERE status = 'acked' AND server_version <= @upTo AND ${BACK}`)
     }
   }
 }
+
+const BACK = "status = 'acked' AND server_version IS NOT NULL AND NOT EXISTS (SELECT 1 FROM outbox_rows r LEFT JOIN sync_shapes t ON t.tbl = r.tbl WHERE r.seq = outbox.seq AND coalesce(t.version, 0) < outbox.server_version)"
 
 interface Following {
   abort: AbortController
