@@ -22,6 +22,8 @@ export interface HostFlags {
   syncUrl?: string
   /** an enrollment code: join the clinic on this first start */
   enroll?: string
+  /** a new data folder asks (in the renderer) whether to join a clinic or start a new one */
+  setup: boolean
 }
 
 export const USAGE = `Usage: npm run hub -- [options]
@@ -43,6 +45,8 @@ export const USAGE = `Usage: npm run hub -- [options]
   --dicom-host ADDR  address for the DICOM node (default 0.0.0.0; only configured modalities are accepted)
   --sync-url URL     the clinic's central sync server (kept after the first start)
   --enroll CODE      on the first start of a new data folder, join the clinic with this enrollment code
+  --setup            a new data folder asks in the browser: join your clinic (server address and
+                     enrollment code) or start a new clinic, as the desktop app does
   -h, --help         this text`
 
 /** Command-line flags shared by both hosts (Electron ignores the HTTP ones). */
@@ -69,6 +73,7 @@ export function parseHostFlags(argv: string[], env = process.env, strict = true)
       'dicom-host': { type: 'string' },
       'sync-url': { type: 'string' },
       enroll: { type: 'string' },
+      setup: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false }
     }
   })
@@ -88,7 +93,7 @@ export function parseHostFlags(argv: string[], env = process.env, strict = true)
   const syncUrl = (values['sync-url'] ?? env.VETOS_SYNC_URL)?.replace(/\/+$/, '')
   if (syncUrl && !/^https?:\/\/[^\s/]+/.test(syncUrl)) throw new Error(`--sync-url must be an http(s) address, not ${syncUrl}`)
   if (values.enroll && !syncUrl) throw new Error('--enroll needs --sync-url: the server that issued the code')
-  return { analyzer, dataDir, demo, httpPort: port, httpHost: values['http-host'] ?? env.VETOS_HTTP_HOST ?? '127.0.0.1', token: values.token ?? env.VETOS_TOKEN, hl7, dicom, simulators, syncUrl, enroll: values.enroll }
+  return { analyzer, dataDir, demo, httpPort: port, httpHost: values['http-host'] ?? env.VETOS_HTTP_HOST ?? '127.0.0.1', token: values.token ?? env.VETOS_TOKEN, hl7, dicom, simulators, syncUrl, enroll: values.enroll, setup: values.setup ?? false }
 }
 
 /** The hub's default data folder. */

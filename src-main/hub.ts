@@ -1,13 +1,11 @@
 /** The headless hub: `npm run hub -- --data-dir DIR [--demo] [--http-port N]`. */
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createApp } from './app'
+import { createApp, type App } from './app'
 import { defaultHubDataDir, parseHostFlags, USAGE } from './config'
 import { startHub } from './hub/server'
 import { startSimulators } from './simulators'
-import { existsSync } from 'node:fs'
-import { newId } from './core/ids'
-import { enrollWorkstation } from './sync/enroll'
+import { FirstRun, isNewDataFolder, joinClinic } from './first-run'
 
 async function main(): Promise<void> {
   const started = performance.now()
@@ -23,39 +21,41 @@ async function main(): Promise<void> {
     return
   }
   const dataDir = flags.dataDir ?? defaultHubDataDir(flags.demo)
-  const joined = flags.enroll ? await joinClinic(dataDir, flags.syncUrl!, flags.enroll) : undefined
-  const app = createApp({ dataDir, demo: flags.demo, host: 'hub', version: process.env.npm_package_version, labs: { hl7: flags.hl7, analyzer: flags.analyzer }, imaging: { dicom: flags.dicom }, join: joined, syncUrl: flags.syncUrl })
-  await app.start()
+  const config = { dataDir, demo: flags.demo, host: 'hub' as const, version: process.env.npm_package_version, labs: { hl7: flags.hl7, analyzer: flags.analyzer }, imaging: { dicom: flags.dicom }, syncUrl: flags.syncUrl }
   const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer')
-  const hub = await startHub(app, { host: flags.httpHost, port: flags.httpPort, rendererDir, token: flags.token })
+  let app: App | null = null
+  // --setup on a new data folder: the browser asks first, and the app opens once the person chose.
+  const firstRun =
+    flags.setup && !flags.demo && !flags.enroll && isNewDataFolder(dataDir)
+      ? new FirstRun(dataDir, { create: (join) => createApp({ ...config, join }), ready: (opened) => void (app = opened), log: (line) => console.error(line) })
+      : null
+  if (!firstRun) {
+    const joined = flags.enroll ? await joinClinic(dataDir, flags.syncUrl!, flags.enroll) : undefined
+    app = createApp({ ...config, join: joined })
+    await app.start()
+    if (joined) console.log(`Joined the clinic at ${flags.syncUrl}: its staff and records arrive by sync.`)
+  }
+  const hub = await startHub(() => app, { host: flags.httpHost, port: flags.httpPort, rendererDir, token: flags.token, firstRun: firstRun?.dispatch })
   const readyMs = Math.round(performance.now() - started)
   console.log(`VetOS hub ready in ${readyMs} ms (data: ${dataDir})`)
-  if (app.firstRunAdminPin) console.log(`First start: sign in as Administrator with PIN ${app.firstRunAdminPin}, then change it in Settings.`)
-  if (app.services.info.demo) console.log('Demo clinic: every staff PIN is 1234.')
-  if (joined) console.log(`Joined the clinic at ${flags.syncUrl}: its staff and records arrive by sync.`)
-  const hl7 = app.services.labs.listener
+  if (firstRun) console.log('New data folder: open the address below to join your clinic or start a new one.')
+  if (app?.firstRunAdminPin) console.log(`First start: sign in as Administrator with PIN ${app.firstRunAdminPin}, then change it in Settings.`)
+  if (app?.services.info.demo) console.log('Demo clinic: every staff PIN is 1234.')
+  const hl7 = app?.services.labs.listener
   if (hl7) console.log(`Lab results (HL7/MLLP) on ${flags.hl7!.host}:${hl7.port}`)
-  const dicom = app.services.imaging.node
+  const dicom = app?.services.imaging.node
   if (dicom) console.log(`DICOM node ${dicom.opts.aeTitle} on ${flags.dicom!.host}:${dicom.port}`)
-  const simulators = flags.simulators ? await startSimulators(app, (line) => console.log(line)) : null
+  const simulators = flags.simulators && app ? await startSimulators(app, (line) => console.log(line)) : null
   console.log(`Open ${hub.url}?token=${hub.token}`)
 
   const stop = async () => {
     await simulators?.stop()
     await hub.close()
-    await app.close()
+    await app?.close()
     process.exit(0)
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
-}
-
-/** --enroll on a data folder's first start: the server gives this workstation its credential. */
-async function joinClinic(dataDir: string, syncUrl: string, code: string) {
-  if (existsSync(join(dataDir, 'vetos.db'))) throw new Error(`${dataDir} already holds a clinic database; --enroll joins a new data folder only`)
-  const deviceId = newId()
-  const { clinicId, deviceToken } = await enrollWorkstation(syncUrl, code, deviceId)
-  return { deviceId, clinicId, syncUrl, token: deviceToken }
 }
 
 main().catch((e) => {

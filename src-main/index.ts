@@ -12,6 +12,7 @@ import { APP_ORIGIN, isAppUrl, lockDown } from './electron/security'
 import { secureWebPreferences } from './electron/window'
 import { appProtocolHandler } from './electron/protocol'
 import { startSimulators } from './simulators'
+import { FirstRun, isNewDataFolder } from './first-run'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const rendererDir = join(here, '..', 'renderer')
@@ -19,27 +20,49 @@ const rendererDir = join(here, '..', 'renderer')
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }])
 
 let core: App | null = null
+/** live events start once the first-run choice has opened the app */
+let firstRunLive: ((opened: App) => void) | null = null
 
 async function start(): Promise<void> {
   // Electron and Chromium may add switches of their own, so unknown ones are ignored here.
   const flags = parseHostFlags(process.argv.slice(app.isPackaged ? 1 : 2), process.env, false)
   if (flags === 'help') return app.quit()
-  core = createApp({ dataDir: flags.dataDir ?? app.getPath('userData'), demo: flags.demo, host: 'electron', version: app.getVersion(), labs: { hl7: flags.hl7, analyzer: flags.analyzer }, imaging: { dicom: flags.dicom } })
-  await core.start()
-  if (flags.simulators) await startSimulators(core, (line) => console.log(line))
+  const dataDir = flags.dataDir ?? app.getPath('userData')
+  const config = { dataDir, demo: flags.demo, host: 'electron' as const, version: app.getVersion(), labs: { hl7: flags.hl7, analyzer: flags.analyzer }, imaging: { dicom: flags.dicom } }
+  // A new data folder asks first: join the clinic through its server, or start a new clinic here.
+  const firstRun =
+    !flags.demo && isNewDataFolder(dataDir)
+      ? new FirstRun(dataDir, {
+          create: (join) => createApp({ ...config, join }),
+          ready: (opened) => {
+            core = opened
+            firstRunLive?.(opened)
+          },
+          log: (line) => console.error(line)
+        })
+      : null
+  if (!firstRun) {
+    core = createApp(config)
+    await core.start()
+    if (flags.simulators) await startSimulators(core, (line) => console.log(line))
+  }
   await app.whenReady()
   lockDown(app, session.defaultSession)
 
   // Only files inside the built renderer and the app's own media are served; anything else is a 404.
-  protocol.handle('app', appProtocolHandler(core.media, rendererDir, (url) => net.fetch(url)))
+  protocol.handle('app', appProtocolHandler(() => core?.media ?? null, rendererDir, (url) => net.fetch(url)))
 
   ipcMain.handle('vetos:invoke', (event, method: unknown, input: unknown, token: unknown) => {
     if (!isAppUrl(event.senderFrame?.url ?? '')) return { ok: false, error: { code: 'forbidden', message: 'Not from the app' } }
-    return core!.dispatch(method, input, typeof token === 'string' ? token : null)
+    const dispatch = core ? core.dispatch : firstRun!.dispatch
+    return dispatch(method, input, typeof token === 'string' ? token : null)
   })
-  forwardLive(core.events, ({ event }) => {
-    for (const w of BrowserWindow.getAllWindows()) w.webContents.send('vetos:event', event)
-  })
+  const live = (opened: App) =>
+    forwardLive(opened.events, ({ event }) => {
+      for (const w of BrowserWindow.getAllWindows()) w.webContents.send('vetos:event', event)
+    })
+  if (core) live(core)
+  else firstRunLive = live
 
   const win = new BrowserWindow({
     width: 1360,

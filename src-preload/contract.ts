@@ -711,6 +711,9 @@ const PatientFields = {
   microchip: Optional(40)
 }
 
+export const SetupState = z.object({ step: z.enum(['choose', 'joining', 'ready']), error: z.string().nullable() })
+export type SetupState = z.infer<typeof SetupState>
+
 // ---------- the methods ----------
 
 type Access = 'public' | 'any' | readonly Role[]
@@ -740,6 +743,30 @@ export const contract = {
     output: z.object({ clinicName: z.string(), version: z.string(), deviceId: z.string(), demo: z.boolean(), host: z.enum(['electron', 'hub']), firstSync: z.object({ tablesReady: z.number().int(), tables: z.number().int() }).nullable() }),
     access: 'public',
     description: 'Clinic name, app version and host; shown on the sign-in screen. firstSync: a workstation that joined a clinic and is still receiving it.'
+  }),
+  'setup.state': method({
+    input: Empty,
+    output: SetupState,
+    access: 'public',
+    description: 'Whether this workstation has its clinic yet. A new data folder in the desktop app (or a hub started with --setup) asks first: join the clinic through its server, or start a new clinic here.'
+  }),
+  'setup.join': method({
+    input: z
+      .object({
+        serverUrl: z.string().trim().max(300).regex(/^https?:\/\/[^\s/?#]+(:\d{1,5})?\/?$/, 'is the clinic server’s address, such as https://vetos-server:8788'),
+        code: NonEmpty(40),
+        workstationName: NonEmpty(60)
+      })
+      .strict(),
+    output: SetupState,
+    access: 'public',
+    description: 'Joins this new workstation to its clinic with an enrollment code; setup.state says when it has joined (or why the server refused).'
+  }),
+  'setup.startNew': method({
+    input: Empty,
+    output: z.object({ adminPin: z.string() }),
+    access: 'public',
+    description: 'Starts a new clinic on this workstation alone; answers the administrator’s one-time PIN.'
   }),
   'sync.status': method({
     input: Empty,

@@ -33,6 +33,14 @@ export function createHandlers(s: Services): Handlers {
       const firstSync = sync && sync.tablesReady < sync.tables ? { tablesReady: sync.tablesReady, tables: sync.tables } : null
       return { clinicName: s.clinic.find()?.name ?? 'Joining your clinic…', version: s.info.version, deviceId: s.info.deviceId, demo: s.info.demo, host: s.info.host, firstSync }
     },
+    // Once the app runs, this workstation has its clinic: setting up again is refused.
+    'setup.state': () => ({ step: 'ready', error: null }),
+    'setup.join': () => {
+      throw conflict('This workstation already belongs to a clinic')
+    },
+    'setup.startNew': () => {
+      throw conflict('This workstation already belongs to a clinic')
+    },
     'sync.status': () => s.sync?.status() ?? null,
     'sync.devices': () => {
       const list = joined(s).devices.snapshot()

@@ -6,11 +6,14 @@ import { inlineDisposition, type MediaRoutes } from '../media/routes'
  * The app:// protocol: files inside the built renderer and the app's own media; anything else is a
  * 404. fetchFile reads a file: URL (Electron's net.fetch), so this runs and is tested without Electron.
  */
-export function appProtocolHandler(media: MediaRoutes, rendererDir: string, fetchFile: (url: string) => Promise<Response>): (request: Request) => Response | Promise<Response> {
+export function appProtocolHandler(media: () => MediaRoutes | null, rendererDir: string, fetchFile: (url: string) => Promise<Response>): (request: Request) => Response | Promise<Response> {
   return (request) => {
     const url = new URL(request.url)
     if (url.pathname.startsWith('/media/')) {
-      const m = media.serve(url.pathname, url.searchParams.get('token'))
+      const routes = media()
+      // Before the workstation has its clinic there is no media to serve.
+      if (!routes) return new Response('Not found', { status: 404 })
+      const m = routes.serve(url.pathname, url.searchParams.get('token'))
       const headers: Record<string, string> = { 'Content-Type': m.mime, 'Content-Length': String(m.size) }
       if (m.filename) headers['Content-Disposition'] = inlineDisposition(m.filename)
       if (!Buffer.isBuffer(m.body)) return fetchFile(pathToFileURL(m.body.file).toString())

@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static'
 import fastifyWebsocket from '@fastify/websocket'
 import type { App } from '../app'
 import { forwardLive } from '../events'
-import { httpStatus } from '../api/dispatch'
+import { httpStatus, type Dispatcher } from '../api/dispatch'
 import { CSP } from '../security/csp'
 import { inlineDisposition } from '../media/routes'
 
@@ -16,6 +16,8 @@ export interface HubOptions {
   rendererDir: string
   /** access token; random when absent */
   token?: string
+  /** answers the API while there is no app yet (a new data folder choosing its clinic) */
+  firstRun?: Dispatcher
 }
 
 export interface Hub {
@@ -37,7 +39,7 @@ const sameSecret = (a: string, b: string): boolean => {
  * (POST /api/<method>, Authorization: Bearer <token>) and pushes live events over /api/events.
  * The bearer is the hub token (printed at start) or a staff session token from auth.login.
  */
-export async function startHub(app: App, opts: HubOptions): Promise<Hub> {
+export async function startHub(current: () => App | null, opts: HubOptions): Promise<Hub> {
   const token = opts.token ?? randomBytes(24).toString('base64url')
   // Room for an imported photo or PDF (documents.import, Base64); everything else is small.
   const server = Fastify({
@@ -60,7 +62,7 @@ export async function startHub(app: App, opts: HubOptions): Promise<Hub> {
   const authorize = (presented: string | null): string | null => {
     if (!presented) return null
     if (sameSecret(presented, token)) return ''
-    return app.services.sessions.resolve(presented) ? presented : null
+    return current()?.services.sessions.resolve(presented) ? presented : null
   }
 
   server.addHook('onSend', async (req, reply, payload) => {
@@ -77,7 +79,10 @@ export async function startHub(app: App, opts: HubOptions): Promise<Hub> {
     if (session === null) {
       return reply.code(401).send({ ok: false, error: { code: 'unauthenticated', message: 'A valid token is required (Authorization: Bearer <token>)' } })
     }
-    const response = app.dispatch(req.params.method, req.body ?? {}, session || null)
+    const app = current()
+    const dispatch = app ? app.dispatch : opts.firstRun
+    if (!dispatch) return reply.code(503).send({ ok: false, error: { code: 'internal-error', message: 'The workstation is starting' } })
+    const response = dispatch(req.params.method, req.body ?? {}, session || null)
     return reply.code(response.ok ? 200 : httpStatus(response.error.code)).send(response)
   })
 
@@ -90,8 +95,9 @@ export async function startHub(app: App, opts: HubOptions): Promise<Hub> {
   server.get('/api/events', { websocket: true }, (socket, req) => {
     const presented = new URL(req.url, 'http://x').searchParams.get('token')
     const session = authorize(presented)
-    const actor = session ? app.services.sessions.resolve(session) : null
-    if (!actor) {
+    const app = current()
+    const actor = session && app ? app.services.sessions.resolve(session) : null
+    if (!app || !actor) {
       socket.close(4401, 'session required')
       return
     }
@@ -108,6 +114,8 @@ export async function startHub(app: App, opts: HubOptions): Promise<Hub> {
   // window.open cannot send a header.
   server.get('/media/*', async (req, reply) => {
     const url = new URL(req.url, 'http://x')
+    const app = current()
+    if (!app) return reply.code(404).type('text/plain; charset=utf-8').send('Not found')
     const m = app.media.serve(url.pathname, url.searchParams.get('token') ?? bearer(req.headers.authorization))
     reply.code(m.status).type(m.mime).header('Content-Length', m.size)
     if (m.filename) reply.header('Content-Disposition', inlineDisposition(m.filename))

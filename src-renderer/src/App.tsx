@@ -1,10 +1,11 @@
-import { createContext, useContext, useEffect, useState } from 'react'
+import { createContext, useContext, useEffect, useRef, useState } from 'react'
 import { Center, Loader } from '@mantine/core'
 import { useQueryClient } from '@tanstack/react-query'
 import { Navigate, Route, Routes } from 'react-router-dom'
 import type { StaffMember } from '../../src-preload/contract'
 import { useApi, useCall } from './api/hooks'
 import { SignIn } from './screens/SignIn'
+import { FirstRun } from './screens/FirstRun'
 import { Shell } from './components/Shell'
 import { PatientsScreen } from './screens/Patients'
 import { PatientScreen } from './screens/Patient'
@@ -36,6 +37,13 @@ export function App() {
       }),
     [api, qc]
   )
+  // A new workstation chooses its clinic before anyone can sign in.
+  const setup = useCall('setup.state', {})
+  // Once shown, the first-run screen stays until it reloads the window (the new PIN must be read first).
+  const firstRun = useRef(false)
+  if (!setup.data) return <Center h="100vh">{setup.error ? setup.error.message : <Loader />}</Center>
+  if (setup.data.step !== 'ready') firstRun.current = true
+  if (firstRun.current) return <FirstRun />
   return signedIn ? <SignedIn /> : <SignIn />
 }
 

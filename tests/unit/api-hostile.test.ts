@@ -76,7 +76,7 @@ describe('the API under hostile or clumsy input', () => {
   describe('over the hub, in-process', () => {
     let hub: Hub
     beforeAll(async () => {
-      hub = await startHub(t.app, { host: '127.0.0.1', port: 0, rendererDir: join(t.dir, 'no-renderer') })
+      hub = await startHub(() => t.app, { host: '127.0.0.1', port: 0, rendererDir: join(t.dir, 'no-renderer') })
     })
     afterAll(() => hub.close())
 
@@ -109,7 +109,7 @@ describe('the API under hostile or clumsy input', () => {
 
     it('answers a malformed % escape with 404 and fetches real files', async () => {
       const fetched: string[] = []
-      const handle = appProtocolHandler(t.app.media, dir, async (url) => (fetched.push(url), new Response('file')))
+      const handle = appProtocolHandler(() => t.app.media, dir, async (url) => (fetched.push(url), new Response('file')))
       expect((await handle(new Request('app://vetos/%E0%A4%A'))).status).toBe(404)
       expect((await handle(new Request(`app://vetos/media/documents/%E0%A4%A?token=${token}`))).status).toBe(404)
       expect((await handle(new Request('app://vetos/index.html'))).status).toBe(200)
