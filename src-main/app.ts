@@ -28,6 +28,7 @@ import type { Core } from './domain/core'
 import { generateDemoClinic } from './demo/generate'
 import { createLabs, type Labs, type LabsConfig } from './labs'
 import { MediaRoutes } from './media/routes'
+import { DocumentFiles } from './media/documents'
 import { createImaging, type Imaging, type ImagingConfig } from './imaging'
 
 export interface AppConfig {
@@ -70,6 +71,8 @@ export interface Services {
   auditQuery: AuditQuery
   labs: Labs
   imaging: Imaging
+  /** documents' bytes, here or from the clinic server */
+  documentFiles: DocumentFiles
   /** sync with the clinic's central server; null on a workstation that has not joined one */
   sync: SyncClient | null
 }
@@ -130,6 +133,8 @@ export function createApp(config: AppConfig): App {
     const gate = new ConsentGate(core, integrations, notifications)
     const sessions = new Sessions(core, staffSvc)
     const media = new MediaRoutes((t) => sessions.resolve(t))
+    const imaging = createImaging(core, config.dataDir, integrations, gate, notifications, media, !!config.demo || meta('demo') === '1', config.imaging ?? {})
+    const documentFiles = new DocumentFiles(config.dataDir, imaging.remote)
     const services: Services = {
       info: { version: config.version ?? '0.1.0', deviceId, demo: false, host: config.host },
       clinic,
@@ -146,7 +151,8 @@ export function createApp(config: AppConfig): App {
       audit,
       auditQuery: new AuditQuery(sqlite),
       labs: createLabs(core, integrations, gate, notifications, config.labs ?? {}),
-      imaging: createImaging(core, config.dataDir, integrations, gate, notifications, media, !!config.demo || meta('demo') === '1', config.imaging ?? {}),
+      imaging,
+      documentFiles,
       sync: null
     }
 
@@ -171,9 +177,10 @@ export function createApp(config: AppConfig): App {
       onInternalError: (method, e) => log(`internal error in ${method}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
     })
 
-    media.register('documents', (id) => {
+    media.register('documents', async (id) => {
       const d = services.labs.documents(id)
-      return d ? { mime: d.mime, body: d.content, filename: d.title } : null
+      const body = d ? await documentFiles.get(d) : null
+      return d && body ? { mime: d.mime, body, filename: d.title } : null
     })
 
     let syncSub: { unsubscribe(): void } | null = null

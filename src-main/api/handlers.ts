@@ -116,7 +116,9 @@ export function createHandlers(s: Services): Handlers {
     'documents.get': (i) => {
       const d = s.labs.documents(i.id)
       if (!d) throw new ApiError('not-found', 'Document was not found')
-      return { id: d.id, title: d.title, mime: d.mime, base64: d.content.toString('base64') }
+      const bytes = s.documentFiles.now(d)
+      if (!bytes) throw new ApiError('not-found', 'This document is on its way from the clinic server; try again in a moment')
+      return { id: d.id, title: d.title, mime: d.mime, base64: bytes.toString('base64') }
     },
     'labs.reviewQueue': (i) => s.labs.views.reviewQueue(i.limit),
     'labs.reviewCount': () => ({ count: s.labs.review.pendingCount() }),

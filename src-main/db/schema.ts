@@ -517,7 +517,9 @@ export const documents = sqliteTable(
     title: text('title').notNull(),
     mime: text('mime').notNull(),
     sha256: text('sha256').notNull(),
-    content: blob('content', { mode: 'buffer' }).notNull()
+    /** the file itself where it was made; a workstation that received the row by sync fetches it by sha256 from the clinic server */
+    content: blob('content', { mode: 'buffer' }),
+    bytes: integer('bytes')
   },
   (t) => [index('documents_patient_idx').on(t.patientId)]
 )

@@ -13,11 +13,12 @@ export function appProtocolHandler(media: () => MediaRoutes | null, rendererDir:
       const routes = media()
       // Before the workstation has its clinic there is no media to serve.
       if (!routes) return new Response('Not found', { status: 404 })
-      const m = routes.serve(url.pathname, url.searchParams.get('token'))
-      const headers: Record<string, string> = { 'Content-Type': m.mime, 'Content-Length': String(m.size) }
-      if (m.filename) headers['Content-Disposition'] = inlineDisposition(m.filename)
-      if (!Buffer.isBuffer(m.body)) return fetchFile(pathToFileURL(m.body.file).toString())
-      return new Response(new Uint8Array(m.body), { status: m.status, headers })
+      return routes.serve(url.pathname, url.searchParams.get('token')).then((m) => {
+        const headers: Record<string, string> = { 'Content-Type': m.mime, 'Content-Length': String(m.size) }
+        if (m.filename) headers['Content-Disposition'] = inlineDisposition(m.filename)
+        if (!Buffer.isBuffer(m.body)) return fetchFile(pathToFileURL(m.body.file).toString())
+        return new Response(new Uint8Array(m.body), { status: m.status, headers })
+      })
     }
     const file = rendererFile(rendererDir, url.pathname)
     return file ? fetchFile(pathToFileURL(file).toString()) : new Response('Not found', { status: 404 })

@@ -116,7 +116,7 @@ export async function startHub(current: () => App | null, opts: HubOptions): Pro
     const url = new URL(req.url, 'http://x')
     const app = current()
     if (!app) return reply.code(404).type('text/plain; charset=utf-8').send('Not found')
-    const m = app.media.serve(url.pathname, url.searchParams.get('token') ?? bearer(req.headers.authorization))
+    const m = await app.media.serve(url.pathname, url.searchParams.get('token') ?? bearer(req.headers.authorization))
     reply.code(m.status).type(m.mime).header('Content-Length', m.size)
     if (m.filename) reply.header('Content-Disposition', inlineDisposition(m.filename))
     return reply.send(Buffer.isBuffer(m.body) ? m.body : createReadStream(m.body.file))

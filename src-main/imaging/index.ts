@@ -42,12 +42,12 @@ export function createImaging(core: Core, dataDir: string, registry: Integration
   const server = joinedServer(core.store.sqlite, fetch)
   const remote = server ? new BlobFetcher(server, storage) : null
 
-  media.register('dicom', (id) => {
+  media.register('dicom', async (id) => {
     const i = studies.instance(id)
     if (!i) return null
     const file = storage.absolute(i.file)
-    // Fetched on first view; this request is answered as missing, and 'changed' asks the viewer to load it again.
-    if (remote && !existsSync(file)) remote.fetch(i.sha256, i.file).then(() => core.events.emit('changed', { entity: 'imaging', id: i.studyId }), () => undefined)
+    // A study that came by sync: its file is fetched from the clinic server on first view (a failure answers missing).
+    if (remote && !existsSync(file)) await remote.fetch(i.sha256, i.file).catch(() => undefined)
     return { mime: 'application/dicom', body: { file }, filename: `${i.sopInstanceUid}.dcm` }
   })
 
@@ -59,7 +59,7 @@ export function createImaging(core: Core, dataDir: string, registry: Integration
     const content = Buffer.from(input.base64, 'base64')
     if (!MAGIC[input.mime](content)) throw new ApiError('invalid-input', `The file is not a ${input.mime.split('/')[1].toUpperCase()}`, [{ path: 'base64', message: 'does not match its type' }])
     const row = store.tx(() => {
-      const d = store.insert(documents, { patientId: patient.id, visitId: input.visitId ?? null, source: `imported by ${actor.name}`, title: input.title, mime: input.mime, sha256: createHash('sha256').update(content).digest('hex'), content })
+      const d = store.insert(documents, { patientId: patient.id, visitId: input.visitId ?? null, source: `imported by ${actor.name}`, title: input.title, mime: input.mime, sha256: createHash('sha256').update(content).digest('hex'), content, bytes: content.length })
       audit.append({ action: 'document.imported', direction: 'internal', actor, patientId: patient.id, entityType: 'document', entityId: d.id, summary: `Imported "${input.title}" (${input.mime}, ${Math.max(1, Math.round(content.length / 1024))} KB) into ${patient.name}'s record` })
       events.emit('changed', { entity: 'patient', id: patient.id, patientId: patient.id })
       return d
@@ -69,6 +69,8 @@ export function createImaging(core: Core, dataDir: string, registry: Integration
 
   return {
     storage,
+    /** the clinic server's files (null when not joined); documents use it too */
+    remote,
     requests,
     studies,
     annotations,

@@ -146,7 +146,7 @@ export class LabResultsService {
     const observations = r.observations.map((o) => {
       let documentId: string | null = null
       if (o.document) {
-        documentId = store.insert(documents, { patientId: null, visitId: null, source: `lab report ${r.fillerNumber ?? r.orderNumber ?? ''}`.trim(), title: o.document.title, mime: o.document.mime, sha256: createHash('sha256').update(o.document.content).digest('hex'), content: o.document.content }).id
+        documentId = store.insert(documents, { patientId: null, visitId: null, source: `lab report ${r.fillerNumber ?? r.orderNumber ?? ''}`.trim(), title: o.document.title, mime: o.document.mime, sha256: createHash('sha256').update(o.document.content).digest('hex'), content: o.document.content, bytes: o.document.content.length }).id
       }
       // A correction replaces the latest value before it; a final value replaces a preliminary one.
       let supersedes: string | null = null

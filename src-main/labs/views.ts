@@ -94,10 +94,10 @@ export class LabViews {
     // From the patient's attached reports to their values to the documents: indexed all the way.
     const rows = this.core.store.sqlite
       .prepare(
-        `SELECT d.id, d.title, d.mime, length(d.content) AS bytes, d.source, d.created_at, d.visit_id, NULL AS report_id
+        `SELECT d.id, d.title, d.mime, coalesce(d.bytes, length(d.content)) AS bytes, d.source, d.created_at, d.visit_id, NULL AS report_id
          FROM documents d WHERE d.patient_id = @p AND d.deleted_at IS NULL
          UNION ALL
-         SELECT d.id, d.title, d.mime, length(d.content), d.source, d.created_at, d.visit_id, o.report_id
+         SELECT d.id, d.title, d.mime, coalesce(d.bytes, length(d.content)), d.source, d.created_at, d.visit_id, o.report_id
          FROM lab_report_links l
          JOIN lab_observations o ON o.report_id = l.report_id AND o.document_id IS NOT NULL
          JOIN documents d ON d.id = o.document_id AND d.deleted_at IS NULL

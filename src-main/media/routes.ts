@@ -11,7 +11,8 @@ export interface MediaReply {
   filename?: string
 }
 
-export type MediaHandler = (id: string, actor: Actor) => Pick<MediaReply, 'mime' | 'body' | 'filename'> | null
+/** May wait: a file that came by sync is fetched from the clinic server on its first view. */
+export type MediaHandler = (id: string, actor: Actor) => Pick<MediaReply, 'mime' | 'body' | 'filename'> | null | Promise<Pick<MediaReply, 'mime' | 'body' | 'filename'> | null>
 
 // Served as themselves; anything else (text/html, say) would run in our origin, so it downloads instead.
 const INLINE_TYPES = new Set(['application/pdf', 'image/jpeg', 'image/png', 'application/dicom'])
@@ -36,13 +37,13 @@ export class MediaRoutes {
     this.handlers.set(kind, handler)
   }
 
-  serve(pathname: string, token: string | null): MediaReply {
+  async serve(pathname: string, token: string | null): Promise<MediaReply> {
     const actor = token ? this.resolveSession(token) : null
     if (!actor) return text(401, 'A staff session is required')
     const m = /^\/media\/([a-z-]+)\/([A-Za-z0-9._-]+)$/.exec(pathname)
     const handler = m ? this.handlers.get(m[1]) : undefined
     if (!m || !handler) return text(404, 'No such media path')
-    const found = handler(m[2], actor)
+    const found = await handler(m[2], actor)
     if (!found) return text(404, 'That file was not found')
     if (!INLINE_TYPES.has(found.mime)) found.mime = 'application/octet-stream'
     if (Buffer.isBuffer(found.body)) return { status: 200, ...found, size: found.body.length }

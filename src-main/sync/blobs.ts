@@ -31,6 +31,10 @@ export class BlobUploads {
   /** Called before the changes' mutations are pushed; throws (and the push waits) when an upload fails. */
   async before(changes: Change[]): Promise<void> {
     for (const [table, rowId, op] of changes) {
+      if (table === 'documents' && op === 'insert') {
+        await this.uploadDocument(rowId)
+        continue
+      }
       if (table !== 'imaging_instances' || op !== 'insert') continue
       const row = this.sqlite.prepare('SELECT file, sha256 FROM imaging_instances WHERE id = ?').get(rowId) as { file: string; sha256: string } | undefined
       const path = row && join(this.dataDir, row.file)
@@ -45,6 +49,19 @@ export class BlobUploads {
       } as RequestInit)
       if (!res.ok) throw new Error(`file upload answered ${res.status}: ${(await res.text()).slice(0, 200)}`)
     }
+  }
+
+  /** A document's bytes go to the file store too; its row travels without them (SyncClient drops content). */
+  private async uploadDocument(rowId: string): Promise<void> {
+    const row = this.sqlite.prepare('SELECT content, sha256 FROM documents WHERE id = ?').get(rowId) as { content: Buffer | null; sha256: string } | undefined
+    if (!row?.content) return
+    const res = await this.link.fetch(blobUrl(this.link, row.sha256), {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${this.link.token}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(row.content),
+      signal: AbortSignal.timeout(TRANSFER_TIMEOUT_MS)
+    })
+    if (!res.ok) throw new Error(`document upload answered ${res.status}: ${(await res.text()).slice(0, 200)}`)
   }
 }
 

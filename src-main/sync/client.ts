@@ -213,7 +213,10 @@ export class SyncClient {
     if (op === 'insert') {
       const row = this.core.store.statement(`SELECT * FROM "${table}" WHERE id = ?`).get(rowId) as Record<string, unknown> | undefined
       if (!row) return null
-      return [table, rowId, op, hlc, Object.fromEntries(t.columns.filter((c) => c.name !== 'server_version').map((c) => [c.name, toWire(c.kind, row[c.name])]))]
+      const wire = Object.fromEntries(t.columns.filter((c) => c.name !== 'server_version').map((c) => [c.name, toWire(c.kind, row[c.name])]))
+      // A document's bytes went to the clinic server's file store just before (BlobUploads); others fetch them by sha256.
+      if (table === 'documents') wire.content = null
+      return [table, rowId, op, hlc, wire]
     }
     const out: Record<string, unknown> = {}
     for (const [key, v] of Object.entries(fields ?? {})) {

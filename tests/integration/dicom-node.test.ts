@@ -87,7 +87,7 @@ describe('the DICOM node with DCMTK as the modality', () => {
     expect(studies[0].instances[0]).toMatchObject({ rows: 1024, columns: 1024, calibration: { kind: 'imager_pixel_spacing' } })
     expect(t.call('imaging.requests', { patientId: patient.patientId })[0]).toMatchObject({ status: 'completed', studyId: studies[0].id })
     // the file on disk is the dataset as sent, behind our meta header
-    const served = t.app.media.serve(studies[0].instances[0].path, t.signIn('veterinarian'))
+    const served = await t.app.media.serve(studies[0].instances[0].path, t.signIn('veterinarian'))
     expect(served).toMatchObject({ status: 200, mime: 'application/dicom' })
   })
 

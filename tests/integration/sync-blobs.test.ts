@@ -37,6 +37,7 @@ describe('files synced through the clinic server’s file store', () => {
   let blobDir: string
   let code: string
   let adminPin: string
+  let adminId: string
   const stations: Workstation[] = []
 
   /** A joined workstation; a started one follows the clinic's shapes and has its administrator signed in. */
@@ -65,7 +66,7 @@ describe('files synced through the clinic server’s file store', () => {
     blobDir = mkdtempSync(join(tmpdir(), 'vetos-blobs-'))
     server = await startSyncServer({ db, port: 0, liveTimeoutMs: 2000, blobDir })
     let clinicId: string
-    ;({ clinicId, adminPin } = await createClinic(db, { name: 'Riverside', timezone: 'UTC', currency: 'USD' }))
+    ;({ clinicId, adminPin, adminId } = await createClinic(db, { name: 'Riverside', timezone: 'UTC', currency: 'USD' }))
     ;({ code } = await createEnrollment(db, clinicId))
   })
   afterAll(async () => {
@@ -103,12 +104,10 @@ describe('files synced through the clinic server’s file store', () => {
     const onB = b.app.services.imaging.storage.absolute(relative)
     expect(existsSync(onB)).toBe(false)
 
-    // The viewer asks: B fetches the file from the server, checks its hash and files it in its tree.
-    expect(b.app.media.serve(`/media/dicom/${id}`, b.token).status).toBe(404)
-    await until(() => existsSync(onB), 15_000, 'the file on B')
-    expect(readFileSync(onB).equals(bytes)).toBe(true)
-    const served = b.app.media.serve(`/media/dicom/${id}`, b.token)
+    // The viewer asks: B fetches the file from the server, checks its hash, files it in its tree and answers with it.
+    const served = await b.app.media.serve(`/media/dicom/${id}`, b.token)
     expect(served).toMatchObject({ status: 200, mime: 'application/dicom', size: bytes.length })
+    expect(readFileSync(onB).equals(bytes)).toBe(true)
   })
 
   it('keeps a row unpushed while its file cannot be uploaded, and pushes both once it can', async () => {
@@ -133,5 +132,29 @@ describe('files synced through the clinic server’s file store', () => {
     while (await a.app.services.sync!.pushOnce());
     await until(() => b.app.services.imaging.studies.instance(outcome.instance.id) !== undefined, 20_000, 'the instance row on B')
     expect(readFileSync(blobPath(blobDir, sha256)).equals(bytes)).toBe(true)
+  })
+
+  it('sends a document’s bytes through the file store, not in its row, and the other workstation fetches them when it is opened', async () => {
+    const [a, b] = stations
+    const actor = { id: adminId, name: 'Administrator', role: 'admin' as const }
+    const owner = a.app.services.clients.create(actor, { firstName: 'Ada', lastName: 'Papers', phones: [] })
+    const pet = a.app.services.patients.create(actor, { clientId: owner.id, name: 'Quill', species: 'feline', sex: 'female', neuterStatus: 'neutered', dobEstimated: false })
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(200_000, 7), Buffer.from('\n%%EOF\n')])
+    const doc = a.app.services.imaging.importDocument(actor, { patientId: pet.id, title: 'Referral letter', mime: 'application/pdf', base64: pdf.toString('base64') })
+    while (await a.app.services.sync!.pushOnce());
+
+    // The row on the server names the file; the bytes are in the file store under their hash.
+    const [row] = await db.query<{ content: Buffer | null; bytes: number; sha256: string }>('SELECT content, bytes, sha256 FROM documents WHERE id = $1', [doc.id])
+    expect(row).toMatchObject({ content: null, bytes: pdf.length })
+    expect(readFileSync(blobPath(blobDir, row.sha256)).equals(pdf)).toBe(true)
+
+    await until(() => b.app.services.labs.documents(doc.id) !== undefined, 15_000, 'the document row on B')
+    const listed = b.app.dispatch('documents.list', { patientId: pet.id }, b.token)
+    expect(listed.ok && listed.result).toEqual([expect.objectContaining({ id: doc.id, title: 'Referral letter', bytes: pdf.length })])
+    const served = await b.app.media.serve(`/media/documents/${doc.id}`, b.token)
+    expect(served).toMatchObject({ status: 200, mime: 'application/pdf', size: pdf.length })
+    // Kept on B from now on: the API reads it without the server.
+    const got = b.app.dispatch('documents.get', { id: doc.id }, b.token)
+    expect(got.ok && Buffer.from((got.result as { base64: string }).base64, 'base64').equals(pdf)).toBe(true)
   })
 })
