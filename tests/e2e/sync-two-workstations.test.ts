@@ -59,4 +59,25 @@ describe('a lab result received on one workstation, seen on another', () => {
     await page.getByRole('tab', { name: 'Lab Orders' }).click()
     await expect.poll(() => page.getByTestId('lab-values').first().textContent(), { timeout: 20_000 }).toContain('Hematocrit')
   }, 90_000)
+
+  it('moves the lab’s connection to the lab room from the exam room’s Integrations screen', async () => {
+    const labRoomId = (await api(labRoom, 'app.info', {}, labRoom.token)).json.result.deviceId as string
+    await page.getByRole('link', { name: /^Integrations/ }).click()
+    await page.getByTestId('integrations-table').locator('tr', { hasText: 'Reference lab' }).getByRole('button', { name: 'Configure' }).click()
+    const dialog = page.getByRole('dialog')
+    const host = dialog.getByTestId('integration-host')
+    // Both hubs enrolled under this machine's name: the exam room is the one marked.
+    await host.click()
+    const options = page.getByRole('option')
+    await expect.poll(() => options.count(), { timeout: 20_000 }).toBe(2)
+    await options.filter({ hasNotText: 'this workstation' }).click()
+    await dialog.getByRole('button', { name: 'Save' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    // The record syncs to the lab room, which now runs the connection.
+    const token = await hubAdmin(labRoom, clinic.adminPin)
+    await expect
+      .poll(async () => ((await api(labRoom, 'integrations.list', {}, token)).json.result as { name: string; config: { workstationId?: string } }[]).find((i) => i.name === 'Reference lab')?.config.workstationId, { timeout: 20_000 })
+      .toBe(labRoomId)
+    expect(errors).toEqual([])
+  }, 60_000)
 })

@@ -216,6 +216,39 @@ function describeConfig(c: IntegrationConfig): string {
   return parts.join(' · ') || '—'
 }
 
+/**
+ * In a clinic with several workstations, the one that keeps this connection (the lab-room PC for
+ * a serial analyzer, one PC for the DICOM node): orders placed anywhere sync to it and it sends
+ * them; what it receives reaches every workstation. Shown once this workstation has joined a clinic server.
+ */
+function HostWorkstation({ config, onChange }: { config: IntegrationConfig; onChange: (workstationId: string, workstationName: string) => void }) {
+  const status = useCall('sync.status', {})
+  const joined = !!status.data
+  // Asked every second until the first list has come from the clinic server.
+  const devices = useCall('sync.devices', {}, { enabled: joined, refetchInterval: (q) => (q.state.data?.readAt ? false : 1000) })
+  if (!joined) return null
+  const active = (devices.data?.devices ?? []).filter((d) => !d.revokedAt)
+  const options = active.map((d) => ({ value: d.deviceId, label: d.current ? `${d.name} (this workstation)` : d.name }))
+  // The one already chosen stays shown while the list is on its way (or after it was revoked).
+  if (config.workstationId && !options.some((o) => o.value === config.workstationId)) options.push({ value: config.workstationId, label: config.workstationName ?? 'another workstation' })
+  const here = active.find((d) => d.current)
+  return (
+    <Select
+      label="Runs on"
+      description="The workstation that keeps this connection. Orders placed on any workstation wait for it and it sends them; results it receives appear everywhere."
+      placeholder={devices.isLoading ? 'Reading the clinic’s workstations…' : 'This workstation'}
+      data={options}
+      value={config.workstationId ?? here?.deviceId ?? null}
+      onChange={(v) => {
+        const chosen = active.find((d) => d.deviceId === v)
+        if (v && chosen) onChange(v, chosen.name)
+      }}
+      allowDeselect={false}
+      data-testid="integration-host"
+    />
+  )
+}
+
 function ConfigModal({ integration, onClose }: { integration: Integration | null; onClose: () => void }) {
   const [kind, setKind] = useState<IntegrationKind>(integration?.kind ?? 'reference_lab')
   const [name, setName] = useState(integration?.name ?? '')
@@ -322,6 +355,7 @@ function ConfigModal({ integration, onClose }: { integration: Integration | null
               <TextInput label="API key" description="Stored on this workstation; shown masked" value={config.apiKey ?? ''} onChange={(e) => set('apiKey', e.currentTarget.value)} />
             </Group>
           )}
+          {lab && <HostWorkstation config={config} onChange={(workstationId, workstationName) => setConfig({ ...config, workstationId, workstationName })} />}
           {lab && <LabProfileForm value={profile} onChange={setProfile} kind={kind} errors={profileErrors(errors, 'config.lab')} onJsonError={setProfileJsonError} />}
           {integration?.approval && (
             <Alert color="yellow">Changing where data goes (host, port, device, URL, account or key) withdraws the approval; approve it again afterwards.</Alert>
