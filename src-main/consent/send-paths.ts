@@ -24,10 +24,11 @@ export const SEND_PATHS = {
     'src-main/sync/client.ts': 'the outbox pushed to the clinic’s central server, and its shapes read from there, with this device’s credential',
     'src-main/sync/enroll.ts': 'the enrollment code, this device’s id and host name, to the clinic’s central server',
     'src-main/sync/audit.ts': 'this workstation’s audit log entries to the clinic’s central server, which anchors them, and its head read back',
-    'src-main/sync/blobs.ts': 'DICOM files this workstation filed, to the clinic’s central server, and files of synced rows fetched from it',
+    'src-main/sync/blobs.ts': 'DICOM files and documents this workstation filed, to the clinic’s central server, and files of synced rows fetched from it',
     'src-main/audit-verify.ts': 'asks the clinic’s central server for this workstation’s audit anchor',
     'src-main/sync/devices.ts': 'the clinic’s list of workstations read from its central server, and a revocation (the workstation, the administrator’s id and re-typed PIN, the reason) sent to it',
-    'src-main/imaging/index.ts': 'asks the clinic’s central server for the file of a synced image the first time it is shown'
+    'src-main/imaging/index.ts': 'asks the clinic’s central server for the file of a synced image the first time it is shown',
+    'src-main/media/documents.ts': 'asks the clinic’s central server for the file of a synced document (by its hash) the first time it is opened'
   },
   noData: {
     'src-main/hl7/listener.ts': 'acknowledgements of received results: sender names and their control id, nothing of a patient',

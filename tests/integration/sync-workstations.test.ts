@@ -53,7 +53,9 @@ describe('two workstations of one clinic, synced through the central server', ()
     await signIn(b)
     const client = a.call('clients.create', { firstName: 'Marta', lastName: 'Quintana', phones: [] })
     const patient = a.call('patients.create', { clientId: client.id, name: 'Pimienta', species: 'canine', sex: 'female', neuterStatus: 'neutered' })
-    await until(() => (b.app.core.store.sqlite.prepare('SELECT count(*) FROM patients WHERE id = ?').pluck().get(patient.id) as number) === 1, 15_000, 'the patient on B')
+    // Each table is its own shape: the patient and its owner may land a moment apart.
+    const onB = (table: string, id: string) => (b.app.core.store.sqlite.prepare(`SELECT count(*) FROM ${table} WHERE id = ?`).pluck().get(id) as number) === 1
+    await until(() => onB('patients', patient.id) && onB('clients', client.id), 15_000, 'the patient and its owner on B')
     expect(b.call('patients.get', { id: patient.id }).owner.lastName).toBe('Quintana')
     b.call('patients.update', { id: patient.id, name: 'Pimienta', species: 'canine', sex: 'female', neuterStatus: 'neutered', color: 'tan' })
     await until(() => a.call('patients.get', { id: patient.id }).patient.color === 'tan', 15_000, 'the edit on A')
@@ -68,7 +70,8 @@ describe('two workstations of one clinic, synced through the central server', ()
     const patient = a.call('patients.create', { clientId: client.id, name: 'Brezel', species: 'canine', sex: 'male', neuterStatus: 'intact' })
     a.call('patients.recordWeight', { patientId: patient.id, weightKg: 12.5 })
     const count = (w: Workstation, table: string) => w.app.core.store.sqlite.prepare(`SELECT count(*) FROM ${table} WHERE patient_id = ?`).pluck().get(patient.id) as number
-    await until(() => count(b, 'patient_weights') === 1, 15_000, 'the weight on B')
+    const onB = (table: string, id: string) => (b.app.core.store.sqlite.prepare(`SELECT count(*) FROM ${table} WHERE id = ?`).pluck().get(id) as number) === 1
+    await until(() => count(b, 'patient_weights') === 1 && onB('patients', patient.id), 15_000, 'the patient and its weight on B')
     // The weight came back to A too (its triggers refuse any UPDATE): later changes still flow both ways.
     await until(() => outboxEmpty(a), 15_000, 'A’s outbox to drain')
     b.call('patients.update', { id: patient.id, name: 'Brezel', species: 'canine', sex: 'male', neuterStatus: 'intact', color: 'red' })
