@@ -8,11 +8,12 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        // index: the Electron host; hub and audit-verify run in plain Node.
+        // index: the Electron host; hub, audit-verify and ledger-verify run in plain Node.
         input: {
           index: resolve('src-main/index.ts'),
           hub: resolve('src-main/hub.ts'),
-          'audit-verify': resolve('src-main/audit-verify.ts')
+          'audit-verify': resolve('src-main/audit-verify.ts'),
+          'ledger-verify': resolve('src-main/ledger-verify.ts')
         }
       }
     }

@@ -682,10 +682,11 @@ async function memory(url: string, admin: Db, work: string): Promise<void> {
   const stop = new AbortController()
   setMaxListeners(0, stop.signal) // one signal for every stream
   try {
-    const { clinicId } = await createClinic(admin, { name: 'Many workstations', timezone: 'UTC', currency: 'USD' })
+    const { clinicId, adminId } = await createClinic(admin, { name: 'Many workstations', timezone: 'UTC', currency: 'USD' })
     const { code } = await createEnrollment(admin, clinicId)
     const devices: Device[] = []
-    for (let i = 0; i < DEVICES; i++) devices.push(await enrollBare(server.url, code, `mem-${i}`))
+    // The first device writes (as the clinic's administrator); every device reads.
+    for (let i = 0; i < DEVICES; i++) devices.push(await enrollBare(server.url, code, `mem-${i}`, i === 0 ? adminId : null))
     await sleep(2000)
     const idle = memoryOf(server.pid)
 

@@ -29,6 +29,7 @@ import { generateDemoClinic } from './demo/generate'
 import { createLabs, type Labs, type LabsConfig } from './labs'
 import { MediaRoutes } from './media/routes'
 import { DocumentFiles } from './media/documents'
+import { createBilling, type Billing } from './billing'
 import { createImaging, type Imaging, type ImagingConfig } from './imaging'
 
 export interface AppConfig {
@@ -73,6 +74,7 @@ export interface Services {
   imaging: Imaging
   /** documents' bytes, here or from the clinic server */
   documentFiles: DocumentFiles
+  billing: Billing
   /** sync with the clinic's central server; null on a workstation that has not joined one */
   sync: SyncClient | null
 }
@@ -153,6 +155,7 @@ export function createApp(config: AppConfig): App {
       labs: createLabs(core, integrations, gate, notifications, config.labs ?? {}),
       imaging,
       documentFiles,
+      billing: createBilling(core),
       sync: null
     }
 

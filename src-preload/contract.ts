@@ -16,6 +16,11 @@ export type Role = z.infer<typeof Role>
 
 export const SPECIES = ['canine', 'feline', 'equine', 'bovine', 'ovine', 'caprine', 'porcine', 'avian', 'rabbit', 'rodent', 'reptile', 'ferret', 'other'] as const
 export const Species = z.enum(SPECIES)
+/** What a clinic charges for; lab tests and imaging requests are priced by their code in the price list. */
+export const BILLING_CATEGORIES = ['exam', 'procedure', 'lab', 'imaging', 'pharmacy', 'product', 'boarding', 'other'] as const
+export const PAYMENT_METHODS = ['cash', 'check', 'card', 'credit', 'external'] as const
+/** The clinic's books (billing ledger): assets, receivables, the client credit it owes, revenue, tax it collected. */
+export const LEDGER_ACCOUNTS = ['cash', 'check', 'card_clearing', 'external_clearing', 'receivables', 'client_credit', 'revenue', 'discounts', 'tax_payable', 'bad_debt'] as const
 export const Sex = z.enum(['male', 'female', 'unknown'])
 export const NeuterStatus = z.enum(['intact', 'neutered', 'unknown'])
 export const VisitStatus = z.enum(['booked', 'checked_in', 'in_progress', 'completed', 'cancelled'])
@@ -1121,7 +1126,7 @@ export type ApiResponse<T> = { ok: true; result: T } | { ok: false; error: ApiEr
 /** Live events pushed to the renderer (WebSocket on the hub, IPC in Electron). */
 export interface ServerEvents {
   notification: Notification
-  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit' | 'imaging' | 'sync'; id: string; patientId?: string | null }
+  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit' | 'imaging' | 'sync' | 'invoice' | 'payment'; id: string; patientId?: string | null }
 }
 export type ServerEvent = { [K in keyof ServerEvents]: { type: K; payload: ServerEvents[K] } }[keyof ServerEvents]
 

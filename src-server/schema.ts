@@ -37,7 +37,7 @@ export interface SyncedTable {
 }
 
 
-const STATUS_COLUMNS: Record<string, string> = { lab_orders: 'status' }
+const STATUS_COLUMNS: Record<string, string> = { lab_orders: 'status', invoices: 'status', payments: 'status' }
 
 const PG_TYPE: Record<ColumnKind, ColumnType> = { text: 'text', int: 'int8', bool: 'bool', real: 'float8', blob: 'bytea' }
 
@@ -107,6 +107,14 @@ export const imagingStudies = pgSynced('imaging_studies')
 export const imagingStudyLinks = pgSynced('imaging_study_links')
 export const imagingInstances = pgSynced('imaging_instances')
 export const imagingAnnotations = pgSynced('imaging_annotations')
+export const priceItems = pgSynced('price_items')
+export const taxRates = pgSynced('tax_rates')
+export const invoices = pgSynced('invoices')
+export const invoiceLines = pgSynced('invoice_lines')
+export const payments = pgSynced('payments')
+export const paymentAllocations = pgSynced('payment_allocations')
+export const ledgerTransactions = pgSynced('ledger_transactions')
+export const ledgerEntries = pgSynced('ledger_entries')
 
 // ---------------------------------------------------------------- server-only
 

@@ -1,6 +1,6 @@
 import { sqliteTable, text, integer, real, blob, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core'
 import { sql } from 'drizzle-orm'
-import { SPECIES } from '../../src-preload/contract'
+import { BILLING_CATEGORIES, LEDGER_ACCOUNTS, PAYMENT_METHODS, SPECIES } from '../../src-preload/contract'
 
 /**
  * Workstation store. Every synced table carries the columns the sync design needs
@@ -659,4 +659,147 @@ export const dicomAssociations = sqliteTable(
     bytes: integer('bytes').notNull(),
     detail: text('detail')
   }
+)
+
+// ---------------------------------------------------------------- billing (money in integer minor units of the clinic's currency)
+
+export const priceItems = sqliteTable(
+  'price_items',
+  {
+    ...synced,
+    /** the clinic's code; a lab test's or imaging request's code prices it */
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    category: text('category', { enum: BILLING_CATEGORIES }).notNull(),
+    unitPriceMinor: integer('unit_price_minor').notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull()
+  },
+  (t) => [index('price_items_code_idx').on(t.code)]
+)
+
+/** Sales tax per line category, in basis points (825 = 8.25 %). */
+export const taxRates = sqliteTable(
+  'tax_rates',
+  {
+    ...synced,
+    category: text('category', { enum: BILLING_CATEGORIES }).notNull(),
+    rateBp: integer('rate_bp').notNull()
+  },
+  (t) => [index('tax_rates_category_idx').on(t.category)]
+)
+
+/**
+ * Estimates, invoices and credit notes. An invoice is a draft until finalized (number assigned,
+ * lines frozen, posted to the ledger); afterwards only void or written off. Paid and partly paid
+ * are derived from allocations, never stored.
+ */
+export const invoices = sqliteTable(
+  'invoices',
+  {
+    ...synced,
+    kind: text('kind', { enum: ['estimate', 'invoice', 'credit_note'] }).notNull(),
+    status: text('status', { enum: ['draft', 'finalized', 'void', 'written_off'] }).notNull(),
+    clientId: text('client_id').notNull(),
+    patientId: text('patient_id'),
+    visitId: text('visit_id'),
+    /** assigned at finalization: <year>-<workstation>-<n>, unique without asking the server */
+    number: text('number'),
+    /** the estimate this invoice came from, or the invoice a credit note corrects */
+    relatedId: text('related_id'),
+    finalizedAt: text('finalized_at'),
+    /** frozen at finalization: lines' net, tax and total */
+    netMinor: integer('net_minor'),
+    taxMinor: integer('tax_minor'),
+    totalMinor: integer('total_minor'),
+    statusReason: text('status_reason')
+  },
+  (t) => [index('invoices_client_idx').on(t.clientId, t.createdAt), index('invoices_visit_idx').on(t.visitId), index('invoices_status_idx').on(t.status, t.finalizedAt)]
+)
+
+export const invoiceLines = sqliteTable(
+  'invoice_lines',
+  {
+    ...synced,
+    invoiceId: text('invoice_id').notNull(),
+    priceItemId: text('price_item_id'),
+    /** what put it here: a person, or charge capture from an order */
+    source: text('source', { enum: ['manual', 'lab_order', 'imaging_request'] }).notNull(),
+    sourceId: text('source_id'),
+    description: text('description').notNull(),
+    category: text('category', { enum: BILLING_CATEGORIES }).notNull(),
+    /** thousandths: 1500 is one and a half */
+    quantityMilli: integer('quantity_milli').notNull(),
+    unitPriceMinor: integer('unit_price_minor').notNull(),
+    discountMinor: integer('discount_minor').notNull(),
+    taxRateBp: integer('tax_rate_bp').notNull()
+  },
+  (t) => [index('invoice_lines_invoice_idx').on(t.invoiceId), index('invoice_lines_source_idx').on(t.sourceId)]
+)
+
+/** Money received from a client (or a card charge on its way): a permanent record; a refund is its own row. */
+export const payments = sqliteTable(
+  'payments',
+  {
+    ...synced,
+    clientId: text('client_id').notNull(),
+    method: text('method', { enum: PAYMENT_METHODS }).notNull(),
+    status: text('status', { enum: ['pending', 'succeeded', 'failed', 'canceled'] }).notNull(),
+    amountMinor: integer('amount_minor').notNull(),
+    /** cash handed over; the change due is tendered minus amount */
+    tenderedMinor: integer('tendered_minor'),
+    /** a check number, an external terminal's reference */
+    reference: text('reference'),
+    /** one per press of the button: a repeat creates nothing */
+    idempotencyKey: text('idempotency_key').notNull(),
+    receivedAt: text('received_at').notNull(),
+    failure: text('failure')
+  },
+  (t) => [uniqueIndex('payments_idempotency_idx').on(t.idempotencyKey), index('payments_client_idx').on(t.clientId, t.receivedAt), index('payments_received_idx').on(t.receivedAt)]
+)
+
+/** Which invoices a payment paid (a reversal is a negative allocation). Append-only. */
+export const paymentAllocations = sqliteTable(
+  'payment_allocations',
+  {
+    ...synced,
+    paymentId: text('payment_id').notNull(),
+    invoiceId: text('invoice_id').notNull(),
+    amountMinor: integer('amount_minor').notNull()
+  },
+  (t) => [index('payment_allocations_invoice_idx').on(t.invoiceId), index('payment_allocations_payment_idx').on(t.paymentId)]
+)
+
+/**
+ * The clinic's books: every money movement is a transaction whose entries sum to zero (debits
+ * positive, credits negative, integer minor units). Append-only: a correction is a reversing
+ * transaction. Receivables and client credit carry the client (and the invoice) they belong to.
+ */
+export const ledgerTransactions = sqliteTable(
+  'ledger_transactions',
+  {
+    ...synced,
+    kind: text('kind', { enum: ['invoice_finalized', 'invoice_voided', 'invoice_written_off', 'payment', 'payment_reversed', 'refund', 'credit_note'] }).notNull(),
+    /** the invoice, payment or refund it records */
+    refId: text('ref_id').notNull(),
+    occurredAt: text('occurred_at').notNull(),
+    memo: text('memo').notNull(),
+    actorId: text('actor_id')
+  },
+  (t) => [index('ledger_transactions_ref_idx').on(t.refId), index('ledger_transactions_time_idx').on(t.occurredAt)]
+)
+
+export const ledgerEntries = sqliteTable(
+  'ledger_entries',
+  {
+    ...synced,
+    transactionId: text('transaction_id').notNull(),
+    account: text('account', { enum: LEDGER_ACCOUNTS }).notNull(),
+    /** debit positive, credit negative */
+    amountMinor: integer('amount_minor').notNull(),
+    /** revenue and discounts: the line category */
+    category: text('category', { enum: BILLING_CATEGORIES }),
+    clientId: text('client_id'),
+    invoiceId: text('invoice_id')
+  },
+  (t) => [index('ledger_entries_tx_idx').on(t.transactionId), index('ledger_entries_invoice_idx').on(t.invoiceId), index('ledger_entries_client_idx').on(t.clientId, t.account)]
 )

@@ -47,6 +47,8 @@ const KEEP_TEXT = Object.fromEntries(['int2', 'int4', 'int8', 'bool', 'float4', 
 export const PUSH_BATCH = 100
 const RETRY_MS = 2000
 const RECONNECT = { initialDelay: 500, maxDelay: 4000, multiplier: 2 }
+/** a first sync commits this many rows at a time: few enough to hold, enough that commits (each synced to disk) stay few */
+const FIRST_SYNC_ROWS = 10_000
 
 export class SyncClient {
   private streams: Following[] = []
@@ -250,8 +252,9 @@ export class SyncClient {
         return {}
       }
     })
-    // A first sync is kept page by page (its rows are not shown before the table is whole, and a
-    // restart resumes at the last page); afterwards each up-to-date batch is kept in one transaction.
+    // A first sync is kept every FIRST_SYNC_ROWS rows (its rows are not shown before the table is
+    // whole, and a restart resumes at the last kept page); afterwards each up-to-date batch is kept
+    // in one transaction.
     let first = !saved || !saved.ready
     let batch: Message<Row>[] = []
     const following: Following = { abort, unsubscribe: () => undefined }
@@ -266,7 +269,7 @@ export class SyncClient {
           first = true
         } else if (isControlMessage(m) && m.headers.control === 'up-to-date') upToDate = true
       }
-      if (!upToDate && !(first && batch.length > 0)) return
+      if (!upToDate && !(first && batch.length >= FIRST_SYNC_ROWS)) return
       try {
         this.apply(table, batch, stream, !upToDate)
       } catch (e) {

@@ -48,7 +48,10 @@ const APPEND_ONLY = new Set([
   'imaging_study_links',
   'imaging_instances',
   'imaging_annotations',
-  'documents'
+  'documents',
+  'payment_allocations',
+  'ledger_transactions',
+  'ledger_entries'
 ])
 
 const isTable = (t: unknown): t is SQLiteTable => !!t && typeof t === 'object' && is(t, SQLiteTable)

@@ -36,7 +36,17 @@ export const WRITERS: Readonly<Record<string, readonly Writer[]>> = {
   imaging_studies: ['system', ...CLINICAL],
   imaging_instances: ['system', ...CLINICAL],
   imaging_study_links: [...CLINICAL, 'system'],
-  imaging_annotations: CLINICAL
+  imaging_annotations: CLINICAL,
+  // The price list and tax rates are the clinic's; anyone at the desk bills and takes payments, and
+  // the workstation itself captures charges from orders and settles card payments it reconciles.
+  price_items: ADMIN,
+  tax_rates: ADMIN,
+  invoices: [...EVERY_ROLE, 'system'],
+  invoice_lines: [...EVERY_ROLE, 'system'],
+  payments: [...EVERY_ROLE, 'system'],
+  payment_allocations: [...EVERY_ROLE, 'system'],
+  ledger_transactions: [...EVERY_ROLE, 'system'],
+  ledger_entries: [...EVERY_ROLE, 'system']
 }
 
 export function mayWrite(table: string, writer: Writer): boolean {

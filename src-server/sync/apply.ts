@@ -34,8 +34,17 @@ interface StatusRule {
   next(current: string, next: string, event: string | undefined): string | null
 }
 
+/** A status that only moves forward along these edges; anything else leaves the stored one. */
+function forward(edges: Record<string, readonly string[]>): StatusRule['next'] {
+  return (current, next) => (edges[current]?.includes(next) ? next : null)
+}
+
 const STATUS_RULES: Record<string, StatusRule> = {
-  lab_orders: { detail: 'status_detail', statuses: ORDER_STATUSES, next: (current, next, event) => advance(current as OrderStatus, next as OrderStatus, { correction: event === 'corrected', resubmit: event === 'queued' }) }
+  lab_orders: { detail: 'status_detail', statuses: ORDER_STATUSES, next: (current, next, event) => advance(current as OrderStatus, next as OrderStatus, { correction: event === 'corrected', resubmit: event === 'queued' }) },
+  // A finalized invoice never goes back to draft: corrections are credit notes.
+  invoices: { detail: 'status_reason', statuses: ['draft', 'finalized', 'void', 'written_off'], next: forward({ draft: ['finalized', 'void'], finalized: ['void', 'written_off'] }) },
+  // A payment settles once: a late "pending" or a second outcome changes nothing.
+  payments: { detail: 'failure', statuses: ['pending', 'succeeded', 'failed', 'canceled'], next: forward({ pending: ['succeeded', 'failed', 'canceled'] }) }
 }
 for (const t of SYNCED_BY_NAME.values()) if (t.statusColumn && !STATUS_RULES[t.name]) throw new Error(`${t.name}.${t.statusColumn} is a status without a transition rule`)
 
@@ -67,6 +76,7 @@ export async function applyChanges(q: Queryable, clinicId: string, changes: Chan
   // A reviewed order reopens to final only for a correction, and a failed or rejected one goes back
   // to the queue only for a resubmission; the workstation records either on the order's timeline in
   // the same transaction, and the server reads the intent from there.
+  checkLedger(changes)
   const events = new Map<string, string>()
   for (const c of changes) if (c.table.name === 'lab_order_events' && c.op === 'insert' && typeof c.row.status === 'string' && typeof c.row.order_id === 'string') events.set(c.row.order_id, c.row.status)
   let top: number | null = null
@@ -75,6 +85,27 @@ export async function applyChanges(q: Queryable, clinicId: string, changes: Chan
     if (v !== null) top = Math.max(top ?? 0, v)
   }
   return top
+}
+
+/**
+ * The books balance: a ledger transaction arrives with all its entries in one mutation, and they
+ * sum to zero. An entry of a transaction that is not in the mutation is refused too.
+ */
+function checkLedger(changes: Change[]): void {
+  const sums = new Map<string, number>()
+  for (const c of changes) {
+    if (c.table.name !== 'ledger_entries' || c.op !== 'insert') continue
+    const tx = c.row.transaction_id
+    const amount = c.row.amount_minor
+    if (typeof tx !== 'string' || typeof amount !== 'number' || !Number.isSafeInteger(amount)) throw new Rejection(`ledger_entries ${c.rowId}: a transaction id and an integer amount are needed`)
+    sums.set(tx, (sums.get(tx) ?? 0) + amount)
+  }
+  const txs = new Set(changes.filter((c) => c.table.name === 'ledger_transactions' && c.op === 'insert').map((c) => c.rowId))
+  for (const [tx, sum] of sums) {
+    if (!txs.has(tx)) throw new Rejection(`ledger entries of transaction ${tx} came without it: a transaction and its entries are one mutation`)
+    if (sum !== 0) throw new Rejection(`ledger transaction ${tx} does not balance: its entries sum to ${sum}`)
+  }
+  for (const tx of txs) if (!sums.has(tx)) throw new Rejection(`ledger transaction ${tx} has no entries`)
 }
 
 async function applyChange(q: Queryable, clinicId: string, c: Change, events: ReadonlyMap<string, string>): Promise<number | null> {

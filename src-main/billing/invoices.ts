@@ -1,0 +1,212 @@
+/**
+ * Invoices: a draft collects lines (by hand, or captured from orders); finalizing freezes them,
+ * assigns a number and posts the receivable, revenue, discounts and tax to the ledger. Afterwards
+ * an invoice is only voided (nothing paid on it yet) or written off (what is left of it).
+ * Paid and partly paid are derived from allocations (balance()), never stored.
+ */
+import { and, asc, eq, isNull } from 'drizzle-orm'
+import { clients, invoiceLines, invoices, patients, priceItems, taxRates } from '../db/schema'
+import { conflict, notFound, ApiError } from '../api/errors'
+import type { Actor } from '../domain/actor'
+import type { Core } from '../domain/core'
+import { Ledger, type Category, type Entry } from './ledger'
+
+export type InvoiceRow = typeof invoices.$inferSelect
+export type LineRow = typeof invoiceLines.$inferSelect
+
+export interface LineInput {
+  priceItemId?: string | null
+  description?: string
+  category?: Category
+  quantityMilli?: number
+  unitPriceMinor?: number
+  discountMinor?: number
+  source?: LineRow['source']
+  sourceId?: string | null
+}
+
+/** A line's money: quantity × price (rounded to the minor unit), less its discount, and its tax. */
+export function lineAmounts(l: Pick<LineRow, 'quantityMilli' | 'unitPriceMinor' | 'discountMinor' | 'taxRateBp'>): { gross: number; net: number; tax: number } {
+  const gross = Math.round((l.quantityMilli * l.unitPriceMinor) / 1000)
+  const net = gross - l.discountMinor
+  return { gross, net, tax: Math.round((net * l.taxRateBp) / 10_000) }
+}
+
+export type InvoiceState = 'draft' | 'open' | 'partially_paid' | 'paid' | 'void' | 'written_off'
+
+export interface InvoiceBalance {
+  totalMinor: number
+  paidMinor: number
+  dueMinor: number
+  state: InvoiceState
+}
+
+export class InvoicesService {
+  constructor(
+    private readonly core: Core,
+    private readonly ledger: Ledger
+  ) {}
+
+  row(id: string): InvoiceRow {
+    const r = this.core.store.byId(invoices, id)
+    if (!r || r.deletedAt) throw notFound('Invoice')
+    return r
+  }
+
+  lines(invoiceId: string): LineRow[] {
+    return this.core.store.db.select().from(invoiceLines).where(and(eq(invoiceLines.invoiceId, invoiceId), isNull(invoiceLines.deletedAt))).orderBy(asc(invoiceLines.createdAt)).all()
+  }
+
+  createDraft(actor: Actor, input: { clientId: string; patientId?: string | null; visitId?: string | null; kind?: 'invoice' | 'estimate' }): InvoiceRow {
+    const { store, audit, events } = this.core
+    const client = store.byId(clients, input.clientId)
+    if (!client || client.deletedAt) throw notFound('Client')
+    if (input.patientId) {
+      const p = store.byId(patients, input.patientId)
+      if (!p || p.clientId !== client.id) throw new ApiError('invalid-input', 'That patient is not this client’s', [{ path: 'patientId', message: 'is not this client’s pet' }])
+    }
+    return store.tx(() => {
+      const row = store.insert(invoices, { kind: input.kind ?? 'invoice', status: 'draft', clientId: client.id, patientId: input.patientId ?? null, visitId: input.visitId ?? null, number: null, relatedId: null, finalizedAt: null, netMinor: null, taxMinor: null, totalMinor: null, statusReason: null })
+      audit.append({ action: `${row.kind}.created`, direction: 'internal', actor, patientId: row.patientId, entityType: 'invoice', entityId: row.id, summary: `Draft ${row.kind} for ${client.firstName} ${client.lastName}` })
+      events.emit('changed', { entity: 'invoice', id: row.id })
+      return row
+    })
+  }
+
+  /** A line on a draft: from the price list (its price and category) or described by hand. */
+  addLine(actor: Actor, invoiceId: string, input: LineInput): LineRow {
+    const { store, audit, events } = this.core
+    return store.tx(() => {
+      const inv = this.draft(invoiceId)
+      const item = input.priceItemId ? store.byId(priceItems, input.priceItemId) : undefined
+      if (input.priceItemId && (!item || item.deletedAt)) throw notFound('Price list item')
+      const category = input.category ?? item?.category
+      const description = input.description ?? item?.name
+      const unitPriceMinor = input.unitPriceMinor ?? item?.unitPriceMinor
+      if (!category || !description || unitPriceMinor === undefined) throw new ApiError('invalid-input', 'A line needs a price list item, or a description, category and price', [{ path: 'priceItemId', message: 'choose an item or describe the line' }])
+      const quantityMilli = input.quantityMilli ?? 1000
+      const discountMinor = input.discountMinor ?? 0
+      const gross = Math.round((quantityMilli * unitPriceMinor) / 1000)
+      if (discountMinor < 0 || discountMinor > gross) throw new ApiError('invalid-input', 'A discount is between nothing and the line’s amount', [{ path: 'discountMinor', message: 'is more than the line' }])
+      const line = store.insert(invoiceLines, {
+        invoiceId: inv.id,
+        priceItemId: item?.id ?? null,
+        source: input.source ?? 'manual',
+        sourceId: input.sourceId ?? null,
+        description,
+        category,
+        quantityMilli,
+        unitPriceMinor,
+        discountMinor,
+        taxRateBp: this.taxRate(category)
+      })
+      audit.append({ action: 'invoice.line_added', direction: 'internal', actor, patientId: inv.patientId, entityType: 'invoice', entityId: inv.id, summary: `${description}: ${quantityMilli / 1000} × ${unitPriceMinor}${discountMinor ? `, less ${discountMinor}` : ''}` })
+      events.emit('changed', { entity: 'invoice', id: inv.id })
+      return line
+    })
+  }
+
+  removeLine(actor: Actor, lineId: string, reason: string): void {
+    const { store, audit, events } = this.core
+    store.tx(() => {
+      const line = store.byId(invoiceLines, lineId)
+      if (!line || line.deletedAt) throw notFound('Invoice line')
+      const inv = this.draft(line.invoiceId)
+      store.remove(invoiceLines, line.id)
+      audit.append({ action: 'invoice.line_removed', direction: 'internal', actor, patientId: inv.patientId, entityType: 'invoice', entityId: inv.id, summary: `Removed ${line.description}: ${reason}` })
+      events.emit('changed', { entity: 'invoice', id: inv.id })
+    })
+  }
+
+  /** Freezes the lines, numbers the invoice and posts it: the client owes its total. */
+  finalize(actor: Actor, id: string): InvoiceRow {
+    const { store, audit, events } = this.core
+    return store.tx(() => {
+      const inv = this.draft(id)
+      if (inv.kind !== 'invoice') throw conflict('Only an invoice is finalized; convert the estimate first')
+      const lines = this.lines(id)
+      if (lines.length === 0) throw conflict('An invoice without lines cannot be finalized')
+      let net = 0
+      let tax = 0
+      const entries: Entry[] = []
+      for (const l of lines) {
+        const a = lineAmounts(l)
+        net += a.net
+        tax += a.tax
+        entries.push({ account: 'revenue', amountMinor: -a.gross, category: l.category }, { account: 'discounts', amountMinor: l.discountMinor, category: l.category }, { account: 'tax_payable', amountMinor: -a.tax, category: l.category })
+      }
+      const total = net + tax
+      if (total < 0) throw conflict('An invoice cannot total less than nothing; issue a credit note instead')
+      entries.push({ account: 'receivables', amountMinor: total, clientId: inv.clientId, invoiceId: inv.id })
+      const number = this.nextNumber()
+      store.update(invoices, id, { status: 'finalized', number, finalizedAt: store.nowIso(), netMinor: net, taxMinor: tax, totalMinor: total })
+      if (total > 0) this.ledger.post('invoice_finalized', id, `Invoice ${number}`, entries, actor)
+      audit.append({ action: 'invoice.finalized', direction: 'internal', actor, patientId: inv.patientId, entityType: 'invoice', entityId: id, summary: `Invoice ${number}: ${lines.length} line(s), total ${total}` })
+      events.emit('changed', { entity: 'invoice', id })
+      return this.row(id)
+    })
+  }
+
+  /** A finalized invoice with nothing paid on it is voided (its posting reversed); a draft is simply voided. */
+  void(actor: Actor, id: string, reason: string): InvoiceRow {
+    const { store, audit, events } = this.core
+    return store.tx(() => {
+      const inv = this.row(id)
+      if (inv.status === 'void' || inv.status === 'written_off') throw conflict(`This invoice is already ${inv.status.replace('_', ' ')}`)
+      if (inv.status === 'finalized') {
+        if (this.balance(inv).paidMinor !== 0) throw conflict('Payments are applied to this invoice: refund or move them first, or issue a credit note')
+        const posted = store.sqlite.prepare("SELECT id FROM ledger_transactions WHERE ref_id = ? AND kind = 'invoice_finalized'").pluck().get(id) as string | undefined
+        if (posted) this.ledger.reverse(posted, 'invoice_voided', id, `Void of invoice ${inv.number}: ${reason}`, actor)
+      }
+      store.update(invoices, id, { status: 'void', statusReason: reason })
+      audit.append({ action: 'invoice.voided', direction: 'internal', actor, patientId: inv.patientId, entityType: 'invoice', entityId: id, summary: `Voided ${inv.number ?? 'draft'}: ${reason}` })
+      events.emit('changed', { entity: 'invoice', id })
+      return this.row(id)
+    })
+  }
+
+  /** What is left to pay becomes bad debt; the invoice is closed. */
+  writeOff(actor: Actor, id: string, reason: string): InvoiceRow {
+    const { store, audit, events } = this.core
+    return store.tx(() => {
+      const inv = this.row(id)
+      if (inv.status !== 'finalized') throw conflict('Only a finalized invoice is written off')
+      const due = this.balance(inv).dueMinor
+      if (due > 0) this.ledger.post('invoice_written_off', id, `Write-off of invoice ${inv.number}: ${reason}`, [{ account: 'bad_debt', amountMinor: due }, { account: 'receivables', amountMinor: -due, clientId: inv.clientId, invoiceId: id }], actor)
+      store.update(invoices, id, { status: 'written_off', statusReason: reason })
+      audit.append({ action: 'invoice.written_off', direction: 'internal', actor, patientId: inv.patientId, entityType: 'invoice', entityId: id, summary: `Wrote off ${due} of ${inv.number}: ${reason}` })
+      events.emit('changed', { entity: 'invoice', id })
+      return this.row(id)
+    })
+  }
+
+  balance(inv: InvoiceRow): InvoiceBalance {
+    const paid = (this.core.store.statement('SELECT coalesce(sum(amount_minor), 0) FROM payment_allocations WHERE invoice_id = ?').pluck().get(inv.id) as number) ?? 0
+    const total = inv.totalMinor ?? this.lines(inv.id).reduce((s, l) => {
+      const a = lineAmounts(l)
+      return s + a.net + a.tax
+    }, 0)
+    const due = inv.status === 'finalized' ? total - paid : 0
+    const state: InvoiceState = inv.status === 'draft' ? 'draft' : inv.status === 'void' ? 'void' : inv.status === 'written_off' ? 'written_off' : due <= 0 ? 'paid' : paid > 0 ? 'partially_paid' : 'open'
+    return { totalMinor: total, paidMinor: paid, dueMinor: due, state }
+  }
+
+  private draft(id: string): InvoiceRow {
+    const inv = this.row(id)
+    if (inv.status !== 'draft') throw conflict(`Invoice ${inv.number ?? ''} is ${inv.status.replace('_', ' ')}: its lines are frozen (a correction is a credit note)`.replace('  ', ' '))
+    return inv
+  }
+
+  private taxRate(category: Category): number {
+    const r = this.core.store.db.select().from(taxRates).where(and(eq(taxRates.category, category), isNull(taxRates.deletedAt))).orderBy(asc(taxRates.createdAt)).all()
+    return r.at(-1)?.rateBp ?? 0
+  }
+
+  /** <year>-<this workstation's tag>-<n>: unique across the clinic's workstations without asking the server. */
+  private nextNumber(): string {
+    const { store } = this.core
+    const prefix = `${store.nowIso().slice(0, 4)}-${store.deviceId.replace(/-/g, '').slice(-4).toUpperCase()}-`
+    const last = store.sqlite.prepare("SELECT max(CAST(substr(number, ?) AS INTEGER)) FROM invoices WHERE number LIKE ? || '%'").pluck().get(prefix.length + 1, prefix) as number | null
+    return `${prefix}${String((last ?? 0) + 1).padStart(5, '0')}`
+  }
+}
