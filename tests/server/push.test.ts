@@ -313,6 +313,32 @@ describe('concurrency', () => {
   })
 })
 
+describe('the books', () => {
+  const base = (id: string, stamp: string) => ({ id, clinic_id: clinicA, created_at: new Date().toISOString(), updated_at: stamp, deleted_at: null })
+  function transaction(at: number, amounts: number[]): WireChange[] {
+    const stamp = hlc(at, d1.deviceId)
+    const tx = newId()
+    return [
+      ['ledger_transactions', tx, 'insert', stamp, { ...base(tx, stamp), kind: 'payment', ref_id: newId(), occurred_at: new Date().toISOString(), memo: 'cash payment', actor_id: null }],
+      ...amounts.map((amount, i): WireChange => {
+        const id = newId()
+        return ['ledger_entries', id, 'insert', stamp, { ...base(id, stamp), transaction_id: tx, account: i === 0 ? 'cash' : 'client_credit', amount_minor: amount, category: null, client_id: null, invoice_id: null }]
+      })
+    ]
+  }
+
+  it('takes a ledger transaction that balances, and refuses one that does not or that comes without its entries', async () => {
+    const [ok] = await push(ts.url, d1, [mutation(d1, transaction(11_000, [2500, -2500]))])
+    expect(ok.status).toBe('applied')
+    const [off] = await push(ts.url, d1, [mutation(d1, transaction(11_100, [2500, -2400]))])
+    expect(off).toMatchObject({ status: 'rejected', reason: expect.stringContaining('does not balance: its entries sum to 100') })
+    const [lonely] = await push(ts.url, d1, [mutation(d1, transaction(11_200, [2500, -2500]).slice(1))])
+    expect(lonely).toMatchObject({ status: 'rejected', reason: expect.stringContaining('came without it') })
+    const [empty] = await push(ts.url, d1, [mutation(d1, transaction(11_300, []))])
+    expect(empty).toMatchObject({ status: 'rejected', reason: expect.stringContaining('has no entries') })
+  })
+})
+
 describe('who wrote it: the role of the person a mutation names, as the server knows it', () => {
   const staffRow = (clinicId: string, id: string, stamp: string, role: string, fields: Record<string, unknown> = {}) => ({
     id,
