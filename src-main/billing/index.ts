@@ -1,8 +1,9 @@
-/** Wires billing: the ledger every money movement posts to, invoices, and payments taken at the desk. */
+/** Wires billing: the ledger every money movement posts to, the price list, invoices, and payments taken at the desk. */
 import type { Core } from '../domain/core'
 import { InvoicesService } from './invoices'
 import { Ledger } from './ledger'
 import { PaymentsService } from './payments'
+import { PriceListService } from './prices'
 
 export type Billing = ReturnType<typeof createBilling>
 
@@ -10,5 +11,5 @@ export function createBilling(core: Core) {
   const ledger = new Ledger(core)
   const invoices = new InvoicesService(core, ledger)
   const payments = new PaymentsService(core, ledger, invoices)
-  return { ledger, invoices, payments }
+  return { ledger, invoices, payments, prices: new PriceListService(core) }
 }

@@ -4,7 +4,7 @@
  * an invoice is only voided (nothing paid on it yet) or written off (what is left of it).
  * Paid and partly paid are derived from allocations (balance()), never stored.
  */
-import { and, asc, eq, isNull } from 'drizzle-orm'
+import { and, asc, desc, eq, isNull } from 'drizzle-orm'
 import { clients, invoiceLines, invoices, patients, priceItems, taxRates } from '../db/schema'
 import { conflict, notFound, ApiError } from '../api/errors'
 import type { Actor } from '../domain/actor'
@@ -106,15 +106,17 @@ export class InvoicesService {
     })
   }
 
-  removeLine(actor: Actor, lineId: string, reason: string): void {
+  /** Answers the invoice it was on. */
+  removeLine(actor: Actor, lineId: string, reason: string): string {
     const { store, audit, events } = this.core
-    store.tx(() => {
+    return store.tx(() => {
       const line = store.byId(invoiceLines, lineId)
       if (!line || line.deletedAt) throw notFound('Invoice line')
       const inv = this.draft(line.invoiceId)
       store.remove(invoiceLines, line.id)
       audit.append({ action: 'invoice.line_removed', direction: 'internal', actor, patientId: inv.patientId, entityType: 'invoice', entityId: inv.id, summary: `Removed ${line.description}: ${reason}` })
       events.emit('changed', { entity: 'invoice', id: inv.id })
+      return inv.id
     })
   }
 
@@ -178,6 +180,11 @@ export class InvoicesService {
       events.emit('changed', { entity: 'invoice', id })
       return this.row(id)
     })
+  }
+
+  /** A client's invoices, newest first. */
+  forClient(clientId: string): InvoiceRow[] {
+    return this.core.store.db.select().from(invoices).where(and(eq(invoices.clientId, clientId), isNull(invoices.deletedAt))).orderBy(desc(invoices.createdAt)).all()
   }
 
   balance(inv: InvoiceRow): InvoiceBalance {

@@ -4,7 +4,7 @@
  * payment may cover several invoices; what it does not cover becomes the client's credit. Each
  * press of the button carries an idempotency key: a repeat answers the payment already taken.
  */
-import { and, eq } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import { clients, paymentAllocations, payments } from '../db/schema'
 import { ApiError, conflict, notFound } from '../api/errors'
 import type { Actor } from '../domain/actor'
@@ -108,6 +108,11 @@ export class PaymentsService {
   /** What the client owes on finalized invoices. */
   owed(clientId: string): number {
     return (this.core.store.statement("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entries WHERE client_id = ? AND account = 'receivables'").pluck().get(clientId) as number) ?? 0
+  }
+
+  /** A client's payments, newest first. */
+  forClient(clientId: string): PaymentRow[] {
+    return this.core.store.db.select().from(payments).where(eq(payments.clientId, clientId)).orderBy(desc(payments.receivedAt)).all()
   }
 
   allocations(paymentId: string) {
