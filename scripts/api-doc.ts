@@ -42,7 +42,7 @@ export function renderApiDoc(): string {
   const lines = [
     '# VetOS API',
     '',
-    '<!-- Generated from src-preload/contract.ts by `npm run docs:api`; do not edit by hand. -->',
+    '<!-- Generated from src-preload/contract/ by `npm run docs:api`; do not edit by hand. -->',
     '',
     'One contract serves both hosts. In Electron the renderer calls `window.vetos.invoke(method, input, sessionToken)` (the preload bridge).',
     'On the headless hub it calls `POST /api/<method>` with a JSON body and `Authorization: Bearer <token>`, where the token is',

@@ -10,7 +10,7 @@ import type { MethodInput, SetupState } from '../src-preload/contract'
 import type { App } from './app'
 import { createDispatcher, type Dispatcher } from './api/dispatch'
 import { ApiError, conflict } from './api/errors'
-import type { Handlers } from './api/handlers'
+import type { Handlers } from './api/handler-types'
 import { newId } from './core/ids'
 import { enrollWorkstation } from './sync/enroll'
 

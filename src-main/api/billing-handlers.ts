@@ -1,19 +1,13 @@
 /** Billing's handlers: one line per method, the contract's billing.* onto the billing services. */
 import type { Services } from '../app'
-import type { Actor } from '../domain/actor'
-import { ApiError, notFound } from './errors'
-import type { CallContext, Handlers } from './handlers'
+import { notFound } from './errors'
+import { who, type Handlers } from './handler-types'
 import { lineAmounts, type InvoiceRow } from '../billing/invoices'
 import type { PaymentRow } from '../billing/payments'
 import type { PriceItemRow } from '../billing/prices'
 import type { Invoice, Payment, PriceItem } from '../../src-preload/contract'
 
 type BillingMethod = Extract<keyof Handlers, `billing.${string}`>
-
-const who = (ctx: CallContext): Actor => {
-  if (!ctx.actor) throw new ApiError('unauthenticated', 'Sign in first')
-  return ctx.actor
-}
 
 const priceItem = (r: PriceItemRow): PriceItem => ({ id: r.id, code: r.code, name: r.name, category: r.category, unitPriceMinor: r.unitPriceMinor, active: r.active })
 

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { contract, isMethodName, type ApiErrorBody, type ApiResponse } from '../../src-preload/contract'
 import type { Actor } from '../domain/actor'
 import { ApiError } from './errors'
-import type { Handlers } from './handlers'
+import type { Handlers } from './handler-types'
 
 export interface Dispatcher {
   (method: unknown, input: unknown, token: string | null): ApiResponse<unknown>

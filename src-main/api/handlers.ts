@@ -1,24 +1,10 @@
-import type { z } from 'zod'
-import type { Contract, MethodName, MethodOutput } from '../../src-preload/contract'
-import type { Actor } from '../domain/actor'
 import type { Services } from '../app'
 import type { SyncClient } from '../sync/client'
 import { ApiError, conflict } from './errors'
+import { billingHandlers } from './billing-handlers'
+import { who, type Handlers } from './handler-types'
 
-export interface CallContext {
-  /** null only for public methods */
-  actor: Actor | null
-  token: string | null
-}
-
-export type Handlers = {
-  [M in MethodName]: (input: z.output<Contract[M]['input']>, ctx: CallContext) => MethodOutput<M>
-}
-
-const who = (ctx: CallContext): Actor => {
-  if (!ctx.actor) throw new ApiError('unauthenticated', 'Sign in first')
-  return ctx.actor
-}
+export type { CallContext, Handlers } from './handler-types'
 
 const joined = (s: Services): SyncClient => {
   if (!s.sync) throw new ApiError('not-found', 'this workstation has not joined a clinic server')
@@ -28,6 +14,7 @@ const joined = (s: Services): SyncClient => {
 /** One line per method: the handler maps the validated input onto a domain service. */
 export function createHandlers(s: Services): Handlers {
   return {
+    ...billingHandlers(s),
     'app.info': () => {
       const sync = s.sync?.status()
       const firstSync = sync && sync.tablesReady < sync.tables ? { tablesReady: sync.tablesReady, tables: sync.tables } : null

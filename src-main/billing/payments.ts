@@ -102,7 +102,8 @@ export class PaymentsService {
 
   /** What the clinic holds for the client beyond their invoices (their credit), in minor units. */
   credit(clientId: string): number {
-    return -((this.core.store.statement("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entries WHERE client_id = ? AND account = 'client_credit'").pluck().get(clientId) as number) ?? 0)
+    // Credit is a liability: its entries are credits (negative); 0 - x keeps an empty account at +0.
+    return 0 - ((this.core.store.statement("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entries WHERE client_id = ? AND account = 'client_credit'").pluck().get(clientId) as number) ?? 0)
   }
 
   /** What the client owes on finalized invoices. */

@@ -1,6 +1,6 @@
 /**
  * Who may write each synced table: the roles whose API methods write it (the contract's access,
- * src-preload/contract.ts), and 'system' where the workstation writes it by itself (results and
+ * src-preload/contract/), and 'system' where the workstation writes it by itself (results and
  * studies received, an order's status moved by its queue). The central server refuses any other
  * writer, so a workstation whose copy of someone's role is stale, or that was tampered with,
  * cannot widen what that person may change.

@@ -1,26 +1,23 @@
 /**
- * The one API contract between the renderer and the main process.
+ * The one API contract between the renderer and the main process: this index and one module per
+ * domain added since (billing.ts), built from common.ts.
  *
- * Each method is declared here once: its input schema (validated at runtime on every call,
+ * Each method is declared once: its input schema (validated at runtime on every call,
  * in Electron IPC and on the hub alike), its output schema (the type the renderer gets),
- * who may call it, and a one-line description (docs/API.md is generated from this file).
+ * who may call it, and a one-line description (docs/API.md is generated from the contract).
  * Nothing in this file may import Node or Electron: the renderer imports its types.
  */
 import { z } from 'zod'
+import { ADMIN, CLINICAL, EVERY_ROLE, Empty, Id, IsoDate, IsoDateTime, NonEmpty, Optional, OptionalText, Pin, Role, method } from './common'
+import { billingMethods } from './billing'
+
+export { ROLES, Role } from './common'
+export * from './billing'
 
 // ---------- shared vocabulary ----------
 
-export const ROLES = ['veterinarian', 'technician', 'front_desk', 'admin'] as const
-export const Role = z.enum(ROLES)
-export type Role = z.infer<typeof Role>
-
 export const SPECIES = ['canine', 'feline', 'equine', 'bovine', 'ovine', 'caprine', 'porcine', 'avian', 'rabbit', 'rodent', 'reptile', 'ferret', 'other'] as const
 export const Species = z.enum(SPECIES)
-/** What a clinic charges for; lab tests and imaging requests are priced by their code in the price list. */
-export const BILLING_CATEGORIES = ['exam', 'procedure', 'lab', 'imaging', 'pharmacy', 'product', 'boarding', 'other'] as const
-export const PAYMENT_METHODS = ['cash', 'check', 'card', 'credit', 'external'] as const
-/** The clinic's books (billing ledger): assets, receivables, the client credit it owes, revenue, tax it collected. */
-export const LEDGER_ACCOUNTS = ['cash', 'check', 'card_clearing', 'external_clearing', 'receivables', 'client_credit', 'revenue', 'discounts', 'tax_payable', 'bad_debt'] as const
 export const Sex = z.enum(['male', 'female', 'unknown'])
 export const NeuterStatus = z.enum(['intact', 'neutered', 'unknown'])
 export const VisitStatus = z.enum(['booked', 'checked_in', 'in_progress', 'completed', 'cancelled'])
@@ -48,42 +45,6 @@ export const DATA_CATEGORIES = [
 export const DataCategory = z.enum(DATA_CATEGORIES)
 export type DataCategory = z.infer<typeof DataCategory>
 
-const Id = z.uuid({ message: 'must be an id' })
-// Control characters (C0, DEL, C1) are invisible on screen and break the formats text goes out in
-// (a VT, FS or CR inside an HL7 or ASTM frame): names and other one-line text refuse them all.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
-/** the same but tab and line feed, for text over several lines */
-const CONTROL_BUT_TAB_LF = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/
-const NonEmpty = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'is required')
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL.test(s), 'must not contain control characters')
-const Optional = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL.test(s), 'must not contain control characters')
-    .transform((s) => (s === '' ? null : s))
-    .nullable()
-    .optional()
-/** Free text over several lines (notes): keeps tabs and line breaks, CRLF and CR becoming LF. */
-const OptionalText = (max: number) =>
-  z
-    .string()
-    .overwrite((s) => s.replace(/\r\n?/g, '\n'))
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL_BUT_TAB_LF.test(s), 'must not contain control characters other than tabs and line breaks')
-    .transform((s) => (s === '' ? null : s))
-    .nullable()
-    .optional()
-const IsoDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' })
-const IsoDateTime = z.iso.datetime({ message: 'must be a UTC date-time (ISO-8601)' })
-const Pin = z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits')
 
 // ---------- records as the renderer sees them ----------
 
@@ -721,23 +682,6 @@ export type SetupState = z.infer<typeof SetupState>
 
 // ---------- the methods ----------
 
-type Access = 'public' | 'any' | readonly Role[]
-
-interface MethodDef<I extends z.ZodType, O extends z.ZodType> {
-  input: I
-  output: O
-  access: Access
-  description: string
-}
-
-function method<I extends z.ZodType, O extends z.ZodType>(def: MethodDef<I, O>): MethodDef<I, O> {
-  return def
-}
-
-const CLINICAL = ['veterinarian', 'technician', 'admin'] as const
-const EVERY_ROLE = 'any' as const
-const ADMIN = ['admin'] as const
-const Empty = z.object({}).strict()
 /** A review queue's oldest items: ranking candidates costs about half a millisecond an item. */
 const ReviewPage = z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict()
 const Ok = z.object({ ok: z.literal(true) })
@@ -1095,7 +1039,8 @@ export const contract = {
     output: Ok,
     access: EVERY_ROLE,
     description: 'Marks notifications as read.'
-  })
+  }),
+  ...billingMethods
 } as const
 
 export type Contract = typeof contract
