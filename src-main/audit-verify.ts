@@ -3,27 +3,13 @@
  * link. On a workstation joined to a clinic server it also checks the chain against the server's copy
  * (the anchor), which shows a log rewritten wholesale; offline that check is skipped and said so.
  */
-import { join, resolve } from 'node:path'
-import { existsSync } from 'node:fs'
-import { parseArgs } from 'node:util'
-import Database from 'better-sqlite3'
+import { openDataDirReadOnly } from './db/read-only'
 import { verifyChain } from './audit/chain'
 import { checkAnchor, joinedServer, type AnchorCheck } from './sync/audit'
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { 'data-dir': { type: 'string' } } })
-  const dir = values['data-dir']
-  if (!dir) {
-    console.error('Usage: npm run audit:verify -- --data-dir DIR')
-    return 2
-  }
-  const file = join(resolve(dir), 'vetos.db')
-  if (!existsSync(file)) {
-    console.error(`No VetOS database in ${resolve(dir)}`)
-    return 2
-  }
-  // Read-only: verifying must never change what it verifies.
-  const sqlite = new Database(file, { readonly: true, fileMustExist: true })
+  const sqlite = openDataDirReadOnly(process.argv.slice(2), 'audit:verify')
+  if (!sqlite) return 2
   let anchor: AnchorCheck | null = null
   let result
   try {

@@ -4,25 +4,12 @@
  * beyond their invoices less the credit they used. Exit 0 when all hold; 1 names the first
  * discrepancy. Reads the database read-only.
  */
-import { join, resolve } from 'node:path'
-import { existsSync } from 'node:fs'
-import { parseArgs } from 'node:util'
-import Database from 'better-sqlite3'
+import { openDataDirReadOnly } from './db/read-only'
 import { verifyLedger } from './billing/ledger'
 
 function main(): number {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { 'data-dir': { type: 'string' } } })
-  const dir = values['data-dir']
-  if (!dir) {
-    console.error('Usage: npm run ledger:verify -- --data-dir DIR')
-    return 2
-  }
-  const file = join(resolve(dir), 'vetos.db')
-  if (!existsSync(file)) {
-    console.error(`No VetOS database in ${resolve(dir)}`)
-    return 2
-  }
-  const sqlite = new Database(file, { readonly: true, fileMustExist: true })
+  const sqlite = openDataDirReadOnly(process.argv.slice(2), 'ledger:verify')
+  if (!sqlite) return 2
   try {
     const { checked, problem } = verifyLedger(sqlite)
     const counted = `${checked.transactions} transactions, ${checked.invoices} invoices, ${checked.clients} client accounts`
