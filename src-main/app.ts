@@ -135,7 +135,8 @@ export function createApp(config: AppConfig): App {
     const gate = new ConsentGate(core, integrations, notifications)
     const sessions = new Sessions(core, staffSvc)
     const media = new MediaRoutes((t) => sessions.resolve(t))
-    const imaging = createImaging(core, config.dataDir, integrations, gate, notifications, media, !!config.demo || meta('demo') === '1', config.imaging ?? {})
+    const billing = createBilling(core)
+    const imaging = createImaging(core, config.dataDir, integrations, gate, notifications, media, !!config.demo || meta('demo') === '1', config.imaging ?? {}, billing.charges)
     const documentFiles = new DocumentFiles(config.dataDir, imaging.remote)
     const services: Services = {
       info: { version: config.version ?? '0.1.0', deviceId, demo: false, host: config.host },
@@ -152,10 +153,10 @@ export function createApp(config: AppConfig): App {
       gate,
       audit,
       auditQuery: new AuditQuery(sqlite),
-      labs: createLabs(core, integrations, gate, notifications, config.labs ?? {}),
+      labs: createLabs(core, integrations, gate, notifications, config.labs ?? {}, billing.charges),
       imaging,
       documentFiles,
-      billing: createBilling(core),
+      billing,
       sync: null
     }
 

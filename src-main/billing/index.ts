@@ -4,6 +4,7 @@ import { InvoicesService } from './invoices'
 import { Ledger } from './ledger'
 import { PaymentsService } from './payments'
 import { PriceListService } from './prices'
+import { ChargeCapture } from './charges'
 
 export type Billing = ReturnType<typeof createBilling>
 
@@ -11,5 +12,5 @@ export function createBilling(core: Core) {
   const ledger = new Ledger(core)
   const invoices = new InvoicesService(core, ledger)
   const payments = new PaymentsService(core, ledger, invoices)
-  return { ledger, invoices, payments, prices: new PriceListService(core) }
+  return { ledger, invoices, payments, prices: new PriceListService(core), charges: new ChargeCapture(core, invoices) }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { ChargeCapture } from '../billing/charges'
 import { existsSync } from 'node:fs'
 import { documents, patients } from '../db/schema'
 import type { DocumentInfo } from '../../src-preload/contract'
@@ -31,9 +32,9 @@ const MAGIC: Record<string, (b: Buffer) => boolean> = {
 }
 
 /** Wires imaging: the DICOM node → storage → index → match → review; requests → worklist; the viewer's media. */
-export function createImaging(core: Core, dataDir: string, registry: IntegrationRegistry, gate: ConsentGate, notifications: NotificationsService, media: MediaRoutes, demo: boolean, config: ImagingConfig) {
+export function createImaging(core: Core, dataDir: string, registry: IntegrationRegistry, gate: ConsentGate, notifications: NotificationsService, media: MediaRoutes, demo: boolean, config: ImagingConfig, charges: ChargeCapture | null = null) {
   const storage = new ImageStorage(dataDir)
-  const requests = new ImagingRequests(core)
+  const requests = new ImagingRequests(core, charges)
   const studies = new StudiesService(core, requests, notifications)
   const annotations = new AnnotationsService(core, studies)
   const node = config.dicom ? new DicomNode(core, storage, studies, requests, registry, gate, { ...config.dicom, acceptLoopback: config.dicom.acceptLoopback ?? demo }) : null

@@ -4,6 +4,7 @@ import type { ImagingRequest } from '../../src-preload/contract'
 import { conflict, notFound } from '../api/errors'
 import { newId } from '../core/ids'
 import type { Actor } from '../domain/actor'
+import type { ChargeCapture } from '../billing/charges'
 import type { Core } from '../domain/core'
 import type { WorklistNarrowing } from './worklist'
 
@@ -25,7 +26,11 @@ function accessionNumber(deviceId: string, seq: number): string {
  * Study Instance UID assigned here.
  */
 export class ImagingRequests {
-  constructor(private readonly core: Core) {}
+  constructor(
+    private readonly core: Core,
+    /** billing's charge capture: a request on a visit becomes a line on its invoice, priced by its modality code */
+    private readonly charges: ChargeCapture | null = null
+  ) {}
 
   create(actor: Actor, input: { patientId: string; visitId?: string | null; modality: string; description: string; scheduledAt?: string; scheduledStationAet?: string | null }): ImagingRequest {
     const { store, audit, events } = this.core
@@ -47,6 +52,7 @@ export class ImagingRequests {
         requestedBy: actor.id,
         cancelReason: null
       })
+      this.charges?.ordered(actor, { source: 'imaging_request', sourceId: r.id, patientId: patient.id, visitId: r.visitId, items: [{ code: input.modality, name: `${input.modality} ${input.description}` }] })
       audit.append({ action: 'imaging.requested', direction: 'internal', actor, patientId: patient.id, entityType: 'imaging_request', entityId: r.id, summary: `Requested ${input.modality} "${input.description}" for ${patient.name} (accession ${r.accessionNumber})` })
       events.emit('changed', { entity: 'imaging', id: r.id, patientId: patient.id })
       return r
@@ -60,6 +66,7 @@ export class ImagingRequests {
     if (r.status !== 'scheduled') throw conflict(`This request is ${r.status}`)
     store.tx(() => {
       store.update(imagingRequests, r.id, { status: 'cancelled', cancelReason: reason })
+      this.charges?.cancelled(actor, r.id, reason)
       audit.append({ action: 'imaging.request.cancelled', direction: 'internal', actor, patientId: r.patientId, entityType: 'imaging_request', entityId: r.id, summary: `Cancelled ${r.modality} "${r.description}" (accession ${r.accessionNumber}): ${reason}` })
       events.emit('changed', { entity: 'imaging', id: r.id, patientId: r.patientId })
     })

@@ -1,4 +1,5 @@
 import type { Core } from '../domain/core'
+import type { ChargeCapture } from '../billing/charges'
 import { documents } from '../db/schema'
 import type { NotificationsService } from '../domain/notifications'
 import type { ConsentGate } from '../consent/gate'
@@ -37,9 +38,9 @@ export interface LabsConfig {
 export type Labs = ReturnType<typeof createLabs>
 
 /** Wires the lab pipeline: orders → gate → outbound queue → transport; transport → archive → results → match. */
-export function createLabs(core: Core, registry: IntegrationRegistry, gate: ConsentGate, notifications: NotificationsService, config: LabsConfig) {
+export function createLabs(core: Core, registry: IntegrationRegistry, gate: ConsentGate, notifications: NotificationsService, config: LabsConfig, charges: ChargeCapture | null = null) {
   const archive = new InboundArchive(core)
-  const orders = new LabOrdersService(core, registry, gate)
+  const orders = new LabOrdersService(core, registry, gate, charges)
   const results = new LabResultsService(core, orders, notifications)
   const review = new LabReviewService(core, results, registry)
   orders.registerEncoder('reference_lab', { encode: (profile, input) => Buffer.from(buildOrderMessage(profile, input), 'utf8') })

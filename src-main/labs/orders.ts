@@ -4,6 +4,7 @@ import type { CatalogTest, DataCategory, LabProfile } from '../../src-preload/co
 import { ApiError, conflict, notFound } from '../api/errors'
 import { newId } from '../core/ids'
 import type { Actor } from '../domain/actor'
+import type { ChargeCapture } from '../billing/charges'
 import type { Core } from '../domain/core'
 import type { ConsentGate } from '../consent/gate'
 import type { IntegrationRegistry } from '../integrations/registry'
@@ -47,7 +48,9 @@ export class LabOrdersService {
   constructor(
     private readonly core: Core,
     private readonly registry: IntegrationRegistry,
-    private readonly gate: ConsentGate
+    private readonly gate: ConsentGate,
+    /** billing's charge capture: an order on a visit becomes lines on its invoice */
+    private readonly charges: ChargeCapture | null = null
   ) {}
 
   registerEncoder(kind: string, encoder: OrderEncoder): void {
@@ -94,6 +97,7 @@ export class LabOrdersService {
       })
       this.event(row.id, 'queued', `Ordered by ${actor.name}`, actor.name)
       this.queueHere(row, 'NW')
+      this.charges?.ordered(actor, { source: 'lab_order', sourceId: row.id, patientId: patient.id, visitId: row.visitId, items: tests })
       audit.append({ action: 'lab.order.placed', direction: 'internal', actor, patientId: patient.id, integrationId: input.integrationId, entityType: 'lab_order', entityId: row.id, summary: `Ordered ${tests.map((t) => t.name).join(', ')} for ${patient.name} (${row.orderNumber}) from ${integration.name}` })
       this.core.events.emit('changed', { entity: 'patient', id: patient.id, patientId: patient.id })
       return row
@@ -117,6 +121,7 @@ export class LabOrdersService {
         this.applyStatus(orderId, 'cancel_requested', `Cancel sent to the lab: ${reason}`, actor.name)
         this.queueHere(order, 'CA')
       }
+      this.charges?.cancelled(actor, orderId, reason)
       audit.append({ action: 'lab.order.cancelled', direction: 'internal', actor, patientId: order.patientId, integrationId: order.integrationId, entityType: 'lab_order', entityId: orderId, summary: `Cancelled ${order.orderNumber}: ${reason}` })
     })
     if (!neverSent) this.onQueued(order.integrationId)

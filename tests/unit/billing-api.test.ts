@@ -59,4 +59,36 @@ describe('billing over the API', () => {
     expect(audit).toEqual(expect.arrayContaining(['invoice.finalized', 'payment.received', 'price_item.saved']))
     expect(verifyLedger(t.app.core.store.sqlite).problem).toBeNull()
   })
+
+  it('captures the charges of a lab order and an imaging request made on a visit, and drops them when cancelled while the invoice is a draft', () => {
+    const vet = t.signIn('veterinarian')
+    const lab = t.call('labs.catalog', {}, vet).find((c) => c.approved && c.tests.length >= 2)!
+    const [priced, unpriced] = lab.tests
+    t.call('billing.savePriceItem', { code: priced.code, name: priced.name, category: 'lab', unitPriceMinor: 4800 }, admin)
+    t.call('billing.savePriceItem', { code: 'DX', name: 'Radiograph, two views', category: 'imaging', unitPriceMinor: 16_500 }, admin)
+    const client = t.call('clients.create', { firstName: 'Olu', lastName: 'Adeyemi', phones: [] }, desk)
+    const patient = t.call('patients.create', { clientId: client.id, name: 'Kofi', species: 'canine', sex: 'male', neuterStatus: 'neutered' }, desk)
+    const visit = t.call('visits.create', { patientId: patient.id, reason: 'Limping, off food' }, desk)
+    const order = t.call('labs.placeOrder', { patientId: patient.id, visitId: visit.id, integrationId: lab.integrationId, tests: [priced.code, unpriced.code], priority: 'routine' }, vet)
+    const xray = t.call('imaging.requestCreate', { patientId: patient.id, visitId: visit.id, modality: 'DX', description: 'Left stifle' }, vet)
+    // No visit, no automatic charge.
+    t.call('labs.placeOrder', { patientId: patient.id, integrationId: lab.integrationId, tests: [priced.code], priority: 'routine' }, vet)
+
+    let [inv] = t.call('billing.clientAccount', { clientId: client.id }, desk).invoices
+    expect(inv).toMatchObject({ status: 'draft', visitId: visit.id, patientId: patient.id })
+    expect(inv.lines.map((l) => [l.source, l.unitPriceMinor])).toEqual([
+      ['lab_order', 4800],
+      ['lab_order', 0],
+      ['imaging_request', 16_500]
+    ])
+    expect(inv.lines[1].description).toContain('not in the price list')
+
+    t.call('labs.cancelOrder', { orderId: order.id, reason: 'owner declined' }, vet)
+    ;[inv] = t.call('billing.clientAccount', { clientId: client.id }, desk).invoices
+    expect(inv.lines.map((l) => l.source)).toEqual(['imaging_request'])
+    t.call('billing.finalizeInvoice', { invoiceId: inv.id }, desk)
+    // Once finalized, a cancelled request leaves the invoice alone.
+    t.call('imaging.requestCancel', { requestId: xray.id, reason: 'done elsewhere' }, vet)
+    expect(t.call('billing.invoice', { invoiceId: inv.id }, desk)).toMatchObject({ status: 'finalized', totalMinor: 16_500 })
+  })
 })
