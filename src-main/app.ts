@@ -32,6 +32,14 @@ import { DocumentFiles } from './media/documents'
 import { createBilling, type Billing } from './billing'
 import { createImaging, type Imaging, type ImagingConfig } from './imaging'
 
+/** What createApp needs to join a clinic on a new data folder (first-run.ts enrolls it). */
+export interface JoinConfig {
+  deviceId: string
+  clinicId: string
+  syncUrl: string
+  token: string
+}
+
 export interface AppConfig {
   dataDir: string
   host: 'electron' | 'hub'
@@ -48,7 +56,7 @@ export interface AppConfig {
    * A new data folder joining an existing clinic (the hub enrolled it with the central server):
    * it takes the clinic's id instead of founding a clinic; staff and everything else arrive by sync.
    */
-  join?: { deviceId: string; clinicId: string; syncUrl: string; token: string }
+  join?: JoinConfig
   /** the central server's address, replacing the one kept from enrollment (it moved) */
   syncUrl?: string
   /** tests: the fetch sync uses */

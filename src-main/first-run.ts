@@ -7,20 +7,12 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { hostname } from 'node:os'
 import type { MethodInput, SetupState } from '../src-preload/contract'
-import type { App } from './app'
+import type { App, JoinConfig } from './app'
 import { createDispatcher, type Dispatcher } from './api/dispatch'
 import { ApiError, conflict } from './api/errors'
 import type { Handlers } from './api/handler-types'
 import { newId } from './core/ids'
 import { enrollWorkstation } from './sync/enroll'
-
-/** What createApp needs to join a clinic on a new data folder. */
-export interface JoinConfig {
-  deviceId: string
-  clinicId: string
-  syncUrl: string
-  token: string
-}
 
 /** A data folder without a database has never started. */
 export function isNewDataFolder(dataDir: string): boolean {

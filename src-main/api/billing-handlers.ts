@@ -1,6 +1,5 @@
 /** Billing's handlers: one line per method, the contract's billing.* onto the billing services. */
 import type { Services } from '../app'
-import { notFound } from './errors'
 import { who, type Handlers } from './handler-types'
 import { lineAmounts, type InvoiceRow } from '../billing/invoices'
 import type { PaymentRow } from '../billing/payments'
@@ -15,7 +14,8 @@ export function billingHandlers(s: Services): Pick<Handlers, BillingMethod> {
   const { invoices, payments, prices } = s.billing
 
   const invoice = (row: InvoiceRow): Invoice => {
-    const b = invoices.balance(row)
+    const lines = invoices.lines(row.id)
+    const b = invoices.balance(row, lines)
     return {
       id: row.id,
       kind: row.kind,
@@ -31,7 +31,7 @@ export function billingHandlers(s: Services): Pick<Handlers, BillingMethod> {
       totalMinor: b.totalMinor,
       paidMinor: b.paidMinor,
       dueMinor: b.dueMinor,
-      lines: invoices.lines(row.id).map((l) => {
+      lines: lines.map((l) => {
         const a = lineAmounts(l)
         return { id: l.id, description: l.description, category: l.category, quantityMilli: l.quantityMilli, unitPriceMinor: l.unitPriceMinor, discountMinor: l.discountMinor, taxRateBp: l.taxRateBp, netMinor: a.net, taxMinor: a.tax, source: l.source, sourceId: l.sourceId }
       })
@@ -70,7 +70,7 @@ export function billingHandlers(s: Services): Pick<Handlers, BillingMethod> {
     'billing.invoice': (i) => invoice(invoices.row(i.invoiceId)),
     'billing.takePayment': (i, ctx) => payment(payments.take(who(ctx), { ...i, tenderedMinor: i.tenderedMinor ?? null, reference: i.reference ?? null })),
     'billing.clientAccount': (i) => {
-      if (!s.clients.get(i.clientId)) throw notFound('Client')
+      s.clients.getClient(i.clientId) // not found: refused here
       return { clientId: i.clientId, owedMinor: payments.owed(i.clientId), creditMinor: payments.credit(i.clientId), invoices: invoices.forClient(i.clientId).map(invoice), payments: payments.forClient(i.clientId).map(payment) }
     }
   }

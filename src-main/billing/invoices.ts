@@ -187,9 +187,10 @@ export class InvoicesService {
     return this.core.store.db.select().from(invoices).where(and(eq(invoices.clientId, clientId), isNull(invoices.deletedAt))).orderBy(desc(invoices.createdAt)).all()
   }
 
-  balance(inv: InvoiceRow): InvoiceBalance {
+  /** lines: the invoice's, when the caller has read them already (a draft's total is summed from them) */
+  balance(inv: InvoiceRow, lines?: LineRow[]): InvoiceBalance {
     const paid = (this.core.store.statement('SELECT coalesce(sum(amount_minor), 0) FROM payment_allocations WHERE invoice_id = ?').pluck().get(inv.id) as number) ?? 0
-    const total = inv.totalMinor ?? this.lines(inv.id).reduce((s, l) => {
+    const total = inv.totalMinor ?? (lines ?? this.lines(inv.id)).reduce((s, l) => {
       const a = lineAmounts(l)
       return s + a.net + a.tax
     }, 0)
@@ -205,8 +206,9 @@ export class InvoicesService {
   }
 
   private taxRate(category: Category): number {
-    const r = this.core.store.db.select().from(taxRates).where(and(eq(taxRates.category, category), isNull(taxRates.deletedAt))).orderBy(asc(taxRates.createdAt)).all()
-    return r.at(-1)?.rateBp ?? 0
+    // The newest rate set for the category.
+    const r = this.core.store.db.select().from(taxRates).where(and(eq(taxRates.category, category), isNull(taxRates.deletedAt))).orderBy(desc(taxRates.createdAt)).limit(1).get()
+    return r?.rateBp ?? 0
   }
 
   /** <year>-<this workstation's tag>-<n>: unique across the clinic's workstations without asking the server. */

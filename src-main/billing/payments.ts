@@ -64,7 +64,8 @@ export class PaymentsService {
       }
       if (input.method === 'credit') {
         if (allocated !== input.amountMinor) throw invalid('allocations', 'credit is used only to pay invoices', 'Client credit pays invoices: allocate all of it')
-        if (input.amountMinor > this.credit(client.id)) throw conflict(`${client.firstName} ${client.lastName} has ${this.credit(client.id)} of credit, not ${input.amountMinor}`)
+        const credit = this.credit(client.id)
+        if (input.amountMinor > credit) throw conflict(`${client.firstName} ${client.lastName} has ${credit} of credit, not ${input.amountMinor}`)
       }
 
       const now = store.nowIso()

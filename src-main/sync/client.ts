@@ -3,7 +3,7 @@
  * (one per local transaction) is pushed in order with its sequence number and marked with the
  * server's answer. Reads: one Electric shape stream per synced table (@electric-sql/client's
  * ShapeStream); each batch up to `up-to-date` is applied in one SQLite transaction together with
- * the stream's new offset, so a restart resumes where it stopped. A row this workstation changed
+ * the stream's new offset (a first sync every FIRST_SYNC_ROWS rows), so a restart resumes where it stopped. A row this workstation changed
  * and the server has not yet answered for is held back (sync_deferred) until the answer is in.
  */
 import { dirname } from 'node:path'
@@ -304,7 +304,7 @@ export class SyncClient {
     this.opts.onChange?.()
   }
 
-  /** A batch (a page of a first sync while partial) with the stream's position, in one transaction. */
+  /** A batch (part of a first sync while partial) with the stream's position, in one transaction. */
   private apply(table: SyncedTable, messages: Message<Row>[], stream: ShapeStream<Row>, partial: boolean): void {
     const { sqlite } = this.core.store
     const applied = this.appliedVersion(table.name)
