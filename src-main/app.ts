@@ -29,8 +29,9 @@ import { generateDemoClinic } from './demo/generate'
 import { createLabs, type Labs, type LabsConfig } from './labs'
 import { MediaRoutes } from './media/routes'
 import { DocumentFiles } from './media/documents'
-import { createBilling, type Billing } from './billing'
+import { createBilling, type Billing, type BillingConfig } from './billing'
 import { createImaging, type Imaging, type ImagingConfig } from './imaging'
+import { chooseSealer, type OsKeychain } from './security/secrets'
 
 /** What createApp needs to join a clinic on a new data folder (first-run.ts enrolls it). */
 export interface JoinConfig {
@@ -61,6 +62,10 @@ export interface AppConfig {
   syncUrl?: string
   /** tests: the fetch sync uses */
   syncFetch?: typeof fetch
+  /** card payments: the payment service's client and its timings (tests) */
+  billing?: BillingConfig
+  /** Electron's safeStorage: integration secrets are sealed with the OS keychain where it has one */
+  keychain?: OsKeychain | null
 }
 
 export interface Services {
@@ -139,11 +144,11 @@ export function createApp(config: AppConfig): App {
     const notifications = new NotificationsService(core)
     const clients = new ClientsService(core)
     const patients = new PatientsService(core, clients)
-    const integrations = new IntegrationRegistry(core)
+    const integrations = new IntegrationRegistry(core, chooseSealer(config.dataDir, config.keychain))
     const gate = new ConsentGate(core, integrations, notifications)
     const sessions = new Sessions(core, staffSvc)
     const media = new MediaRoutes((t) => sessions.resolve(t))
-    const billing = createBilling(core)
+    const billing = createBilling(core, integrations, gate, config.billing)
     const imaging = createImaging(core, config.dataDir, integrations, gate, notifications, media, !!config.demo || meta('demo') === '1', config.imaging ?? {}, billing.charges)
     const documentFiles = new DocumentFiles(config.dataDir, imaging.remote)
     const services: Services = {
@@ -206,6 +211,8 @@ export function createApp(config: AppConfig): App {
       async start() {
         await services.labs.start()
         await services.imaging.start()
+        // Card payments left pending by a crash are settled by what the payment service says (after its first answer).
+        void services.billing.card.probe()
         if (sync) {
           sync.start()
           // A local commit is pushed at once rather than at the next poll.
@@ -216,6 +223,7 @@ export function createApp(config: AppConfig): App {
       },
       async close() {
         syncSub?.unsubscribe()
+        await services.billing.card.stop()
         await sync?.stop()
         await services.imaging.stop()
         await services.labs.stop()

@@ -2,7 +2,7 @@
  * The Electron host: a window over the same composition root the hub uses.
  * Thin by design: the window, IPC for the one API contract, and the app:// protocol.
  */
-import { app, BrowserWindow, ipcMain, protocol, net, session } from 'electron'
+import { app, BrowserWindow, ipcMain, protocol, net, safeStorage, session } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createApp, type App } from './app'
@@ -28,7 +28,7 @@ async function start(): Promise<void> {
   const flags = parseHostFlags(process.argv.slice(app.isPackaged ? 1 : 2), process.env, false)
   if (flags === 'help') return app.quit()
   const dataDir = flags.dataDir ?? app.getPath('userData')
-  const config = { dataDir, demo: flags.demo, host: 'electron' as const, version: app.getVersion(), labs: { hl7: flags.hl7, analyzer: flags.analyzer }, imaging: { dicom: flags.dicom } }
+  const config = { dataDir, demo: flags.demo, host: 'electron' as const, keychain: safeStorage, version: app.getVersion(), labs: { hl7: flags.hl7, analyzer: flags.analyzer }, imaging: { dicom: flags.dicom } }
   // A new data folder asks first: join the clinic through its server, or start a new clinic here.
   const firstRun =
     !flags.demo && isNewDataFolder(dataDir)

@@ -37,7 +37,7 @@ export interface SyncedTable {
 }
 
 
-const STATUS_COLUMNS: Record<string, string> = { lab_orders: 'status', invoices: 'status', payments: 'status' }
+const STATUS_COLUMNS: Record<string, string> = { lab_orders: 'status', invoices: 'status', payments: 'status', refunds: 'status', payment_plans: 'status' }
 
 const PG_TYPE: Record<ColumnKind, ColumnType> = { text: 'text', int: 'int8', bool: 'bool', real: 'float8', blob: 'bytea' }
 
@@ -115,6 +115,9 @@ export const payments = pgSynced('payments')
 export const paymentAllocations = pgSynced('payment_allocations')
 export const ledgerTransactions = pgSynced('ledger_transactions')
 export const ledgerEntries = pgSynced('ledger_entries')
+export const refunds = pgSynced('refunds')
+export const paymentPlans = pgSynced('payment_plans')
+export const planInstallments = pgSynced('plan_installments')
 
 // ---------------------------------------------------------------- server-only
 

@@ -37,8 +37,9 @@ export class Ledger {
     if (lines.length === 0) throw new UnbalancedError(`${kind} ${refId} moves no money`)
     const { store } = this.core
     if (!store.sqlite.inTransaction) throw new Error('Ledger.post runs inside the transaction of the act it records')
-    const tx = store.insert(ledgerTransactions, { kind, refId, occurredAt: store.nowIso(), memo, actorId: actor?.id ?? null })
-    for (const e of lines) store.insert(ledgerEntries, { transactionId: tx.id, account: e.account, amountMinor: e.amountMinor, category: e.category ?? null, clientId: e.clientId ?? null, invoiceId: e.invoiceId ?? null })
+    const occurredAt = store.nowIso()
+    const tx = store.insert(ledgerTransactions, { kind, refId, occurredAt, memo, actorId: actor?.id ?? null })
+    for (const e of lines) store.insert(ledgerEntries, { transactionId: tx.id, account: e.account, amountMinor: e.amountMinor, category: e.category ?? null, clientId: e.clientId ?? null, invoiceId: e.invoiceId ?? null, occurredAt })
     return tx.id
   }
 
@@ -72,27 +73,38 @@ export function verifyLedger(sqlite: Database.Database): { checked: { transactio
     .prepare(
       `SELECT i.id, i.number, i.status, coalesce(i.total_minor, 0) AS total,
          (SELECT coalesce(sum(a.amount_minor), 0) FROM payment_allocations a WHERE a.invoice_id = i.id) AS paid,
+         (SELECT coalesce(sum(n.applied_minor), 0) FROM invoices n WHERE n.related_id = i.id AND n.kind = 'credit_note' AND n.status = 'finalized') AS credited,
          (SELECT coalesce(sum(e.amount_minor), 0) FROM ledger_entries e WHERE e.invoice_id = i.id AND e.account = 'receivables') AS owed
        FROM invoices i WHERE i.kind = 'invoice' AND i.deleted_at IS NULL ORDER BY i.created_at`
     )
-    .all() as { id: string; number: string | null; status: string; total: number; paid: number; owed: number }[]
+    .all() as { id: string; number: string | null; status: string; total: number; paid: number; credited: number; owed: number }[]
   for (const i of invoices) {
     checked.invoices++
-    const expected = i.status === 'finalized' ? i.total - i.paid : 0
-    if (i.owed !== expected) return { checked, problem: { kind: 'invoice', id: i.id, message: `invoice ${i.number ?? i.id} (${i.status}): the ledger says ${i.owed} is owed, its total and payments say ${expected}` } }
+    const expected = i.status === 'finalized' ? i.total - i.paid - i.credited : 0
+    if (i.owed !== expected) return { checked, problem: { kind: 'invoice', id: i.id, message: `invoice ${i.number ?? i.id} (${i.status}): the ledger says ${i.owed} is owed, its total, payments and credit notes say ${expected}` } }
   }
 
+  // A client's credit: what their payments left over (less refunds), what credit notes gave beyond
+  // what was owed, less the credit spent on invoices. Signed as the ledger holds it (a liability, negative).
   const clients = sqlite
     .prepare(
-      `SELECT p.client_id AS id,
-         sum(CASE WHEN p.method = 'credit' THEN p.amount_minor ELSE -(p.amount_minor - coalesce((SELECT sum(a.amount_minor) FROM payment_allocations a WHERE a.payment_id = p.id), 0)) END) AS expected,
-         (SELECT coalesce(sum(e.amount_minor), 0) FROM ledger_entries e WHERE e.client_id = p.client_id AND e.account = 'client_credit') AS booked
-       FROM payments p WHERE p.status = 'succeeded' GROUP BY p.client_id ORDER BY p.client_id`
+      `WITH held AS (
+         SELECT p.client_id AS id,
+           CASE WHEN p.method = 'credit' THEN p.amount_minor
+             ELSE -(p.amount_minor - coalesce((SELECT sum(a.amount_minor) FROM payment_allocations a WHERE a.payment_id = p.id), 0)
+                    - coalesce((SELECT sum(r.amount_minor) FROM refunds r WHERE r.payment_id = p.id AND r.status = 'succeeded'), 0)) END AS amount
+         FROM payments p WHERE p.status = 'succeeded'
+         UNION ALL
+         SELECT n.client_id, -(n.total_minor - n.applied_minor) FROM invoices n WHERE n.kind = 'credit_note' AND n.status = 'finalized'
+       )
+       SELECT h.id, sum(h.amount) AS expected,
+         (SELECT coalesce(sum(e.amount_minor), 0) FROM ledger_entries e WHERE e.client_id = h.id AND e.account = 'client_credit') AS booked
+       FROM held h GROUP BY h.id ORDER BY h.id`
     )
     .all() as { id: string; expected: number; booked: number }[]
   for (const c of clients) {
     checked.clients++
-    if (c.expected !== c.booked) return { checked, problem: { kind: 'credit', id: c.id, message: `client ${c.id}: the ledger holds ${-c.booked} of credit, their payments say ${-c.expected}` } }
+    if (c.expected !== c.booked) return { checked, problem: { kind: 'credit', id: c.id, message: `client ${c.id}: the ledger holds ${-c.booked} of credit, their payments, refunds and credit notes say ${-c.expected}` } }
   }
   return { checked, problem: null }
 }

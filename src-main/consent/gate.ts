@@ -33,12 +33,36 @@ export class Permit {
     private readonly recheck: () => { reason: RefusalReason; message: string } | null
   ) {}
 
+  protected recheckNow(): { reason: RefusalReason; message: string } | null {
+    return this.recheck()
+  }
+
   spend(integrationId: string): void {
     if (!issued.has(this)) throw new ConsentRefused('not-approved', 'This send was not permitted by the consent gate')
     if (integrationId !== this.integrationId) throw new ConsentRefused('not-approved', `A permit for "${this.name}" cannot be used for another integration`)
     issued.delete(this)
     const refusal = this.recheck()
     if (refusal) throw new ConsentRefused(refusal.reason, refusal.message)
+  }
+}
+
+/**
+ * A permit for one exchange made of several calls (a card payment: create, process, poll, capture).
+ * Granted and audited once; every call spends it, and consent is checked again at each; end() closes it.
+ */
+export class SessionPermit extends Permit {
+  override spend(integrationId: string): void {
+    if (!issued.has(this)) throw new ConsentRefused('not-approved', 'This exchange is over or was not permitted by the consent gate')
+    if (integrationId !== this.integrationId) throw new ConsentRefused('not-approved', `A permit for "${this.name}" cannot be used for another integration`)
+    const refusal = this.recheckNow()
+    if (refusal) {
+      issued.delete(this)
+      throw new ConsentRefused(refusal.reason, refusal.message)
+    }
+  }
+
+  end(): void {
+    issued.delete(this)
   }
 }
 
@@ -68,6 +92,15 @@ export class ConsentGate {
   ) {}
 
   authorize(req: OutboundRequest): Permit {
+    return this.grant(req, Permit)
+  }
+
+  /** One exchange of several calls under one audited permit (see SessionPermit). */
+  authorizeSession(req: OutboundRequest): SessionPermit {
+    return this.grant(req, SessionPermit)
+  }
+
+  private grant<P extends Permit>(req: OutboundRequest, Kind: new (...args: ConstructorParameters<typeof Permit>) => P): P {
     const { audit } = this.core
     const refusal = this.check(req)
     if (refusal) {
@@ -84,7 +117,7 @@ export class ConsentGate {
       summary: `Permitted: ${req.summary}`,
       details: { categories: req.categories, ...(req.details === undefined ? {} : { message: req.details }) }
     })
-    const permit = new Permit(row.id, row.name, this.registry.config(row.id), req.categories, () => {
+    const permit = new Kind(row.id, row.name, this.registry.config(row.id), req.categories, () => {
       const late = this.check(req)
       if (late) this.refuse(req, late)
       return late

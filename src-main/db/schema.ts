@@ -330,6 +330,22 @@ export const deviceMeta = sqliteTable('device_meta', {
   value: text('value').notNull()
 })
 
+/**
+ * Integration secrets (a payment service's API key) entered on this workstation, sealed by
+ * security/secrets.ts (the OS keychain where there is one). Not synced: the synced integration
+ * record holds only the key's last four characters, so the key never leaves this workstation.
+ */
+export const workstationSecrets = sqliteTable(
+  'workstation_secrets',
+  {
+    integrationId: text('integration_id').notNull(),
+    field: text('field').notNull(),
+    sealed: text('sealed').notNull(),
+    updatedAt: text('updated_at').notNull()
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.field] })]
+)
+
 // ---------------------------------------------------------------- labs
 
 /** An order for tests at a lab or analyzer. status moves forward only (see labs/lifecycle.ts). */
@@ -706,6 +722,8 @@ export const invoices = sqliteTable(
     number: text('number'),
     /** the estimate this invoice came from, or the invoice a credit note corrects */
     relatedId: text('related_id'),
+    /** a credit note: the part of its total that reduced what is owed on the invoice it corrects (the rest became the client's credit) */
+    appliedMinor: integer('applied_minor'),
     finalizedAt: text('finalized_at'),
     /** frozen at finalization: lines' net, tax and total */
     netMinor: integer('net_minor'),
@@ -723,7 +741,8 @@ export const invoiceLines = sqliteTable(
     invoiceId: text('invoice_id').notNull(),
     priceItemId: text('price_item_id'),
     /** what put it here: a person, or charge capture from an order */
-    source: text('source', { enum: ['manual', 'lab_order', 'imaging_request'] }).notNull(),
+    source: text('source', { enum: ['manual', 'lab_order', 'imaging_request', 'estimate', 'credit'] }).notNull(),
+    /** the order, the estimate's line, or (a credit note's line) the invoice line it credits */
     sourceId: text('source_id'),
     description: text('description').notNull(),
     category: text('category', { enum: BILLING_CATEGORIES }).notNull(),
@@ -752,7 +771,17 @@ export const payments = sqliteTable(
     /** one per press of the button: a repeat creates nothing */
     idempotencyKey: text('idempotency_key').notNull(),
     receivedAt: text('received_at').notNull(),
-    failure: text('failure')
+    failure: text('failure'),
+    /** card: the payments integration, its PaymentIntent, the reader, and the card as the reader read it */
+    integrationId: text('integration_id'),
+    providerRef: text('provider_ref'),
+    readerId: text('reader_id'),
+    cardBrand: text('card_brand'),
+    cardLast4: text('card_last4'),
+    /** a deposit: the estimate it was taken against (it waits as credit, applied when that estimate's invoice is finalized) */
+    depositFor: text('deposit_for'),
+    /** a card payment still pending: the invoices it is to pay (JSON [{invoiceId, amountMinor}]), written as allocations when it succeeds */
+    requestedAllocations: text('requested_allocations')
   },
   (t) => [uniqueIndex('payments_idempotency_idx').on(t.idempotencyKey), index('payments_client_idx').on(t.clientId, t.receivedAt), index('payments_received_idx').on(t.receivedAt)]
 )
@@ -764,7 +793,9 @@ export const paymentAllocations = sqliteTable(
     ...synced,
     paymentId: text('payment_id').notNull(),
     invoiceId: text('invoice_id').notNull(),
-    amountMinor: integer('amount_minor').notNull()
+    amountMinor: integer('amount_minor').notNull(),
+    /** a negative allocation: the refund that gave this part of the payment back */
+    refundId: text('refund_id')
   },
   (t) => [index('payment_allocations_invoice_idx').on(t.invoiceId), index('payment_allocations_payment_idx').on(t.paymentId)]
 )
@@ -799,7 +830,70 @@ export const ledgerEntries = sqliteTable(
     /** revenue and discounts: the line category */
     category: text('category', { enum: BILLING_CATEGORIES }),
     clientId: text('client_id'),
-    invoiceId: text('invoice_id')
+    invoiceId: text('invoice_id'),
+    /** its transaction's time, kept on the entry so reports over a period read one index */
+    occurredAt: text('occurred_at')
   },
-  (t) => [index('ledger_entries_tx_idx').on(t.transactionId), index('ledger_entries_invoice_idx').on(t.invoiceId), index('ledger_entries_client_idx').on(t.clientId, t.account)]
+  (t) => [
+    index('ledger_entries_tx_idx').on(t.transactionId),
+    index('ledger_entries_invoice_idx').on(t.invoiceId),
+    index('ledger_entries_client_idx').on(t.clientId, t.account),
+    // reports: revenue by period and category, and what is owed per invoice, each from one covering index
+    index('ledger_entries_period_idx').on(t.account, t.occurredAt, t.category, t.amountMinor),
+    index('ledger_entries_owed_idx').on(t.account, t.invoiceId, t.amountMinor)
+  ]
+)
+
+/**
+ * Money given back on a payment, by the payment's own method (a card refund through the payment
+ * service). It draws first on the client's credit, then reopens what the payment paid on invoices
+ * (negative allocations). Posted to the ledger only when it succeeded.
+ */
+export const refunds = sqliteTable(
+  'refunds',
+  {
+    ...synced,
+    paymentId: text('payment_id').notNull(),
+    clientId: text('client_id').notNull(),
+    amountMinor: integer('amount_minor').notNull(),
+    /** how much of it came out of the client's credit; the rest reopened invoices */
+    fromCreditMinor: integer('from_credit_minor').notNull(),
+    status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull(),
+    reason: text('reason').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** the payment service's refund id */
+    providerRef: text('provider_ref'),
+    requestedAt: text('requested_at').notNull(),
+    settledAt: text('settled_at'),
+    failure: text('failure')
+  },
+  (t) => [uniqueIndex('refunds_idempotency_idx').on(t.idempotencyKey), index('refunds_payment_idx').on(t.paymentId), index('refunds_requested_idx').on(t.requestedAt)]
+)
+
+/** A schedule for paying an invoice in installments; payments on the invoice fill installments in due order. */
+export const paymentPlans = sqliteTable(
+  'payment_plans',
+  {
+    ...synced,
+    invoiceId: text('invoice_id').notNull(),
+    clientId: text('client_id').notNull(),
+    status: text('status', { enum: ['active', 'canceled'] }).notNull(),
+    /** what the invoice had paid when the plan began: installments count payments beyond it */
+    paidBeforeMinor: integer('paid_before_minor').notNull(),
+    note: text('note')
+  },
+  (t) => [index('payment_plans_invoice_idx').on(t.invoiceId), index('payment_plans_client_idx').on(t.clientId)]
+)
+
+export const planInstallments = sqliteTable(
+  'plan_installments',
+  {
+    ...synced,
+    planId: text('plan_id').notNull(),
+    seq: integer('seq').notNull(),
+    /** YYYY-MM-DD */
+    dueDate: text('due_date').notNull(),
+    amountMinor: integer('amount_minor').notNull()
+  },
+  (t) => [index('plan_installments_plan_idx').on(t.planId, t.seq), index('plan_installments_due_idx').on(t.dueDate)]
 )

@@ -1,5 +1,6 @@
 import { asc } from 'drizzle-orm'
 import { integrations, staff } from '../db/schema'
+import type { SecretSealer } from '../security/secrets'
 import type { DataCategory, Integration, IntegrationConfig, IntegrationKind, IntegrationStatus } from '../../src-preload/contract'
 import { ApiError, notFound } from '../api/errors'
 import type { Actor } from '../domain/actor'
@@ -21,11 +22,13 @@ function checkConfig(kind: IntegrationKind, config: IntegrationConfig): void {
   if (issues.length) throw new ApiError('invalid-input', `A modality needs ${issues.map((i) => i.path.replace('config.', '')).join(' and ')}`, issues)
 }
 
+const mask = (v: string) => (v.startsWith('••••') ? v : `••••${v.slice(-4)}`)
+
 export function maskSecrets(config: IntegrationConfig): IntegrationConfig {
   const out = { ...config }
   for (const f of SECRET_FIELDS) {
     const v = out[f]
-    if (v) out[f] = `••••${v.slice(-4)}`
+    if (v) out[f] = mask(v)
   }
   return out
 }
@@ -42,7 +45,10 @@ const idle = (enabled: boolean): IntegrationStatus => ({ state: enabled ? 'not_r
 export class IntegrationRegistry {
   private status = new Map<string, IntegrationStatus>()
 
-  constructor(private readonly core: Core) {
+  constructor(
+    private readonly core: Core,
+    private readonly sealer: SecretSealer
+  ) {
     // An approver's name shows on each approval; integrations and staff also arrive by sync.
     core.events.subscribe(({ event }) => {
       if (event.type !== 'changed') return
@@ -84,16 +90,41 @@ export class IntegrationRegistry {
     return r
   }
 
-  /** The stored config with secrets, for connectors in the main process only. */
+  /**
+   * The stored config with the secrets this workstation holds, for connectors in the main process
+   * only. A secret entered on another workstation is not here: the field is left out.
+   */
   config(id: string): IntegrationConfig {
-    return JSON.parse(this.row(id).config) as IntegrationConfig
+    const config = JSON.parse(this.row(id).config) as IntegrationConfig
+    for (const f of SECRET_FIELDS) {
+      delete config[f]
+      const sealed = this.core.store.statement('SELECT sealed FROM workstation_secrets WHERE integration_id = ? AND field = ?').pluck().get(id, f) as string | undefined
+      const plain = sealed ? this.sealer.open(sealed) : null
+      if (plain) config[f] = plain
+    }
+    return config
+  }
+
+  /** Keeps the config's new secrets sealed on this workstation; the synced record gets their masked form. */
+  private keepSecretsHere(id: string, config: IntegrationConfig): IntegrationConfig {
+    const out = { ...config }
+    for (const f of SECRET_FIELDS) {
+      const v = out[f]
+      if (!v || v.startsWith('••••')) continue
+      this.core.store.sqlite
+        .prepare('INSERT INTO workstation_secrets (integration_id, field, sealed, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (integration_id, field) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at')
+        .run(id, f, this.sealer.seal(v), this.core.store.nowIso())
+      out[f] = mask(v)
+    }
+    return out
   }
 
   create(actor: Actor, input: { kind: IntegrationKind; name: string; enabled: boolean; config: IntegrationConfig }): Integration {
     const { store, audit, events } = this.core
     checkConfig(input.kind, input.config)
     return this.change(() => {
-      const row = store.insert(integrations, { kind: input.kind, name: input.name, enabled: input.enabled, config: JSON.stringify(input.config), approvedBy: null, approvedAt: null, approvedCategories: '[]' })
+      const row = store.insert(integrations, { kind: input.kind, name: input.name, enabled: input.enabled, config: '{}', approvedBy: null, approvedAt: null, approvedCategories: '[]' })
+      store.update(integrations, row.id, { config: JSON.stringify(this.keepSecretsHere(row.id, input.config)) })
       audit.append({ action: 'integration.created', direction: 'internal', actor, integrationId: row.id, entityType: 'integration', entityId: row.id, summary: `Configured ${input.kind.replace('_', ' ')} "${input.name}" (not approved)`, details: maskSecrets(input.config) })
       events.emit('changed', { entity: 'integration', id: row.id })
       return this.get(row.id)
@@ -104,16 +135,19 @@ export class IntegrationRegistry {
     const { store, audit, events } = this.core
     return this.change(() => {
       const current = this.row(input.id)
-      const before = JSON.parse(current.config) as IntegrationConfig
+      const before = this.config(input.id)
       // A masked secret sent back unchanged means "keep the stored one".
       const config = input.config ? { ...input.config, ...keepSecrets(before, input.config) } : before
       checkConfig(current.kind as IntegrationKind, config)
       const destinationChanged = DESTINATION_FIELDS.some((f) => JSON.stringify(before[f]) !== JSON.stringify(config[f]))
       const withdraw = destinationChanged && current.approvedAt !== null
+      const stored = this.keepSecretsHere(input.id, config)
+      // A secret this workstation does not hold stays as the record had it.
+      for (const f of SECRET_FIELDS) if (!config[f]) stored[f] = (JSON.parse(current.config) as IntegrationConfig)[f]
       store.update(integrations, input.id, {
         name: input.name ?? current.name,
         enabled: input.enabled ?? current.enabled,
-        config: JSON.stringify(config),
+        config: JSON.stringify(stored),
         ...(withdraw ? { approvedBy: null, approvedAt: null, approvedCategories: '[]' } : {})
       })
       audit.append({

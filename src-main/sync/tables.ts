@@ -51,7 +51,8 @@ const APPEND_ONLY = new Set([
   'documents',
   'payment_allocations',
   'ledger_transactions',
-  'ledger_entries'
+  'ledger_entries',
+  'plan_installments'
 ])
 
 const isTable = (t: unknown): t is SQLiteTable => !!t && typeof t === 'object' && is(t, SQLiteTable)

@@ -46,7 +46,11 @@ export const WRITERS: Readonly<Record<string, readonly Writer[]>> = {
   payments: [...EVERY_ROLE, 'system'],
   payment_allocations: [...EVERY_ROLE, 'system'],
   ledger_transactions: [...EVERY_ROLE, 'system'],
-  ledger_entries: [...EVERY_ROLE, 'system']
+  ledger_entries: [...EVERY_ROLE, 'system'],
+  // card refunds settle by themselves; plans are made at the desk
+  refunds: [...EVERY_ROLE, 'system'],
+  payment_plans: [...EVERY_ROLE, 'system'],
+  plan_installments: [...EVERY_ROLE, 'system']
 }
 
 export function mayWrite(table: string, writer: Writer): boolean {

@@ -44,7 +44,9 @@ const STATUS_RULES: Record<string, StatusRule> = {
   // A finalized invoice never goes back to draft: corrections are credit notes.
   invoices: { detail: 'status_reason', statuses: ['draft', 'finalized', 'void', 'written_off'], next: forward({ draft: ['finalized', 'void'], finalized: ['void', 'written_off'] }) },
   // A payment settles once: a late "pending" or a second outcome changes nothing.
-  payments: { detail: 'failure', statuses: ['pending', 'succeeded', 'failed', 'canceled'], next: forward({ pending: ['succeeded', 'failed', 'canceled'] }) }
+  payments: { detail: 'failure', statuses: ['pending', 'succeeded', 'failed', 'canceled'], next: forward({ pending: ['succeeded', 'failed', 'canceled'] }) },
+  refunds: { detail: 'failure', statuses: ['pending', 'succeeded', 'failed'], next: forward({ pending: ['succeeded', 'failed'] }) },
+  payment_plans: { detail: 'note', statuses: ['active', 'canceled'], next: forward({ active: ['canceled'] }) }
 }
 for (const t of SYNCED_BY_NAME.values()) if (t.statusColumn && !STATUS_RULES[t.name]) throw new Error(`${t.name}.${t.statusColumn} is a status without a transition rule`)
 

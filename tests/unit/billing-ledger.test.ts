@@ -28,6 +28,10 @@ type Op =
   | { kind: 'void'; invoice: number }
   | { kind: 'writeOff'; invoice: number }
   | { kind: 'repeat'; }
+  | { kind: 'refund'; pick: number; pct: number }
+  | { kind: 'creditNote'; invoice: number; pct: number }
+  | { kind: 'estimate'; client: number; priceMinor: number; depositMinor: number }
+  | { kind: 'plan'; invoice: number; installments: number }
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
@@ -40,7 +44,11 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('credit' as const), client: fc.nat(2) }),
   fc.record({ kind: fc.constant('void' as const), invoice: fc.nat(20) }),
   fc.record({ kind: fc.constant('writeOff' as const), invoice: fc.nat(20) }),
-  fc.record({ kind: fc.constant('repeat' as const) })
+  fc.record({ kind: fc.constant('repeat' as const) }),
+  fc.record({ kind: fc.constant('refund' as const), pick: fc.nat(30), pct: fc.constantFrom(10, 50, 100) }),
+  fc.record({ kind: fc.constant('creditNote' as const), invoice: fc.nat(20), pct: fc.constantFrom(25, 100) }),
+  fc.record({ kind: fc.constant('estimate' as const), client: fc.nat(2), priceMinor: fc.integer({ min: 100, max: 90_000 }), depositMinor: fc.integer({ min: 1, max: 100_000 }) }),
+  fc.record({ kind: fc.constant('plan' as const), invoice: fc.nat(20), installments: fc.integer({ min: 1, max: 4 }) })
 )
 
 describe('the billing ledger', () => {
@@ -67,7 +75,7 @@ describe('the billing ledger', () => {
   const expected = (e: unknown) => e instanceof ApiError && (e.code === 'conflict' || e.code === 'invalid-input')
 
   function run(ops: Op[]): void {
-    const { invoices, payments } = billing()
+    const { invoices, payments, refunds, plans } = billing()
     const made: string[] = []
     let lastPayment: { clientId: string; method: 'cash'; amountMinor: number; idempotencyKey: string; allocations: [] } | null = null
     for (const o of ops) {
@@ -123,6 +131,41 @@ describe('the billing ledger', () => {
             payments.take(actor, lastPayment)
             break
           }
+          case 'refund': {
+            const paid = t.app.core.store.sqlite.prepare("SELECT id, amount_minor AS amount FROM payments WHERE status = 'succeeded' AND method != 'credit' ORDER BY created_at").all() as { id: string; amount: number }[]
+            if (!paid.length) break
+            const p = paid[o.pick % paid.length]
+            const left = p.amount - refunds.refunded(p.id)
+            if (left > 0) refunds.request(actor, { paymentId: p.id, amountMinor: Math.max(1, Math.floor((left * o.pct) / 100)), reason: 'client changed their mind', idempotencyKey: newId() })
+            break
+          }
+          case 'creditNote': {
+            if (!made.length) break
+            const inv = invoices.row(made[o.invoice % made.length])
+            const line = invoices.lines(inv.id)[0]
+            if (inv.status === 'finalized') invoices.issueCreditNote(actor, inv.id, [{ lineId: line.id, amountMinor: Math.max(1, Math.floor((lineAmounts(line).net * o.pct) / 100)) }], 'service not given')
+            break
+          }
+          case 'estimate': {
+            const clientId = clientIds[o.client]
+            const est = invoices.createDraft(actor, { clientId, kind: 'estimate' })
+            invoices.addLine(actor, est.id, { description: 'Dental procedure', category: 'procedure', unitPriceMinor: o.priceMinor })
+            payments.take(actor, { clientId, method: 'cash', amountMinor: o.depositMinor, idempotencyKey: newId(), allocations: [], depositFor: est.id })
+            const inv = invoices.convertEstimate(actor, est.id)
+            invoices.finalize(actor, inv.id)
+            made.push(inv.id)
+            break
+          }
+          case 'plan': {
+            if (!made.length) break
+            const inv = invoices.row(made[o.invoice % made.length])
+            const due = invoices.balance(inv).dueMinor
+            if (due < o.installments) break
+            const each = Math.floor(due / o.installments)
+            const schedule = Array.from({ length: o.installments }, (_, k) => ({ dueDate: `2027-0${k + 1}-15`, amountMinor: k === o.installments - 1 ? due - each * (o.installments - 1) : each }))
+            plans.create(actor, inv.id, schedule, null)
+            break
+          }
         }
       } catch (e) {
         if (!expected(e)) throw e
@@ -130,7 +173,7 @@ describe('the billing ledger', () => {
     }
   }
 
-  it('balances after any sequence of invoices, payments, credit, voids and write-offs', () => {
+  it('balances after any sequence of invoices, estimates with deposits, payments, credit, refunds, credit notes, plans, voids and write-offs', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), (ops) => {
         run(ops)
@@ -140,12 +183,15 @@ describe('the billing ledger', () => {
         expect(sqlite.prepare('SELECT coalesce(sum(amount_minor), 0) FROM ledger_entries').pluck().get()).toBe(0)
         for (const c of clientIds) expect(billing().payments.credit(c)).toBeGreaterThanOrEqual(0)
         expect(sqlite.prepare("SELECT count(*) FROM invoices i WHERE i.status = 'finalized' AND (SELECT coalesce(sum(amount_minor), 0) FROM ledger_entries e WHERE e.invoice_id = i.id AND e.account = 'receivables') < 0").pluck().get()).toBe(0)
+        // A plan's installments never count more paid than the plan holds.
+        for (const v of billing().plans.list({ includeEnded: true })) expect(v.installments.reduce((s, i) => s + i.paidMinor, 0)).toBe(Math.min(v.paidMinor, v.totalMinor))
       }),
-      { numRuns: 40 }
+      { numRuns: 60 }
     )
     // The runs reached every kind of posting, not just the easy ones.
     const kinds = t.app.core.store.sqlite.prepare('SELECT DISTINCT kind FROM ledger_transactions').pluck().all()
-    expect(kinds).toEqual(expect.arrayContaining(['invoice_finalized', 'payment', 'invoice_voided', 'invoice_written_off']))
+    expect(kinds).toEqual(expect.arrayContaining(['invoice_finalized', 'payment', 'invoice_voided', 'invoice_written_off', 'refund', 'credit_note']))
+    expect(t.app.core.store.sqlite.prepare("SELECT count(*) FROM payments WHERE reference = 'deposit'").pluck().get()).toBeGreaterThan(0)
     expect(t.app.core.store.sqlite.prepare("SELECT count(*) FROM payments WHERE method = 'credit'").pluck().get()).toBeGreaterThan(0)
   })
 

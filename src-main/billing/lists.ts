@@ -1,0 +1,65 @@
+/** The lists billing screens read: invoices and payments by filter, the day's visits to check out, names. */
+import { and, desc, eq, gte, isNull, lt, ne, or, type SQL } from 'drizzle-orm'
+import { clients, invoices, patients, payments, visits } from '../db/schema'
+import { notFound } from '../api/errors'
+import type { Core } from '../domain/core'
+import type { InvoiceRow } from './invoices'
+import type { PaymentRow } from './payments'
+
+export const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+
+export class BillingLists {
+  constructor(private readonly core: Core) {}
+
+  today(): string {
+    return this.core.store.nowIso().slice(0, 10)
+  }
+
+  clientName(id: string): string {
+    const c = this.core.store.byId(clients, id)
+    return c ? `${c.firstName} ${c.lastName}` : ''
+  }
+
+  patientName(id: string | null): string | null {
+    return id ? (this.core.store.byId(patients, id)?.name ?? null) : null
+  }
+
+  /** Deposits taken against an estimate, less what was refunded of them. */
+  depositOn(estimateId: string): number {
+    const s = this.core.store
+    const taken = s.statement("SELECT coalesce(sum(amount_minor), 0) FROM payments WHERE deposit_for = ? AND status = 'succeeded'").pluck().get(estimateId) as number
+    const back = s.statement("SELECT coalesce(sum(r.amount_minor), 0) FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.deposit_for = ? AND r.status = 'succeeded'").pluck().get(estimateId) as number
+    return taken - back
+  }
+
+  payment(id: string): PaymentRow {
+    const p = this.core.store.byId(payments, id)
+    if (!p || p.deletedAt) throw notFound('Payment')
+    return p
+  }
+
+  invoices(f: { kind?: InvoiceRow['kind']; clientId?: string; from?: string; to?: string; status?: InvoiceRow['status']; limit: number }): InvoiceRow[] {
+    const t = invoices
+    const where: (SQL | undefined)[] = [isNull(t.deletedAt), f.kind ? eq(t.kind, f.kind) : undefined, f.clientId ? eq(t.clientId, f.clientId) : undefined, f.status ? eq(t.status, f.status) : undefined, f.from ? gte(t.createdAt, f.from) : undefined, f.to ? lt(t.createdAt, nextDay(f.to)) : undefined]
+    return this.core.store.db.select().from(t).where(and(...where)).orderBy(desc(t.createdAt)).limit(f.limit).all()
+  }
+
+  payments(f: { method?: PaymentRow['method']; clientId?: string; from?: string; to?: string; status?: PaymentRow['status']; limit: number }): PaymentRow[] {
+    const t = payments
+    const where = [isNull(t.deletedAt), f.method ? eq(t.method, f.method) : undefined, f.status ? eq(t.status, f.status) : undefined, f.clientId ? eq(t.clientId, f.clientId) : undefined, f.from ? gte(t.receivedAt, f.from) : undefined, f.to ? lt(t.receivedAt, nextDay(f.to)) : undefined]
+    return this.core.store.db.select().from(t).where(and(...where)).orderBy(desc(t.receivedAt)).limit(f.limit).all()
+  }
+
+  /** The day's visits (by appointment, or by when they were opened), each with its newest invoice that is not void. */
+  checkout(day: string) {
+    const { db } = this.core.store
+    const at = or(and(gte(visits.scheduledAt, day), lt(visits.scheduledAt, nextDay(day))), and(isNull(visits.scheduledAt), gte(visits.createdAt, day), lt(visits.createdAt, nextDay(day))))
+    const rows = db.select().from(visits).where(and(isNull(visits.deletedAt), ne(visits.status, 'cancelled'), at)).orderBy(visits.scheduledAt, visits.createdAt).all()
+    return rows.flatMap((v) => {
+      const pet = this.core.store.byId(patients, v.patientId)
+      if (!pet) return []
+      const inv = db.select().from(invoices).where(and(eq(invoices.visitId, v.id), eq(invoices.kind, 'invoice'), ne(invoices.status, 'void'), isNull(invoices.deletedAt))).orderBy(desc(invoices.createdAt)).get() ?? null
+      return [{ visit: v, patient: pet, invoice: inv }]
+    })
+  }
+}
