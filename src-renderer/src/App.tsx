@@ -16,6 +16,9 @@ import { SettingsScreen } from './screens/Settings'
 import { LabReviewScreen } from './screens/LabReview'
 import { ImagingReviewScreen } from './screens/ImagingReview'
 import { PrintReport } from './screens/PrintReport'
+import { CheckoutScreen } from './screens/Checkout'
+import { BillingScreen } from './screens/Billing'
+import { PrintReceipt } from './screens/PrintReceipt'
 
 const MeContext = createContext<StaffMember | null>(null)
 
@@ -54,6 +57,7 @@ function SignedIn() {
     <MeContext.Provider value={me.data}>
       <Routes>
         <Route path="/reports/:id" element={<PrintReport />} />
+        <Route path="/receipts/:paymentIds" element={<PrintReceipt />} />
         <Route path="*" element={<Screens />} />
       </Routes>
     </MeContext.Provider>
@@ -70,6 +74,8 @@ function Screens() {
           <Route path="/clients/:id" element={<ClientScreen />} />
           <Route path="/lab-review" element={<LabReviewScreen />} />
           <Route path="/imaging-review" element={<ImagingReviewScreen />} />
+          <Route path="/checkout" element={<CheckoutScreen />} />
+          <Route path="/billing" element={<BillingScreen />} />
           <Route path="/audit" element={<AuditScreen />} />
           <Route path="/integrations" element={<IntegrationsScreen />} />
           <Route path="/settings" element={<SettingsScreen />} />

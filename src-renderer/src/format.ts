@@ -43,3 +43,17 @@ export function kg(value: number): string {
 }
 
 export const ROLE_LABEL: Record<string, string> = { veterinarian: 'Veterinarian', technician: 'Technician', front_desk: 'Front desk', admin: 'Administrator' }
+
+/** Integer minor units (cents) in the clinic's currency: 123456 → "$1,234.56". */
+export function money(minor: number, currency = 'USD'): string {
+  const digits = new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(minor / 10 ** digits)
+}
+
+/** What a person types ("12.50", "$1,200") as minor units, or null when it is not an amount. */
+export function parseMoney(text: string, currency = 'USD'): number | null {
+  const clean = text.replace(/[^0-9.-]/g, '')
+  if (!/^-?\d*(\.\d*)?$/.test(clean) || clean === '' || clean === '.') return null
+  const digits = new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  return Math.round(Number(clean) * 10 ** digits)
+}

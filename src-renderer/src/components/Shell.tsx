@@ -1,8 +1,8 @@
-import { useEffect, useRef, type ReactNode } from 'react'
+import { Fragment, useEffect, useRef, type ReactNode } from 'react'
 import { AppShell, Avatar, Badge, Group, Kbd, Menu, NavLink, Text, Tooltip, UnstyledButton } from '@mantine/core'
 import { useHotkeys } from '@mantine/hooks'
 import { notifications as toast } from '@mantine/notifications'
-import { IconPaw, IconFlask, IconRadioactive, IconShieldCheck, IconPlugConnected, IconSettings, IconLogout, IconSwitchHorizontal } from '@tabler/icons-react'
+import { IconPaw, IconFlask, IconRadioactive, IconShieldCheck, IconPlugConnected, IconSettings, IconLogout, IconSwitchHorizontal, IconCashRegister, IconReceipt } from '@tabler/icons-react'
 import { NavLink as RouterLink, useLocation, useNavigate } from 'react-router-dom'
 import { useApi, useCall, useLiveEvents } from '../api/hooks'
 import type { Notification } from '../../../src-preload/contract'
@@ -12,14 +12,16 @@ import { NotificationCenter } from './NotificationCenter'
 import { SyncIndicator } from './SyncIndicator'
 import { ScreenErrorBoundary } from './ScreenErrorBoundary'
 
-/** Sidebar entries appear only once their feature works. */
+/** Sidebar entries appear only once their feature works, in sections. */
 const NAV = [
-  { to: '/patients', label: 'Patients', icon: IconPaw, keys: 'alt+1' },
-  { to: '/lab-review', label: 'Lab Review', icon: IconFlask, keys: 'alt+2' },
-  { to: '/imaging-review', label: 'Imaging Review', icon: IconRadioactive, keys: 'alt+3' },
-  { to: '/audit', label: 'Audit Log', icon: IconShieldCheck, keys: 'alt+4' },
-  { to: '/integrations', label: 'Integrations', icon: IconPlugConnected, keys: 'alt+5' },
-  { to: '/settings', label: 'Settings', icon: IconSettings, keys: 'alt+6' }
+  { to: '/patients', label: 'Patients', icon: IconPaw, keys: 'alt+1', section: 'Clinical' },
+  { to: '/lab-review', label: 'Lab Review', icon: IconFlask, keys: 'alt+2', section: 'Clinical' },
+  { to: '/imaging-review', label: 'Imaging Review', icon: IconRadioactive, keys: 'alt+3', section: 'Clinical' },
+  { to: '/checkout', label: 'Checkout', icon: IconCashRegister, keys: 'alt+7', section: 'Operations' },
+  { to: '/billing', label: 'Billing', icon: IconReceipt, keys: 'alt+8', section: 'Operations' },
+  { to: '/audit', label: 'Audit Log', icon: IconShieldCheck, keys: 'alt+4', section: 'Administration' },
+  { to: '/integrations', label: 'Integrations', icon: IconPlugConnected, keys: 'alt+5', section: 'Administration' },
+  { to: '/settings', label: 'Settings', icon: IconSettings, keys: 'alt+6', section: 'Administration' }
 ]
 
 const TOAST_COLOR = { critical: 'red', warning: 'yellow', info: 'teal' } as const
@@ -131,9 +133,14 @@ export function Shell({ children }: { children: ReactNode }) {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs">
-        {NAV.map((n) => (
+        {NAV.map((n, k) => (
+          <Fragment key={n.to}>
+          {n.section !== NAV[k - 1]?.section && (
+            <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" pt={k ? 'md' : 4} pb={4} data-testid={`nav-section-${n.section.toLowerCase()}`}>
+              {n.section}
+            </Text>
+          )}
           <NavLink
-            key={n.to}
             component={RouterLink}
             to={n.to}
             label={n.label}
@@ -151,6 +158,7 @@ export function Shell({ children }: { children: ReactNode }) {
             }
             active={location.pathname.startsWith(n.to)}
           />
+          </Fragment>
         ))}
       </AppShell.Navbar>
       <AppShell.Main>

@@ -1,0 +1,4 @@
+/** Billing (Operations): being built. */
+export function BillingScreen() {
+  return <div>Billing</div>
+}

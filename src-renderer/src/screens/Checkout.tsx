@@ -1,0 +1,4 @@
+/** Checkout (Operations): being built. */
+export function CheckoutScreen() {
+  return <div>Checkout</div>
+}
