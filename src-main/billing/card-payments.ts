@@ -211,7 +211,7 @@ export class CardPayments {
       intentId = intent.id
       this.core.store.tx(() => this.core.store.update(payments, p.id, { providerRef: intent.id }))
       this.exchange(i, 'payment.intent_created', `PaymentIntent ${intent.id} for ${p.amountMinor}`, 'ok', actor)
-      await gw.process(permit, p.readerId!, intent.id, `${key}:proc`)
+      await this.sendToReader(gw, permit, p, intent.id)
       this.exchange(i, 'payment.sent_to_reader', `PaymentIntent ${intent.id} sent to terminal ${p.readerId}`, 'ok', actor)
       this.setProgress(p.id, 'waiting_for_card')
       const outcome = await this.await(gw, permit, p, intent.id)
@@ -251,6 +251,23 @@ export class CardPayments {
       permit?.end()
       this.running.delete(p.id)
       if (!this.stopped) this.core.events.emit('changed', { entity: 'payment', id: p.id })
+    }
+  }
+
+  /**
+   * Sends the intent to the reader. A reader still holding an action of a payment that is over here
+   * (its desk gave up while the reader was offline) is cleared first; another live payment is not.
+   */
+  private async sendToReader(gw: CardGateway, permit: Permit, p: PaymentRow, intentId: string): Promise<void> {
+    try {
+      await gw.process(permit, p.readerId!, intentId, `${p.idempotencyKey}:proc`)
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'terminal_reader_busy') throw e
+      const reader = await gw.reader(permit, p.readerId!)
+      const holder = reader.action?.intentId ? this.core.store.db.select().from(payments).where(eq(payments.providerRef, reader.action.intentId)).get() : undefined
+      if (holder?.status === 'pending' || (reader.action?.intentId && !holder)) throw new Error(`Terminal ${reader.label} is busy with another payment`)
+      await gw.cancelAction(permit, p.readerId!, `${p.idempotencyKey}:clear`)
+      await gw.process(permit, p.readerId!, intentId, `${p.idempotencyKey}:proc-again`)
     }
   }
 

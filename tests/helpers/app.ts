@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { createApp, type App } from '../../src-main/app'
 import type { LabsConfig } from '../../src-main/labs'
 import type { ImagingConfig } from '../../src-main/imaging'
+import type { BillingConfig } from '../../src-main/billing'
 import type { ApiResponse, MethodInput, MethodName, MethodOutput } from '../../src-preload/contract'
 
 export interface TestApp {
@@ -23,9 +24,9 @@ export function tempDir(prefix = 'vetos-test-'): string {
 }
 
 /** A demo-clinic app in a fresh data folder (every demo PIN is 1234). */
-export function makeApp(opts: { demo?: boolean; dir?: string; labs?: LabsConfig; imaging?: ImagingConfig } = {}): TestApp {
+export function makeApp(opts: { demo?: boolean; dir?: string; labs?: LabsConfig; imaging?: ImagingConfig; billing?: BillingConfig; /** the administrator's PIN of a data folder made before (its first-run PIN) */ pin?: string } = {}): TestApp {
   const dir = opts.dir ?? tempDir()
-  const app = createApp({ dataDir: dir, demo: opts.demo ?? true, host: 'hub', log: () => {}, labs: opts.labs, imaging: opts.imaging })
+  const app = createApp({ dataDir: dir, demo: opts.demo ?? true, host: 'hub', log: () => {}, labs: opts.labs, imaging: opts.imaging, billing: opts.billing })
   let token: string | null = null
   const raw = (method: string, input: unknown, t: string | null = token) => app.dispatch(method, input, t)
   const call = <M extends MethodName>(method: M, input: MethodInput<M>, t: string | null = token): MethodOutput<M> => {
@@ -41,7 +42,7 @@ export function makeApp(opts: { demo?: boolean; dir?: string; labs?: LabsConfig;
     signIn(role) {
       const member = app.services.staff.list().find((s) => s.role === role && s.active)
       if (!member) throw new Error(`no ${role} in this clinic`)
-      token = call('auth.login', { staffId: member.id, pin: '1234' }, null).token
+      token = call('auth.login', { staffId: member.id, pin: app.firstRunAdminPin ?? opts.pin ?? '1234' }, null).token
       return token
     },
     async close() {
