@@ -1,6 +1,6 @@
 /**
- * Refunds: money given back on a payment, by its own method. A refund draws first on what the
- * payment left as the client's credit, then reopens what it paid on invoices (negative allocations,
+ * Refunds: money given back on a payment, by its own method. A refund draws first on the client's
+ * credit (an overpayment, a credit note), then reopens what the payment paid on invoices (negative allocations,
  * newest invoice first), so every invoice's balance stays the sum of what paid it. Cash, check and
  * an external terminal's refunds are settled here at once; a card refund goes through the payment
  * service (card-payments.ts) and is settled when it answers. One refund at a time per payment.
@@ -56,7 +56,7 @@ export class RefundsService {
       if (input.amountMinor > left) throw conflict(`${left} of this payment is left to refund, not ${input.amountMinor}`)
       const split = this.split(p, input.amountMinor)
       if (split.reopen.reduce((s, r) => s + r.amountMinor, 0) + split.fromCredit !== input.amountMinor) {
-        throw conflict(`Only ${split.fromCredit + split.reopen.reduce((s, r) => s + r.amountMinor, 0)} of this payment can be refunded: the credit it left was used since`)
+        throw conflict(`Only ${split.fromCredit + split.reopen.reduce((s, r) => s + r.amountMinor, 0)} of this payment can be refunded now: the client’s credit and what it paid on open invoices`)
       }
       if (p.method === 'card' && !this.card) throw conflict('Card refunds need the payment service, which is not set up on this workstation')
       const now = store.nowIso()
@@ -124,9 +124,8 @@ export class RefundsService {
   private split(p: PaymentRow, amount: number): { fromCredit: number; reopen: { invoiceId: string; amountMinor: number }[] } {
     const { store } = this.core
     const allocs = store.db.select().from(paymentAllocations).where(eq(paymentAllocations.paymentId, p.id)).all()
-    const settled = this.forPayment(p.id).filter((r) => r.status === 'succeeded')
-    const unapplied = p.amountMinor - allocs.reduce((s, a) => s + a.amountMinor, 0) - settled.reduce((s, r) => s + r.amountMinor, 0)
-    const fromCredit = Math.max(0, Math.min(amount, unapplied, this.payments.credit(p.clientId)))
+    // The client's credit is theirs whatever made it (this payment's overpayment, a credit note): it goes back first.
+    const fromCredit = Math.max(0, Math.min(amount, this.payments.credit(p.clientId)))
     let rest = amount - fromCredit
     const perInvoice = new Map<string, number>()
     for (const a of allocs) perInvoice.set(a.invoiceId, (perInvoice.get(a.invoiceId) ?? 0) + a.amountMinor)

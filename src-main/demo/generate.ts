@@ -10,10 +10,15 @@ import { SYSTEM_ACTOR } from '../domain/actor'
 import type { Core } from '../domain/core'
 import type { Services } from '../app'
 import { clinics } from '../db/schema'
+import { seedBillingHistory } from './billing-history'
 import { PANELS, rangeText, simulateValue } from '../simulators/analytes'
 import { ALERTS, BREEDS, COLORS, FIRST_NAMES, LAST_NAMES, PET_NAMES, SPECIES_MIX, STREETS, TOWNS, TYPICAL_KG, VISIT_REASONS, isoMicrochip, phoneNumber, pick, rng } from './people'
 
 export const DEMO_PIN = '1234'
+/** The demo's Stripe simulator: its port, key and card terminal. */
+export const DEMO_STRIPE_PORT = 12111
+export const DEMO_STRIPE_KEY = 'sk_test_vetos_simulator'
+export const DEMO_READER = { id: 'tmr_demo_front', label: 'Front desk (WisePOS E)' }
 
 /** The demo in-house analyzer: chemistry and T4, its analyte codes named as the clinic names them. */
 export const DEMO_ANALYZER_PROFILE = {
@@ -208,6 +213,13 @@ export function generateDemoClinic(s: Services, core: Core): void {
   const analyzer = s.integrations.create(actor, { kind: 'analyzer', name: 'In-house chemistry analyzer (simulator)', enabled: true, config: { host: '127.0.0.1', port: 5001, lab: DEMO_ANALYZER_PROFILE } })
   s.integrations.approve(actor, analyzer.id, ['patient_identity', 'lab_orders'])
   s.integrations.create(actor, { kind: 'petlifelog', name: 'PetLifeLog microchip registry', enabled: false, config: { baseUrl: 'https://registry.petlifelog.example/api' } })
+  // Card terminals through the Stripe simulator (--simulators runs it on this port); a real Stripe account is a key and no base URL.
+  const cards = s.integrations.create(actor, { kind: 'payments', name: 'Stripe Terminal (simulator)', enabled: true, config: { baseUrl: `http://127.0.0.1:${DEMO_STRIPE_PORT}`, apiKey: DEMO_STRIPE_KEY } })
+  s.integrations.approve(actor, cards.id, ['payments'])
+  // A year of invoices, payments, refunds, credit notes and plans, so Checkout and the Financial Reports have history.
+  const frontDesk = members.find((m) => m.role === 'front_desk')
+  const billed = seedBillingHistory(store.sqlite, { clinicId: store.clinicId, deviceId: store.deviceId, days: 365, invoicesPerDay: 7, actorId: frontDesk?.id ?? null })
+  audit.append({ action: 'demo.billing', direction: 'internal', actor: SYSTEM_ACTOR, summary: `Demo billing history: ${billed.invoices} invoices, ${billed.payments} payments, ${billed.refunds} refunds, ${billed.creditNotes} credit notes, ${billed.plans} payment plans` })
   const vet = members.find((m) => m.role === 'veterinarian')!
   seedImaging(s, actor, { id: vet.id, name: vet.displayName, role: 'veterinarian' })
 }

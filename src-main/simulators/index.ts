@@ -2,6 +2,8 @@ import type { App } from '../app'
 import { ReferenceLabSimulator } from './reference-lab'
 import { AnalyzerSimulator } from './analyzer'
 import { TcpServerTransport } from '../astm/transport'
+import { StripeSimulator } from './stripe'
+import { DEMO_READER, DEMO_STRIPE_KEY } from '../demo/generate'
 
 export interface RunningSimulators {
   stop(): Promise<void>
@@ -23,6 +25,17 @@ export async function startSimulators(app: App, log: (line: string) => void): Pr
         running.push(sim)
       } catch (e) {
         log(`The reference-lab simulator could not listen on port ${i.config.port}: ${(e as Error).message}`)
+      }
+    }
+    if (i.kind === 'payments' && i.config.baseUrl) {
+      // The simulated card terminal: a card is tapped a few seconds after a payment reaches it.
+      const sim = new StripeSimulator({ port: Number(new URL(i.config.baseUrl).port), apiKeys: [DEMO_STRIPE_KEY, ...(app.services.integrations.config(i.id).apiKey ? [app.services.integrations.config(i.id).apiKey!] : [])], readers: [DEMO_READER], autoPresentMs: 4000, log })
+      try {
+        await sim.start()
+        running.push(sim)
+        void app.services.billing.card.probe()
+      } catch (e) {
+        log(`The Stripe simulator could not listen on ${i.config.baseUrl}: ${(e as Error).message}`)
       }
     }
     if (i.kind === 'analyzer' && i.config.host && i.config.port) {
