@@ -70,7 +70,13 @@ export function seedBillingHistory(sqlite: Database.Database, o: BillingSeed): B
   const device = clockTag(o.deviceId)
   const out: BillingSeedResult = { invoices: 0, payments: 0, refunds: 0, creditNotes: 0, plans: 0, ledgerEntries: 0 }
   let counter = 0
-  const base = (ms: number) => ({ id: uuidv7({ msecs: ms }), clinic_id: o.clinicId, created_at: new Date(ms).toISOString(), updated_at: formatHlc({ ms, counter: counter++ & 0xffff }, device), deleted_at: null, server_version: null })
+  // Ids from the seeded generator: as unique as the clinic's, without a system random call per row.
+  const bytes = new Uint8Array(16)
+  const newId = (ms: number) => {
+    for (let b = 0; b < 16; b++) bytes[b] = Math.floor(r() * 256)
+    return uuidv7({ msecs: ms, random: bytes })
+  }
+  const base = (ms: number) => ({ id: newId(ms), clinic_id: o.clinicId, created_at: new Date(ms).toISOString(), updated_at: formatHlc({ ms, counter: counter++ & 0xffff }, device), deleted_at: null, server_version: null })
   const ins = (table: string, cols: string[]) => {
     const st = sqlite.prepare(`INSERT INTO ${table} (id, clinic_id, created_at, updated_at, deleted_at, server_version, ${cols.join(', ')}) VALUES (@id, @clinic_id, @created_at, @updated_at, @deleted_at, @server_version, ${cols.map((c) => '@' + c).join(', ')})`)
     return (ms: number, values: Record<string, unknown>): string => {
@@ -114,8 +120,10 @@ export function seedBillingHistory(sqlite: Database.Database, o: BillingSeed): B
   const catalog = [...items.values()]
   const byCategory = (c: string) => catalog.filter((i) => i.category === c)
 
-  // One day at a time, each in its own transaction: a bench of a million entries never holds it all.
-  const day = sqlite.transaction((d: number) => {
+  const setTotals = sqlite.prepare('UPDATE invoices SET number = ?, finalized_at = ?, net_minor = ?, tax_minor = ?, total_minor = ? WHERE id = ?')
+  const writeOff = sqlite.prepare("UPDATE invoices SET status = 'written_off', status_reason = 'no response to statements' WHERE id = ?")
+  const lastPaid = sqlite.prepare("SELECT p.id, p.method, a.amount_minor AS amount FROM payment_allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = ? AND p.method != 'credit' ORDER BY a.created_at DESC LIMIT 1")
+  const day = (d: number) => {
     const dayStart = now - d * DAY - (now % DAY)
     const count = Math.max(0, Math.round(o.invoicesPerDay * (0.6 + r() * 0.8)))
     for (let k = 0; k < count; k++) {
@@ -152,7 +160,7 @@ export function seedBillingHistory(sqlite: Database.Database, o: BillingSeed): B
       seq.set(year, n)
       const number = `${year}-${tag}-${String(n).padStart(5, '0')}`
       const finalizedAt = new Date(at).toISOString()
-      sqlite.prepare('UPDATE invoices SET number = ?, finalized_at = ?, net_minor = ?, tax_minor = ?, total_minor = ? WHERE id = ?').run(number, finalizedAt, net, tax, total, invId)
+      setTotals.run(number, finalizedAt, net, tax, total, invId)
       post(at, 'invoice_finalized', invId, `Invoice ${number}`, [...entries, { account: 'receivables', amount: total, clientId: p.clientId, invoiceId: invId }])
       out.invoices++
 
@@ -160,7 +168,7 @@ export function seedBillingHistory(sqlite: Database.Database, o: BillingSeed): B
       const pay = (ms: number, method: Method, amount: number, allocate: number) => {
         const ref = method === 'check' ? `CHK ${1000 + Math.floor(r() * 9000)}` : method === 'external' ? `EXT-${Math.floor(r() * 1e6)}` : null
         const card = method === 'card'
-        const pid = insPayment(ms, { client_id: p.clientId, method, status: 'succeeded', amount_minor: amount, tendered_minor: method === 'cash' ? Math.ceil(amount / 2000) * 2000 : null, reference: ref, idempotency_key: uuidv7({ msecs: ms }), received_at: new Date(ms).toISOString(), failure: null, integration_id: null, provider_ref: card ? `pi_demo_${uuidv7({ msecs: ms }).replace(/-/g, '').slice(-16)}` : null, reader_id: card ? 'tmr_demo_front' : null, card_brand: card ? pick(r, ['visa', 'mastercard', 'amex', 'discover']) : null, card_last4: card ? String(1000 + Math.floor(r() * 9000)) : null, deposit_for: null, requested_allocations: null })
+        const pid = insPayment(ms, { client_id: p.clientId, method, status: 'succeeded', amount_minor: amount, tendered_minor: method === 'cash' ? Math.ceil(amount / 2000) * 2000 : null, reference: ref, idempotency_key: newId(ms), received_at: new Date(ms).toISOString(), failure: null, integration_id: null, provider_ref: card ? `pi_demo_${newId(ms).replace(/-/g, '').slice(-16)}` : null, reader_id: card ? 'tmr_demo_front' : null, card_brand: card ? pick(r, ['visa', 'mastercard', 'amex', 'discover']) : null, card_last4: card ? String(1000 + Math.floor(r() * 9000)) : null, deposit_for: null, requested_allocations: null })
         if (allocate > 0) insAlloc(ms, { payment_id: pid, invoice_id: invId, amount_minor: allocate, refund_id: null })
         post(ms, 'payment', pid, `${method} payment`, [{ account: ASSET[method], amount }, { account: 'receivables', amount: -allocate, clientId: p.clientId, invoiceId: invId }, { account: 'client_credit', amount: -(amount - allocate), clientId: p.clientId }])
         owed -= allocate
@@ -203,7 +211,7 @@ export function seedBillingHistory(sqlite: Database.Database, o: BillingSeed): B
         // Never paid: written off after three months.
         const wo = at + 90 * DAY
         post(wo, 'invoice_written_off', invId, `Write-off of invoice ${number}: no response to statements`, [{ account: 'bad_debt', amount: owed }, { account: 'receivables', amount: -owed, clientId: p.clientId, invoiceId: invId }])
-        sqlite.prepare("UPDATE invoices SET status = 'written_off', status_reason = 'no response to statements' WHERE id = ?").run(invId)
+        writeOff.run(invId)
         owed = 0
       } else if (ageDays <= 120) {
         // Still open.
@@ -211,7 +219,7 @@ export function seedBillingHistory(sqlite: Database.Database, o: BillingSeed): B
 
       // Afterwards: a partial refund of a paid invoice (the money back, the invoice owed again, then forgiven by a credit note).
       if (owed === 0 && r() < 0.03) {
-        const paid = sqlite.prepare("SELECT p.id, p.method, a.amount_minor AS amount FROM payment_allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_id = ? AND p.method != 'credit' ORDER BY a.created_at DESC LIMIT 1").get(invId) as { id: string; method: Method; amount: number } | undefined
+        const paid = lastPaid.get(invId) as { id: string; method: Method; amount: number } | undefined
         const line = lines[0]
         if (paid && line.net > 100) {
           const amount = Math.min(paid.amount, Math.floor(line.net / 2))
@@ -222,13 +230,17 @@ export function seedBillingHistory(sqlite: Database.Database, o: BillingSeed): B
           post(ms, 'credit_note', noteId, `Credit note CN-${number}-1`, [{ account: 'sales_returns', amount, category: line.category }, { account: 'tax_payable', amount: credit - amount, category: line.category }, { account: 'client_credit', amount: -credit, clientId: p.clientId }])
           out.creditNotes++
           const back = Math.min(credit, paid.amount)
-          const refundId = insRefund(ms + 60_000, { payment_id: paid.id, client_id: p.clientId, amount_minor: back, from_credit_minor: back, status: 'succeeded', reason: 'Service not given in full', idempotency_key: uuidv7({ msecs: ms }), provider_ref: paid.method === 'card' ? `re_demo_${uuidv7({ msecs: ms }).replace(/-/g, '').slice(-14)}` : null, requested_at: new Date(ms + 60_000).toISOString(), settled_at: new Date(ms + 60_000).toISOString(), failure: null })
+          const refundId = insRefund(ms + 60_000, { payment_id: paid.id, client_id: p.clientId, amount_minor: back, from_credit_minor: back, status: 'succeeded', reason: 'Service not given in full', idempotency_key: newId(ms), provider_ref: paid.method === 'card' ? `re_demo_${newId(ms).replace(/-/g, '').slice(-14)}` : null, requested_at: new Date(ms + 60_000).toISOString(), settled_at: new Date(ms + 60_000).toISOString(), failure: null })
           post(ms + 60_000, 'refund', refundId, `${paid.method} refund`, [{ account: 'client_credit', amount: back, clientId: p.clientId }, { account: ASSET[paid.method], amount: -back }])
           out.refunds++
         }
       }
     }
+  }
+  // A month per transaction: a bench of a million entries never holds it all in one.
+  const month = sqlite.transaction((from: number, to: number) => {
+    for (let d = from; d > to; d--) day(d)
   })
-  for (let d = o.days; d >= 1; d--) day(d)
+  for (let d = o.days; d >= 1; d -= 30) month(d, Math.max(0, d - 30))
   return out
 }

@@ -218,7 +218,7 @@ export function generateDemoClinic(s: Services, core: Core): void {
   s.integrations.approve(actor, cards.id, ['payments'])
   // A year of invoices, payments, refunds, credit notes and plans, so Checkout and the Financial Reports have history.
   const frontDesk = members.find((m) => m.role === 'front_desk')
-  const billed = seedBillingHistory(store.sqlite, { clinicId: store.clinicId, deviceId: store.deviceId, days: 365, invoicesPerDay: 7, actorId: frontDesk?.id ?? null })
+  const billed = seedBillingHistory(store.sqlite, { clinicId: store.clinicId, deviceId: store.deviceId, days: 365, invoicesPerDay: 5, actorId: frontDesk?.id ?? null })
   audit.append({ action: 'demo.billing', direction: 'internal', actor: SYSTEM_ACTOR, summary: `Demo billing history: ${billed.invoices} invoices, ${billed.payments} payments, ${billed.refunds} refunds, ${billed.creditNotes} credit notes, ${billed.plans} payment plans` })
   const vet = members.find((m) => m.role === 'veterinarian')!
   seedImaging(s, actor, { id: vet.id, name: vet.displayName, role: 'veterinarian' })
