@@ -71,6 +71,23 @@ export class CardPayments {
     this.pollMs = opts.pollMs ?? 600
     this.timeoutMs = opts.timeoutMs ?? 120_000
     this.offlineMs = opts.offlineMs ?? 15_000
+    // A payments integration set up, fixed or approved (here or by sync): ask the service again.
+    core.events.subscribe(({ event }) => {
+      if (event.type !== 'changed' || this.stopped) return
+      const { entity, id } = event.payload
+      if ((entity === 'integration' && this.isPayments(id)) || (entity === 'sync' && id === 'integrations')) {
+        this.health = { online: null, checkedAt: null, message: null, readers: [] }
+        setImmediate(() => void this.probe())
+      }
+    })
+  }
+
+  private isPayments(id: string): boolean {
+    try {
+      return this.registry.row(id).kind === 'payments'
+    } catch {
+      return false
+    }
   }
 
   /** The enabled payments integration (the first, by name), and its config with the key held here. */

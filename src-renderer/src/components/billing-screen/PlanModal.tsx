@@ -48,13 +48,13 @@ export function PlanModal({ inv, currency, onClose }: { inv: Invoice; currency: 
   }
   const parsed = rows.map((r, k) => {
     const amount = parseMoney(r.amount, currency)
-    const amountError = amount === null ? 'not an amount' : amount <= 0 ? 'more than nothing' : errors[`installments.${k}.amountMinor`]
-    const dateError = !isDay(r.dueDate) ? 'a date' : k > 0 && r.dueDate <= rows[k - 1].dueDate ? 'after the one before' : errors[`installments.${k}.dueDate`]
+    const amountError = amount === null ? 'not an amount' : amount <= 0 ? 'must be more than nothing' : null
+    const dateError = !isDay(r.dueDate) ? 'must be a date' : k > 0 && r.dueDate <= rows[k - 1].dueDate ? 'must be after the one before' : null
     return { dueDate: r.dueDate, amountMinor: amount ?? 0, amountError, dateError }
   })
   const sum = parsed.reduce((s, r) => s + r.amountMinor, 0)
   const diff = inv.dueMinor - sum
-  const invalid = diff !== 0 || parsed.some((r) => r.amountError && r.amountError !== errors[`installments.${parsed.indexOf(r)}.amountMinor`]) || parsed.some((r, k) => r.dateError && r.dateError !== errors[`installments.${k}.dueDate`])
+  const invalid = diff !== 0 || parsed.some((r) => r.amountError || r.dateError)
   const update = (k: number, patch: Partial<Row>) => {
     setRows(rows.map((r, i) => (i === k ? { ...r, ...patch } : r)))
     setEdited(true)
@@ -138,10 +138,10 @@ export function PlanModal({ inv, currency, onClose }: { inv: Invoice; currency: 
                   <Table.Tr key={k}>
                     <Table.Td c="dimmed">{k + 1}</Table.Td>
                     <Table.Td>
-                      <TextInput size="xs" type="date" value={r.dueDate} onChange={(e) => update(k, { dueDate: e.currentTarget.value })} error={parsed[k].dateError && `must be ${parsed[k].dateError}`} aria-label={`Installment ${k + 1} due date`} data-testid={`plan-date-${k}`} />
+                      <TextInput size="xs" type="date" value={r.dueDate} onChange={(e) => update(k, { dueDate: e.currentTarget.value })} error={parsed[k].dateError ?? errors[`installments.${k}.dueDate`]} aria-label={`Installment ${k + 1} due date`} data-testid={`plan-date-${k}`} />
                     </Table.Td>
                     <Table.Td>
-                      <TextInput size="xs" value={r.amount} onChange={(e) => update(k, { amount: e.currentTarget.value })} error={parsed[k].amountError} styles={{ input: { textAlign: 'right', ...NUM } }} aria-label={`Installment ${k + 1} amount`} data-testid={`plan-amount-${k}`} />
+                      <TextInput size="xs" value={r.amount} onChange={(e) => update(k, { amount: e.currentTarget.value })} error={parsed[k].amountError ?? errors[`installments.${k}.amountMinor`]} styles={{ input: { textAlign: 'right', ...NUM } }} aria-label={`Installment ${k + 1} amount`} data-testid={`plan-amount-${k}`} />
                     </Table.Td>
                   </Table.Tr>
                 ))}
