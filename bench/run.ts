@@ -3,8 +3,9 @@ import { benchFoundation } from './foundation'
 import { benchLabs } from './labs'
 import { benchImaging } from './imaging'
 import { benchSync } from './sync'
+import { benchBilling } from './billing'
 
-const SUITES: Record<string, () => Promise<void>> = { foundation: benchFoundation, labs: benchLabs, imaging: benchImaging, sync: benchSync }
+const SUITES: Record<string, () => Promise<void>> = { foundation: benchFoundation, labs: benchLabs, imaging: benchImaging, sync: benchSync, billing: benchBilling }
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const run = asked.length ? asked : Object.keys(SUITES)

@@ -24,6 +24,45 @@ export class FinancialReports {
     const end = nextDay(to) // exclusive
     const q = this.sqlite
 
+    const { revenue, revenueTotals } = this.revenue(from, to, groupBy)
+    const received = q
+      .prepare("SELECT method, sum(amount_minor) AS amount, count(*) AS n FROM payments WHERE status = 'succeeded' AND received_at >= ? AND received_at < ? GROUP BY method")
+      .all(start, end) as { method: string; amount: number; n: number }[]
+    const refunded = q
+      .prepare("SELECT p.method, sum(r.amount_minor) AS amount FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.status = 'succeeded' AND r.settled_at >= ? AND r.settled_at < ? GROUP BY p.method")
+      .all(start, end) as { method: string; amount: number }[]
+    const methods = new Map<string, FinancialReport['byMethod'][number]>()
+    for (const r of received) methods.set(r.method, { method: r.method as FinancialReport['byMethod'][number]['method'], receivedMinor: r.amount, refundedMinor: 0, count: r.n })
+    for (const r of refunded) {
+      const m = methods.get(r.method) ?? { method: r.method as FinancialReport['byMethod'][number]['method'], receivedMinor: 0, refundedMinor: 0, count: 0 }
+      m.refundedMinor = r.amount
+      methods.set(r.method, m)
+    }
+
+    const invoiced = (q.prepare("SELECT coalesce(sum(total_minor), 0) FROM invoices WHERE kind = 'invoice' AND status IN ('finalized', 'written_off') AND finalized_at >= ? AND finalized_at < ?").pluck().get(start, end) as number) ?? 0
+    // Money that came in: payments by money methods less what was given back (client credit is not new money).
+    const collected = [...methods.values()].filter((m) => m.method !== 'credit').reduce((s, m) => s + m.receivedMinor - m.refundedMinor, 0)
+    const writtenOff = (q.prepare("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entries WHERE account = 'bad_debt' AND occurred_at >= ? AND occurred_at < ?").pluck().get(start, end) as number) ?? 0
+
+    const { outstanding, aging } = this.balances(to, today)
+    return {
+      from,
+      to,
+      groupBy,
+      revenue,
+      revenueTotals,
+      byMethod: [...methods.values()].sort((a, b) => b.receivedMinor - a.receivedMinor),
+      collections: { invoicedMinor: invoiced, collectedMinor: collected, writtenOffMinor: writtenOff },
+      outstanding,
+      aging
+    }
+  }
+
+  /** Revenue by period and category, and the period's totals (with the tax collected). */
+  revenue(from: string, to: string, groupBy: FinancialReport['groupBy']): Pick<FinancialReport, 'revenue' | 'revenueTotals'> {
+    const start = from
+    const end = nextDay(to)
+    const q = this.sqlite
     const revenueRows = q
       .prepare(
         `SELECT ${PERIOD[groupBy]} AS period, category, account, sum(amount_minor) AS amount FROM ledger_entries
@@ -44,25 +83,13 @@ export class FinancialReports {
     const tax = -((q.prepare("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entries WHERE account = 'tax_payable' AND occurred_at >= ? AND occurred_at < ?").pluck().get(start, end) as number) ?? 0)
     const sum = (k: 'grossMinor' | 'discountMinor' | 'creditedMinor' | 'netMinor') => revenue.reduce((s, r) => s + r[k], 0)
 
-    const received = q
-      .prepare("SELECT method, sum(amount_minor) AS amount, count(*) AS n FROM payments WHERE status = 'succeeded' AND received_at >= ? AND received_at < ? GROUP BY method")
-      .all(start, end) as { method: string; amount: number; n: number }[]
-    const refunded = q
-      .prepare("SELECT p.method, sum(r.amount_minor) AS amount FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.status = 'succeeded' AND r.settled_at >= ? AND r.settled_at < ? GROUP BY p.method")
-      .all(start, end) as { method: string; amount: number }[]
-    const methods = new Map<string, FinancialReport['byMethod'][number]>()
-    for (const r of received) methods.set(r.method, { method: r.method as FinancialReport['byMethod'][number]['method'], receivedMinor: r.amount, refundedMinor: 0, count: r.n })
-    for (const r of refunded) {
-      const m = methods.get(r.method) ?? { method: r.method as FinancialReport['byMethod'][number]['method'], receivedMinor: 0, refundedMinor: 0, count: 0 }
-      m.refundedMinor = r.amount
-      methods.set(r.method, m)
-    }
+    return { revenue, revenueTotals: { grossMinor: sum('grossMinor'), discountMinor: sum('discountMinor'), creditedMinor: sum('creditedMinor'), netMinor: sum('netMinor'), taxMinor: tax } }
+  }
 
-    const invoiced = (q.prepare("SELECT coalesce(sum(total_minor), 0) FROM invoices WHERE kind = 'invoice' AND status IN ('finalized', 'written_off') AND finalized_at >= ? AND finalized_at < ?").pluck().get(start, end) as number) ?? 0
-    // Money that came in: payments by money methods less what was given back (client credit is not new money).
-    const collected = [...methods.values()].filter((m) => m.method !== 'credit').reduce((s, m) => s + m.receivedMinor - m.refundedMinor, 0)
-    const writtenOff = (q.prepare("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entries WHERE account = 'bad_debt' AND occurred_at >= ? AND occurred_at < ?").pluck().get(start, end) as number) ?? 0
-
+  /** What is owed, by client and by the age of the invoice, and the credit held, as of the end of `to`. */
+  balances(to: string, today: string): Pick<FinancialReport, 'outstanding' | 'aging'> {
+    const end = nextDay(to)
+    const q = this.sqlite
     // Balances as of the end of the period; up to today every entry counts, which reads the covering index alone.
     const asOfNow = end > today
     const cut = asOfNow ? '' : ' AND occurred_at < ?'
@@ -95,13 +122,6 @@ export class FinancialReports {
     for (const [id] of top) names.set(id, (nameOf.get(id) as string | undefined) ?? '')
 
     return {
-      from,
-      to,
-      groupBy,
-      revenue,
-      revenueTotals: { grossMinor: sum('grossMinor'), discountMinor: sum('discountMinor'), creditedMinor: sum('creditedMinor'), netMinor: sum('netMinor'), taxMinor: tax },
-      byMethod: [...methods.values()].sort((a, b) => b.receivedMinor - a.receivedMinor),
-      collections: { invoicedMinor: invoiced, collectedMinor: collected, writtenOffMinor: writtenOff },
       outstanding: {
         owedMinor: owedByInvoice.reduce((s, i) => s + i.owed, 0),
         creditMinor: credit,

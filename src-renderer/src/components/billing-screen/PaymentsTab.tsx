@@ -221,7 +221,7 @@ function RefundModal({ p, currency, onClose }: { p: Payment; currency: string; o
   })
   const errors = fieldErrors(refund.error)
   const minor = parseMoney(amount, currency)
-  const amountError = minor === null ? 'must be an amount' : minor <= 0 ? 'must be more than nothing' : minor > left ? `at most ${money(left, currency)} is left to refund` : errors.amountMinor
+  const amountError = minor === null ? 'must be an amount' : minor <= 0 ? 'must be more than nothing' : minor > left ? `at most ${money(left, currency)} is left to refund` : null
   return (
     <Modal opened onClose={onClose} title={<Text fw={600}>Refund a {METHOD_LABEL[p.method].toLowerCase()} payment</Text>} data-testid="refund-modal">
       <form
@@ -258,7 +258,7 @@ function RefundModal({ p, currency, onClose }: { p: Payment; currency: string; o
             description={`Up to ${money(left, currency)}. It comes out of the client’s credit first, then reopens what the payment paid.`}
             value={amount}
             onChange={(e) => setAmount(e.currentTarget.value)}
-            error={amountError}
+            error={amountError ?? errors.amountMinor}
             styles={{ input: { ...NUM } }}
             data-autofocus
             data-testid="refund-amount"

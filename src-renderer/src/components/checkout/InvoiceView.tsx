@@ -3,7 +3,7 @@
  * A draft takes lines (from the price list or described by hand) and loses them with a reason.
  */
 import { useMemo, useState, type ReactNode } from 'react'
-import { ActionIcon, Alert, Button, Divider, Group, NumberInput, Paper, SegmentedControl, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core'
+import { type ComboboxParsedItem, ActionIcon, Alert, Button, Divider, Group, NumberInput, Paper, SegmentedControl, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core'
 import { IconPlus, IconTrash } from '@tabler/icons-react'
 import { BILLING_CATEGORIES, type Invoice, type PriceItem } from '../../../../src-preload/contract'
 import { useAction, useCall } from '../../api/hooks'
@@ -272,7 +272,14 @@ function AddLineForm({ invoiceId }: { invoiceId: string }) {
                     const i = byId.get(id)
                     return !!i && (i.name.toLowerCase().includes(q) || i.code.toLowerCase().includes(q))
                   }
-                  return options.flatMap((o) => ('group' in o ? (o.items.some((x) => match(x.value)) ? [{ ...o, items: o.items.filter((x) => match(x.value)) }] : []) : match(o.value) ? [o] : []))
+                  const out: ComboboxParsedItem[] = []
+                  for (const o of options) {
+                    if ('group' in o) {
+                      const hits = o.items.filter((x) => match(x.value))
+                      if (hits.length) out.push({ ...o, items: hits })
+                    } else if (match(o.value)) out.push(o)
+                  }
+                  return out
                 }}
                 renderOption={({ option }) => {
                   const i = byId.get(option.value)
