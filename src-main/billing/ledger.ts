@@ -51,7 +51,7 @@ export class Ledger {
 }
 
 export interface LedgerProblem {
-  kind: 'unbalanced' | 'invoice' | 'credit'
+  kind: 'unbalanced' | 'invoice' | 'credit' | 'rollup'
   id: string
   message: string
 }
@@ -106,5 +106,23 @@ export function verifyLedger(sqlite: Database.Database): { checked: { transactio
     checked.clients++
     if (c.expected !== c.booked) return { checked, problem: { kind: 'credit', id: c.id, message: `client ${c.id}: the ledger holds ${-c.booked} of credit, their payments, refunds and credit notes say ${-c.expected}` } }
   }
+  // The running sums the reports read agree with the entries.
+  const daily = sqlite
+    .prepare(
+      `SELECT e.day, e.account, e.category, e.amount, coalesce(d.amount_minor, 0) AS kept FROM
+         (SELECT coalesce(substr(occurred_at, 1, 10), substr(created_at, 1, 10)) AS day, account, coalesce(category, '') AS category, sum(amount_minor) AS amount FROM ledger_entries GROUP BY 1, 2, 3) e
+       LEFT JOIN ledger_daily d ON d.day = e.day AND d.account = e.account AND d.category = e.category
+       WHERE kept != e.amount LIMIT 1`
+    )
+    .get() as { day: string; account: string; category: string; amount: number; kept: number } | undefined
+  if (daily) return { checked, problem: { kind: 'rollup', id: `${daily.day}/${daily.account}`, message: `the reports' sum for ${daily.account}${daily.category ? ` (${daily.category})` : ''} on ${daily.day} is ${daily.kept}, its entries sum to ${daily.amount}` } }
+  const owed = sqlite
+    .prepare(
+      `SELECT e.invoice_id AS id, e.amount, coalesce(o.owed_minor, 0) AS kept FROM
+         (SELECT invoice_id, sum(amount_minor) AS amount FROM ledger_entries WHERE account = 'receivables' AND invoice_id IS NOT NULL GROUP BY invoice_id) e
+       LEFT JOIN invoice_owed o ON o.invoice_id = e.invoice_id WHERE kept != e.amount LIMIT 1`
+    )
+    .get() as { id: string; amount: number; kept: number } | undefined
+  if (owed) return { checked, problem: { kind: 'rollup', id: owed.id, message: `the reports hold ${owed.kept} owed on invoice ${owed.id}, its entries say ${owed.amount}` } }
   return { checked, problem: null }
 }

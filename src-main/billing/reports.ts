@@ -1,8 +1,9 @@
 /**
  * Financial Reports, read from the ledger (so they agree with ledger:verify): revenue by period and
  * category, money received and given back by method, collections, outstanding balances and A/R
- * aging as of the end of the period. Dates are UTC days. Each figure is one grouped query over a
- * covering index of ledger_entries (drizzle/0018), so a year of a busy clinic answers at once.
+ * aging as of the end of the period. Dates are UTC days. Figures read the ledger's running sums per
+ * day and per invoice (ledger_daily, invoice_owed: drizzle/0019), so a year of a busy clinic is a
+ * few thousand rows, not a million entries.
  */
 import type Database from 'better-sqlite3'
 import type { FinancialReport } from '../../src-preload/contract'
@@ -10,10 +11,10 @@ import type { FinancialReport } from '../../src-preload/contract'
 const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
 
 const PERIOD: Record<FinancialReport['groupBy'], string> = {
-  day: 'substr(occurred_at, 1, 10)',
+  day: 'day',
   // the Monday the week starts on
-  week: "date(substr(occurred_at, 1, 10), '-6 days', 'weekday 1')",
-  month: 'substr(occurred_at, 1, 7)'
+  week: "date(day, '-6 days', 'weekday 1')",
+  month: 'substr(day, 1, 7)'
 }
 
 export class FinancialReports {
@@ -42,7 +43,7 @@ export class FinancialReports {
     const invoiced = (q.prepare("SELECT coalesce(sum(total_minor), 0) FROM invoices WHERE kind = 'invoice' AND status IN ('finalized', 'written_off') AND finalized_at >= ? AND finalized_at < ?").pluck().get(start, end) as number) ?? 0
     // Money that came in: payments by money methods less what was given back (client credit is not new money).
     const collected = [...methods.values()].filter((m) => m.method !== 'credit').reduce((s, m) => s + m.receivedMinor - m.refundedMinor, 0)
-    const writtenOff = (q.prepare("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entries WHERE account = 'bad_debt' AND occurred_at >= ? AND occurred_at < ?").pluck().get(start, end) as number) ?? 0
+    const writtenOff = (q.prepare("SELECT coalesce(sum(amount_minor), 0) FROM ledger_daily WHERE account = 'bad_debt' AND day >= ? AND day < ?").pluck().get(start, end) as number) ?? 0
 
     const { outstanding, aging } = this.balances(to, today)
     return {
@@ -65,8 +66,8 @@ export class FinancialReports {
     const q = this.sqlite
     const revenueRows = q
       .prepare(
-        `SELECT ${PERIOD[groupBy]} AS period, category, account, sum(amount_minor) AS amount FROM ledger_entries
-         WHERE account IN ('revenue', 'discounts', 'sales_returns') AND occurred_at >= ? AND occurred_at < ? GROUP BY 1, 2, 3 ORDER BY 1, 2`
+        `SELECT ${PERIOD[groupBy]} AS period, category, account, sum(amount_minor) AS amount FROM ledger_daily
+         WHERE account IN ('revenue', 'discounts', 'sales_returns') AND day >= ? AND day < ? GROUP BY 1, 2, 3 ORDER BY 1, 2`
       )
       .all(start, end) as { period: string; category: string; account: string; amount: number }[]
     const byKey = new Map<string, FinancialReport['revenue'][number]>()
@@ -80,7 +81,7 @@ export class FinancialReports {
       byKey.set(key, row)
     }
     const revenue = [...byKey.values()]
-    const tax = -((q.prepare("SELECT coalesce(sum(amount_minor), 0) FROM ledger_entries WHERE account = 'tax_payable' AND occurred_at >= ? AND occurred_at < ?").pluck().get(start, end) as number) ?? 0)
+    const tax = -((q.prepare("SELECT coalesce(sum(amount_minor), 0) FROM ledger_daily WHERE account = 'tax_payable' AND day >= ? AND day < ?").pluck().get(start, end) as number) ?? 0)
     const sum = (k: 'grossMinor' | 'discountMinor' | 'creditedMinor' | 'netMinor') => revenue.reduce((s, r) => s + r[k], 0)
 
     return { revenue, revenueTotals: { grossMinor: sum('grossMinor'), discountMinor: sum('discountMinor'), creditedMinor: sum('creditedMinor'), netMinor: sum('netMinor'), taxMinor: tax } }
@@ -90,18 +91,20 @@ export class FinancialReports {
   balances(to: string, today: string): Pick<FinancialReport, 'outstanding' | 'aging'> {
     const end = nextDay(to)
     const q = this.sqlite
-    // Balances as of the end of the period; up to today every entry counts, which reads the covering index alone.
+    // Balances as of the end of the period: up to today from the running sums, for a past date from the entries.
     const asOfNow = end > today
-    const cut = asOfNow ? '' : ' AND occurred_at < ?'
-    const args = asOfNow ? [] : [end]
-    const owedByInvoice = q
-      .prepare(
-        `SELECT o.invoice_id AS id, o.owed, i.finalized_at AS at, i.client_id AS clientId FROM
-           (SELECT invoice_id, sum(amount_minor) AS owed FROM ledger_entries WHERE account = 'receivables'${cut} GROUP BY invoice_id HAVING owed != 0) o
-         JOIN invoices i ON i.id = o.invoice_id`
-      )
-      .all(...args) as { id: string; owed: number; at: string | null; clientId: string }[]
-    const credit = -((q.prepare(`SELECT coalesce(sum(amount_minor), 0) FROM ledger_entries WHERE account = 'client_credit'${cut}`).pluck().get(...args) as number) ?? 0)
+    const owedByInvoice = (
+      asOfNow
+        ? q.prepare('SELECT o.invoice_id AS id, o.owed_minor AS owed, i.finalized_at AS at, i.client_id AS clientId FROM invoice_owed o JOIN invoices i ON i.id = o.invoice_id WHERE o.owed_minor != 0').all()
+        : q
+            .prepare(
+              `SELECT o.invoice_id AS id, o.owed, i.finalized_at AS at, i.client_id AS clientId FROM
+                 (SELECT invoice_id, sum(amount_minor) AS owed FROM ledger_entries WHERE account = 'receivables' AND occurred_at < ? GROUP BY invoice_id HAVING owed != 0) o
+               JOIN invoices i ON i.id = o.invoice_id`
+            )
+            .all(end)
+    ) as { id: string; owed: number; at: string | null; clientId: string }[]
+    const credit = -((q.prepare("SELECT coalesce(sum(amount_minor), 0) FROM ledger_daily WHERE account = 'client_credit' AND day < ?").pluck().get(end) as number) ?? 0)
     const asOf = Date.parse(`${end}T00:00:00Z`)
     const aging = { currentMinor: 0, d31to60Minor: 0, d61to90Minor: 0, over90Minor: 0, unappliedCreditMinor: -credit }
     const perClient = new Map<string, { owed: number; oldest: string | null }>()

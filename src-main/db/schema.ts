@@ -731,7 +731,7 @@ export const invoices = sqliteTable(
     totalMinor: integer('total_minor'),
     statusReason: text('status_reason')
   },
-  (t) => [index('invoices_client_idx').on(t.clientId, t.createdAt), index('invoices_visit_idx').on(t.visitId), index('invoices_status_idx').on(t.status, t.finalizedAt)]
+  (t) => [index('invoices_client_idx').on(t.clientId, t.createdAt), index('invoices_visit_idx').on(t.visitId), index('invoices_status_idx').on(t.status, t.finalizedAt), index('invoices_related_idx').on(t.relatedId)]
 )
 
 export const invoiceLines = sqliteTable(
@@ -783,7 +783,7 @@ export const payments = sqliteTable(
     /** a card payment still pending: the invoices it is to pay (JSON [{invoiceId, amountMinor}]), written as allocations when it succeeds */
     requestedAllocations: text('requested_allocations')
   },
-  (t) => [uniqueIndex('payments_idempotency_idx').on(t.idempotencyKey), index('payments_client_idx').on(t.clientId, t.receivedAt), index('payments_received_idx').on(t.receivedAt)]
+  (t) => [uniqueIndex('payments_idempotency_idx').on(t.idempotencyKey), index('payments_client_idx').on(t.clientId, t.receivedAt), index('payments_received_idx').on(t.receivedAt), index('payments_deposit_idx').on(t.depositFor), index('payments_provider_idx').on(t.providerRef)]
 )
 
 /** Which invoices a payment paid (a reversal is a negative allocation). Append-only. */
@@ -897,3 +897,28 @@ export const planInstallments = sqliteTable(
   },
   (t) => [index('plan_installments_plan_idx').on(t.planId, t.seq), index('plan_installments_due_idx').on(t.dueDate)]
 )
+
+/**
+ * Running sums of the ledger kept by triggers on ledger_entries (drizzle/0019), so the Financial
+ * Reports read a few rows per day instead of every entry. Derived and local (rebuilt from the
+ * entries, which are the record; ledger:verify checks they agree): entries that arrive by sync
+ * are summed here as they are inserted.
+ */
+export const ledgerDaily = sqliteTable(
+  'ledger_daily',
+  {
+    /** YYYY-MM-DD (UTC) of the entries' transaction */
+    day: text('day').notNull(),
+    account: text('account').notNull(),
+    /** '' when the entries carry none */
+    category: text('category').notNull(),
+    amountMinor: integer('amount_minor').notNull()
+  },
+  (t) => [primaryKey({ columns: [t.account, t.day, t.category] })]
+)
+
+/** What is owed on each invoice (the sum of its receivable entries), kept by the same triggers. */
+export const invoiceOwed = sqliteTable('invoice_owed', {
+  invoiceId: text('invoice_id').primaryKey(),
+  owedMinor: integer('owed_minor').notNull()
+})

@@ -20,12 +20,12 @@ describe('billing over the API', () => {
   afterAll(() => t?.close())
 
   it('keeps the price list for administrators only', () => {
-    const r = t.raw('billing.savePriceItem', { code: 'EXAM', name: 'Wellness exam', category: 'exam', unitPriceMinor: 6500 }, desk)
+    const r = t.raw('billing.savePriceItem', { code: 'EXAM-NEW', name: 'New-client exam', category: 'exam', unitPriceMinor: 6500 }, desk)
     expect(r.ok || r.error.code).toBe('forbidden')
-    const exam = t.call('billing.savePriceItem', { code: 'EXAM', name: 'Wellness exam', category: 'exam', unitPriceMinor: 6500 }, admin)
+    const exam = t.call('billing.savePriceItem', { code: 'EXAM-NEW', name: 'New-client exam', category: 'exam', unitPriceMinor: 6500 }, admin)
     t.call('billing.savePriceItem', { code: 'NEXGARD-M', name: 'NexGard chewable, medium', category: 'pharmacy', unitPriceMinor: 2475 }, admin)
     t.call('billing.setTaxRate', { category: 'pharmacy', rateBp: 600 }, admin)
-    expect(t.raw('billing.savePriceItem', { code: 'EXAM', name: 'Another exam', category: 'exam', unitPriceMinor: 1 }, admin)).toMatchObject({ ok: false, error: { code: 'conflict' } })
+    expect(t.raw('billing.savePriceItem', { code: 'EXAM-NEW', name: 'Another exam', category: 'exam', unitPriceMinor: 1 }, admin)).toMatchObject({ ok: false, error: { code: 'conflict' } })
     expect(t.raw('billing.savePriceItem', { code: 'BAD', name: 'Half a cent', category: 'exam', unitPriceMinor: 10.5 }, admin)).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
     expect(t.call('billing.priceList', {}, desk).map((p) => p.code)).toEqual(expect.arrayContaining([exam.code, 'NEXGARD-M']))
   })
@@ -34,7 +34,7 @@ describe('billing over the API', () => {
     const client = t.call('clients.create', { firstName: 'Ines', lastName: 'Carvalho', phones: [] }, desk)
     const items = t.call('billing.priceList', {}, desk)
     let inv = t.call('billing.createInvoice', { clientId: client.id }, desk)
-    inv = t.call('billing.addLine', { invoiceId: inv.id, priceItemId: items.find((p) => p.code === 'EXAM')!.id }, desk)
+    inv = t.call('billing.addLine', { invoiceId: inv.id, priceItemId: items.find((p) => p.code === 'EXAM-NEW')!.id }, desk)
     inv = t.call('billing.addLine', { invoiceId: inv.id, priceItemId: items.find((p) => p.code === 'NEXGARD-M')!.id, quantityMilli: 3000, discountMinor: 425 }, desk)
     // 6500 + (7425 - 425) = 13500 net; 6 % of 7000 = 420 tax.
     expect(inv).toMatchObject({ status: 'draft', state: 'draft', totalMinor: 13_920 })
@@ -64,8 +64,12 @@ describe('billing over the API', () => {
     const vet = t.signIn('veterinarian')
     const lab = t.call('labs.catalog', {}, vet).find((c) => c.approved && c.tests.length >= 2)!
     const [priced, unpriced] = lab.tests
-    t.call('billing.savePriceItem', { code: priced.code, name: priced.name, category: 'lab', unitPriceMinor: 4800 }, admin)
-    t.call('billing.savePriceItem', { code: 'DX', name: 'Radiograph, two views', category: 'imaging', unitPriceMinor: 16_500 }, admin)
+    // The demo's price list has every code: this test's prices, and one test taken off the list.
+    const listed = (code: string) => t.call('billing.priceList', { includeInactive: true }, admin).find((p) => p.code === code)
+    t.call('billing.savePriceItem', { id: listed(priced.code)?.id, code: priced.code, name: priced.name, category: 'lab', unitPriceMinor: 4800 }, admin)
+    t.call('billing.savePriceItem', { id: listed('DX')?.id, code: 'DX', name: 'Radiograph, two views', category: 'imaging', unitPriceMinor: 16_500 }, admin)
+    const off = listed(unpriced.code)
+    if (off) t.call('billing.savePriceItem', { id: off.id, code: off.code, name: off.name, category: off.category, unitPriceMinor: off.unitPriceMinor, active: false }, admin)
     const client = t.call('clients.create', { firstName: 'Olu', lastName: 'Adeyemi', phones: [] }, desk)
     const patient = t.call('patients.create', { clientId: client.id, name: 'Kofi', species: 'canine', sex: 'male', neuterStatus: 'neutered' }, desk)
     const visit = t.call('visits.create', { patientId: patient.id, reason: 'Limping, off food' }, desk)
