@@ -731,7 +731,10 @@ export const invoices = sqliteTable(
     totalMinor: integer('total_minor'),
     statusReason: text('status_reason')
   },
-  (t) => [index('invoices_client_idx').on(t.clientId, t.createdAt), index('invoices_visit_idx').on(t.visitId), index('invoices_status_idx').on(t.status, t.finalizedAt), index('invoices_related_idx').on(t.relatedId)]
+  (t) => [index('invoices_client_idx').on(t.clientId, t.createdAt), index('invoices_visit_idx').on(t.visitId), index('invoices_status_idx').on(t.status, t.finalizedAt), index('invoices_related_idx').on(t.relatedId),
+    // reports: what was invoiced in a period, from the index alone
+    index('invoices_invoiced_idx').on(t.status, t.finalizedAt, t.kind, t.totalMinor)
+  ]
 )
 
 export const invoiceLines = sqliteTable(
@@ -783,7 +786,11 @@ export const payments = sqliteTable(
     /** a card payment still pending: the invoices it is to pay (JSON [{invoiceId, amountMinor}]), written as allocations when it succeeds */
     requestedAllocations: text('requested_allocations')
   },
-  (t) => [uniqueIndex('payments_idempotency_idx').on(t.idempotencyKey), index('payments_client_idx').on(t.clientId, t.receivedAt), index('payments_received_idx').on(t.receivedAt), index('payments_deposit_idx').on(t.depositFor), index('payments_provider_idx').on(t.providerRef)]
+  (t) => [uniqueIndex('payments_idempotency_idx').on(t.idempotencyKey), index('payments_client_idx').on(t.clientId, t.receivedAt), index('payments_received_idx').on(t.receivedAt), index('payments_deposit_idx').on(t.depositFor),
+    index('payments_provider_idx').on(t.providerRef),
+    // reports: money received in a period by method, from the index alone
+    index('payments_by_method_idx').on(t.receivedAt, t.status, t.method, t.amountMinor)
+  ]
 )
 
 /** Which invoices a payment paid (a reversal is a negative allocation). Append-only. */

@@ -1,0 +1,2 @@
+CREATE INDEX `invoices_invoiced_idx` ON `invoices` (`status`,`finalized_at`,`kind`,`total_minor`);--> statement-breakpoint
+CREATE INDEX `payments_by_method_idx` ON `payments` (`received_at`,`status`,`method`,`amount_minor`);
