@@ -123,15 +123,8 @@ export function billingHandlers(s: Services): Pick<Handlers, BillingMethod> {
     'billing.issueCreditNote': (i, ctx) => invoice(invoices.issueCreditNote(who(ctx), i.invoiceId, i.lines, i.reason)),
     'billing.invoices': (i) => {
       const status = i.state === 'draft' || i.state === 'void' || i.state === 'written_off' ? i.state : i.state ? 'finalized' : undefined
-      // Paid, partly paid and open are derived: read finalized invoices and keep those in the state asked.
-      const derived = !!i.state && status === 'finalized'
-      const out: InvoiceSummary[] = []
-      for (const r of lists.invoices({ kind: i.kind, clientId: i.clientId, from: i.from, to: i.to, status, limit: derived ? 5000 : i.limit })) {
-        const v = summary(r)
-        if (!derived || (i.state === 'unpaid' ? v.state === 'open' || v.state === 'partially_paid' : v.state === i.state)) out.push(v)
-        if (out.length >= i.limit) break
-      }
-      return out
+      const owing = i.state === 'open' || i.state === 'partially_paid' || i.state === 'paid' || i.state === 'unpaid' ? i.state : undefined
+      return lists.invoices({ kind: i.kind, clientId: i.clientId, from: i.from, to: i.to, status, owing, limit: i.limit }).map((r) => summary(r))
     },
     'billing.payments': (i) => {
       const rows = lists.payments({ method: i.method, clientId: i.clientId, from: i.from, to: i.to, limit: i.limit })
@@ -165,7 +158,7 @@ export function billingHandlers(s: Services): Pick<Handlers, BillingMethod> {
         const c = p.providerRef ? byIntent.get(p.providerRef) : undefined
         if (c) byIntent.delete(p.providerRef!)
         const localRefunded = (rs.get(p.id) ?? []).filter((r) => r.status === 'succeeded').reduce((sum, r) => sum + r.amountMinor, 0)
-        const status = fetched.state !== 'ready' ? 'matched' : !c ? 'not_at_provider' : c.amountMinor !== p.amountMinor || c.refundedMinor !== localRefunded ? 'differs' : 'matched'
+        const status = fetched.state !== 'ready' ? 'unchecked' : !c ? 'not_at_provider' : c.amountMinor !== p.amountMinor || c.refundedMinor !== localRefunded ? 'differs' : 'matched'
         rows.push({ providerRef: p.providerRef, paymentId: p.id, clientName: clientName(p.clientId), localMinor: p.amountMinor, providerMinor: c?.amountMinor ?? 0, localRefundedMinor: localRefunded, providerRefundedMinor: c?.refundedMinor ?? 0, status })
       }
       if (fetched.state === 'ready') for (const c of byIntent.values()) rows.push({ providerRef: c.intentId, paymentId: null, clientName: null, localMinor: 0, providerMinor: c.amountMinor, localRefundedMinor: 0, providerRefundedMinor: c.refundedMinor, status: 'not_in_vetos' })
@@ -175,7 +168,7 @@ export function billingHandlers(s: Services): Pick<Handlers, BillingMethod> {
         message: fetched.message,
         checkedAt: fetched.checkedAt,
         rows,
-        totals: { localMinor: local.reduce((sum, p) => sum + p.amountMinor, 0), providerMinor: fetched.charges.filter((c) => c.captured).reduce((sum, c) => sum + c.amountMinor, 0), matched: rows.filter((r) => r.status === 'matched').length, problems: rows.filter((r) => r.status !== 'matched').length }
+        totals: { localMinor: local.reduce((sum, p) => sum + p.amountMinor, 0), providerMinor: fetched.charges.filter((c) => c.captured).reduce((sum, c) => sum + c.amountMinor, 0), matched: rows.filter((r) => r.status === 'matched').length, problems: rows.filter((r) => r.status !== 'matched' && r.status !== 'unchecked').length }
       }
     },
     'billing.clientAccount': (i) => {

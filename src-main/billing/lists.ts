@@ -1,5 +1,5 @@
 /** The lists billing screens read: invoices and payments by filter, the day's visits to check out, names. */
-import { and, desc, eq, gte, isNull, lt, ne, or, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gte, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm'
 import { clients, invoices, patients, payments, visits } from '../db/schema'
 import { notFound } from '../api/errors'
 import type { Core } from '../domain/core'
@@ -38,9 +38,28 @@ export class BillingLists {
     return p
   }
 
-  invoices(f: { kind?: InvoiceRow['kind']; clientId?: string; from?: string; to?: string; status?: InvoiceRow['status']; limit: number }): InvoiceRow[] {
+  /**
+   * Invoices by filter, newest first. The derived states are read from what each invoice still owes
+   * (invoice_owed, kept by the ledger's trigger): open owes all of its total, partly paid some, paid none.
+   */
+  invoices(f: { kind?: InvoiceRow['kind']; clientId?: string; from?: string; to?: string; status?: InvoiceRow['status']; owing?: 'open' | 'partially_paid' | 'paid' | 'unpaid'; limit: number }): InvoiceRow[] {
     const t = invoices
-    const where: (SQL | undefined)[] = [isNull(t.deletedAt), f.kind ? eq(t.kind, f.kind) : undefined, f.clientId ? eq(t.clientId, f.clientId) : undefined, f.status ? eq(t.status, f.status) : undefined, f.from ? gte(t.createdAt, f.from) : undefined, f.to ? lt(t.createdAt, nextDay(f.to)) : undefined]
+    const owed = sql`coalesce((SELECT o.owed_minor FROM invoice_owed o WHERE o.invoice_id = ${t.id}), 0)`
+    const owing = {
+      open: sql`${owed} > 0 AND ${owed} >= ${t.totalMinor}`,
+      partially_paid: sql`${owed} > 0 AND ${owed} < ${t.totalMinor}`,
+      paid: sql`${owed} <= 0`,
+      unpaid: sql`${owed} > 0`
+    }
+    const where: (SQL | undefined)[] = [
+      isNull(t.deletedAt),
+      f.kind ? eq(t.kind, f.kind) : undefined,
+      f.clientId ? eq(t.clientId, f.clientId) : undefined,
+      f.status ? eq(t.status, f.status) : undefined,
+      f.owing ? and(eq(t.kind, 'invoice'), owing[f.owing]) : undefined,
+      f.from ? gte(t.createdAt, f.from) : undefined,
+      f.to ? lt(t.createdAt, nextDay(f.to)) : undefined
+    ]
     return this.core.store.db.select().from(t).where(and(...where)).orderBy(desc(t.createdAt)).limit(f.limit).all()
   }
 

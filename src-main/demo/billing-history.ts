@@ -192,7 +192,7 @@ export function seedBillingHistory(sqlite: Database.Database, o: BillingSeed): B
         // Part now, the rest weeks later (or still owed for recent invoices).
         const part = Math.floor(total * (0.3 + r() * 0.4))
         pay(at + 60_000, method(), part, part)
-        if (ageDays > 30 + r() * 60) pay(at + Math.floor(20 + r() * 25) * DAY, method(), owed, owed)
+        if (ageDays > 30 + r() * 60) pay(Math.min(at + Math.floor(20 + r() * 25) * DAY, now - DAY), method(), owed, owed)
       } else if (fate < 0.9 && total > 20_000) {
         // A payment plan: a deposit, then monthly installments, some paid.
         const deposit = Math.floor(total * 0.25)
@@ -204,12 +204,12 @@ export function seedBillingHistory(sqlite: Database.Database, o: BillingSeed): B
           const amount = i === nInst - 1 ? rest - Math.floor(rest / nInst) * (nInst - 1) : Math.floor(rest / nInst)
           const due = at + (i + 1) * 30 * DAY
           insInstallment(at + 120_000, { plan_id: plan, seq: i + 1, due_date: new Date(due).toISOString().slice(0, 10), amount_minor: amount })
-          if (due < now - 2 * DAY && r() < 0.85) pay(due - Math.floor(r() * 3) * DAY, method(), amount, amount)
+          if (due < now - 2 * DAY && r() < 0.85) pay(Math.min(due - Math.floor(r() * 3) * DAY, now - DAY), method(), amount, amount)
         }
         out.plans++
       } else if (fate < 0.93 && ageDays > 90) {
         // Never paid: written off after three months.
-        const wo = at + 90 * DAY
+        const wo = Math.min(at + 90 * DAY, now - DAY)
         post(wo, 'invoice_written_off', invId, `Write-off of invoice ${number}: no response to statements`, [{ account: 'bad_debt', amount: owed }, { account: 'receivables', amount: -owed, clientId: p.clientId, invoiceId: invId }])
         writeOff.run(invId)
         owed = 0
@@ -223,7 +223,7 @@ export function seedBillingHistory(sqlite: Database.Database, o: BillingSeed): B
         const line = lines[0]
         if (paid && line.net > 100) {
           const amount = Math.min(paid.amount, Math.floor(line.net / 2))
-          const ms = at + 2 * DAY
+          const ms = Math.min(at + 2 * DAY, now - DAY)
           const credit = amount + Math.round((amount * line.bp) / 10_000)
           const noteId = insInvoice(ms, { kind: 'credit_note', status: 'finalized', client_id: p.clientId, patient_id: p.id, visit_id: null, number: `CN-${number}-1`, related_id: invId, applied_minor: 0, finalized_at: new Date(ms).toISOString(), net_minor: amount, tax_minor: credit - amount, total_minor: credit, status_reason: 'Service not given in full' })
           insLine(ms, { invoice_id: noteId, price_item_id: null, source: 'credit', source_id: line.id, description: 'Credit: service not given in full', category: line.category, quantity_milli: 1000, unit_price_minor: amount, discount_minor: 0, tax_rate_bp: line.bp })

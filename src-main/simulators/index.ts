@@ -32,6 +32,16 @@ export async function startSimulators(app: App, log: (line: string) => void): Pr
       const sim = new StripeSimulator({ port: Number(new URL(i.config.baseUrl).port), apiKeys: [DEMO_STRIPE_KEY, ...(app.services.integrations.config(i.id).apiKey ? [app.services.integrations.config(i.id).apiKey!] : [])], readers: [DEMO_READER], autoPresentMs: 4000, log })
       try {
         await sim.start()
+        // The demo's past card payments are charges the simulated account holds.
+        const history = app.core.store.sqlite
+          .prepare(
+            `SELECT p.id AS localPaymentId, p.provider_ref AS intentId, p.amount_minor AS amountMinor, p.card_last4 AS last4, p.received_at AS at,
+               coalesce((SELECT sum(r.amount_minor) FROM refunds r WHERE r.payment_id = p.id AND r.status = 'succeeded'), 0) AS refundedMinor
+             FROM payments p WHERE p.method = 'card' AND p.status = 'succeeded' AND p.provider_ref LIKE 'pi_demo_%'`
+          )
+          .all() as { localPaymentId: string; intentId: string; amountMinor: number; last4: string | null; at: string; refundedMinor: number }[]
+        const currency = app.services.clinic.get().currency
+        sim.importCharges(history.map((h) => ({ ...h, last4: h.last4 ?? '4242', createdMs: Date.parse(h.at), currency })))
         running.push(sim)
         void app.services.billing.card.probe()
       } catch (e) {

@@ -711,6 +711,31 @@ export class StripeSimulator {
     })
   }
 
+  /**
+   * Not Stripe's: charges made before the simulator started (the demo clinic's history), so the
+   * account holds what the clinic's books say it took: refunds and end-of-day reconciliation of
+   * past days then work as against a real account. Each is a captured card_present payment.
+   */
+  importCharges(history: { intentId: string; amountMinor: number; refundedMinor: number; createdMs: number; currency: string; last4: string; localPaymentId: string }[]): void {
+    for (const h of history) {
+      if (this.intentStore.has(h.intentId)) continue
+      const created = Math.floor(h.createdMs / 1000)
+      const method: SimPaymentMethod = { id: newId('pm'), object: 'payment_method', type: 'card_present', card_present: { ...cardDetails('4242424242424242'), last4: h.last4 }, created, customer: null, livemode: false, metadata: {} }
+      this.methodStore.set(method.id, method)
+      const pi: SimPaymentIntent = {
+        id: h.intentId, object: 'payment_intent', allowed_payment_method_types: ['card_present'], amount: h.amountMinor, amount_capturable: 0, amount_details: { tip: {} }, amount_received: h.amountMinor, automatic_payment_methods: null,
+        canceled_at: null, cancellation_reason: null, capture_method: 'manual', client_secret: `${h.intentId}_secret_${randomChars(25)}`, confirmation_method: 'automatic', created, currency: h.currency.toLowerCase(), customer: null,
+        description: null, excluded_payment_method_types: null, last_payment_error: null, latest_charge: null, livemode: false, metadata: { local_payment_id: h.localPaymentId }, next_action: null, payment_method: method.id,
+        payment_method_types: ['card_present'], receipt_email: null, statement_descriptor_suffix: null, status: 'succeeded'
+      }
+      this.intentStore.set(pi.id, pi)
+      const charge = this.newCharge(pi, method, undefined)
+      Object.assign(charge, { created, captured: true, amount_captured: h.amountMinor, amount_refunded: h.refundedMinor, refunded: h.refundedMinor >= h.amountMinor })
+      pi.latest_charge = charge.id
+    }
+    this.log(`${history.length} past card charge(s) imported`)
+  }
+
   /** Plugs a reader in or out (not Stripe's): an action in progress stays in progress while it is offline. */
   setReaderOnline(readerId: string, online: boolean): void {
     const reader = this.readerStore.get(readerId)

@@ -197,7 +197,8 @@ export const CardReconciliation = z.object({
       providerMinor: Money,
       localRefundedMinor: Money,
       providerRefundedMinor: Money,
-      status: z.enum(['matched', 'not_in_vetos', 'not_at_provider', 'differs'])
+      /** unchecked: the service's side is not read yet (fetching or unavailable) */
+      status: z.enum(['matched', 'not_in_vetos', 'not_at_provider', 'differs', 'unchecked'])
     })
   ),
   totals: z.object({ localMinor: Money, providerMinor: Money, matched: z.number().int(), problems: z.number().int() })

@@ -10,12 +10,13 @@ import { useRefetchOn } from './live'
 import { EmptyRow, MoneyTd, NUM, NumTh, Section, isDay, todayIso, useCurrency } from './shared'
 
 const STATUS: Record<CardReconciliation['rows'][number]['status'], { label: string; color: string; hint: string }> = {
+  unchecked: { label: 'Not checked', color: 'gray', hint: 'The payment service’s side is not read yet' },
   matched: { label: 'Matched', color: 'green', hint: 'Same amount and refunds on both sides' },
   not_in_vetos: { label: 'Not in VetOS', color: 'red', hint: 'The payment service charged a card VetOS has no payment for' },
   not_at_provider: { label: 'Not at the payment service', color: 'red', hint: 'VetOS recorded a card payment the payment service has no charge for' },
   differs: { label: 'Differs', color: 'orange', hint: 'The amount or what was refunded differs between the two sides' }
 }
-const ORDER = { not_in_vetos: 0, not_at_provider: 1, differs: 2, matched: 3 } as const
+const ORDER = { not_in_vetos: 0, not_at_provider: 1, differs: 2, matched: 3, unchecked: 4 } as const
 
 /**
  * End of day: the day's card payments in VetOS against the payment service's charges. The service's

@@ -26,6 +26,8 @@ export function InvoiceDrawer({ invoiceId, onClose, onOpen }: { invoiceId: strin
       onClose={onClose}
       position="right"
       size={760}
+      // Below the app's reason prompt (PromptHost, a modal at the default 200, mounted earlier in the page).
+      zIndex={150}
       title={d ? <DrawerTitle inv={d} /> : <Text fw={600}>Invoice</Text>}
       data-testid="invoice-drawer"
     >
@@ -62,8 +64,7 @@ function InvoiceDetail({ inv, onOpen }: { inv: Invoice; onOpen: (id: string) => 
 
   return (
     <Stack gap="md" data-testid="invoice-detail" data-invoice-id={inv.id}>
-      <Group justify="space-between" align="flex-start">
-        <Stack gap={2}>
+      <Stack gap={2}>
           <Text size="sm">
             <Text span c="dimmed">
               Client{' '}
@@ -91,13 +92,12 @@ function InvoiceDetail({ inv, onOpen }: { inv: Invoice; onOpen: (id: string) => 
             <Text size="sm">
               {inv.kind === 'estimate' ? 'Converted to ' : inv.kind === 'credit_note' ? 'Corrects ' : 'From '}
               <Anchor component="button" onClick={() => onOpen(inv.relatedId!)} data-testid="invoice-related">
-                {related ? `${KIND_LABEL[related.kind].toLowerCase()} ${related.number ?? '(draft)'}` : inv.kind === 'invoice' ? 'the estimate' : 'the invoice'}
+                {related ? (related.number ? `${KIND_LABEL[related.kind].toLowerCase()} ${related.number}` : related.kind === 'estimate' ? `the estimate of ${date(related.createdAt)}` : `the draft ${KIND_LABEL[related.kind].toLowerCase()}`) : inv.kind === 'invoice' ? 'the estimate' : 'the invoice'}
               </Anchor>
             </Text>
           )}
-        </Stack>
-        <Actions inv={inv} onOpen={onOpen} creditNotes={creditNotes} />
-      </Group>
+      </Stack>
+      <Actions inv={inv} onOpen={onOpen} creditNotes={creditNotes} />
 
       {inv.statusReason && (inv.status === 'void' || inv.status === 'written_off' || inv.kind === 'credit_note') && (
         <Alert color={inv.status === 'written_off' ? 'red' : inv.kind === 'credit_note' ? 'grape' : 'gray'} variant="light" data-testid="invoice-status-reason">
@@ -109,7 +109,7 @@ function InvoiceDetail({ inv, onOpen }: { inv: Invoice; onOpen: (id: string) => 
       {inv.status === 'draft' && inv.kind === 'invoice' && (
         <Alert color="blue" variant="light">
           A draft can still change. Add lines and finalize it at{' '}
-          <Anchor component={Link} to="/checkout">
+          <Anchor component={Link} to="/checkout" inherit>
             Checkout
           </Anchor>
           ; the client owes nothing until then.
@@ -416,40 +416,41 @@ function Actions({ inv, onOpen, creditNotes }: { inv: Invoice; onOpen: (id: stri
   if (admin && (canVoid || voidBlocked))
     buttons.push(
       <Tooltip key="void" label="Payments or credit notes are applied: refund them first, or write off what is left" disabled={!voidBlocked} multiline maw={260}>
-        <Button
-          size="xs"
-          variant="light"
-          color="red"
-          leftSection={<IconBan size={14} />}
-          disabled={voidBlocked}
-          loading={voidIt.isPending}
-          data-testid="invoice-void"
-          onClick={async () => {
-            const what = inv.number ? `${KIND_LABEL[inv.kind].toLowerCase()} ${inv.number}` : `this draft ${KIND_LABEL[inv.kind].toLowerCase()}`
-            const reason = await askReason(`Void ${what}?`, { description: inv.status === 'finalized' ? 'Its posting is reversed: the client no longer owes it. Goes in the audit log with your name.' : 'Goes in the audit log with your name.', confirmLabel: 'Void', danger: true })
-            if (reason) voidIt.mutate({ invoiceId: inv.id, reason })
-          }}
-        >
-          Void
-        </Button>
+        <span>
+          <Button
+            size="xs"
+            variant="light"
+            color="red"
+            leftSection={<IconBan size={14} />}
+            disabled={voidBlocked}
+            loading={voidIt.isPending}
+            data-testid="invoice-void"
+            onClick={async () => {
+              const what = inv.number ? `${KIND_LABEL[inv.kind].toLowerCase()} ${inv.number}` : `this draft ${KIND_LABEL[inv.kind].toLowerCase()}`
+              const reason = await askReason(`Void ${what}?`, { description: inv.status === 'finalized' ? 'Its posting is reversed: the client no longer owes it. Goes in the audit log with your name.' : 'Goes in the audit log with your name.', confirmLabel: 'Void', danger: true })
+              if (reason) voidIt.mutate({ invoiceId: inv.id, reason })
+            }}
+          >
+            Void
+          </Button>
+        </span>
       </Tooltip>
     )
 
   const adminOnly = !admin && (canCredit || canWriteOff || canVoid)
+  if (!buttons.length && !adminOnly && !(inv.planId && isInvoice) && !error) return null
   return (
-    <Stack gap={6} align="flex-end" maw={360}>
-      {buttons.length > 0 && (
-        <Group gap={6} justify="flex-end" data-testid="invoice-actions">
-          {buttons}
-        </Group>
-      )}
-      {inv.planId && isInvoice && (
-        <Badge variant="light" color="indigo">
-          On a payment plan
-        </Badge>
-      )}
+    <Stack gap={6}>
+      <Group gap={6} data-testid="invoice-actions">
+        {buttons}
+        {inv.planId && isInvoice && (
+          <Badge variant="light" color="indigo" size="lg">
+            On a payment plan
+          </Badge>
+        )}
+      </Group>
       {adminOnly && (
-        <Text size="xs" c="dimmed" ta="right">
+        <Text size="xs" c="dimmed">
           Voids, write-offs and credit notes are made by an administrator.
         </Text>
       )}

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Alert, Badge, Button, Group, Loader, Paper, SegmentedControl, Select, Table, Text, TextInput } from '@mantine/core'
+import { Alert, Badge, Button, Group, Loader, Pagination, Paper, SegmentedControl, Select, Table, Text, TextInput } from '@mantine/core'
 import type { InvoiceSummary, MethodInput } from '../../../../src-preload/contract'
 import { useCall } from '../../api/hooks'
 import { date, money } from '../../format'
@@ -19,6 +19,7 @@ const STATES: { value: StateFilter; label: string }[] = [
   { value: 'written_off', label: 'Written off' }
 ]
 const LIMIT = 200
+export const PAGE = 50
 
 /** Invoices, estimates and credit notes with their balances; a row opens the invoice's drawer. */
 export function InvoicesTab({ onOpen }: { onOpen: (id: string) => void }) {
@@ -28,8 +29,11 @@ export function InvoicesTab({ onOpen }: { onOpen: (id: string) => void }) {
   const [from, setFrom] = useState('')
   const [to, setTo] = useState('')
   const input: MethodInput<'billing.invoices'> = { kind, limit: LIMIT, ...(state !== 'all' ? { state } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) }
-  const list = useCall('billing.invoices', input, { placeholderData: (prev) => prev })
+  const list = useCall('billing.invoices', input)
   const rows = list.data ?? []
+  const [page, setPage] = useState(1)
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE))
+  const shown = rows.slice((Math.min(page, pages) - 1) * PAGE, Math.min(page, pages) * PAGE)
   const filtered = state !== 'all' || !!from || !!to
   const totals = rows.reduce((t, r) => ({ total: t.total + r.totalMinor, settled: t.settled + settledOf(r), due: t.due + r.dueMinor }), { total: 0, settled: 0, due: 0 })
   const noun = kind === 'invoice' ? 'invoices' : kind === 'estimate' ? 'estimates' : 'credit notes'
@@ -44,7 +48,7 @@ export function InvoicesTab({ onOpen }: { onOpen: (id: string) => void }) {
             </Text>
             <SegmentedControl
               value={kind}
-              onChange={(v) => setKind(v as KindFilter)}
+              onChange={(v) => (setKind(v as KindFilter), setPage(1))}
               data={[
                 { value: 'invoice', label: 'Invoices' },
                 { value: 'estimate', label: 'Estimates' },
@@ -53,9 +57,9 @@ export function InvoicesTab({ onOpen }: { onOpen: (id: string) => void }) {
               data-testid="invoice-filter-kind"
             />
           </div>
-          <Select label="State" w={240} data={STATES} value={state} onChange={(v) => setState((v as StateFilter) ?? 'all')} allowDeselect={false} data-testid="invoice-filter-state" />
-          <TextInput label="From" type="date" w={160} value={from} onChange={(e) => setFrom(e.currentTarget.value)} data-testid="invoice-filter-from" />
-          <TextInput label="To" type="date" w={160} value={to} onChange={(e) => setTo(e.currentTarget.value)} data-testid="invoice-filter-to" />
+          <Select label="State" w={240} data={STATES} value={state} onChange={(v) => (setState((v as StateFilter) ?? 'all'), setPage(1))} allowDeselect={false} data-testid="invoice-filter-state" />
+          <TextInput label="From" type="date" w={160} value={from} onChange={(e) => (setFrom(e.currentTarget.value), setPage(1))} data-testid="invoice-filter-from" />
+          <TextInput label="To" type="date" w={160} value={to} onChange={(e) => (setTo(e.currentTarget.value), setPage(1))} data-testid="invoice-filter-to" />
           {filtered && (
             <Button
               variant="subtle"
@@ -110,7 +114,7 @@ export function InvoicesTab({ onOpen }: { onOpen: (id: string) => void }) {
                     }
                   />
                 )}
-                {rows.map((r) => (
+                {shown.map((r) => (
                   <InvoiceRow key={r.id} r={r} currency={currency} onOpen={onOpen} />
                 ))}
               </Table.Tbody>
@@ -133,6 +137,14 @@ export function InvoicesTab({ onOpen }: { onOpen: (id: string) => void }) {
           </Table.ScrollContainer>
         )}
       </Paper>
+      {pages > 1 && (
+        <Group justify="space-between">
+          <Text size="sm" c="dimmed">
+            {(Math.min(page, pages) - 1) * PAGE + 1}–{Math.min(Math.min(page, pages) * PAGE, rows.length)} of {rows.length}
+          </Text>
+          <Pagination total={pages} value={Math.min(page, pages)} onChange={setPage} size="sm" data-testid="invoice-pages" />
+        </Group>
+      )}
     </>
   )
 }

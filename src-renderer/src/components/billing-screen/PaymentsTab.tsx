@@ -1,5 +1,5 @@
 import { Fragment, useState } from 'react'
-import { Alert, Badge, Button, Group, Loader, Modal, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core'
+import { Alert, Badge, Button, Group, Loader, Modal, Pagination, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { IconArrowBackUp, IconCornerDownRight } from '@tabler/icons-react'
 import { PAYMENT_METHODS, type MethodInput, type Payment } from '../../../../src-preload/contract'
@@ -7,6 +7,7 @@ import { useAction, useCall } from '../../api/hooks'
 import { money, parseMoney } from '../../format'
 import { fieldErrors } from '../forms'
 import { decimal } from './CreditNoteModal'
+import { PAGE } from './InvoicesTab'
 import { EmptyRow, METHOD_LABEL, MoneyTd, NUM, NumTh, PaymentStatusBadge, RefundStatusBadge, methodDetail, refundable, shortTime, useBillingRoles, useCurrency } from './shared'
 
 const LIMIT = 200
@@ -21,8 +22,12 @@ export function PaymentsTab() {
   const [to, setTo] = useState('')
   const [refunding, setRefunding] = useState<Payment | null>(null)
   const input: MethodInput<'billing.payments'> = { limit: LIMIT, ...(method !== 'all' ? { method } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) }
-  const list = useCall('billing.payments', input, { placeholderData: (p) => p })
+  const list = useCall('billing.payments', input)
   const rows = list.data ?? []
+  const [page, setPage] = useState(1)
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE))
+  const at = Math.min(page, pages)
+  const shown = rows.slice((at - 1) * PAGE, at * PAGE)
   const filtered = method !== 'all' || !!from || !!to
   const received = rows.filter((p) => p.status === 'succeeded')
   const totalIn = received.reduce((s, p) => s + p.amountMinor, 0)
@@ -38,12 +43,12 @@ export function PaymentsTab() {
             w={200}
             data={[{ value: 'all', label: 'All methods' }, ...PAYMENT_METHODS.map((m) => ({ value: m, label: METHOD_LABEL[m] }))]}
             value={method}
-            onChange={(v) => setMethod((v as MethodFilter) ?? 'all')}
+            onChange={(v) => (setMethod((v as MethodFilter) ?? 'all'), setPage(1))}
             allowDeselect={false}
             data-testid="payment-filter-method"
           />
-          <TextInput label="From" type="date" w={160} value={from} onChange={(e) => setFrom(e.currentTarget.value)} data-testid="payment-filter-from" />
-          <TextInput label="To" type="date" w={160} value={to} onChange={(e) => setTo(e.currentTarget.value)} data-testid="payment-filter-to" />
+          <TextInput label="From" type="date" w={160} value={from} onChange={(e) => (setFrom(e.currentTarget.value), setPage(1))} data-testid="payment-filter-from" />
+          <TextInput label="To" type="date" w={160} value={to} onChange={(e) => (setTo(e.currentTarget.value), setPage(1))} data-testid="payment-filter-to" />
           {filtered && (
             <Button
               variant="subtle"
@@ -89,7 +94,7 @@ export function PaymentsTab() {
                     hint={filtered ? 'Widen the dates or choose "All methods".' : 'Payments are taken at Checkout; each one shows here with its refunds.'}
                   />
                 )}
-                {rows.map((p) => (
+                {shown.map((p) => (
                   <PaymentRows key={p.id} p={p} currency={currency} canRefund={desk} onRefund={() => setRefunding(p)} />
                 ))}
               </Table.Tbody>
@@ -112,6 +117,14 @@ export function PaymentsTab() {
           </Table.ScrollContainer>
         )}
       </Paper>
+      {pages > 1 && (
+        <Group justify="space-between">
+          <Text size="sm" c="dimmed">
+            {(at - 1) * PAGE + 1}–{Math.min(at * PAGE, rows.length)} of {rows.length}
+          </Text>
+          <Pagination total={pages} value={at} onChange={setPage} size="sm" data-testid="payment-pages" />
+        </Group>
+      )}
       {refunding && <RefundModal p={refunding} currency={currency} onClose={() => setRefunding(null)} />}
     </>
   )
@@ -164,7 +177,7 @@ function PaymentRows({ p, currency, canRefund, onRefund }: { p: Payment; currenc
         <MoneyTd minor={p.refundedMinor} currency={currency} dashIfZero color={p.refundedMinor ? 'orange.8' : undefined} testId={`payment-refunded-${p.id}`} />
         <Table.Td ta="right">
           {refundOk && (
-            <Button size="compact-xs" variant="light" color="orange" leftSection={<IconArrowBackUp size={14} />} onClick={onRefund} disabled={pending} title={pending ? 'A refund of this payment is still under way' : undefined} data-testid="refund-open" data-payment-id={p.id}>
+            <Button size="compact-xs" variant="subtle" color="orange" leftSection={<IconArrowBackUp size={14} />} onClick={onRefund} disabled={pending} title={pending ? 'A refund of this payment is still under way' : undefined} data-testid="refund-open" data-payment-id={p.id}>
               Refund
             </Button>
           )}

@@ -3,7 +3,7 @@ import { Alert, Button, Group, Modal, NumberInput, Paper, SegmentedControl, Stac
 import { notifications } from '@mantine/notifications'
 import type { Invoice } from '../../../../src-preload/contract'
 import { useAction } from '../../api/hooks'
-import { money, parseMoney } from '../../format'
+import { date, money, parseMoney } from '../../format'
 import { fieldErrors } from '../forms'
 import { decimal } from './CreditNoteModal'
 import { addDays, addMonths, isDay, NUM, todayIso } from './shared'
@@ -37,7 +37,7 @@ export function PlanModal({ inv, currency, onClose }: { inv: Invoice; currency: 
   const [edited, setEdited] = useState(false)
   const [note, setNote] = useState('')
   const create = useAction('billing.createPlan', (plan) => {
-    notifications.show({ color: 'indigo', title: 'Payment plan set up', message: `${plan.installments.length} installments on ${inv.number}, the first due ${plan.installments[0]?.dueDate}.` })
+    notifications.show({ color: 'indigo', title: 'Payment plan set up', message: `${plan.installments.length} installments on ${inv.number}, the first due ${date(plan.installments[0]?.dueDate ?? null)}.` })
     onClose()
   })
   const errors = fieldErrors(create.error)
@@ -164,7 +164,7 @@ export function PlanModal({ inv, currency, onClose }: { inv: Invoice; currency: 
           </Paper>
           {diff !== 0 && (
             <Alert color="red" variant="light" data-testid="plan-mismatch">
-              <Group justify="space-between">
+              <Group justify="space-between" wrap="nowrap">
                 <Text size="sm">
                   The installments are {money(Math.abs(diff), currency)} {diff > 0 ? 'short of' : 'more than'} what is due.
                 </Text>

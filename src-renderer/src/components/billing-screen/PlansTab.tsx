@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Progress, SegmentedControl, Stack, Switch, Table, Text } from '@mantine/core'
+import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Progress, SegmentedControl, SimpleGrid, Stack, Switch, Table, Text } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import type { DueInstallment, PaymentPlan } from '../../../../src-preload/contract'
 import { useAction, useCall } from '../../api/hooks'
@@ -31,8 +31,8 @@ export function PlansTab({ onOpen }: { onOpen: (invoiceId: string) => void }) {
   const [horizon, setHorizon] = useState<Horizon>('week')
   const [ended, setEnded] = useState(false)
   const through = horizon === 'today' ? todayIso() : addDays(todayIso(), horizon === 'week' ? 7 : 30)
-  const due = useCall('billing.installmentsDue', { through }, { placeholderData: (p) => p })
-  const plans = useCall('billing.plans', { includeEnded: ended }, { placeholderData: (p) => p })
+  const due = useCall('billing.installmentsDue', { through })
+  const plans = useCall('billing.plans', { includeEnded: ended })
   const allPlans = useCall('billing.plans', { includeEnded: true })
   const count = new Map((allPlans.data ?? plans.data ?? []).map((p) => [p.id, p.installments.length]))
   const dueRows = due.data ?? []
@@ -106,11 +106,11 @@ export function PlansTab({ onOpen }: { onOpen: (invoiceId: string) => void }) {
         {plans.isSuccess && (plans.data ?? []).length === 0 && (
           <EmptyState testId="plans-empty" title={ended ? 'No payment plans yet' : 'No active payment plans'} hint='To spread what a client owes over time, open the invoice on the Invoices tab and choose "Payment plan".' />
         )}
-        <Stack gap="sm">
+        <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="sm">
           {(plans.data ?? []).map((p) => (
             <PlanCard key={p.id} plan={p} currency={currency} onOpenInvoice={onOpen} />
           ))}
-        </Stack>
+        </SimpleGrid>
       </Section>
     </Stack>
   )
@@ -210,14 +210,16 @@ export function PlanCard({ plan, currency, compact, onOpenInvoice }: { plan: Pay
           {cancel.error.message}
         </Alert>
       )}
-      <Table verticalSpacing={4} withRowBorders={false} data-testid={`plan-installments-${plan.id}`}>
+      <Table verticalSpacing={4} withRowBorders={false} layout="fixed" data-testid={`plan-installments-${plan.id}`}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th w={40}>#</Table.Th>
             <Table.Th>Due</Table.Th>
             <NumTh>Amount</NumTh>
             <NumTh>Paid</NumTh>
-            <Table.Th ta="right">Status</Table.Th>
+            <Table.Th ta="right" w={110}>
+              Status
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Progress, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Tooltip as MTooltip } from '@mantine/core'
+import { Alert, Anchor, Badge, Button, Grid, Group, Loader, Paper, Progress, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Tooltip as MTooltip } from '@mantine/core'
 import { IconDownload } from '@tabler/icons-react'
 import { Link } from 'react-router-dom'
 import { Bar, BarChart, CartesianGrid, Cell, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
@@ -91,7 +91,11 @@ export function ReportsTab() {
           <Loader />
         </Group>
       )}
-      {r && <Report r={r} currency={currency} />}
+      {r && (
+        <div style={{ opacity: report.isPlaceholderData ? 0.45 : 1, transition: 'opacity 120ms' }} data-testid="report" data-loading={report.isPlaceholderData || undefined} data-from={r.from} data-to={r.to}>
+          <Report r={r} currency={currency} />
+        </div>
+      )}
     </Stack>
   )
 }
@@ -140,6 +144,39 @@ function Report({ r, currency }: { r: FinancialReport; currency: string }) {
   const amt = (m: number) => decimalAmount(m, currency)
   const asOf = r.to >= todayIso() ? 'now' : `end of ${date(r.to)}`
   const owingClients = r.outstanding.clients.length
+
+  const csvRevenue = () => {
+    const rows: CsvCell[][] = [...r.revenue]
+      .sort((a, b) => a.period.localeCompare(b.period) || a.category.localeCompare(b.category))
+      .map((x) => [x.period, CATEGORY_LABEL[x.category], amt(x.grossMinor), amt(x.discountMinor), amt(x.creditedMinor), amt(x.netMinor)])
+    rows.push(['Total', '', amt(t.grossMinor), amt(t.discountMinor), amt(t.creditedMinor), amt(t.netMinor)])
+    downloadCsv(name('revenue'), toCsv([`Period (${r.groupBy})`, 'Category', `Gross (${currency})`, `Discounts (${currency})`, `Credit notes (${currency})`, `Net revenue (${currency})`], rows))
+  }
+  const csvMethods = () => {
+    const rows: CsvCell[][] = PAYMENT_METHODS.map((m) => {
+      const x = r.byMethod.find((b) => b.method === m) ?? { receivedMinor: 0, refundedMinor: 0, count: 0 }
+      return [METHOD_LABEL[m], x.count, amt(x.receivedMinor), amt(x.refundedMinor), amt(x.receivedMinor - x.refundedMinor)]
+    })
+    downloadCsv(name('payments-by-method'), toCsv(['Method', 'Payments', `Received (${currency})`, `Refunded (${currency})`, `Net (${currency})`], rows))
+  }
+  const csvAging = () => {
+    const a = r.aging
+    const credit = a.unappliedCreditMinor ? -Math.abs(a.unappliedCreditMinor) : 0
+    const rows: CsvCell[][] = [
+      ['Current (0-30 days)', amt(a.currentMinor)],
+      ['31-60 days', amt(a.d31to60Minor)],
+      ['61-90 days', amt(a.d61to90Minor)],
+      ['Over 90 days', amt(a.over90Minor)],
+      ['Unapplied credit', amt(credit)],
+      ['Net receivable', amt(a.currentMinor + a.d31to60Minor + a.d61to90Minor + a.over90Minor + credit)]
+    ]
+    downloadCsv(`ar-aging-as-of-${r.to}.csv`, toCsv(['Age', `Amount (${currency})`], rows))
+  }
+  const csvOutstanding = () => {
+    const rows: CsvCell[][] = r.outstanding.clients.map((c) => [c.clientName, amt(c.owedMinor), c.oldestAt ? c.oldestAt.slice(0, 10) : '', c.oldestAt ? Math.max(0, daysBetween(c.oldestAt.slice(0, 10), r.to)) : ''])
+    downloadCsv(`outstanding-balances-as-of-${r.to}.csv`, toCsv(['Client', `Owed (${currency})`, 'Oldest unpaid invoice', 'Days outstanding'], rows))
+  }
+
   return (
     <Stack>
       <SimpleGrid cols={{ base: 2, lg: 4 }}>
@@ -148,42 +185,18 @@ function Report({ r, currency }: { r: FinancialReport; currency: string }) {
         <Kpi label="Outstanding owed" minor={r.outstanding.owedMinor} currency={currency} testId="report-outstanding" color={r.outstanding.owedMinor > 0 ? 'red.7' : undefined} hint={`On finalized invoices, as of ${asOf}${owingClients ? ` · ${owingClients}${owingClients >= 25 ? '+' : ''} client${owingClients === 1 ? '' : 's'}` : ''}`} />
         <Kpi label="Unapplied credit" minor={r.outstanding.creditMinor} currency={currency} testId="report-credit" color={r.outstanding.creditMinor > 0 ? 'grape.7' : undefined} hint={`Held for clients beyond their invoices, as of ${asOf}`} />
       </SimpleGrid>
-
-      <RevenueSection r={r} currency={currency} csv={() => {
-        const rows: CsvCell[][] = [...r.revenue].sort((a, b) => a.period.localeCompare(b.period) || a.category.localeCompare(b.category)).map((x) => [x.period, CATEGORY_LABEL[x.category], amt(x.grossMinor), amt(x.discountMinor), amt(x.creditedMinor), amt(x.netMinor)])
-        rows.push(['Total', '', amt(t.grossMinor), amt(t.discountMinor), amt(t.creditedMinor), amt(t.netMinor)])
-        downloadCsv(name('revenue'), toCsv([`Period (${r.groupBy})`, 'Category', `Gross (${currency})`, `Discounts (${currency})`, `Credit notes (${currency})`, `Net revenue (${currency})`], rows))
-      }} />
-
+      <RevenueSection r={r} currency={currency} csv={csvRevenue} />
+      <Grid>
+        <Grid.Col span={{ base: 12, lg: 7 }}>
+          <MethodsSection r={r} currency={currency} csv={csvMethods} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <CollectionsSection r={r} currency={currency} />
+        </Grid.Col>
+      </Grid>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
-        <MethodsSection r={r} currency={currency} csv={() => {
-          const rows: CsvCell[][] = PAYMENT_METHODS.map((m) => {
-            const x = r.byMethod.find((b) => b.method === m) ?? { receivedMinor: 0, refundedMinor: 0, count: 0 }
-            return [METHOD_LABEL[m], x.count, amt(x.receivedMinor), amt(x.refundedMinor), amt(x.receivedMinor - x.refundedMinor)]
-          })
-          downloadCsv(name('payments-by-method'), toCsv(['Method', 'Payments', `Received (${currency})`, `Refunded (${currency})`, `Net (${currency})`], rows))
-        }} />
-        <CollectionsSection r={r} currency={currency} />
-      </SimpleGrid>
-
-      <SimpleGrid cols={{ base: 1, lg: 2 }}>
-        <AgingSection r={r} currency={currency} asOf={asOf} csv={() => {
-          const a = r.aging
-          const credit = -Math.abs(a.unappliedCreditMinor)
-          const rows: CsvCell[][] = [
-            ['Current (0-30 days)', amt(a.currentMinor)],
-            ['31-60 days', amt(a.d31to60Minor)],
-            ['61-90 days', amt(a.d61to90Minor)],
-            ['Over 90 days', amt(a.over90Minor)],
-            ['Unapplied credit', amt(credit)],
-            ['Net receivable', amt(a.currentMinor + a.d31to60Minor + a.d61to90Minor + a.over90Minor + credit)]
-          ]
-          downloadCsv(`ar-aging-as-of-${r.to}.csv`, toCsv(['Age', `Amount (${currency})`], rows))
-        }} />
-        <OutstandingSection r={r} currency={currency} asOf={asOf} csv={() => {
-          const rows: CsvCell[][] = r.outstanding.clients.map((c) => [c.clientName, amt(c.owedMinor), c.oldestAt ? c.oldestAt.slice(0, 10) : '', c.oldestAt ? Math.max(0, daysBetween(c.oldestAt.slice(0, 10), r.to)) : ''])
-          downloadCsv(`outstanding-balances-as-of-${r.to}.csv`, toCsv(['Client', `Owed (${currency})`, 'Oldest unpaid invoice', 'Days outstanding'], rows))
-        }} />
+        <AgingSection r={r} currency={currency} asOf={asOf} csv={csvAging} />
+        <OutstandingSection r={r} currency={currency} asOf={asOf} csv={csvOutstanding} />
       </SimpleGrid>
     </Stack>
   )
@@ -211,6 +224,11 @@ function RevenueSection({ r, currency, csv }: { r: FinancialReport; currency: st
     .sort((a, b) => b.net - a.net)
   const t = r.revenueTotals
   const empty = r.revenue.length === 0
+  // A period whose credit notes outweigh its sales stacks below zero; a sliver of that is not worth half the chart.
+  const sums = byPeriod.map((p) => present.map((c) => Number(p.row[c] ?? 0)))
+  const lowest = Math.min(0, ...sums.map((vs) => vs.filter((v) => v < 0).reduce((a, v) => a + v, 0)))
+  const highest = Math.max(1, ...sums.map((vs) => vs.filter((v) => v > 0).reduce((a, v) => a + v, 0)))
+  const negativeShown = lowest < -0.05 * highest
 
   return (
     <Section
@@ -241,7 +259,7 @@ function RevenueSection({ r, currency, csv }: { r: FinancialReport; currency: st
               <BarChart data={byPeriod.map((p) => p.row)} stackOffset="sign" margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
                 <CartesianGrid stroke="#e9ecef" vertical={false} />
                 <XAxis dataKey="label" fontSize={12} tickLine={false} interval="preserveStartEnd" minTickGap={12} />
-                <YAxis fontSize={12} tickFormatter={(v: number) => compactMoney(v, currency)} width={64} axisLine={false} tickLine={false} />
+                <YAxis fontSize={12} tickFormatter={(v: number) => compactMoney(v, currency)} width={64} axisLine={false} tickLine={false} domain={[negativeShown ? 'auto' : 0, 'auto']} allowDataOverflow={!negativeShown} />
                 <ReferenceLine y={0} stroke="#adb5bd" />
                 <Tooltip
                   cursor={{ fill: 'rgba(18, 184, 134, 0.06)' }}
@@ -284,7 +302,7 @@ function RevenueSection({ r, currency, csv }: { r: FinancialReport; currency: st
             </ResponsiveContainer>
           </div>
           {view === 'period' ? (
-            <Table.ScrollContainer minWidth={560} mah={360}>
+            <Table.ScrollContainer minWidth={560} mah={byPeriod.length > 16 ? 440 : undefined}>
               <Table verticalSpacing={6} stickyHeader data-testid="revenue-table">
                 <Table.Thead>
                   <Table.Tr>
@@ -355,7 +373,7 @@ function RevenueSection({ r, currency, csv }: { r: FinancialReport; currency: st
 
 function TotalsFoot({ t, currency, extraCol }: { t: FinancialReport['revenueTotals']; currency: string; extraCol?: boolean }) {
   return (
-    <Table.Tfoot>
+    <Table.Tfoot style={{ position: 'sticky', bottom: 0, background: 'var(--mantine-color-body)', boxShadow: '0 -1px 0 var(--mantine-color-gray-3)' }}>
       <Table.Tr>
         <Table.Th>Total</Table.Th>
         <MoneyTd minor={t.grossMinor} currency={currency} strong testId="revenue-total-gross" />
@@ -386,50 +404,52 @@ function MethodsSection({ r, currency, csv }: { r: FinancialReport; currency: st
   const totalBack = money_.reduce((s, x) => s + x.refundedMinor, 0)
   return (
     <Section title="Payments and refunds by method" testId="report-methods" right={<CsvButton testId="csv-methods" onClick={csv} />}>
-      <Table verticalSpacing={6} data-testid="methods-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Method</Table.Th>
-            <NumTh>Payments</NumTh>
-            <NumTh>Received</NumTh>
-            <NumTh>Refunded</NumTh>
-            <NumTh>Net</NumTh>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((x) => (
-            <Table.Tr key={x.method} data-testid={`report-method-${x.method}`} style={x.method === 'credit' ? { fontStyle: 'italic' } : undefined}>
-              <Table.Td>
-                <Text size="sm" c={x.count || x.refundedMinor ? undefined : 'dimmed'}>
-                  {METHOD_LABEL[x.method]}
-                  {x.method === 'credit' ? ' *' : ''}
-                </Text>
-              </Table.Td>
-              <Table.Td ta="right" style={NUM}>
-                <Text size="sm" c={x.count ? undefined : 'dimmed'} style={NUM} data-testid={`report-method-${x.method}-count`}>
-                  {x.count}
-                </Text>
-              </Table.Td>
-              <MoneyTd minor={x.receivedMinor} currency={currency} testId={`report-method-${x.method}-received`} />
-              <MoneyTd minor={x.refundedMinor ? -x.refundedMinor : 0} currency={currency} color={x.refundedMinor ? 'orange.8' : undefined} testId={`report-method-${x.method}-refunded`} />
-              <MoneyTd minor={x.receivedMinor - x.refundedMinor} currency={currency} strong testId={`report-method-${x.method}-net`} />
+      <Table.ScrollContainer minWidth={520}>
+        <Table verticalSpacing={6} data-testid="methods-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Method</Table.Th>
+              <NumTh>Payments</NumTh>
+              <NumTh>Received</NumTh>
+              <NumTh>Refunded</NumTh>
+              <NumTh>Net</NumTh>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-        <Table.Tfoot>
-          <Table.Tr>
-            <Table.Th>Money in</Table.Th>
-            <Table.Td ta="right" style={NUM}>
-              <Text size="sm" fw={700} style={NUM}>
-                {money_.reduce((s, x) => s + x.count, 0)}
-              </Text>
-            </Table.Td>
-            <MoneyTd minor={totalIn} currency={currency} strong testId="report-methods-received" />
-            <MoneyTd minor={-totalBack} currency={currency} strong dashIfZero testId="report-methods-refunded" />
-            <MoneyTd minor={totalIn - totalBack} currency={currency} strong testId="report-methods-net" />
-          </Table.Tr>
-        </Table.Tfoot>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((x) => (
+              <Table.Tr key={x.method} data-testid={`report-method-${x.method}`} style={x.method === 'credit' ? { fontStyle: 'italic' } : undefined}>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Text size="sm" c={x.count || x.refundedMinor ? undefined : 'dimmed'}>
+                    {METHOD_LABEL[x.method]}
+                    {x.method === 'credit' ? ' *' : ''}
+                  </Text>
+                </Table.Td>
+                <Table.Td ta="right" style={NUM}>
+                  <Text size="sm" c={x.count ? undefined : 'dimmed'} style={NUM} data-testid={`report-method-${x.method}-count`}>
+                    {x.count}
+                  </Text>
+                </Table.Td>
+                <MoneyTd minor={x.receivedMinor} currency={currency} testId={`report-method-${x.method}-received`} />
+                <MoneyTd minor={x.refundedMinor ? -x.refundedMinor : 0} currency={currency} color={x.refundedMinor ? 'orange.8' : undefined} testId={`report-method-${x.method}-refunded`} />
+                <MoneyTd minor={x.receivedMinor - x.refundedMinor} currency={currency} strong testId={`report-method-${x.method}-net`} />
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+          <Table.Tfoot>
+            <Table.Tr>
+              <Table.Th>Money in</Table.Th>
+              <Table.Td ta="right" style={NUM}>
+                <Text size="sm" fw={700} style={NUM}>
+                  {money_.reduce((s, x) => s + x.count, 0)}
+                </Text>
+              </Table.Td>
+              <MoneyTd minor={totalIn} currency={currency} strong testId="report-methods-received" />
+              <MoneyTd minor={-totalBack} currency={currency} strong dashIfZero testId="report-methods-refunded" />
+              <MoneyTd minor={totalIn - totalBack} currency={currency} strong testId="report-methods-net" />
+            </Table.Tr>
+          </Table.Tfoot>
+        </Table>
+      </Table.ScrollContainer>
       <Text size="xs" c="dimmed">
         * Client credit applied to invoices moves no money and is left out of “Money in”. Refunds count on the day they settled.
       </Text>
@@ -488,13 +508,13 @@ const AGING_COLORS = ['#12b886', '#fab005', '#fd7e14', '#fa5252', '#be4bdb']
 
 function AgingSection({ r, currency, asOf, csv }: { r: FinancialReport; currency: string; asOf: string; csv: () => void }) {
   const a = r.aging
-  const credit = -Math.abs(a.unappliedCreditMinor)
+  const credit = a.unappliedCreditMinor ? -Math.abs(a.unappliedCreditMinor) : 0
   const buckets = [
-    { key: 'current', label: 'Current', sub: '0–30 days', minor: a.currentMinor },
-    { key: '31-60', label: '31–60 days', sub: '', minor: a.d31to60Minor },
-    { key: '61-90', label: '61–90 days', sub: '', minor: a.d61to90Minor },
-    { key: '90-plus', label: 'Over 90 days', sub: '', minor: a.over90Minor },
-    { key: 'credit', label: 'Unapplied credit', sub: '', minor: credit }
+    { key: 'current', label: 'Current', short: '0–30 d', sub: '0–30 days', minor: a.currentMinor },
+    { key: '31-60', label: '31–60 days', short: '31–60 d', sub: '', minor: a.d31to60Minor },
+    { key: '61-90', label: '61–90 days', short: '61–90 d', sub: '', minor: a.d61to90Minor },
+    { key: '90-plus', label: 'Over 90 days', short: '90+ d', sub: '', minor: a.over90Minor },
+    { key: 'credit', label: 'Unapplied credit', short: 'Credit', sub: '', minor: credit }
   ]
   const owed = a.currentMinor + a.d31to60Minor + a.d61to90Minor + a.over90Minor
   const nothing = owed === 0 && credit === 0
@@ -505,7 +525,7 @@ function AgingSection({ r, currency, asOf, csv }: { r: FinancialReport; currency
       ) : (
         <div style={{ width: '100%', height: 200 }} data-testid="aging-chart">
           <ResponsiveContainer>
-            <BarChart data={buckets.map((b) => ({ name: b.label, value: b.minor }))} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+            <BarChart data={buckets.map((b) => ({ name: b.short, value: b.minor }))} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
               <CartesianGrid stroke="#e9ecef" vertical={false} />
               <XAxis dataKey="name" fontSize={12} tickLine={false} interval={0} />
               <YAxis fontSize={12} tickFormatter={(v: number) => compactMoney(v, currency)} width={64} axisLine={false} tickLine={false} />

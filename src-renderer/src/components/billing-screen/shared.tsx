@@ -117,7 +117,7 @@ export function methodDetail(p: Pick<Payment, 'method' | 'cardBrand' | 'cardLast
     if (brand || p.cardLast4) return [brand, p.cardLast4 ? `•••• ${p.cardLast4}` : null].filter(Boolean).join(' ')
     return null
   }
-  if (p.reference) return p.method === 'check' ? `No. ${p.reference}` : `Ref ${p.reference}`
+  if (p.reference) return p.method === 'check' && /^\d+$/.test(p.reference) ? `No. ${p.reference}` : p.method === 'external' && !/^ref/i.test(p.reference) ? `Ref ${p.reference}` : p.reference
   return null
 }
 
