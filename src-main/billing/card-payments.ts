@@ -106,7 +106,8 @@ export class CardPayments {
   /** Asks the service for its readers: whether card payments can be taken now. */
   probe(): Promise<void> {
     if (this.stopped) return Promise.resolve()
-    this.probing ??= (async () => {
+    if (this.probing) return this.probing
+    const run = (async () => {
       const i = this.integration()
       try {
         if (!i) return this.setHealth({ online: null, message: null, readers: [] })
@@ -116,12 +117,15 @@ export class CardPayments {
         void this.reconcile()
       } catch (e) {
         if (!this.stopped) this.setHealth({ online: false, message: this.explain(e), readers: this.health.readers })
-      } finally {
-        this.probing = null
       }
     })()
-    this.track(this.probing)
-    return this.probing
+    // Cleared once settled (a probe that had nothing to ask settles at once, before this line runs).
+    this.probing = run
+    void run.finally(() => {
+      if (this.probing === run) this.probing = null
+    })
+    this.track(run)
+    return run
   }
 
   private setHealth(h: { online: boolean | null; message: string | null; readers: CardService['readers'] }): void {

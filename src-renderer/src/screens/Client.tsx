@@ -1,11 +1,12 @@
 import { useState } from 'react'
-import { Alert, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core'
+import { Alert, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core'
 import { IconEdit, IconPlus } from '@tabler/icons-react'
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom'
 import { useCall } from '../api/hooks'
 import { ClientForm } from '../components/ClientForm'
 import { PatientForm } from '../components/PatientForm'
 import { PatientTable } from '../components/PatientTable'
+import { BillingHistory } from '../components/BillingHistory'
 
 export function ClientScreen() {
   const { id = '' } = useParams()
@@ -72,9 +73,20 @@ export function ClientScreen() {
           </Text>
         </Paper>
       </SimpleGrid>
-      <Paper withBorder>
-        <PatientTable rows={patients} showOwner={false} empty="No patients yet." />
-      </Paper>
+      <Tabs defaultValue="patients" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="patients">Patients</Tabs.Tab>
+          <Tabs.Tab value="billing" data-testid="client-tab-billing">Billing</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="patients" pt="md">
+          <Paper withBorder>
+            <PatientTable rows={patients} showOwner={false} empty="No patients yet." />
+          </Paper>
+        </Tabs.Panel>
+        <Tabs.Panel value="billing" pt="md">
+          <BillingHistory clientId={client.id} />
+        </Tabs.Panel>
+      </Tabs>
       {editing && <ClientForm client={client} opened onClose={() => setEditing(false)} onSaved={() => setEditing(false)} />}
       {adding && <PatientForm clientId={client.id} opened onClose={() => setParams({})} onSaved={(p) => navigate(`/patients/${p.id}`)} />}
     </Stack>

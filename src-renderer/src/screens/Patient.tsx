@@ -10,6 +10,7 @@ import { AuditTable } from '../components/AuditTable'
 import { PatientLabs } from './PatientLabs'
 import { PatientDocuments } from './PatientDocuments'
 import { PatientImaging } from './PatientImaging'
+import { PatientBilling } from './PatientBilling'
 import { fieldErrors } from '../components/forms'
 import { askReason } from '../prompt'
 import { age, date, dateTime, kg, sexLabel, SPECIES_LABEL } from '../format'
@@ -74,6 +75,7 @@ export function PatientScreen() {
           <Tabs.Tab value="labs">Lab Orders</Tabs.Tab>
           <Tabs.Tab value="imaging">Imaging</Tabs.Tab>
           <Tabs.Tab value="documents">Documents</Tabs.Tab>
+          <Tabs.Tab value="billing" data-testid="patient-tab-billing">Billing</Tabs.Tab>
           <Tabs.Tab value="history">History</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
@@ -87,6 +89,9 @@ export function PatientScreen() {
         </Tabs.Panel>
         <Tabs.Panel value="documents" pt="md">
           <PatientDocuments patientId={patient.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="billing" pt="md">
+          <PatientBilling patientId={patient.id} clientId={owner.id} />
         </Tabs.Panel>
         <Tabs.Panel value="history" pt="md">
           <PatientHistory patientId={patient.id} />

@@ -11,13 +11,14 @@ import type { Invoice, Payment } from '../../../src-preload/contract'
 import type { ApiClientError } from '../api/client'
 import { useApi, useCall } from '../api/hooks'
 import { dateTime, money } from '../format'
-import { paymentHow } from '../components/checkout/shared'
+import { netAllocations, paymentHow } from '../components/checkout/shared'
 
 const NUM = { fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' } as const
 
 const PRINT_CSS = `
 @media print {
   body { background: white !important; }
+  .mantine-Notifications-root { display: none !important; }
   @page { margin: 14mm; }
   .receipt-sheet { box-shadow: none !important; border: none !important; margin: 0 !important; padding: 0 !important; max-width: none !important; }
 }
@@ -62,7 +63,7 @@ export function PrintReceipt() {
     return (
       <Stack>
         {toolbar}
-        <Alert color="red" maw={760} mx="auto">
+        <Alert color="red" maw={760} w="100%" mx="auto" data-testid="receipt-error">
           No payment was named for this receipt.
         </Alert>
       </Stack>
@@ -71,8 +72,8 @@ export function PrintReceipt() {
     return (
       <Stack>
         {toolbar}
-        <Alert color="red" maw={760} mx="auto" data-testid="receipt-error">
-          {error.message}
+        <Alert color="red" maw={760} w="100%" mx="auto" title="This receipt cannot be shown" data-testid="receipt-error">
+          {error.code === 'invalid-input' || error.code === 'not-found' ? 'The payment it names does not exist: open the receipt again from Checkout or the client’s billing.' : error.message}
         </Alert>
       </Stack>
     )
@@ -89,15 +90,17 @@ export function PrintReceipt() {
   const byId = new Map(invoices.map((q) => q.data).filter((i): i is Invoice => !!i).map((i) => [i.id, i]))
   const received = paid.filter((p) => p.status === 'succeeded')
   const notTaken = paid.filter((p) => p.status !== 'succeeded')
-  const total = received.reduce((s, p) => s + p.amountMinor, 0)
+  // Client credit used is not money handed over: listed, and totalled apart.
+  const creditUsed = received.filter((p) => p.method === 'credit').reduce((s, p) => s + p.amountMinor, 0)
+  const total = received.filter((p) => p.method !== 'credit').reduce((s, p) => s + p.amountMinor, 0)
   const refunded = received.reduce((s, p) => s + p.refundedMinor, 0)
   const allocated = received.reduce((s, p) => s + p.allocations.reduce((x, a) => x + a.amountMinor, 0), 0)
   const deposits = received.filter((p) => p.depositFor)
   const depositTotal = deposits.reduce((s, p) => s + p.amountMinor, 0)
-  const toCredit = total - allocated - depositTotal
+  const toCredit = total + creditUsed - allocated - depositTotal
   const at = paid.map((p) => p.receivedAt).sort().at(-1)!
   const patients = [...new Set([...byId.values()].map((i) => i.patientName).filter(Boolean))]
-  const appliedHere = (invoiceId: string) => received.reduce((s, p) => s + (p.allocations.find((a) => a.invoiceId === invoiceId)?.amountMinor ?? 0), 0)
+  const appliedHere = (invoiceId: string) => received.reduce((s, p) => s + (netAllocations(p).get(invoiceId) ?? 0), 0)
   const paidInvoices = [...byId.values()].filter((i) => i.kind === 'invoice')
   const estimates = [...byId.values()].filter((i) => i.kind === 'estimate')
   const owner = client.data?.client
@@ -207,6 +210,14 @@ export function PrintReceipt() {
               {fmt(total)}
             </Text>
           </Group>
+          {creditUsed > 0 && (
+            <Group justify="space-between">
+              <Text size="sm">Paid from your credit</Text>
+              <Text size="sm" style={NUM} data-testid="receipt-credit-used">
+                {fmt(creditUsed)}
+              </Text>
+            </Group>
+          )}
           {refunded > 0 && (
             <Group justify="space-between">
               <Text size="sm">Refunded since</Text>

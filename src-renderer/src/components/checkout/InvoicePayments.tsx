@@ -8,7 +8,7 @@ import { useLocation, useNavigate } from 'react-router-dom'
 import type { Invoice, Payment } from '../../../../src-preload/contract'
 import { useCall } from '../../api/hooks'
 import { dateTime } from '../../format'
-import { Amount, PaymentStatusBadge, paymentHow, useMoney } from './shared'
+import { Amount, PaymentStatusBadge, netAllocations, paymentHow, useMoney } from './shared'
 
 /** Opens the receipt for these payments in this window; its Back returns here. */
 export function useOpenReceipt(): (paymentIds: string[]) => void {
@@ -20,8 +20,7 @@ export function useOpenReceipt(): (paymentIds: string[]) => void {
 /** What of the payment went to this invoice (all of a deposit on this estimate). */
 function appliedTo(p: Payment, doc: Invoice): number | null {
   if (doc.kind === 'estimate') return p.depositFor === doc.id ? p.amountMinor : null
-  const a = p.allocations.find((x) => x.invoiceId === doc.id)
-  return a ? a.amountMinor : null
+  return netAllocations(p).get(doc.id) ?? null
 }
 
 export function InvoicePayments({ invoice, attempts = [] }: { invoice: Invoice; attempts?: string[] }) {
@@ -50,7 +49,7 @@ export function InvoicePayments({ invoice, attempts = [] }: { invoice: Invoice; 
             <Table.Th>Method</Table.Th>
             <Table.Th>Status</Table.Th>
             <Table.Th ta="right">Amount</Table.Th>
-            <Table.Th ta="right">{deposit ? 'Deposit' : 'To this invoice'}</Table.Th>
+            <Table.Th ta="right">{deposit ? 'Deposit' : 'Applied'}</Table.Th>
             <Table.Th w={40} />
           </Table.Tr>
         </Table.Thead>
@@ -72,7 +71,7 @@ export function InvoicePayments({ invoice, attempts = [] }: { invoice: Invoice; 
                     </Text>
                   )}
                   {p.failure && (
-                    <Text size="xs" c="red" data-testid="invoice-payment-failure">
+                    <Text size="xs" c={p.status === 'failed' ? 'red' : 'dimmed'} data-testid="invoice-payment-failure">
                       {p.failure}
                     </Text>
                   )}

@@ -15,7 +15,7 @@ import { useAction, useApi, useCall } from '../../api/hooks'
 import { parseMoney } from '../../format'
 import { fieldErrors } from '../forms'
 import { useOpenReceipt } from './InvoicePayments'
-import { MoneyInput, NUM, brand, moneyText, useCurrency, useMoney } from './shared'
+import { MoneyInput, NUM, brand, byMethod, moneyText, useCurrency, useMoney } from './shared'
 
 export type PayMethod = Payment['method']
 
@@ -74,9 +74,9 @@ export function CardServiceBanner() {
           <Text fw={700} size="sm">
             Card payments are unavailable: {svc.data.message ?? 'the payment service cannot be reached.'}
           </Text>
-          <Text size="sm">Card details are never stored to send later. Cash, check, client credit and an external terminal still work.</Text>
+          <Text size="sm">{/still work/i.test(svc.data.message ?? '') ? 'Card details are never stored to be sent later.' : 'Card details are never stored to be sent later. Cash, check, client credit and an external terminal still work.'}</Text>
         </div>
-        <Button size="xs" variant="white" color="red" leftSection={<IconRefresh size={14} />} loading={checking} onClick={() => void recheck()} data-testid="card-recheck">
+        <Button size="xs" variant="white" color="red" style={{ flexShrink: 0 }} leftSection={<IconRefresh size={14} />} loading={checking} onClick={() => void recheck()} data-testid="card-recheck">
           Check again
         </Button>
       </Group>
@@ -149,6 +149,9 @@ export function PaymentPanel({ clientId, target, onPayment }: { clientId: string
   const done = (p: Payment) => {
     key.current = null
     setLast(p)
+    setTendered('')
+    setReference('')
+    if (target.kind !== 'invoice') setAmount('')
     onPayment?.(p)
   }
   const failed = (e: ApiClientError) => {
@@ -192,7 +195,7 @@ export function PaymentPanel({ clientId, target, onPayment }: { clientId: string
         {
           onSuccess: (p) => {
             done(p)
-            toast.show({ color: 'green', title: 'Payment received', message: `${fmt(p.amountMinor)} ${p.method === 'cash' && p.changeDueMinor > 0 ? `cash: give ${fmt(p.changeDueMinor)} change` : `by ${p.method === 'credit' ? 'client credit' : p.method}`}` })
+            toast.show({ color: 'green', title: 'Payment received', message: `${fmt(p.amountMinor)} ${byMethod(p.method)}${p.method === 'cash' && p.changeDueMinor > 0 ? `: give ${fmt(p.changeDueMinor)} change` : ''}` })
           },
           onError: failed
         }
@@ -201,6 +204,7 @@ export function PaymentPanel({ clientId, target, onPayment }: { clientId: string
   }
 
   const settled = target.kind === 'invoice' && due === 0
+  const lastToCredit = last && !last.depositFor ? last.amountMinor - last.allocations.reduce((x, a) => x + a.amountMinor, 0) : 0
   const title = target.kind === 'deposit' ? 'Take a deposit' : target.kind === 'account' ? 'Payment on account' : settled ? 'Payment' : 'Take payment'
   const payLabel =
     amountMinor && amountMinor > 0
@@ -210,7 +214,9 @@ export function PaymentPanel({ clientId, target, onPayment }: { clientId: string
           ? `Take ${fmt(amountMinor)} cash`
           : method === 'credit'
             ? `Use ${fmt(amountMinor)} of credit`
-            : `Record ${fmt(amountMinor)}`
+            : method === 'check'
+              ? `Record ${fmt(amountMinor)} check`
+              : `Record ${fmt(amountMinor)} terminal payment`
       : 'Pay'
 
   return (
@@ -237,7 +243,13 @@ export function PaymentPanel({ clientId, target, onPayment }: { clientId: string
         </Text>
       )}
       {activeCard ? (
-        <CardProgress paymentId={activeCard} onClose={() => setActiveCard(null)} />
+        <CardProgress
+          paymentId={activeCard}
+          onClose={(p) => {
+            setActiveCard(null)
+            if (p.status === 'succeeded' && target.kind !== 'invoice') setAmount('')
+          }}
+        />
       ) : settled ? (
         <Alert color="green" icon={<IconCheck />} data-testid="invoice-paid-in-full">
           <Text fw={700} size="sm">
@@ -245,7 +257,8 @@ export function PaymentPanel({ clientId, target, onPayment }: { clientId: string
           </Text>
           {last && last.status === 'succeeded' && (
             <Text size="sm" data-testid="pay-last" component="div">
-              Last payment {fmt(last.amountMinor)} {last.method === 'cash' ? 'cash' : `by ${last.method === 'credit' ? 'client credit' : last.method}`}
+              Last payment {fmt(last.amountMinor)} {byMethod(last.method)}
+              {lastToCredit > 0 && ` · ${fmt(lastToCredit)} to the client’s credit`}
               {last.method === 'cash' && last.changeDueMinor > 0 && (
                 <>
                   {' '}
@@ -274,7 +287,10 @@ export function PaymentPanel({ clientId, target, onPayment }: { clientId: string
                     leftSection={<m.icon size={16} />}
                     disabled={!!why}
                     aria-pressed={active}
-                    onClick={() => setChosen(m.value)}
+                    onClick={() => {
+                      setChosen(m.value)
+                      if (m.value === 'credit' && due !== null && (amountMinor === null || amountMinor > Math.min(due, credit))) setAmount(moneyText(Math.min(due, credit), currency))
+                    }}
                     data-testid={`pay-method-${m.value}`}
                     data-active={active || undefined}
                     size="sm"
@@ -298,7 +314,7 @@ export function PaymentPanel({ clientId, target, onPayment }: { clientId: string
                 <>
                   <MoneyInput label="Cash handed over" w={170} size="md" placeholder={amountMinor ? moneyText(amountMinor, currency) : ''} value={tendered} onChange={setTendered} error={errors.tenderedMinor} data-testid="pay-tendered" />
                   <div>
-                    <Text size="sm" fw={500} mb={4}>
+                    <Text size="md" fw={500} mb={4}>
                       Change due
                     </Text>
                     <Text size="xl" fw={700} c={change !== null && change < 0 ? 'red' : 'teal.8'} style={NUM} data-testid="change-due">
@@ -313,7 +329,7 @@ export function PaymentPanel({ clientId, target, onPayment }: { clientId: string
               )}
               {method === 'credit' && (
                 <div>
-                  <Text size="sm" fw={500} mb={4}>
+                  <Text size="md" fw={500} mb={4}>
                     Available credit
                   </Text>
                   <Text size="xl" fw={700} style={NUM} data-testid="pay-credit-available">
@@ -366,7 +382,8 @@ export function PaymentPanel({ clientId, target, onPayment }: { clientId: string
               <Alert color="green" p="xs" icon={<IconCheck />} data-testid="pay-last">
                 <Group justify="space-between" wrap="nowrap">
                   <Text size="sm">
-                    Received {fmt(last.amountMinor)} {last.method === 'cash' ? 'cash' : `by ${last.method === 'credit' ? 'client credit' : last.method}`}
+                    Received {fmt(last.amountMinor)} {byMethod(last.method)}
+                    {lastToCredit > 0 && ` · ${fmt(lastToCredit)} to the client’s credit`}
                     {last.method === 'cash' && last.changeDueMinor > 0 && (
                       <>
                         {' '}
@@ -395,7 +412,7 @@ const PROGRESS_TEXT: Record<NonNullable<Payment['progress']>, string> = {
 }
 
 /** A card payment under way at the terminal, followed to its end (live events, and a poll every second). */
-export function CardProgress({ paymentId, onClose }: { paymentId: string; onClose: () => void }) {
+export function CardProgress({ paymentId, onClose }: { paymentId: string; onClose: (p: Payment) => void }) {
   const fmt = useMoney()
   const openReceipt = useOpenReceipt()
   const payment = useCall('billing.payment', { paymentId }, { refetchInterval: (q) => (!q.state.data || q.state.data.status === 'pending' ? 1000 : false), staleTime: 0 })
@@ -451,7 +468,7 @@ export function CardProgress({ paymentId, onClose }: { paymentId: string; onClos
               Receipt
             </Button>
           )}
-          <Button variant={ok ? 'filled' : 'default'} onClick={onClose} data-testid="card-done">
+          <Button variant={ok ? 'filled' : 'default'} onClick={() => onClose(p)} data-testid="card-done">
             {ok ? 'Done' : 'Try again'}
           </Button>
         </Group>

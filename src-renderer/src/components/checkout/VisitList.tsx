@@ -3,7 +3,7 @@
  * previous/next, and a client search to take a payment without a visit.
  */
 import { useState } from 'react'
-import { ActionIcon, Badge, Button, Group, Loader, Paper, ScrollArea, SegmentedControl, Stack, Text, TextInput, Title, Tooltip, UnstyledButton } from '@mantine/core'
+import { ActionIcon, Badge, Button, Group, Loader, Paper, SegmentedControl, Stack, Text, TextInput, Title, Tooltip, UnstyledButton } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { IconChevronLeft, IconChevronRight, IconSearch } from '@tabler/icons-react'
 import type { CheckoutVisit } from '../../../../src-preload/contract'
@@ -96,13 +96,13 @@ export function VisitList({ day, onDay, selected, onSelect }: { day: string; onD
             {rows.length === 0 ? 'No visits on this day.' : 'Every visit on this day is checked out.'}
           </Text>
         )}
-        <ScrollArea.Autosize mah="calc(100vh - 420px)" type="auto" offsetScrollbars>
+        <div style={{ maxHeight: 'calc(100vh - 400px)', overflowY: 'auto', paddingRight: 2 }}>
           <Stack gap={6}>
             {shown.map((v) => (
               <VisitRow key={v.visitId} v={v} selected={v.visitId === selected} onSelect={() => onSelect(v)} />
             ))}
           </Stack>
-        </ScrollArea.Autosize>
+        </div>
       </Stack>
     </Paper>
   )
@@ -126,7 +126,7 @@ function VisitRow({ v, selected, onSelect }: { v: CheckoutVisit; selected: boole
       }}
     >
       <Group justify="space-between" wrap="nowrap" align="flex-start">
-        <div style={{ minWidth: 0 }}>
+        <div style={{ minWidth: 0, flex: 1 }}>
           <Group gap={6} wrap="nowrap">
             <Text fw={600} size="sm" truncate>
               {v.patientName}

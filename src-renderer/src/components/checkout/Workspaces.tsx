@@ -279,11 +279,6 @@ export function EstimateDetail({ estimateId, onConverted }: { estimateId: string
         }
       />
       {convert.error && <Alert color="red">{convert.error.message}</Alert>}
-      {open && e.depositMinor > 0 && (
-        <Text size="sm" c="dimmed">
-          Deposits are held as the client’s credit and pay the invoice when it is finalized.
-        </Text>
-      )}
       {open && <PaymentPanel clientId={e.clientId} target={{ kind: 'deposit', estimate: e }} onPayment={(p) => setAttempts((a) => [...a, p.id])} />}
       <InvoicePayments invoice={e} attempts={attempts} />
     </Stack>
@@ -333,10 +328,11 @@ export function ClientCheckout({
           </div>
           <ClientBalance clientId={clientId} />
         </Group>
-        <Group mt="md" gap="xs" align="flex-end">
+        <Group mt="md" gap={8} align="flex-end">
           <Select
             label="For"
-            w={200}
+            w={160}
+            size="sm"
             placeholder="No particular pet"
             clearable
             data={pets.map((p) => ({ value: p.id, label: p.name }))}
@@ -344,14 +340,14 @@ export function ClientCheckout({
             onChange={setPatientId}
             data-testid="checkout-client-patient"
           />
-          <Button variant="default" leftSection={<IconFileInvoice size={16} />} loading={create.isPending && create.variables?.kind === 'invoice'} onClick={() => create.mutate({ clientId, patientId, kind: 'invoice' })} data-testid="client-new-invoice">
+          <Button variant="default" size="sm" leftSection={<IconFileInvoice size={16} />} loading={create.isPending && create.variables?.kind === 'invoice'} onClick={() => create.mutate({ clientId, patientId, kind: 'invoice' })} data-testid="client-new-invoice">
             New invoice
           </Button>
-          <Button variant="default" leftSection={<IconFilePlus size={16} />} loading={create.isPending && create.variables?.kind === 'estimate'} onClick={() => create.mutate({ clientId, patientId, kind: 'estimate' })} data-testid="client-new-estimate">
+          <Button variant="default" size="sm" leftSection={<IconFilePlus size={16} />} loading={create.isPending && create.variables?.kind === 'estimate'} onClick={() => create.mutate({ clientId, patientId, kind: 'estimate' })} data-testid="client-new-estimate">
             New estimate
           </Button>
-          <Button variant={kind === 'account' ? 'filled' : 'default'} leftSection={<IconWallet size={16} />} onClick={() => onSelect('account')} data-testid="client-pay-on-account">
-            Payment on account
+          <Button variant={kind === 'account' ? 'filled' : 'default'} size="sm" leftSection={<IconWallet size={16} />} onClick={() => onSelect('account')} data-testid="client-pay-on-account">
+            Pay on account
           </Button>
         </Group>
         {create.error && (

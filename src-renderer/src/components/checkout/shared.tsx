@@ -96,10 +96,25 @@ export function InvoiceStateBadge({ invoice, none, size = 'sm', testId }: { invo
 
 export const METHOD_LABEL: Record<Payment['method'], string> = { card: 'Card', cash: 'Cash', check: 'Check', credit: 'Client credit', external: 'External terminal' }
 
+/**
+ * What a payment paid on each invoice, net: a refund that reopened an invoice appears in the
+ * allocations as a negative one on the same invoice.
+ */
+export function netAllocations(p: Pick<Payment, 'allocations'>): Map<string, number> {
+  const m = new Map<string, number>()
+  for (const a of p.allocations) m.set(a.invoiceId, (m.get(a.invoiceId) ?? 0) + a.amountMinor)
+  return m
+}
+
+/** A method in a sentence: "by card", "in cash", "by client credit". */
+export function byMethod(m: Payment['method']): string {
+  return m === 'cash' ? 'in cash' : m === 'credit' ? 'from client credit' : m === 'external' ? 'on the external terminal' : `by ${m}`
+}
+
 /** How a payment was made, in words: "Visa •••• 4242", "Check #1031", "External terminal (ref 8812)". */
 export function paymentHow(p: Pick<Payment, 'method' | 'cardBrand' | 'cardLast4' | 'reference' | 'depositFor'>): string {
   if (p.method === 'card') return p.cardLast4 ? `${brand(p.cardBrand)} •••• ${p.cardLast4}` : 'Card'
-  if (p.method === 'check') return p.reference ? `Check #${p.reference.replace(/^#/, '')}` : 'Check'
+  if (p.method === 'check') return p.reference ? `Check #${p.reference.replace(/^\s*(chk|check|no\.?)?\s*#?\s*/i, '') || p.reference}` : 'Check'
   if (p.method === 'external') return `External terminal${p.reference ? ` (ref ${p.reference})` : ''}`
   if (p.method === 'credit') return p.reference === 'deposit' ? 'Deposit applied' : 'Client credit'
   return 'Cash'
