@@ -5,13 +5,13 @@
  * credit stay the client's (they belong to the owner, not the pet).
  */
 import { Fragment } from 'react'
-import { ActionIcon, Alert, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
+import { ActionIcon, Alert, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title, Tooltip } from '@mantine/core'
 import { IconCashRegister, IconReceipt } from '@tabler/icons-react'
 import { Link } from 'react-router-dom'
 import type { Invoice, Payment } from '../../../src-preload/contract'
 import { useCall } from '../api/hooks'
 import { date, dateTime } from '../format'
-import { Amount, InvoiceStateBadge, NUM, PaymentStatusBadge, netAllocations, paymentHow, useMoney } from './checkout/shared'
+import { Amount, InvoiceStateBadge, NUM, PaymentStatusBadge, RefundStatusBadge, netAllocations, paymentHow, useMoney } from './billing-shared'
 import { invoiceTitle } from './checkout/InvoiceView'
 import { useOpenReceipt } from './checkout/InvoicePayments'
 
@@ -290,9 +290,7 @@ export function BillingHistory({ clientId, patientId }: { clientId: string; pati
                     )}
                   </Table.Td>
                   <Table.Td>
-                    <Badge size="sm" variant="light" color={r.status === 'succeeded' ? 'orange' : r.status === 'failed' ? 'red' : 'blue'} data-status={r.status}>
-                      {r.status === 'succeeded' ? 'Refunded' : r.status === 'failed' ? 'Failed' : 'Pending'}
-                    </Badge>
+                    <RefundStatusBadge refund={r} />
                   </Table.Td>
                   <Table.Td ta="right">
                     <Amount minor={r.amountMinor} />

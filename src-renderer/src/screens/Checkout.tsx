@@ -12,7 +12,7 @@ import { useCall } from '../api/hooks'
 import { CardServiceBanner } from '../components/checkout/PaymentPanel'
 import { ClientSearch, VisitList } from '../components/checkout/VisitList'
 import { ClientCheckout, VisitCheckout } from '../components/checkout/Workspaces'
-import { todayIso } from '../components/checkout/shared'
+import { todayIso } from '../components/billing-shared'
 
 export function CheckoutScreen() {
   const [params, setParams] = useSearchParams()

@@ -11,9 +11,7 @@ import type { Invoice, Payment } from '../../../src-preload/contract'
 import type { ApiClientError } from '../api/client'
 import { useApi, useCall } from '../api/hooks'
 import { dateTime, money } from '../format'
-import { netAllocations, paymentHow } from '../components/checkout/shared'
-
-const NUM = { fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' } as const
+import { NUM, netAllocations, paymentHow } from '../components/billing-shared'
 
 const PRINT_CSS = `
 @media print {

@@ -5,7 +5,8 @@ import type { Invoice } from '../../../../src-preload/contract'
 import { useAction } from '../../api/hooks'
 import { money, parseMoney } from '../../format'
 import { fieldErrors } from '../forms'
-import { MoneyTd, NUM, NumTh } from './shared'
+import { NUM, moneyText } from '../billing-shared'
+import { MoneyTd, NumTh } from './shared'
 
 /** What each line of the invoice can still be credited: its net less what earlier credit notes gave back on it. */
 export function creditLeft(inv: Invoice, creditNotes: Invoice[]): Map<string, number> {
@@ -52,13 +53,13 @@ export function CreditNoteModal({ inv, creditNotes, currency, onClose }: { inv: 
   const invalid = chosen.length === 0 || chosen.some((r) => r.bad)
   const toggle = (id: string, on: boolean, max: number) => setPicked((p) => {
     const next = { ...p }
-    if (on) next[id] = decimal(max, currency)
+    if (on) next[id] = moneyText(max, currency)
     else delete next[id]
     return next
   })
   const creditAll = () => {
     const next: Record<string, string> = {}
-    for (const r of rows) if (r.max > 0) next[r.l.id] = decimal(r.max, currency)
+    for (const r of rows) if (r.max > 0) next[r.l.id] = moneyText(r.max, currency)
     setPicked(next)
   }
 
@@ -160,10 +161,4 @@ export function CreditNoteModal({ inv, creditNotes, currency, onClose }: { inv: 
       </form>
     </Modal>
   )
-}
-
-/** Minor units as the text a person would type: 12345 → "123.45". */
-export function decimal(minor: number, currency: string): string {
-  const digits = new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-  return (minor / 10 ** digits).toFixed(digits)
 }

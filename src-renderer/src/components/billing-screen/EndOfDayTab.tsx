@@ -7,7 +7,8 @@ import { useApi, useCall } from '../../api/hooks'
 import type { ApiClientError } from '../../api/client'
 import { dateTime, money } from '../../format'
 import { useRefetchOn } from './live'
-import { EmptyRow, MoneyTd, NUM, NumTh, Section, isDay, todayIso, useCurrency } from './shared'
+import { NUM, todayIso, useCurrency } from '../billing-shared'
+import { EmptyRow, MoneyTd, NumTh, Section, isDay } from './shared'
 
 const STATUS: Record<CardReconciliation['rows'][number]['status'], { label: string; color: string; hint: string }> = {
   unchecked: { label: 'Not checked', color: 'gray', hint: 'The payment service’s side is not read yet' },

@@ -10,11 +10,8 @@ import { askReason } from '../../prompt'
 import { CreditNoteModal } from './CreditNoteModal'
 import { PlanModal } from './PlanModal'
 import { PlanCard } from './PlansTab'
-import { EmptyState, InvoiceStateBadge, KIND_LABEL, METHOD_LABEL, MoneyTd, NUM, NumTh, PaymentStatusBadge, methodDetail, useBillingRoles, useCurrency } from './shared'
-
-const CATEGORY_LABEL: Record<string, string> = { exam: 'Exam', procedure: 'Procedure', lab: 'Lab', imaging: 'Imaging', pharmacy: 'Pharmacy', product: 'Product', boarding: 'Boarding', other: 'Other' }
-
-export const qty = (milli: number) => String(Number((milli / 1000).toFixed(3)))
+import { CATEGORY_LABEL, InvoiceStateBadge, METHOD_LABEL, NUM, PaymentStatusBadge, methodDetail, quantity, useCurrency } from '../billing-shared'
+import { EmptyState, KIND_LABEL, MoneyTd, NumTh, useBillingRoles } from './shared'
 
 /** One invoice, estimate or credit note, opened from a list: lines, totals, what paid it, and what can be done to it. */
 export function InvoiceDrawer({ invoiceId, onClose, onOpen }: { invoiceId: string | null; onClose: () => void; onOpen: (id: string) => void }) {
@@ -48,7 +45,7 @@ function DrawerTitle({ inv }: { inv: Invoice }) {
       <Title order={3} data-testid="invoice-drawer-number">
         {KIND_LABEL[inv.kind]} {inv.number ?? (inv.kind === 'estimate' ? '' : '(draft)')}
       </Title>
-      <InvoiceStateBadge inv={inv} testId="invoice-drawer-state" />
+      <InvoiceStateBadge invoice={inv} words="ledger" testId="invoice-drawer-state" />
     </Group>
   )
 }
@@ -151,7 +148,7 @@ function InvoiceDetail({ inv, onOpen }: { inv: Invoice; onOpen: (id: string) => 
                       )}
                     </Table.Td>
                     <Table.Td>
-                      <PaymentStatusBadge p={p} />
+                      <PaymentStatusBadge payment={p} words="ledger" />
                     </Table.Td>
                     <MoneyTd minor={p.amountMinor} currency={currency} />
                     <Table.Td ta="right" style={NUM}>
@@ -318,7 +315,7 @@ function LinesTable({ inv, currency }: { inv: Invoice; currency: string }) {
                   </Text>
                 </Table.Td>
                 <Table.Td ta="right" style={NUM}>
-                  {qty(l.quantityMilli)}
+                  {quantity(l.quantityMilli)}
                 </Table.Td>
                 <MoneyTd minor={l.unitPriceMinor} currency={currency} />
                 <MoneyTd minor={l.discountMinor ? -l.discountMinor : 0} currency={currency} dashIfZero />

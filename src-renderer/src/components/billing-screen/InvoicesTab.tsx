@@ -3,7 +3,8 @@ import { Alert, Badge, Button, Group, Loader, Pagination, Paper, SegmentedContro
 import type { InvoiceSummary, MethodInput } from '../../../../src-preload/contract'
 import { useCall } from '../../api/hooks'
 import { date, money } from '../../format'
-import { EmptyRow, InvoiceStateBadge, MoneyTd, NumTh, NUM, useCurrency } from './shared'
+import { INVOICE_STATE, InvoiceStateBadge, NUM, useCurrency } from '../billing-shared'
+import { EmptyRow, MoneyTd, NumTh } from './shared'
 
 type StateFilter = NonNullable<MethodInput<'billing.invoices'>['state']> | 'all'
 type KindFilter = NonNullable<MethodInput<'billing.invoices'>['kind']>
@@ -11,12 +12,8 @@ type KindFilter = NonNullable<MethodInput<'billing.invoices'>['kind']>
 const STATES: { value: StateFilter; label: string }[] = [
   { value: 'all', label: 'All states' },
   { value: 'unpaid', label: 'Unpaid (open or partly paid)' },
-  { value: 'draft', label: 'Draft' },
-  { value: 'open', label: 'Open' },
-  { value: 'partially_paid', label: 'Partly paid' },
-  { value: 'paid', label: 'Paid' },
-  { value: 'void', label: 'Void' },
-  { value: 'written_off', label: 'Written off' }
+  // the states in the words of the badges in the table
+  ...(['draft', 'open', 'partially_paid', 'paid', 'void', 'written_off'] as const).map((s) => ({ value: s, label: INVOICE_STATE.ledger[s].label }))
 ]
 const LIMIT = 200
 export const PAGE = 50
@@ -173,7 +170,7 @@ function InvoiceRow({ r, currency, onOpen }: { r: InvoiceSummary; currency: stri
       <Table.Td>{r.clientName}</Table.Td>
       <Table.Td>{r.patientName ?? <Text span c="dimmed" size="sm">—</Text>}</Table.Td>
       <Table.Td>
-        <InvoiceStateBadge inv={r} testId={`invoice-state-${r.id}`} />
+        <InvoiceStateBadge invoice={r} words="ledger" testId={`invoice-state-${r.id}`} />
       </Table.Td>
       <MoneyTd minor={r.totalMinor} currency={currency} />
       {r.kind === 'invoice' ? (

@@ -6,9 +6,9 @@ import { PAYMENT_METHODS, type MethodInput, type Payment } from '../../../../src
 import { useAction, useCall } from '../../api/hooks'
 import { money, parseMoney } from '../../format'
 import { fieldErrors } from '../forms'
-import { decimal } from './CreditNoteModal'
 import { PAGE } from './InvoicesTab'
-import { EmptyRow, METHOD_LABEL, MoneyTd, NUM, NumTh, PaymentStatusBadge, RefundStatusBadge, methodDetail, refundable, shortTime, useBillingRoles, useCurrency } from './shared'
+import { METHOD_LABEL, NUM, PaymentStatusBadge, RefundStatusBadge, methodDetail, moneyText, useCurrency } from '../billing-shared'
+import { EmptyRow, MoneyTd, NumTh, refundable, shortTime, useBillingRoles } from './shared'
 
 const LIMIT = 200
 type MethodFilter = Payment['method'] | 'all'
@@ -157,7 +157,7 @@ function PaymentRows({ p, currency, canRefund, onRefund }: { p: Payment; currenc
           )}
         </Table.Td>
         <Table.Td>
-          <PaymentStatusBadge p={p} testId={`payment-status-${p.id}`} />
+          <PaymentStatusBadge payment={p} words="ledger" testId={`payment-status-${p.id}`} />
           {p.failure && (
             <Text size="xs" c="red.7" mt={2} maw={260} data-testid={`payment-failure-${p.id}`}>
               {p.failure}
@@ -199,7 +199,7 @@ function PaymentRows({ p, currency, canRefund, onRefund }: { p: Payment; currenc
           </Table.Td>
           <Table.Td>
             <Group gap={6} wrap="nowrap">
-              <RefundStatusBadge r={r} testId={`refund-status-${r.id}`} />
+              <RefundStatusBadge refund={r} words="ledger" testId={`refund-status-${r.id}`} />
               {r.status === 'pending' && <Loader size={12} />}
             </Group>
             {r.failure && (
@@ -224,7 +224,7 @@ function PaymentRows({ p, currency, canRefund, onRefund }: { p: Payment; currenc
  */
 function RefundModal({ p, currency, onClose }: { p: Payment; currency: string; onClose: () => void }) {
   const left = refundable(p)
-  const [amount, setAmount] = useState(decimal(left, currency))
+  const [amount, setAmount] = useState(moneyText(left, currency))
   const [reason, setReason] = useState('')
   const refund = useAction('billing.refund', (r) => {
     if (r.status === 'pending') notifications.show({ color: 'yellow', title: 'Refund sent', message: `${money(r.amountMinor, currency)} to ${p.clientName}'s card: it shows as pending until the payment service confirms.` })

@@ -5,8 +5,8 @@ import type { Invoice } from '../../../../src-preload/contract'
 import { useAction } from '../../api/hooks'
 import { date, money, parseMoney } from '../../format'
 import { fieldErrors } from '../forms'
-import { decimal } from './CreditNoteModal'
-import { addDays, addMonths, isDay, NUM, todayIso } from './shared'
+import { NUM, moneyText, todayIso } from '../billing-shared'
+import { addDays, addMonths, isDay } from './shared'
 
 type Interval = 'monthly' | 'biweekly'
 interface Row {
@@ -21,7 +21,7 @@ export function schedule(dueMinor: number, count: number, first: string, interva
   const extra = dueMinor - base * n
   return Array.from({ length: n }, (_, k) => ({
     dueDate: interval === 'monthly' ? addMonths(first, k) : addDays(first, 14 * k),
-    amount: decimal(base + (k < extra ? 1 : 0), currency)
+    amount: moneyText(base + (k < extra ? 1 : 0), currency)
   }))
 }
 
@@ -61,7 +61,7 @@ export function PlanModal({ inv, currency, onClose }: { inv: Invoice; currency: 
   }
   const fixLast = () => {
     const last = parsed[parsed.length - 1]
-    update(rows.length - 1, { amount: decimal(last.amountMinor + diff, currency) })
+    update(rows.length - 1, { amount: moneyText(last.amountMinor + diff, currency) })
   }
 
   return (

@@ -5,7 +5,8 @@ import type { DueInstallment, PaymentPlan } from '../../../../src-preload/contra
 import { useAction, useCall } from '../../api/hooks'
 import { date, money } from '../../format'
 import { askReason } from '../../prompt'
-import { EmptyRow, EmptyState, MoneyTd, NUM, NumTh, Section, addDays, todayIso, useBillingRoles, useCurrency } from './shared'
+import { NUM, todayIso, useCurrency } from '../billing-shared'
+import { EmptyRow, EmptyState, MoneyTd, NumTh, Section, addDays, useBillingRoles } from './shared'
 
 const INSTALLMENT: Record<PaymentPlan['installments'][number]['status'], { label: string; color: string }> = {
   open: { label: 'Open', color: 'blue' },

@@ -9,7 +9,8 @@ import { date, money } from '../../format'
 import { currencyDigits, decimalAmount, downloadCsv, toCsv, type Cell as CsvCell } from './csv'
 import { useRefetchOn } from './live'
 import { PRESETS, defaultGroup, periodKeys, periodLabel, presetRange, type GroupBy, type Preset } from './periods'
-import { EmptyState, METHOD_LABEL, MoneyTd, NUM, NumTh, Section, daysBetween, isDay, todayIso, useCurrency } from './shared'
+import { METHOD_LABEL, NUM, todayIso, useCurrency } from '../billing-shared'
+import { EmptyState, MoneyTd, NumTh, Section, daysBetween, isDay } from './shared'
 
 type Category = (typeof BILLING_CATEGORIES)[number]
 export const CATEGORY_LABEL: Record<Category, string> = { exam: 'Exams', procedure: 'Procedures', lab: 'Lab', imaging: 'Imaging', pharmacy: 'Pharmacy', product: 'Products', boarding: 'Boarding', other: 'Other' }

@@ -1,5 +1,6 @@
 /** Report periods: the presets a manager asks for, and the period keys the API groups by. */
-import { addDays, addMonths, isoDay, parseDay, todayIso } from './shared'
+import { todayIso } from '../billing-shared'
+import { addDays, addMonths, isoDay, parseDay } from './shared'
 
 export type Preset = 'this_month' | 'last_month' | 'this_quarter' | 'this_year' | 'last_12_months' | 'custom'
 export type GroupBy = 'day' | 'week' | 'month'

@@ -1,18 +1,16 @@
-/** What the Billing screen's tabs share: the clinic's currency, money cells, status badges, roles, dates. */
+/**
+ * What only the Billing screen's tabs share: roles, money cells, empty states, sections and day
+ * arithmetic. The currency, state badges and payment words it shares with Checkout are in
+ * ../billing-shared.
+ */
 import type { ReactNode } from 'react'
-import { Badge, Paper, Stack, Table, Text, ThemeIcon, Tooltip } from '@mantine/core'
+import { Paper, Stack, Table, Text, ThemeIcon } from '@mantine/core'
 import type { TableTdProps, TableThProps } from '@mantine/core'
 import { IconInbox } from '@tabler/icons-react'
-import type { InvoiceSummary, Payment, Refund } from '../../../../src-preload/contract'
-import { useCall } from '../../api/hooks'
+import type { InvoiceSummary, Payment } from '../../../../src-preload/contract'
 import { useMe } from '../../App'
 import { money } from '../../format'
-
-/** The clinic's currency (USD until clinic.get answers). */
-export function useCurrency(): string {
-  const clinic = useCall('clinic.get', {}, { staleTime: 60_000 })
-  return clinic.data?.currency ?? 'USD'
-}
+import { NUM } from '../billing-shared'
 
 /** What the signed-in person may do on this screen, by the contract's access lists. */
 export function useBillingRoles() {
@@ -21,9 +19,6 @@ export function useBillingRoles() {
   const desk = admin || me.role === 'front_desk'
   return { role: me.role, admin, desk }
 }
-
-/** Figures line up in columns: tabular digits, right-aligned. */
-export const NUM = { fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' } as const
 
 /** A right-aligned money cell; zero shows dimmed ("—" with dashIfZero). */
 export function MoneyTd({ minor, currency, dashIfZero, strong, color, testId, ...rest }: { minor: number; currency: string; dashIfZero?: boolean; strong?: boolean; color?: string; testId?: string } & Omit<TableTdProps, 'color'>) {
@@ -45,81 +40,7 @@ export function NumTh({ children, ...rest }: { children?: ReactNode } & TableThP
   )
 }
 
-export const STATE_LABEL: Record<InvoiceSummary['state'], string> = { draft: 'Draft', open: 'Open', partially_paid: 'Partly paid', paid: 'Paid', void: 'Void', written_off: 'Written off' }
-const STATE_COLOR: Record<InvoiceSummary['state'], string> = { draft: 'gray', open: 'blue', partially_paid: 'yellow', paid: 'green', void: 'gray', written_off: 'red' }
-
-/**
- * An invoice's state as people say it. A credit note and a converted estimate come back from the
- * API as "paid" (nothing is due on them): they read "issued" and "converted" here.
- */
-export function stateWord(inv: Pick<InvoiceSummary, 'kind' | 'state' | 'status' | 'relatedId'>): { label: string; color: string } {
-  if (inv.kind === 'credit_note') return inv.status === 'void' ? { label: 'Void', color: 'gray' } : { label: 'Issued', color: 'grape' }
-  if (inv.kind === 'estimate') {
-    if (inv.status === 'finalized' && inv.relatedId) return { label: 'Converted', color: 'teal' }
-    if (inv.status === 'draft') return { label: 'Estimate', color: 'cyan' }
-  }
-  return { label: STATE_LABEL[inv.state], color: STATE_COLOR[inv.state] }
-}
-
-export function InvoiceStateBadge({ inv, testId }: { inv: Pick<InvoiceSummary, 'kind' | 'state' | 'status' | 'relatedId'>; testId?: string }) {
-  const w = stateWord(inv)
-  return (
-    <Badge color={w.color} variant="light" size="sm" data-testid={testId} data-state={inv.kind === 'invoice' ? inv.state : inv.kind}>
-      {w.label}
-    </Badge>
-  )
-}
-
 export const KIND_LABEL: Record<InvoiceSummary['kind'], string> = { invoice: 'Invoice', estimate: 'Estimate', credit_note: 'Credit note' }
-
-export const METHOD_LABEL: Record<Payment['method'], string> = { cash: 'Cash', check: 'Check', card: 'Card', credit: 'Client credit', external: 'External terminal' }
-
-const PAYMENT_STATUS: Record<Payment['status'], { label: string; color: string }> = {
-  succeeded: { label: 'Received', color: 'green' },
-  pending: { label: 'Pending', color: 'yellow' },
-  failed: { label: 'Failed', color: 'red' },
-  canceled: { label: 'Canceled', color: 'gray' }
-}
-const PROGRESS_LABEL: Record<NonNullable<Payment['progress']>, string> = { contacting: 'contacting the service', waiting_for_card: 'waiting for the card', capturing: 'capturing', canceling: 'canceling' }
-
-export function PaymentStatusBadge({ p, testId }: { p: Pick<Payment, 'status' | 'failure' | 'progress'>; testId?: string }) {
-  const s = PAYMENT_STATUS[p.status]
-  const badge = (
-    <Badge color={s.color} variant="light" size="sm" data-testid={testId} data-status={p.status}>
-      {s.label}
-      {p.status === 'pending' && p.progress ? ` · ${PROGRESS_LABEL[p.progress]}` : ''}
-    </Badge>
-  )
-  return p.failure ? (
-    <Tooltip label={p.failure} multiline maw={320}>
-      {badge}
-    </Tooltip>
-  ) : (
-    badge
-  )
-}
-
-const REFUND_STATUS: Record<Refund['status'], { label: string; color: string }> = { pending: { label: 'Refund pending', color: 'yellow' }, succeeded: { label: 'Refunded', color: 'orange' }, failed: { label: 'Refund failed', color: 'red' } }
-
-export function RefundStatusBadge({ r, testId }: { r: Pick<Refund, 'status'>; testId?: string }) {
-  const s = REFUND_STATUS[r.status]
-  return (
-    <Badge color={s.color} variant="light" size="sm" data-testid={testId} data-status={r.status}>
-      {s.label}
-    </Badge>
-  )
-}
-
-/** "Visa •••• 4242", "Check 1043", "Ref T-88" */
-export function methodDetail(p: Pick<Payment, 'method' | 'cardBrand' | 'cardLast4' | 'reference'>): string | null {
-  if (p.method === 'card') {
-    const brand = p.cardBrand ? p.cardBrand.charAt(0).toUpperCase() + p.cardBrand.slice(1) : null
-    if (brand || p.cardLast4) return [brand, p.cardLast4 ? `•••• ${p.cardLast4}` : null].filter(Boolean).join(' ')
-    return null
-  }
-  if (p.reference) return p.method === 'check' && /^\d+$/.test(p.reference) ? `No. ${p.reference}` : p.method === 'external' && !/^ref/i.test(p.reference) ? `Ref ${p.reference}` : p.reference
-  return null
-}
 
 /** What is still refundable on a payment: its amount less refunds that did not fail (pending ones hold their amount). */
 export function refundable(p: Pick<Payment, 'amountMinor' | 'refunds'>): number {
@@ -169,11 +90,11 @@ export function Section({ title, right, children, testId }: { title: ReactNode; 
   )
 }
 
-// ---- dates: the API speaks UTC calendar days (YYYY-MM-DD); the screen picks them from the local calendar.
+// ---- dates: the API speaks UTC calendar days (YYYY-MM-DD); today is todayIso() from ../billing-shared
+// (UTC). The arithmetic below works on day strings as calendar days.
 
 const pad = (n: number) => String(n).padStart(2, '0')
 export const isoDay = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-export const todayIso = () => isoDay(new Date())
 export const parseDay = (s: string) => new Date(`${s}T00:00:00`)
 export const addDays = (s: string, n: number) => {
   const d = parseDay(s)
@@ -192,9 +113,9 @@ export const addMonths = (s: string, n: number) => {
 export const daysBetween = (from: string, to: string) => Math.round((Date.UTC(+to.slice(0, 4), +to.slice(5, 7) - 1, +to.slice(8, 10)) - Date.UTC(+from.slice(0, 4), +from.slice(5, 7) - 1, +from.slice(8, 10))) / 86_400_000)
 export const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(parseDay(s).getTime())
 
-/** "12:04" today, else the short date and time */
+/** "12:04" today, else the short date and time (today on the local calendar: this is a clock time, shown locally) */
 export function shortTime(iso: string): string {
   const d = new Date(iso)
-  const sameDay = isoDay(d) === todayIso()
+  const sameDay = isoDay(d) === isoDay(new Date())
   return sameDay ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : d.toLocaleString(undefined, { month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit' })
 }

@@ -8,7 +8,7 @@ import { useLocation, useNavigate } from 'react-router-dom'
 import type { Invoice, Payment } from '../../../../src-preload/contract'
 import { useCall } from '../../api/hooks'
 import { dateTime } from '../../format'
-import { Amount, PaymentStatusBadge, netAllocations, paymentHow, useMoney } from './shared'
+import { Amount, PaymentStatusBadge, netAllocations, paymentHow, useMoney } from '../billing-shared'
 
 /** Opens the receipt for these payments in this window; its Back returns here. */
 export function useOpenReceipt(): (paymentIds: string[]) => void {

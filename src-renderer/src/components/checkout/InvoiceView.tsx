@@ -10,7 +10,8 @@ import { useAction, useCall } from '../../api/hooks'
 import { date, parseMoney } from '../../format'
 import { askReason } from '../../prompt'
 import { fieldErrors } from '../forms'
-import { Amount, CATEGORY_LABEL, InvoiceStateBadge, MoneyInput, NUM, quantity, rate, useCurrency, useMoney } from './shared'
+import { Amount, CATEGORY_LABEL, InvoiceStateBadge, NUM, quantity, useCurrency, useMoney } from '../billing-shared'
+import { MoneyInput, rate } from './shared'
 
 /** "Invoice 2026-AB12-00031", "Draft invoice", "Estimate" */
 export function invoiceTitle(inv: Pick<Invoice, 'kind' | 'number' | 'status'>): string {

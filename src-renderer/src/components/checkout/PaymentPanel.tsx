@@ -15,7 +15,8 @@ import { useAction, useApi, useCall } from '../../api/hooks'
 import { parseMoney } from '../../format'
 import { fieldErrors } from '../forms'
 import { useOpenReceipt } from './InvoicePayments'
-import { MoneyInput, NUM, brand, byMethod, moneyText, useCurrency, useMoney } from './shared'
+import { METHOD_LABEL, NUM, cardText, moneyText, useCurrency, useMoney } from '../billing-shared'
+import { MoneyInput, byMethod } from './shared'
 
 export type PayMethod = Payment['method']
 
@@ -23,11 +24,12 @@ export type PayMethod = Payment['method']
 export type PayTarget = { kind: 'invoice'; invoice: Invoice } | { kind: 'deposit'; estimate: Invoice } | { kind: 'account' }
 
 const METHODS: { value: PayMethod; label: string; icon: typeof IconCash }[] = [
+  // "Card terminal", not "Card": this button charges the card on the terminal.
   { value: 'card', label: 'Card terminal', icon: IconCreditCard },
-  { value: 'cash', label: 'Cash', icon: IconCash },
-  { value: 'check', label: 'Check', icon: IconBuildingBank },
-  { value: 'credit', label: 'Client credit', icon: IconWallet },
-  { value: 'external', label: 'External terminal', icon: IconDeviceMobile }
+  { value: 'cash', label: METHOD_LABEL.cash, icon: IconCash },
+  { value: 'check', label: METHOD_LABEL.check, icon: IconBuildingBank },
+  { value: 'credit', label: METHOD_LABEL.credit, icon: IconWallet },
+  { value: 'external', label: METHOD_LABEL.external, icon: IconDeviceMobile }
 ]
 
 const READER_KEY = 'vetos.cardReader'
@@ -454,7 +456,7 @@ export function CardProgress({ paymentId, onClose }: { paymentId: string; onClos
             {ok ? `Approved: ${fmt(p.amountMinor)}` : p.status === 'failed' ? 'Card payment failed' : 'Card payment canceled'}
           </Text>
           <Text size="sm" data-testid="card-result-detail">
-            {ok ? (p.cardLast4 ? `${brand(p.cardBrand)} •••• ${p.cardLast4}` : 'Card') : p.status === 'failed' ? (p.failure ?? 'The payment service gave no reason') : 'Nothing was charged.'}
+            {ok ? cardText(p) : p.status === 'failed' ? (p.failure ?? 'The payment service gave no reason') : 'Nothing was charged.'}
           </Text>
           {!ok && (
             <Text size="xs" c="dimmed" mt={4}>

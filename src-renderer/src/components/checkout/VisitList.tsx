@@ -8,7 +8,8 @@ import { useDebouncedValue } from '@mantine/hooks'
 import { IconChevronLeft, IconChevronRight, IconSearch } from '@tabler/icons-react'
 import type { CheckoutVisit } from '../../../../src-preload/contract'
 import { useCall } from '../../api/hooks'
-import { Amount, InvoiceStateBadge, dayLabel, shiftDay, todayIso } from './shared'
+import { Amount, InvoiceStateBadge, todayIso } from '../billing-shared'
+import { dayLabel, shiftDay } from './shared'
 
 const VISIT_STATUS: Record<string, { label: string; color: string }> = {
   booked: { label: 'Booked', color: 'gray' },

@@ -13,7 +13,7 @@ import { date } from '../../format'
 import { InvoiceView, invoiceTitle } from './InvoiceView'
 import { InvoicePayments } from './InvoicePayments'
 import { PaymentPanel } from './PaymentPanel'
-import { Amount, InvoiceStateBadge, NUM, useMoney } from './shared'
+import { Amount, InvoiceStateBadge, NUM, useMoney } from '../billing-shared'
 import { visitStatusLabel } from './VisitList'
 
 /** What the client owes and the credit held for them. */
