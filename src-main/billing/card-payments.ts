@@ -178,7 +178,8 @@ export class CardPayments {
         integrationId: i.id,
         readerId: input.readerId,
         depositFor: input.depositFor ?? null,
-        requestedAllocations: JSON.stringify(input.allocations)
+        requestedAllocations: JSON.stringify(input.allocations),
+        workstationId: store.deviceId
       })
       audit.append({ action: 'payment.card_started', direction: 'internal', actor, entityType: 'payment', entityId: row.id, summary: `Card payment of ${input.amountMinor} started on terminal ${input.readerId}` })
       events.emit('changed', { entity: 'payment', id: row.id })
@@ -199,6 +200,7 @@ export class CardPayments {
     const p = this.core.store.byId(payments, paymentId)
     if (!p || p.method !== 'card') throw conflict('Only a card payment is cancelled at the terminal')
     if (p.status !== 'pending') throw conflict(`This payment already ${p.status}`)
+    if (!this.mine(p)) throw conflict('This card payment is run by another workstation: cancel it at its terminal there')
     this.core.audit.append({ action: 'payment.card_cancel', direction: 'internal', actor, entityType: 'payment', entityId: p.id, summary: 'Cancel asked at the desk' })
     if (run) {
       run.cancel = true
@@ -390,7 +392,7 @@ export class CardPayments {
       .from(payments)
       .where(and(eq(payments.method, 'card'), eq(payments.status, 'pending')))
       .all()
-      .filter((p) => !this.running.has(p.id) && (p.integrationId === i.id || !p.integrationId))
+      .filter((p) => !this.running.has(p.id) && this.mine(p) && (p.integrationId === i.id || !p.integrationId))
     for (const p of stuck) {
       if (this.stopped) return
       const permit = this.session(i, p, 'Reconcile a card payment left pending', SYSTEM_ACTOR)
@@ -415,12 +417,20 @@ export class CardPayments {
     }
     for (const r of this.refunds.pending()) {
       const p = this.core.store.byId(payments, r.paymentId)
-      if (!p || p.method !== 'card' || !p.providerRef || this.refunding.has(r.id)) continue
+      if (!p || p.method !== 'card' || !p.providerRef || this.refunding.has(r.id) || !this.mine(r)) continue
       await this.sendRefund(null, r, p, true).catch(() => {})
     }
   }
 
   private refunding = new Set<string>()
+
+  /**
+   * Only the workstation that began an exchange settles it: another that saw the pending row by
+   * sync would otherwise cancel a payment still at the terminal, or post a second time.
+   */
+  private mine(row: { workstationId: string | null }): boolean {
+    return row.workstationId === null || row.workstationId === this.core.store.deviceId
+  }
 
   /** A card refund through the payment service; settled or failed when it answers. */
   refund(actor: Actor, r: RefundRow, p: PaymentRow): void {

@@ -60,7 +60,7 @@ export class RefundsService {
       }
       if (p.method === 'card' && !this.card) throw conflict('Card refunds need the payment service, which is not set up on this workstation')
       const now = store.nowIso()
-      const r = store.insert(refunds, { paymentId: p.id, clientId: p.clientId, amountMinor: input.amountMinor, fromCreditMinor: split.fromCredit, status: 'pending', reason: input.reason, idempotencyKey: input.idempotencyKey, providerRef: null, requestedAt: now, settledAt: null, failure: null })
+      const r = store.insert(refunds, { paymentId: p.id, clientId: p.clientId, amountMinor: input.amountMinor, fromCreditMinor: split.fromCredit, status: 'pending', reason: input.reason, idempotencyKey: input.idempotencyKey, providerRef: null, requestedAt: now, settledAt: null, failure: null, workstationId: store.deviceId })
       audit.append({ action: 'refund.requested', direction: 'internal', actor, entityType: 'refund', entityId: r.id, summary: `Refund of ${input.amountMinor} on a ${p.method} payment of ${p.amountMinor}: ${input.reason}` })
       if (p.method !== 'card') this.settle(actor, r.id, null)
       events.emit('changed', { entity: 'refund', id: r.id })

@@ -784,7 +784,9 @@ export const payments = sqliteTable(
     /** a deposit: the estimate it was taken against (it waits as credit, applied when that estimate's invoice is finalized) */
     depositFor: text('deposit_for'),
     /** a card payment still pending: the invoices it is to pay (JSON [{invoiceId, amountMinor}]), written as allocations when it succeeds */
-    requestedAllocations: text('requested_allocations')
+    requestedAllocations: text('requested_allocations'),
+    /** a card payment: the workstation (device id) that runs its exchange with the payment service, and alone settles it */
+    workstationId: text('workstation_id')
   },
   (t) => [uniqueIndex('payments_idempotency_idx').on(t.idempotencyKey), index('payments_client_idx').on(t.clientId, t.receivedAt), index('payments_received_idx').on(t.receivedAt), index('payments_deposit_idx').on(t.depositFor),
     index('payments_provider_idx').on(t.providerRef),
@@ -872,7 +874,9 @@ export const refunds = sqliteTable(
     providerRef: text('provider_ref'),
     requestedAt: text('requested_at').notNull(),
     settledAt: text('settled_at'),
-    failure: text('failure')
+    failure: text('failure'),
+    /** the workstation that sends it to the payment service, and alone settles it */
+    workstationId: text('workstation_id')
   },
   (t) => [uniqueIndex('refunds_idempotency_idx').on(t.idempotencyKey), index('refunds_payment_idx').on(t.paymentId), index('refunds_requested_idx').on(t.requestedAt)]
 )

@@ -151,6 +151,21 @@ describe('card payments on a terminal (Stripe simulator)', () => {
     await until(() => t.call('billing.cardService', { recheck: false }).online === true, 8000, 'cards come back')
   })
 
+  it('leaves alone a pending card payment another workstation runs (seen by sync): only its own workstation settles it', async () => {
+    const inv = invoice(7000)
+    const p = start(inv, 7000)
+    await waitingForCard(p.id)
+    const { store } = t.app.core
+    // As if the row had arrived from another workstation: it runs there, at its own terminal.
+    store.sqlite.prepare('UPDATE payments SET workstation_id = ? WHERE id = ?').run(crypto.randomUUID(), p.id)
+    t.app.services.billing.card['running'].delete(p.id)
+    await t.app.services.billing.card.reconcile()
+    expect(payment(p.id).status).toBe('pending')
+    expect(sim.paymentIntents().find((pi) => pi.metadata.local_payment_id === p.id)?.status).toBe('requires_payment_method')
+    expect(t.raw('billing.cancelCardPayment', { paymentId: p.id })).toMatchObject({ ok: false, error: { code: 'conflict' } })
+    await stripe.terminal.readers.cancelAction(READER)
+  })
+
   it('a workstation closed while the terminal waited settles the payment at its next start, by what the service says', async () => {
     const inv = invoice(15_000)
     const p = start(inv, 15_000)

@@ -1,0 +1,2 @@
+ALTER TABLE `payments` ADD `workstation_id` text;--> statement-breakpoint
+ALTER TABLE `refunds` ADD `workstation_id` text;
