@@ -19,7 +19,7 @@ import { FinancialReports } from '../src-main/billing/reports'
 import { startHubProcess, api, ROOT } from '../tests/helpers/hub'
 import { ms, summarize, table, time } from './stats'
 
-const SIZE = { clients: 8000, days: 365, invoicesPerDay: 405, entriesGoal: 1_000_000 }
+const SIZE = { clients: 8000, days: 365, invoicesPerDay: 420, entriesGoal: 1_000_000 }
 const DATA = join(ROOT, 'bench', '.data', 'billing-clinic')
 const MARKER = join(DATA, 'bench-size.json')
 const RUNS = 60
