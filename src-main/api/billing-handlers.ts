@@ -1,5 +1,6 @@
 /** Billing's handlers: the contract's billing.* onto the billing services, and rows into the contract's shapes. */
 import type { Services } from '../app'
+import { nextDay } from '../core/clinic-day'
 import { who, type Handlers } from './handler-types'
 import { lineAmounts, type InvoiceRow } from '../billing/invoices'
 import type { PaymentRow } from '../billing/payments'
@@ -149,7 +150,7 @@ export function billingHandlers(s: Services): Pick<Handlers, BillingMethod> {
       })),
     'billing.report': (i) => reports.report(i.from, i.to, i.groupBy, lists.today()),
     'billing.cardReconciliation': (i) => {
-      const fetched = card.charges(i.date, i.refresh)
+      const fetched = card.charges(i.date, i.refresh, { start: lists.start(i.date), end: lists.start(nextDay(i.date)) })
       const local = lists.payments({ method: 'card', status: 'succeeded', from: i.date, to: i.date, limit: 100_000 })
       const rs = refunds.forPayments(local.map((p) => p.id))
       const rows: CardReconciliation['rows'] = []

@@ -463,8 +463,8 @@ export class CardPayments {
     }
   }
 
-  /** End of day: the service's charges of a UTC day, fetched in the background; null until asked. */
-  charges(date: string, refresh: boolean): { state: 'ready' | 'fetching' | 'unavailable'; message: string | null; checkedAt: string | null; charges: CardCharge[] } {
+  /** End of day: the service's charges of the clinic's day (range: its UTC bounds), fetched in the background. */
+  charges(date: string, refresh: boolean, range: { start: string; end: string }): { state: 'ready' | 'fetching' | 'unavailable'; message: string | null; checkedAt: string | null; charges: CardCharge[] } {
     const known = this.reconciliations.get(date)
     if (!known || (refresh && known.state !== 'fetching')) {
       const i = this.integration()
@@ -473,8 +473,7 @@ export class CardPayments {
       this.track((async () => {
         try {
           if (!i?.config.apiKey || !i.approved) throw new Error('No card payment service is set up on this workstation')
-          const from = Date.parse(`${date}T00:00:00Z`) / 1000
-          const charges = await this.gw(i).charges(this.gate.authorize({ integrationId: i.id, categories: ['payments'], summary: `Read the payment service’s charges of ${date} for end-of-day reconciliation`, actor: SYSTEM_ACTOR }), from, from + 86_400)
+          const charges = await this.gw(i).charges(this.gate.authorize({ integrationId: i.id, categories: ['payments'], summary: `Read the payment service’s charges of ${date} for end-of-day reconciliation`, actor: SYSTEM_ACTOR }), Math.floor(Date.parse(range.start) / 1000), Math.floor(Date.parse(range.end) / 1000))
           this.reconciliations.set(date, { state: 'ready', message: null, checkedAt: this.core.store.nowIso(), charges })
         } catch (e) {
           this.reconciliations.set(date, { state: 'unavailable', message: this.explain(e), checkedAt: this.core.store.nowIso(), charges: [] })

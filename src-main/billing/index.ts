@@ -33,15 +33,16 @@ export function createBilling(core: Core, registry: IntegrationRegistry, gate: C
   const refunds = new RefundsService(core, ledger, invoices, payments)
   const card = new CardPayments(core, registry, gate, payments, refunds, config.gateway ?? stripeGateway, config.card)
   refunds.card = { send: (actor, r, p) => card.refund(actor, r, p) }
+  const lists = new BillingLists(core)
   return {
     ledger,
     invoices,
     payments,
     refunds,
     card,
-    plans: new PlansService(core, invoices),
+    plans: new PlansService(core, invoices, () => lists.today()),
     reports: new FinancialReports(core.store.sqlite),
-    lists: new BillingLists(core),
+    lists,
     prices: new PriceListService(core),
     charges: new ChargeCapture(core, invoices)
   }

@@ -1,4 +1,7 @@
-/** The lists billing screens read: invoices and payments by filter, the day's visits to check out, names. */
+/**
+ * The lists billing screens read: invoices and payments by filter, the day's visits to check out,
+ * names. Days are the clinic's own (its timezone); stored times are UTC.
+ */
 import { and, desc, eq, gte, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm'
 import { clients, invoices, patients, payments, visits } from '../db/schema'
 import { notFound } from '../api/errors'
@@ -6,13 +9,24 @@ import type { Core } from '../domain/core'
 import type { InvoiceRow } from './invoices'
 import type { PaymentRow } from './payments'
 
-export const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+import { clinics } from '../db/schema'
+import { dayStart, localDay, nextDay } from '../core/clinic-day'
 
 export class BillingLists {
   constructor(private readonly core: Core) {}
 
+  /** The clinic's timezone (its calendar decides what today and a day are at the desk). */
+  timezone(): string {
+    return this.core.store.db.select({ tz: clinics.timezone }).from(clinics).get()?.tz ?? 'UTC'
+  }
+
   today(): string {
-    return this.core.store.nowIso().slice(0, 10)
+    return localDay(Date.parse(this.core.store.nowIso()), this.timezone())
+  }
+
+  /** Where a local day begins, as a stored (UTC) time. */
+  start(day: string): string {
+    return dayStart(day, this.timezone())
   }
 
   clientName(id: string): string {
@@ -57,22 +71,23 @@ export class BillingLists {
       f.clientId ? eq(t.clientId, f.clientId) : undefined,
       f.status ? eq(t.status, f.status) : undefined,
       f.owing ? and(eq(t.kind, 'invoice'), owing[f.owing]) : undefined,
-      f.from ? gte(t.createdAt, f.from) : undefined,
-      f.to ? lt(t.createdAt, nextDay(f.to)) : undefined
+      f.from ? gte(t.createdAt, this.start(f.from)) : undefined,
+      f.to ? lt(t.createdAt, this.start(nextDay(f.to))) : undefined
     ]
     return this.core.store.db.select().from(t).where(and(...where)).orderBy(desc(t.createdAt)).limit(f.limit).all()
   }
 
   payments(f: { method?: PaymentRow['method']; clientId?: string; from?: string; to?: string; status?: PaymentRow['status']; limit: number }): PaymentRow[] {
     const t = payments
-    const where = [isNull(t.deletedAt), f.method ? eq(t.method, f.method) : undefined, f.status ? eq(t.status, f.status) : undefined, f.clientId ? eq(t.clientId, f.clientId) : undefined, f.from ? gte(t.receivedAt, f.from) : undefined, f.to ? lt(t.receivedAt, nextDay(f.to)) : undefined]
+    const where = [isNull(t.deletedAt), f.method ? eq(t.method, f.method) : undefined, f.status ? eq(t.status, f.status) : undefined, f.clientId ? eq(t.clientId, f.clientId) : undefined, f.from ? gte(t.receivedAt, this.start(f.from)) : undefined, f.to ? lt(t.receivedAt, this.start(nextDay(f.to))) : undefined]
     return this.core.store.db.select().from(t).where(and(...where)).orderBy(desc(t.receivedAt)).limit(f.limit).all()
   }
 
   /** The day's visits (by appointment, or by when they were opened), each with its newest invoice that is not void. */
   checkout(day: string) {
     const { db } = this.core.store
-    const at = or(and(gte(visits.scheduledAt, day), lt(visits.scheduledAt, nextDay(day))), and(isNull(visits.scheduledAt), gte(visits.createdAt, day), lt(visits.createdAt, nextDay(day))))
+    const [from, to] = [this.start(day), this.start(nextDay(day))]
+    const at = or(and(gte(visits.scheduledAt, from), lt(visits.scheduledAt, to)), and(isNull(visits.scheduledAt), gte(visits.createdAt, from), lt(visits.createdAt, to)))
     const rows = db.select().from(visits).where(and(isNull(visits.deletedAt), ne(visits.status, 'cancelled'), at)).orderBy(visits.scheduledAt, visits.createdAt).all()
     return rows.flatMap((v) => {
       const pet = this.core.store.byId(patients, v.patientId)

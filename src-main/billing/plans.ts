@@ -35,7 +35,9 @@ export interface PlanView {
 export class PlansService {
   constructor(
     private readonly core: Core,
-    private readonly invoices: InvoicesService
+    private readonly invoices: InvoicesService,
+    /** the clinic's today (its timezone) */
+    private readonly today: () => string
   ) {}
 
   create(actor: Actor, invoiceId: string, schedule: { dueDate: string; amountMinor: number }[], note: string | null): PlanView {
@@ -82,8 +84,8 @@ export class PlansService {
     return this.core.store.db.select().from(paymentPlans).where(and(eq(paymentPlans.invoiceId, invoiceId), eq(paymentPlans.status, 'active'))).get() ?? null
   }
 
-  /** The plan with each installment's state as of today (UTC date). */
-  view(planId: string, today = this.core.store.nowIso().slice(0, 10)): PlanView {
+  /** The plan with each installment's state as of the clinic's today. */
+  view(planId: string, today = this.today()): PlanView {
     const { store } = this.core
     const plan = this.row(planId)
     const inv = this.invoices.row(plan.invoiceId)
@@ -113,7 +115,7 @@ export class PlansService {
 
   /** Installments of active plans not yet paid that fall due by the date: past due first. */
   due(through: string) {
-    const today = this.core.store.nowIso().slice(0, 10)
+    const today = this.today()
     const plans = this.list({ includeEnded: false })
     const out = plans.flatMap((v) =>
       v.installments.filter((i) => i.status !== 'paid' && i.dueDate <= through).map((i) => ({ ...i, planId: v.plan.id, invoiceId: v.plan.invoiceId, invoiceNumber: v.invoiceNumber, clientId: v.plan.clientId, clientName: v.clientName, remainingMinor: i.amountMinor - i.paidMinor }))

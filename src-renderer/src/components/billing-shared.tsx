@@ -13,8 +13,14 @@ import { money } from '../format'
 
 /** The clinic's currency (USD until the clinic is read). */
 export function useCurrency(): string {
-  return useCall('clinic.get', {}, { staleTime: 60_000 }).data?.currency ?? 'USD'
+  const clinic = useCall('clinic.get', {}, { staleTime: 60_000 }).data
+  // Every billing screen asks for the clinic here; its timezone then decides what todayIso() is.
+  if (clinic) clinicTimezone = clinic.timezone
+  return clinic?.currency ?? 'USD'
 }
+
+/** The clinic's IANA timezone, once a billing screen has read the clinic (UTC until then). */
+let clinicTimezone = 'UTC'
 
 /** money() bound to the clinic's currency. */
 export function useMoney(): (minor: number) => string {
@@ -48,9 +54,14 @@ export function quantity(milli: number): string {
 
 // ---- days
 
-// UTC on purpose: the hub's billing days (checkout day, plans due, reports, end of day) are UTC dates.
+// The clinic's day, as the hub counts it: Checkout's day, plans due and the end of day (reports group by UTC day).
 export function todayIso(): string {
-  return new Date().toISOString().slice(0, 10)
+  try {
+    // en-CA formats a date as YYYY-MM-DD.
+    return new Intl.DateTimeFormat('en-CA', { timeZone: clinicTimezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())
+  } catch {
+    return new Date().toISOString().slice(0, 10)
+  }
 }
 
 // ---- invoices
