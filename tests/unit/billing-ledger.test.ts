@@ -186,7 +186,8 @@ describe('the billing ledger', () => {
         // A plan's installments never count more paid than the plan holds.
         for (const v of billing().plans.list({ includeEnded: true })) expect(v.installments.reduce((s, i) => s + i.paidMinor, 0)).toBe(Math.min(v.paidMinor, v.totalMinor))
       }),
-      { numRuns: 60 }
+      // A fixed seed: the same sequences every run, so the coverage below is a fact, not a chance.
+      { numRuns: 60, seed: 20_261_202 }
     )
     // The runs reached every kind of posting, not just the easy ones.
     const kinds = t.app.core.store.sqlite.prepare('SELECT DISTINCT kind FROM ledger_transactions').pluck().all()
