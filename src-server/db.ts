@@ -36,8 +36,8 @@ const INT8 = 20
 // Versions and sequence numbers are bigint; they stay far below 2^53, and numbers compare as numbers.
 const parseInt8 = (v: string): number => Number(v)
 
-/** Opens PostgreSQL at url and brings its schema up to date. */
-export async function openPostgres(url: string): Promise<Db> {
+/** Opens PostgreSQL at url and brings its schema up to date (the sync server's migrations unless another service names its own folder). */
+export async function openPostgres(url: string, migrationsFolder: string = MIGRATIONS): Promise<Db> {
   const types = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) }
   const pool = new pg.Pool({ connectionString: url, types, max: 10 })
   // An idle client that loses its connection must not crash the process; the pool replaces it.
@@ -45,7 +45,7 @@ export async function openPostgres(url: string): Promise<Db> {
   const client = await pool.connect()
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
-    await migratePg(drizzlePg({ client }), { migrationsFolder: MIGRATIONS })
+    await migratePg(drizzlePg({ client }), { migrationsFolder })
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined)
     client.release()
@@ -85,14 +85,14 @@ export async function openPostgres(url: string): Promise<Db> {
   }
 }
 
-/** Opens (creating it if needed) an embedded PGlite database in dir and brings its schema up to date. */
-export async function openPglite(dir: string): Promise<Db> {
+/** Opens (creating it if needed) an embedded PGlite database in dir and brings its schema up to date (migrations as for openPostgres). */
+export async function openPglite(dir: string, migrationsFolder: string = MIGRATIONS): Promise<Db> {
   mkdirSync(dir, { recursive: true })
   const unlock = lockFolder(dir)
   let lite: PGlite
   try {
     lite = await PGlite.create(dir, { parsers: { [INT8]: parseInt8 } })
-    await migratePglite(drizzlePglite({ client: lite }), { migrationsFolder: MIGRATIONS })
+    await migratePglite(drizzlePglite({ client: lite }), { migrationsFolder })
   } catch (e) {
     unlock()
     throw e

@@ -14,6 +14,7 @@ import { HttpError } from './errors'
 import { parsePush, push } from './push'
 import { ShapeService, type ShapeQuery } from './shape'
 import { ClinicWaiters } from './waiters'
+import { listenUrl } from '../listen'
 
 export interface SyncServerOptions {
   db: Db
@@ -100,12 +101,9 @@ export async function startSyncServer(opts: SyncServerOptions): Promise<SyncServ
 
   app.post('/sync/v1/enroll', async (request) => enrollDevice(db, parseEnroll(request.body)))
 
-  const host = opts.host ?? '127.0.0.1'
-  await app.listen({ host, port: opts.port ?? 0 })
-  const address = app.server.address()
-  const port = typeof address === 'object' && address ? address.port : opts.port
+  const url = await listenUrl(app, opts.host ?? '127.0.0.1', opts.port ?? 0)
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     async close() {
       closing.abort()
       stopListening()
