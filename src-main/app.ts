@@ -32,6 +32,8 @@ import { DocumentFiles } from './media/documents'
 import { createBilling, type Billing, type BillingConfig } from './billing'
 import { createImaging, type Imaging, type ImagingConfig } from './imaging'
 import { chooseSealer, type OsKeychain } from './security/secrets'
+import { MissingPetList } from './proveniq/missing-list'
+import { MissingPetAlerts } from './proveniq/alerts'
 
 /** What createApp needs to join a clinic on a new data folder (first-run.ts enrolls it). */
 export interface JoinConfig {
@@ -90,6 +92,9 @@ export interface Services {
   billing: Billing
   /** sync with the clinic's central server; null on a workstation that has not joined one */
   sync: SyncClient | null
+  /** PetMayday: the active missing-pet list kept here, and the alert when a patient matches it */
+  missingList: MissingPetList
+  missingAlerts: MissingPetAlerts
 }
 
 export interface App {
@@ -151,6 +156,8 @@ export function createApp(config: AppConfig): App {
     const billing = createBilling(core, integrations, gate, config.billing)
     const imaging = createImaging(core, config.dataDir, integrations, gate, notifications, media, !!config.demo || meta('demo') === '1', config.imaging ?? {}, billing.charges)
     const documentFiles = new DocumentFiles(config.dataDir, imaging.remote)
+    const missingAlerts = new MissingPetAlerts(core, notifications)
+    const missingList = new MissingPetList(core, integrations, { log, onReports: (ids) => missingAlerts.checkReports(ids) })
     const services: Services = {
       info: { version: config.version ?? '0.1.0', deviceId, demo: false, host: config.host },
       clinic,
@@ -170,7 +177,9 @@ export function createApp(config: AppConfig): App {
       imaging,
       documentFiles,
       billing,
-      sync: null
+      sync: null,
+      missingList,
+      missingAlerts
     }
 
     let firstRunAdminPin: string | null = null
@@ -213,6 +222,8 @@ export function createApp(config: AppConfig): App {
         await services.imaging.start()
         // Card payments left pending by a crash are settled by what the payment service says (after its first answer).
         void services.billing.card.probe()
+        missingAlerts.start()
+        missingList.start()
         if (sync) {
           sync.start()
           // A local commit is pushed at once rather than at the next poll.
@@ -223,6 +234,8 @@ export function createApp(config: AppConfig): App {
       },
       async close() {
         syncSub?.unsubscribe()
+        missingList.stop()
+        missingAlerts.stop()
         await services.billing.card.stop()
         await sync?.stop()
         await services.imaging.stop()

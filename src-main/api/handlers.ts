@@ -2,6 +2,7 @@ import type { Services } from '../app'
 import type { SyncClient } from '../sync/client'
 import { ApiError, conflict } from './errors'
 import { billingHandlers } from './billing-handlers'
+import { proveniqHandlers } from './proveniq-handlers'
 import { who, type Handlers } from './handler-types'
 
 export type { CallContext, Handlers } from './handler-types'
@@ -15,6 +16,7 @@ const joined = (s: Services): SyncClient => {
 export function createHandlers(s: Services): Handlers {
   return {
     ...billingHandlers(s),
+    ...proveniqHandlers(s),
     'app.info': () => {
       const sync = s.sync?.status()
       const firstSync = sync && sync.tablesReady < sync.tables ? { tablesReady: sync.tablesReady, tables: sync.tables } : null

@@ -37,6 +37,7 @@ export const SEND_PATHS = {
     'src-main/hub/server.ts': 'the renderer and its API, to this workstation on loopback with the access token',
     'src-main/index.ts': 'the Electron host: net.fetch reads the renderer’s own files (file://) for the app:// protocol',
     'src-main/core/net.ts': 'binds a listening server; sends nothing',
+    'src-main/proveniq/missing-list.ts': 'reads PetMayday’s active missing-pet list (its shape) with the clinic’s member key; sends no patient or client data, only while approved for lost_pet_reports',
     'src-main/simulators/': 'the demo’s simulated reference lab and analyzer: they play the outside world, not VetOS'
   }
 } as const

@@ -933,3 +933,50 @@ export const invoiceOwed = sqliteTable('invoice_owed', {
   invoiceId: text('invoice_id').primaryKey(),
   owedMinor: integer('owed_minor').notNull()
 })
+
+// ---------------------------------------------------------------- PROVENIQ
+
+/**
+ * PetMayday's active missing-pet list (its public fields), followed from the service's shape by
+ * proveniq/missing-list.ts. Local, not synced: every workstation follows the list itself, so the
+ * check-in alert works while the service (or the internet) is down.
+ */
+export const missingPets = sqliteTable(
+  'missing_pets',
+  {
+    id: text('id').primaryKey(),
+    /** normalised (ISO: 15 digits); null when the pet has no known chip */
+    microchipNorm: text('microchip_norm'),
+    microchip: text('microchip'),
+    species: text('species').notNull(),
+    breed: text('breed'),
+    colour: text('colour'),
+    sex: text('sex').notNull(),
+    name: text('name'),
+    lastSeenArea: text('last_seen_area').notNull(),
+    lastSeenAt: text('last_seen_at').notNull(),
+    filedByName: text('filed_by_name').notNull(),
+    filedByKind: text('filed_by_kind').notNull(),
+    updatedAt: text('updated_at').notNull()
+  },
+  (t) => [index('missing_pets_chip_idx').on(t.microchipNorm)]
+)
+
+/** Where the list's shape stood (one row per integration), so a restart resumes instead of reading it all again. */
+export const missingPetsShape = sqliteTable('missing_pets_shape', {
+  integrationId: text('integration_id').primaryKey(),
+  handle: text('handle').notNull(),
+  offset: text('offset').notNull()
+})
+
+/** A patient found to match a report, once per kind: each match notifies once. Local like the list. */
+export const missingPetMatches = sqliteTable(
+  'missing_pet_matches',
+  {
+    patientId: text('patient_id').notNull(),
+    reportId: text('report_id').notNull(),
+    kind: text('kind', { enum: ['exact', 'possible'] }).notNull(),
+    notifiedAt: text('notified_at').notNull()
+  },
+  (t) => [primaryKey({ columns: [t.patientId, t.reportId, t.kind] })]
+)

@@ -10,9 +10,11 @@
 import { z } from 'zod'
 import { ADMIN, CLINICAL, EVERY_ROLE, Empty, Id, IsoDate, IsoDateTime, NonEmpty, Optional, OptionalText, Pin, Role, method } from './common'
 import { billingMethods } from './billing'
+import { proveniqMethods } from './proveniq'
 
 export { ROLES, Role } from './common'
 export * from './billing'
+export * from './proveniq'
 
 // ---------- shared vocabulary ----------
 
@@ -1040,7 +1042,8 @@ export const contract = {
     access: EVERY_ROLE,
     description: 'Marks notifications as read.'
   }),
-  ...billingMethods
+  ...billingMethods,
+  ...proveniqMethods
 } as const
 
 export type Contract = typeof contract
@@ -1071,7 +1074,7 @@ export type ApiResponse<T> = { ok: true; result: T } | { ok: false; error: ApiEr
 /** Live events pushed to the renderer (WebSocket on the hub, IPC in Electron). */
 export interface ServerEvents {
   notification: Notification
-  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit' | 'imaging' | 'sync' | 'invoice' | 'payment' | 'refund' | 'plan' | 'card'; id: string; patientId?: string | null }
+  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit' | 'imaging' | 'sync' | 'invoice' | 'payment' | 'refund' | 'plan' | 'card' | 'missing'; id: string; patientId?: string | null }
 }
 export type ServerEvent = { [K in keyof ServerEvents]: { type: K; payload: ServerEvents[K] } }[keyof ServerEvents]
 

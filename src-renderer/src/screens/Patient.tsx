@@ -18,6 +18,31 @@ import { age, date, dateTime, kg, sexLabel, SPECIES_LABEL } from '../format'
 const CLINICAL = new Set(['veterinarian', 'technician', 'admin'])
 const SEVERITY_COLOR = { info: 'blue', warning: 'orange', critical: 'red' } as const
 
+/**
+ * PetMayday: a red banner when the patient's microchip is on an active missing-pet report; an
+ * orange one for a possible match (name, species, area), which a person confirms before acting.
+ * The live events refetch it (a report arriving or found).
+ */
+function MissingBanner({ patientId }: { patientId: string }) {
+  const matches = useCall('proveniq.missingMatches', { patientId })
+  const m = matches.data?.[0]
+  if (!m) return null
+  const exact = m.kind === 'exact'
+  return (
+    <Alert
+      data-testid="missing-banner"
+      data-kind={m.kind}
+      color={exact ? 'red' : 'orange'}
+      variant={exact ? 'filled' : 'light'}
+      icon={<IconAlertTriangle size={18} />}
+      title={exact ? 'Reported missing on PetMayday' : 'Possible PetMayday match — confirm before acting'}
+    >
+      Last seen {m.lastSeenArea} on {dateTime(m.lastSeenAt)}; reported by {m.filedBy.name} ({m.filedBy.kind}).
+      {exact ? ` Microchip ${m.microchipRaw ?? m.microchip}.` : ` A missing ${m.species}${m.name ? ` named ${m.name}` : ''}${m.breed ? `, ${m.breed}` : ''}${m.colour ? `, ${m.colour}` : ''}.`}
+    </Alert>
+  )
+}
+
 export function PatientScreen() {
   const { id = '' } = useParams()
   const detail = useCall('patients.get', { id })
@@ -69,6 +94,7 @@ export function PatientScreen() {
           </Button>
         </Group>
       </Paper>
+      <MissingBanner patientId={patient.id} />
       <Tabs defaultValue="overview" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
