@@ -86,6 +86,7 @@ export async function exchange(port: number, payloads: Buffer[], expectAnswers =
     })
     socket.on('error', reject)
     socket.on('connect', () => payloads.forEach((p) => socket.write(p)))
-    setTimeout(() => reject(new Error(`only ${acks.length} of ${expectAnswers} answers`)), 5000)
+    // A deadline, not a speed goal (bench/ measures speed): a loaded machine needs the room.
+    setTimeout(() => reject(new Error(`only ${acks.length} of ${expectAnswers} answers`)), 20_000)
   })
 }
