@@ -3,13 +3,11 @@
  * names. Days are the clinic's own (its timezone); stored times are UTC.
  */
 import { and, desc, eq, gte, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm'
-import { clients, invoices, patients, payments, visits } from '../db/schema'
+import { clients, clinics, invoices, patients, payments, visits } from '../db/schema'
 import { notFound } from '../api/errors'
 import type { Core } from '../domain/core'
 import type { InvoiceRow } from './invoices'
 import type { PaymentRow } from './payments'
-
-import { clinics } from '../db/schema'
 import { dayStart, localDay, nextDay } from '../core/clinic-day'
 
 export class BillingLists {

@@ -4,7 +4,7 @@
  * open or past-due state is read from the invoice's payments, never stored; a payment taken at the
  * desk on the invoice is a payment on the plan.
  */
-import { and, asc, desc, eq, inArray } from 'drizzle-orm'
+import { and, asc, desc, eq } from 'drizzle-orm'
 import { clients, paymentPlans, planInstallments } from '../db/schema'
 import { ApiError, conflict, notFound } from '../api/errors'
 import type { Actor } from '../domain/actor'
@@ -121,15 +121,5 @@ export class PlansService {
       v.installments.filter((i) => i.status !== 'paid' && i.dueDate <= through).map((i) => ({ ...i, planId: v.plan.id, invoiceId: v.plan.invoiceId, invoiceNumber: v.invoiceNumber, clientId: v.plan.clientId, clientName: v.clientName, remainingMinor: i.amountMinor - i.paidMinor }))
     )
     return out.sort((a, b) => (a.status === b.status ? a.dueDate.localeCompare(b.dueDate) : a.dueDate < today ? -1 : 1))
-  }
-
-  /** The active plan of each invoice, for lists. */
-  activeForInvoices(ids: string[]): Map<string, string> {
-    const out = new Map<string, string>()
-    if (!ids.length) return out
-    for (let k = 0; k < ids.length; k += 500) {
-      for (const p of this.core.store.db.select({ id: paymentPlans.id, invoiceId: paymentPlans.invoiceId }).from(paymentPlans).where(and(inArray(paymentPlans.invoiceId, ids.slice(k, k + 500)), eq(paymentPlans.status, 'active'))).all()) out.set(p.invoiceId, p.id)
-    }
-    return out
   }
 }

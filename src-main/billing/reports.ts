@@ -7,8 +7,7 @@
  */
 import type Database from 'better-sqlite3'
 import type { FinancialReport } from '../../src-preload/contract'
-
-const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+import { nextDay } from '../core/clinic-day'
 
 const PERIOD: Record<FinancialReport['groupBy'], string> = {
   day: 'day',

@@ -3,6 +3,7 @@
  * (* and ?), date and time ranges, UID lists, and matching inside the Scheduled Procedure Step
  * item. Only the keys asked for come back. Pure functions over naturalized datasets (dcmjs names).
  */
+import { nextDay } from '../core/clinic-day'
 
 export type Naturalized = Record<string, unknown>
 
@@ -116,12 +117,11 @@ export function narrowing(query: Naturalized): WorklistNarrowing {
   const date = step ? queryText(step.ScheduledProcedureStepStartDate).replace(/[^0-9-]/g, '') : ''
   if (date) {
     const day = (d: string) => (/^\d{8}$/.test(d) ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : null)
-    const next = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
     const [a, b] = date.includes('-') ? date.split('-') : [date, date]
     const from = day(a)
     const to = day(b)
     if (from) out.from = `${from}T00:00:00.000Z`
-    if (to) out.before = `${next(to)}T00:00:00.000Z`
+    if (to) out.before = `${nextDay(to)}T00:00:00.000Z`
   }
   return out
 }
