@@ -34,6 +34,7 @@ import { createImaging, type Imaging, type ImagingConfig } from './imaging'
 import { chooseSealer, type OsKeychain } from './security/secrets'
 import { MissingPetList } from './proveniq/missing-list'
 import { MissingPetAlerts } from './proveniq/alerts'
+import { ProveniqClient } from './proveniq/client'
 
 /** What createApp needs to join a clinic on a new data folder (first-run.ts enrolls it). */
 export interface JoinConfig {
@@ -95,6 +96,8 @@ export interface Services {
   /** PetMayday: the active missing-pet list kept here, and the alert when a patient matches it */
   missingList: MissingPetList
   missingAlerts: MissingPetAlerts
+  /** every data exchange with the PROVENIQ service, through the consent gate */
+  proveniq: ProveniqClient
 }
 
 export interface App {
@@ -179,7 +182,8 @@ export function createApp(config: AppConfig): App {
       billing,
       sync: null,
       missingList,
-      missingAlerts
+      missingAlerts,
+      proveniq: new ProveniqClient(integrations, gate)
     }
 
     let firstRunAdminPin: string | null = null

@@ -13,7 +13,8 @@ export const SEND_PATHS = {
     'src-main/hl7/transmitter.ts': 'HL7 orders and cancels to a reference lab (MllpTransmitter, through the outbound queue)',
     'src-main/astm/connector.ts': 'ASTM order lists (through the outbound queue) and answers to host queries, to an analyzer',
     'src-main/imaging/node.ts': 'Modality Worklist answers to a modality',
-    'src-main/billing/stripe-gateway.ts': 'card payments to the payment service (Stripe Terminal, server-driven): amounts, the clinic’s currency, the local payment and refund ids, the terminal; never a patient or a client'
+    'src-main/billing/stripe-gateway.ts': 'card payments to the payment service (Stripe Terminal, server-driven): amounts, the clinic’s currency, the local payment and refund ids, the terminal; never a patient or a client',
+    'src-main/proveniq/client.ts': 'PetMayday reports, sightings and list queries, and PetLifeLog registrations, transfers and lookups, to the PROVENIQ service with the clinic’s member key: only the categories each call names'
   },
   /**
    * Within the clinic: the clinic's own central server, which an administrator set up and this

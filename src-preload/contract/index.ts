@@ -1059,7 +1059,7 @@ export function isMethodName(name: unknown): name is MethodName {
 // ---------- errors and events that cross the boundary ----------
 
 /** Stable error codes; the renderer switches on these, never on message text. */
-export const ERROR_CODES = ['invalid-input', 'unknown-method', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'consent-refused', 'internal-error'] as const
+export const ERROR_CODES = ['invalid-input', 'unknown-method', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'consent-refused', 'offline', 'internal-error'] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
 export interface ApiErrorBody {
