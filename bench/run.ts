@@ -4,8 +4,9 @@ import { benchLabs } from './labs'
 import { benchImaging } from './imaging'
 import { benchSync } from './sync'
 import { benchBilling } from './billing'
+import { benchProveniq } from './proveniq'
 
-const SUITES: Record<string, () => Promise<void>> = { foundation: benchFoundation, labs: benchLabs, imaging: benchImaging, sync: benchSync, billing: benchBilling }
+const SUITES: Record<string, () => Promise<void>> = { foundation: benchFoundation, labs: benchLabs, imaging: benchImaging, sync: benchSync, billing: benchBilling, proveniq: benchProveniq }
 
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const run = asked.length ? asked : Object.keys(SUITES)

@@ -35,6 +35,9 @@ import { chooseSealer, type OsKeychain } from './security/secrets'
 import { MissingPetList } from './proveniq/missing-list'
 import { MissingPetAlerts } from './proveniq/alerts'
 import { ProveniqClient } from './proveniq/client'
+import { PetLifeLog } from './proveniq/petlifelog'
+import { ChipScanners } from './scanners'
+import { PetMayday } from './proveniq/petmayday'
 
 /** What createApp needs to join a clinic on a new data folder (first-run.ts enrolls it). */
 export interface JoinConfig {
@@ -69,6 +72,8 @@ export interface AppConfig {
   billing?: BillingConfig
   /** Electron's safeStorage: integration secrets are sealed with the OS keychain where it has one */
   keychain?: OsKeychain | null
+  /** PetLifeLog's outbox: the pauses between attempts while the service cannot be reached (tests shorten them) */
+  petlifelog?: { retry?: { firstMs: number; maxMs: number } }
 }
 
 export interface Services {
@@ -96,8 +101,14 @@ export interface Services {
   /** PetMayday: the active missing-pet list kept here, and the alert when a patient matches it */
   missingList: MissingPetList
   missingAlerts: MissingPetAlerts
+  /** PetLifeLog: chip lookups, and this clinic's registrations kept current from an outbox */
+  petlifelog: PetLifeLog
+  /** PetMayday from the desk: reports near the clinic, filing for an owner, own reports, "seen here" */
+  petmayday: PetMayday
   /** every data exchange with the PROVENIQ service, through the consent gate */
   proveniq: ProveniqClient
+  /** microchip scanners: what a scan names, and this workstation's serial scanner */
+  scanners: ChipScanners
 }
 
 export interface App {
@@ -181,9 +192,13 @@ export function createApp(config: AppConfig): App {
       documentFiles,
       billing,
       sync: null,
+      // Lazily: it uses the services' one gated PROVENIQ client.
+      petmayday: new PetMayday(core, () => services),
       missingList,
       missingAlerts,
-      proveniq: new ProveniqClient(integrations, gate)
+      petlifelog: new PetLifeLog(core, patients, clients, integrations, () => services.proveniq, { deviceId, log, retry: config.petlifelog?.retry }),
+      proveniq: new ProveniqClient(integrations, gate),
+      scanners: new ChipScanners(core, log)
     }
 
     let firstRunAdminPin: string | null = null
@@ -228,6 +243,8 @@ export function createApp(config: AppConfig): App {
         void services.billing.card.probe()
         missingAlerts.start()
         missingList.start()
+        services.petlifelog.start()
+        services.scanners.start()
         if (sync) {
           sync.start()
           // A local commit is pushed at once rather than at the next poll.
@@ -239,6 +256,8 @@ export function createApp(config: AppConfig): App {
       async close() {
         syncSub?.unsubscribe()
         missingList.stop()
+        await services.petlifelog.stop()
+        await services.scanners.stop()
         missingAlerts.stop()
         await services.billing.card.stop()
         await sync?.stop()

@@ -12,7 +12,7 @@ import type { ShapeQuery } from '../src-server/sync/shape'
 import { ClinicWaiters } from '../src-server/sync/waiters'
 import { authenticate, KEY_ENDED_CHANNEL, type Caller } from './members'
 import { registerChip, lookupChip, transferChip } from './registry'
-import { fileReport, listReports, readReport, reportPhoto, reportSighting, updateReport } from './reports'
+import { closeFound, fileReport, listFound, listOwnReports, listReports, postFound, readReport, reportPhoto, reportSighting, updateReport } from './reports'
 import { REPORTS_CHANNEL, ReportShape, SHAPE_TABLE, WAIT_SPACE } from './shape'
 import { ValidationError } from './validate'
 import { listenUrl } from '../src-server/listen'
@@ -72,6 +72,12 @@ export async function startProveniqServer(opts: ProveniqServerOptions): Promise<
     return { reports: await listReports(db, request.query) }
   })
 
+  // The member's own reports with the owner part and the relays (before /:id: a static route wins).
+  app.get('/v1/reports/own', async (request) => {
+    const m = await member(request)
+    return { reports: await listOwnReports(db, m, request.query) }
+  })
+
   app.get<{ Params: { id: string } }>('/v1/reports/:id', async (request) => readReport(db, await member(request), request.params.id))
 
   app.patch<{ Params: { id: string } }>('/v1/reports/:id', async (request) => updateReport(db, await member(request), request.params.id, request.body))
@@ -83,6 +89,15 @@ export async function startProveniqServer(opts: ProveniqServerOptions): Promise<
   })
 
   app.post<{ Params: { id: string } }>('/v1/reports/:id/sightings', async (request, reply) => reply.code(201).send(await reportSighting(db, await member(request), request.params.id, request.body)))
+
+  // Found-animal notices: an animal that matched no report, for members to recognise.
+  app.post('/v1/found', async (request, reply) => reply.code(201).send(await postFound(db, await member(request), request.body)))
+
+  app.get('/v1/found', async (request) => {
+    return { notices: await listFound(db, await member(request), request.query) }
+  })
+
+  app.patch<{ Params: { id: string } }>('/v1/found/:id', async (request) => closeFound(db, await member(request), request.params.id, request.body))
 
   app.get('/v1/shape/reports', async (request, reply) => {
     const m = await member(request)

@@ -360,3 +360,190 @@ export async function reportSighting(db: Db, member: Member, rawId: string, body
     return { relayId, kind, ownerContactShared: false, ownerNotified: true, message: 'the owner has been notified through PetMayday' }
   })
 }
+
+/** What was relayed to the owner about one of the member's own reports (a sighting, the pet found). */
+export interface ReportRelay {
+  id: string
+  kind: RelayKind
+  from: { name: string; kind: MemberKind }
+  /** how the owner reaches the finder */
+  replyTo: string | null
+  text: string
+  at: string
+}
+
+export interface OwnReportWithRelays extends OwnReport {
+  relays: ReportRelay[]
+}
+
+const OwnQuery = z.strictObject({
+  /** open: active and found (a found pet may still need closing); all: closed too */
+  status: oneOf(['open', 'all']).default('open')
+})
+
+/**
+ * The member's own reports with the owner part and what was relayed to the owner on each, newest
+ * first: the filer (a clinic filing for its client) follows up the sightings. Audited as one read.
+ */
+export async function listOwnReports(db: Db, member: Member, query: unknown): Promise<OwnReportWithRelays[]> {
+  const f = parse(OwnQuery, query, 'the query')
+  return db.tx(async (q) => {
+    const rows = await q.query<PrivateRow>(
+      `SELECT ${PRIVATE_COLUMNS} FROM missing_reports r JOIN members m ON m.id = r.member_id WHERE r.member_id = $1${f.status === 'open' ? " AND r.status IN ('active', 'found')" : ''} ORDER BY r.created_at DESC, r.id LIMIT 500`,
+      [member.id]
+    )
+    const relays = new Map<string, ReportRelay[]>()
+    if (rows.length > 0) {
+      const found = await q.query<{ id: string; report_id: string; kind: RelayKind; from_name: string; from_kind: MemberKind; reply_to: string | null; text: string; created_at: Date }>(
+        `SELECT x.id, x.report_id, x.kind, m.name AS from_name, m.kind AS from_kind, x.reply_to, x.text, x.created_at
+           FROM relay_messages x JOIN members m ON m.id = x.from_member WHERE x.report_id = ANY($1::text[]) ORDER BY x.created_at, x.id`,
+        [rows.map((r) => r.id)]
+      )
+      for (const x of found) {
+        const list = relays.get(x.report_id) ?? []
+        list.push({ id: x.id, kind: x.kind, from: { name: x.from_name, kind: x.from_kind }, replyTo: x.reply_to, text: x.text, at: iso(x.created_at)! })
+        relays.set(x.report_id, list)
+      }
+    }
+    await audit(q, member.id, 'report.read', null, { own: true, count: rows.length, status: f.status })
+    return rows.map((r) => ({ ...ownReport(r), relays: relays.get(r.id) ?? [] }))
+  })
+}
+
+// ---------------------------------------------------------------- found-animal notices
+
+/** A member has an animal that matched no missing-pet report; members see it and call the finder. */
+export interface FoundNotice {
+  id: string
+  status: 'open' | 'closed'
+  microchip: string | null
+  microchipRaw: string | null
+  species: string
+  breed: string | null
+  colour: string | null
+  sex: string
+  description: string | null
+  foundArea: string
+  foundAt: string
+  /** how to reach the finder (the member's own contact: it posted the notice to be called) */
+  contact: string
+  postedBy: { name: string; kind: MemberKind }
+  /** posted by the member asking (it may close it) */
+  ours: boolean
+  createdAt: string
+  updatedAt: string
+}
+
+const PostFound = z.strictObject({
+  microchip: microchip().nullable().optional(),
+  species: oneOf(SPECIES_VALUES),
+  breed: line(100).nullable().optional(),
+  colour: line(100).nullable().optional(),
+  sex: oneOf(SEX_VALUES).optional(),
+  description: paragraph(1000).nullable().optional(),
+  foundArea: line(200),
+  foundAt: pastDateTime(),
+  contact: line(300)
+})
+
+const FoundQuery = z.strictObject({
+  status: oneOf(['open', 'closed']).default('open'),
+  species: oneOf(SPECIES_VALUES).optional(),
+  area: line(200).optional(),
+  since: ListQuery.shape.since,
+  limit: ListQuery.shape.limit
+})
+
+const CloseFound = z.strictObject({ status: oneOf(['closed']) })
+
+interface FoundRow {
+  id: string
+  member_id: string
+  status: 'open' | 'closed'
+  microchip: string | null
+  microchip_raw: string | null
+  species: string
+  breed: string | null
+  colour: string | null
+  sex: string
+  description: string | null
+  found_area: string
+  found_at: Date
+  contact: string
+  posted_by: string
+  posted_by_kind: MemberKind
+  created_at: Date
+  updated_at: Date
+}
+
+const FOUND_COLUMNS = `f.id, f.member_id, f.status, f.microchip, f.microchip_raw, f.species, f.breed, f.colour, f.sex, f.description, f.found_area, f.found_at, f.contact,
+  m.name AS posted_by, m.kind AS posted_by_kind, f.created_at, f.updated_at`
+
+const foundNotice = (r: FoundRow, asker: Member): FoundNotice => ({
+  id: r.id,
+  status: r.status,
+  microchip: r.microchip,
+  microchipRaw: r.microchip_raw,
+  species: r.species,
+  breed: r.breed,
+  colour: r.colour,
+  sex: r.sex,
+  description: r.description,
+  foundArea: r.found_area,
+  foundAt: iso(r.found_at)!,
+  contact: r.contact,
+  postedBy: { name: r.posted_by, kind: r.posted_by_kind },
+  ours: r.member_id === asker.id,
+  createdAt: iso(r.created_at)!,
+  updatedAt: iso(r.updated_at)!
+})
+
+const selectFound = async (q: Queryable, id: string): Promise<FoundRow | undefined> =>
+  (await q.query<FoundRow>(`SELECT ${FOUND_COLUMNS} FROM found_notices f JOIN members m ON m.id = f.member_id WHERE f.id = $1`, [id]))[0]
+
+/** Posts a found-animal notice (audited with the report actions: its detail names the notice). */
+export async function postFound(db: Db, member: Member, body: unknown): Promise<FoundNotice> {
+  const input = parse(PostFound, body)
+  const id = uuidv7()
+  return db.tx(async (q) => {
+    await q.query(
+      `INSERT INTO found_notices (id, member_id, microchip, microchip_raw, species, breed, colour, sex, description, found_area, found_at, contact)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [id, member.id, input.microchip?.normalized ?? null, input.microchip?.raw ?? null, input.species, input.breed ?? null, input.colour ?? null, input.sex ?? 'unknown', input.description ?? null, input.foundArea, input.foundAt, input.contact]
+    )
+    await audit(q, member.id, 'report.filed', id, { notice: 'found', microchip: input.microchip?.normalized ?? null, species: input.species })
+    return foundNotice((await selectFound(q, id))!, member)
+  })
+}
+
+/** Open notices (or closed ones), newest find first, with the filters of the missing-pet list. */
+export async function listFound(q: Queryable, member: Member, query: unknown): Promise<FoundNotice[]> {
+  const f = parse(FoundQuery, query, 'the query')
+  const where = ['f.status = $1']
+  const params: unknown[] = [f.status]
+  const add = (clause: (n: number) => string, value: unknown) => {
+    params.push(value)
+    where.push(clause(params.length))
+  }
+  if (f.species) add((n) => `f.species = $${n}`, f.species)
+  if (f.area) add((n) => `f.found_area ILIKE $${n} ESCAPE '\\'`, `%${f.area.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+  if (f.since) add((n) => `f.found_at >= $${n}`, new Date(f.since!))
+  params.push(f.limit ?? 100)
+  const rows = await q.query<FoundRow>(`SELECT ${FOUND_COLUMNS} FROM found_notices f JOIN members m ON m.id = f.member_id WHERE ${where.join(' AND ')} ORDER BY f.found_at DESC, f.id LIMIT $${params.length}`, params)
+  return rows.map((r) => foundNotice(r, member))
+}
+
+/** Closes a notice (the animal went home or elsewhere); only by the member that posted it. */
+export async function closeFound(db: Db, member: Member, rawId: string, body: unknown): Promise<FoundNotice> {
+  const id = idFromPath(rawId, 'found-animal notice')
+  parse(CloseFound, body)
+  return db.tx(async (q) => {
+    const row = await selectFound(q, id)
+    if (!row) throw new HttpError(404, 'not-found', `there is no found-animal notice ${id}`)
+    if (row.member_id !== member.id) throw new HttpError(403, 'not-yours', `only ${row.posted_by}, which posted this notice, may close it`)
+    if (row.status === 'closed') return foundNotice(row, member)
+    await q.query("UPDATE found_notices SET status = 'closed', updated_at = now() WHERE id = $1", [id])
+    await audit(q, member.id, 'report.updated', id, { notice: 'found', status: 'closed' })
+    return foundNotice((await selectFound(q, id))!, member)
+  })
+}

@@ -185,3 +185,39 @@ export const serviceAudit = pgTable(
   },
   (t) => [index('service_audit_member_idx').on(t.memberId, t.at), index('service_audit_subject_idx').on(t.subject, t.at)]
 )
+
+export const FOUND_STATUSES = ['open', 'closed'] as const
+
+/**
+ * A found-animal notice: a member has an animal that matched no missing-pet report (no chip, or a
+ * chip nobody reported). Members see the list; an owner's clinic or shelter that recognises it
+ * calls the finder on the contact given. The finder closes it when the animal goes home.
+ */
+export const foundNotices = pgTable(
+  'found_notices',
+  {
+    id: text('id').primaryKey(),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id),
+    status: text('status', { enum: FOUND_STATUSES }).notNull().default('open'),
+    microchip: text('microchip'),
+    microchipRaw: text('microchip_raw'),
+    species: text('species').notNull(),
+    breed: text('breed'),
+    colour: text('colour'),
+    sex: text('sex').notNull().default('unknown'),
+    description: text('description'),
+    foundArea: text('found_area').notNull(),
+    foundAt: at('found_at').notNull(),
+    /** how the owner (or their clinic) reaches the finder: the member's own contact */
+    contact: text('contact').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+    updatedAt: at('updated_at').notNull().defaultNow()
+  },
+  (t) => [
+    index('found_notices_status_found_idx').on(t.status, t.foundAt),
+    index('found_notices_member_idx').on(t.memberId),
+    check('found_notices_status_check', sql`${t.status} IN ('open', 'closed')`)
+  ]
+)

@@ -118,6 +118,7 @@ export const ledgerEntries = pgSynced('ledger_entries')
 export const refunds = pgSynced('refunds')
 export const paymentPlans = pgSynced('payment_plans')
 export const planInstallments = pgSynced('plan_installments')
+export const petlifelogPatients = pgSynced('petlifelog_patients')
 
 // ---------------------------------------------------------------- server-only
 

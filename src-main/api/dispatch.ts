@@ -4,8 +4,11 @@ import type { Actor } from '../domain/actor'
 import { ApiError } from './errors'
 import type { Handlers } from './handler-types'
 
+/** At once, or later for a method that waits on an outside service (a PetLifeLog lookup). */
+export type Answer = ApiResponse<unknown> | Promise<ApiResponse<unknown>>
+
 export interface Dispatcher {
-  (method: unknown, input: unknown, token: string | null): ApiResponse<unknown>
+  (method: unknown, input: unknown, token: string | null): Answer
 }
 
 export interface DispatchDeps {
@@ -35,7 +38,10 @@ export function createDispatcher(deps: DispatchDeps): Dispatcher {
       const parsed = def.input.safeParse(input ?? {})
       if (!parsed.success) throw invalidInput(parsed.error)
       const handler = deps.handlers[method] as (i: unknown, ctx: { actor: Actor | null; token: string | null }) => unknown
-      return { ok: true, result: handler(parsed.data, { actor, token }) }
+      const result = handler(parsed.data, { actor, token })
+      // Its failure is an error body like any other, never a rejected call.
+      if (result instanceof Promise) return result.then((r: unknown) => ({ ok: true as const, result: r }), (e: unknown) => ({ ok: false as const, error: toErrorBody(method, e, deps.onInternalError) }))
+      return { ok: true, result }
     } catch (e) {
       return { ok: false, error: toErrorBody(method, e, deps.onInternalError) }
     }

@@ -11,7 +11,8 @@ export interface CallContext {
 }
 
 export type Handlers = {
-  [M in MethodName]: (input: z.output<Contract[M]['input']>, ctx: CallContext) => MethodOutput<M>
+  // A method that waits on an outside service (PROVENIQ) answers with a promise.
+  [M in MethodName]: (input: z.output<Contract[M]['input']>, ctx: CallContext) => MethodOutput<M> | Promise<MethodOutput<M>>
 }
 
 /** The signed-in caller of a method that needs one. */

@@ -3,6 +3,8 @@ import type { SyncClient } from '../sync/client'
 import { ApiError, conflict } from './errors'
 import { billingHandlers } from './billing-handlers'
 import { proveniqHandlers } from './proveniq-handlers'
+import { petlifelogHandlers } from './petlifelog-handlers'
+import { scannerHandlers } from './scanner-handlers'
 import { who, type Handlers } from './handler-types'
 
 export type { CallContext, Handlers } from './handler-types'
@@ -17,6 +19,8 @@ export function createHandlers(s: Services): Handlers {
   return {
     ...billingHandlers(s),
     ...proveniqHandlers(s),
+    ...petlifelogHandlers(s),
+    ...scannerHandlers(s),
     'app.info': () => {
       const sync = s.sync?.status()
       const firstSync = sync && sync.tablesReady < sync.tables ? { tablesReady: sync.tablesReady, tables: sync.tables } : null

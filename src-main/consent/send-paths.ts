@@ -39,6 +39,8 @@ export const SEND_PATHS = {
     'src-main/index.ts': 'the Electron host: net.fetch reads the renderer’s own files (file://) for the app:// protocol',
     'src-main/core/net.ts': 'binds a listening server; sends nothing',
     'src-main/proveniq/missing-list.ts': 'reads PetMayday’s active missing-pet list (its shape) with the clinic’s member key; sends no patient or client data, only while approved for lost_pet_reports',
+    'src-main/scanners/': 'reads a microchip scanner on a serial port; never writes to it, and sends nothing anywhere',
+    'src-main/demo/proveniq.ts': 'runs the demo’s PROVENIQ service (embedded PGlite) and its simulated members on this machine: it plays the outside network, not VetOS; it only probes for a free port',
     'src-main/simulators/': 'the demo’s simulated reference lab and analyzer: they play the outside world, not VetOS'
   }
 } as const

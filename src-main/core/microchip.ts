@@ -30,13 +30,17 @@ export function manufacturerName(code: string | undefined): string | undefined {
 
 export function parseMicrochip(input: string): Microchip {
   const raw = input.trim()
-  // Scanners add prefixes such as "FDX-B" and separators such as spaces, dots or asterisks.
-  const stripped = raw.replace(/^(fdx-?b|fdx-?a|hdx|iso)[:\s]*/i, '').replace(/[\s\-*]/g, '')
+  // Scanners add prefixes such as "FDX-B", "FDXB:" or "AVID" and separators such as spaces,
+  // underscores or asterisks ("AVID*012*345*678", Allflex's "982_000001088420").
+  const stripped = raw.replace(/^(fdx-?b|fdx-?a|fecava|hdx|iso|avid)[:\s]*/i, '').replace(/[\s\-*_]/g, '')
   if (stripped.length === 0) throw new MicrochipError('Microchip number is empty')
 
   if (/^\d{15}$/.test(stripped)) {
     return { raw, normalized: stripped, type: 'iso', countryOrManufacturer: stripped.slice(0, 3) }
   }
+  // "985.141000123456": the decimal country/manufacturer code, a dot, the 12-digit national id.
+  const decimalDotted = /^(\d{3})\.(\d{12})$/.exec(stripped)
+  if (decimalDotted) return { raw, normalized: decimalDotted[1] + decimalDotted[2], type: 'iso', countryOrManufacturer: decimalDotted[1] }
   // "3E7.1CBE991A14": hex country/manufacturer code, dot, hex national id (38 bits).
   const dotted = /^([0-9a-f]{3})\.([0-9a-f]{1,10})$/i.exec(stripped)
   if (dotted) {

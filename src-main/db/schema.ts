@@ -953,13 +953,15 @@ export const missingPets = sqliteTable(
     colour: text('colour'),
     sex: text('sex').notNull(),
     name: text('name'),
+    /** the name as patient search normalises it (normalizeName), so a possible match is an index lookup */
+    nameNorm: text('name_norm'),
     lastSeenArea: text('last_seen_area').notNull(),
     lastSeenAt: text('last_seen_at').notNull(),
     filedByName: text('filed_by_name').notNull(),
     filedByKind: text('filed_by_kind').notNull(),
     updatedAt: text('updated_at').notNull()
   },
-  (t) => [index('missing_pets_chip_idx').on(t.microchipNorm)]
+  (t) => [index('missing_pets_chip_idx').on(t.microchipNorm), index('missing_pets_name_idx').on(t.species, t.nameNorm)]
 )
 
 /** Where the list's shape stood (one row per integration), so a restart resumes instead of reading it all again. */
@@ -976,7 +978,65 @@ export const missingPetMatches = sqliteTable(
     patientId: text('patient_id').notNull(),
     reportId: text('report_id').notNull(),
     kind: text('kind', { enum: ['exact', 'possible'] }).notNull(),
+    /** '' when the match was found (record or report changed); the visit's id when that visit was checked in */
+    occasion: text('occasion').notNull().default(''),
     notifiedAt: text('notified_at').notNull()
   },
-  (t) => [primaryKey({ columns: [t.patientId, t.reportId, t.kind] })]
+  (t) => [primaryKey({ columns: [t.patientId, t.reportId, t.kind, t.occasion] })]
+)
+
+/**
+ * PetLifeLog, per patient: the clinic's opt-out (its decision, so on every workstation) and the
+ * registration it made with the service (chip, owner and contact as last confirmed), so every
+ * workstation shows it. The row's id is the patient's id: two workstations deciding for the same
+ * patient write the same row, merged field by field. device_id names the workstation that keeps
+ * the registration current (sends its updates and transfers from its outbox).
+ */
+export const petlifelogPatients = sqliteTable('petlifelog_patients', {
+  ...synced,
+  optOut: integer('opt_out', { mode: 'boolean' }).notNull(),
+  /** the owner allows finders to see the contact (as registered) */
+  shareContact: integer('share_contact', { mode: 'boolean' }).notNull(),
+  /** normalised chip the service confirmed; null before the first confirmation */
+  chip: text('chip'),
+  ownerClientId: text('owner_client_id'),
+  ownerName: text('owner_name'),
+  ownerPhone: text('owner_phone'),
+  ownerEmail: text('owner_email'),
+  /** when the clinic asked for the registration (and who keeps it current) */
+  requestedAt: text('requested_at'),
+  deviceId: text('device_id'),
+  registeredAt: text('registered_at'),
+  confirmedAt: text('confirmed_at')
+})
+
+/**
+ * PetLifeLog's outbox: registrations, updates and transfers waiting for the service, sent in order
+ * by proveniq/petlifelog.ts. Local, not synced: the workstation that queued a send sends it (a
+ * restart resumes it). Consent is checked again as each one leaves; a refusal is kept as failed.
+ */
+export const petlifelogOutbox = sqliteTable(
+  'petlifelog_outbox',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
+    patientId: text('patient_id').notNull(),
+    action: text('action', { enum: ['register', 'update', 'transfer'] }).notNull(),
+    chip: text('chip').notNull(),
+    /** the request's JSON body */
+    body: text('body').notNull(),
+    /** the owner client it registers to (transfers and registrations) */
+    ownerClientId: text('owner_client_id'),
+    summary: text('summary').notNull(),
+    state: text('state', { enum: ['pending', 'failed', 'sent', 'dropped'] }).notNull(),
+    attempts: integer('attempts').notNull(),
+    lastError: text('last_error'),
+    queuedAt: text('queued_at').notNull(),
+    nextAttemptAt: text('next_attempt_at'),
+    doneAt: text('done_at'),
+    actorId: text('actor_id').notNull(),
+    actorName: text('actor_name').notNull(),
+    actorRole: text('actor_role').notNull()
+  },
+  (t) => [uniqueIndex('petlifelog_outbox_id_idx').on(t.id), index('petlifelog_outbox_state_idx').on(t.state, t.patientId)]
 )

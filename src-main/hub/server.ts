@@ -82,7 +82,7 @@ export async function startHub(current: () => App | null, opts: HubOptions): Pro
     const app = current()
     const dispatch = app ? app.dispatch : opts.firstRun
     if (!dispatch) return reply.code(503).send({ ok: false, error: { code: 'internal-error', message: 'The workstation is starting' } })
-    const response = dispatch(req.params.method, req.body ?? {}, session || null)
+    const response = await dispatch(req.params.method, req.body ?? {}, session || null)
     return reply.code(response.ok ? 200 : httpStatus(response.error.code)).send(response)
   })
 

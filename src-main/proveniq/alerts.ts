@@ -61,7 +61,7 @@ export class MissingPetAlerts {
       const { entity, id, patientId } = event.payload
       // A patient created or changed (its chip among them); a visit checked in. After the emitting transaction.
       if (entity === 'patient' && patientId) setImmediate(() => this.safely(() => this.checkPatient(patientId)))
-      else if (entity === 'visit' && patientId) setImmediate(() => this.safely(() => this.checkedIn(id) && this.checkPatient(patientId)))
+      else if (entity === 'visit' && patientId) setImmediate(() => this.safely(() => this.checkedIn(id) && this.checkPatient(patientId, id)))
     })
   }
 
@@ -77,10 +77,12 @@ export class MissingPetAlerts {
     const exact = p.microchip_norm ? (this.core.store.statement(`SELECT ${COLS} FROM missing_pets m WHERE m.microchip_norm = ? ORDER BY m.last_seen_at DESC`).all(p.microchip_norm) as ReportRow[]) : []
     const seen = new Set(exact.map((r) => r.id))
     const name = normalizeName(p.name)
-    // Few reports share a species and a name; the name is compared as the patient search normalises it.
-    const possible = (this.core.store.statement(`SELECT ${COLS} FROM missing_pets m WHERE m.species = ? AND m.name IS NOT NULL ORDER BY m.last_seen_at DESC`).all(p.species) as ReportRow[]).filter(
-      (r) => !seen.has(r.id) && normalizeName(r.name) === name && inArea(p.address, r.last_seen_area)
-    )
+    // Species and name (normalised as patient search does) by index; only their areas are compared here.
+    const possible = name
+      ? (this.core.store.statement(`SELECT ${COLS} FROM missing_pets m WHERE m.species = ? AND m.name_norm = ? ORDER BY m.last_seen_at DESC`).all(p.species, name) as ReportRow[]).filter(
+          (r) => !seen.has(r.id) && inArea(p.address, r.last_seen_area)
+        )
+      : []
     return [...exact.map((r) => toMatch(r, 'exact')), ...possible.map((r) => toMatch(r, 'possible'))]
   }
 
@@ -98,22 +100,27 @@ export class MissingPetAlerts {
     }
   }
 
-  /** Notifies the matches of this patient not notified before. */
-  checkPatient(patientId: string): void {
+  /**
+   * Notifies the matches of this patient not notified before; a check-in (visitId) notifies its exact
+   * matches again, once per visit, because the pet being here now is what the desk must act on.
+   */
+  checkPatient(patientId: string, visitId?: string): void {
     const matches = this.matchesFor(patientId)
     if (matches.length === 0) return
     const p = this.patient(patientId)!
     const { store, audit } = this.core
-    const claim = store.statement('INSERT INTO missing_pet_matches (patient_id, report_id, kind, notified_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+    const claim = store.statement('INSERT INTO missing_pet_matches (patient_id, report_id, kind, occasion, notified_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
     let raised = 0
     store.tx(() => {
       for (const m of matches) {
-        if (claim.run(patientId, m.reportId, m.kind, store.nowIso()).changes === 0) continue
+        const found = claim.run(patientId, m.reportId, m.kind, '', store.nowIso()).changes > 0
+        const here = !!visitId && m.kind === 'exact' && claim.run(patientId, m.reportId, m.kind, visitId, store.nowIso()).changes > 0
+        if (!found && !here) continue
         raised++
         const where = `Last seen ${m.lastSeenArea} on ${m.lastSeenAt.slice(0, 16).replace('T', ' ')} UTC; reported by ${m.filedBy.name} (${m.filedBy.kind}).`
         if (m.kind === 'exact') {
-          this.notifications.notify({ recipientId: null, kind: 'petmayday.missing', severity: 'critical', title: `${p.name} is reported missing (PetMayday)`, body: `Microchip ${m.microchipRaw ?? m.microchip} matches an active PetMayday report. ${where}`, patientId })
-          audit.append({ action: 'petmayday.match', direction: 'internal', actor: SYSTEM_ACTOR, patientId, entityType: 'patient', entityId: patientId, summary: `${p.name} matches PetMayday missing-pet report ${m.reportId} by microchip`, details: { reportId: m.reportId, kind: m.kind, microchip: m.microchip } })
+          this.notifications.notify({ recipientId: null, kind: 'petmayday.missing', severity: 'critical', title: here ? `${p.name} is checked in and reported missing (PetMayday)` : `${p.name} is reported missing (PetMayday)`, body: `Microchip ${m.microchipRaw ?? m.microchip} matches an active PetMayday report. ${where}`, patientId })
+          audit.append({ action: 'petmayday.match', direction: 'internal', actor: SYSTEM_ACTOR, patientId, entityType: 'patient', entityId: patientId, summary: `${p.name} matches PetMayday missing-pet report ${m.reportId} by microchip${here ? ' at check-in' : ''}`, details: { reportId: m.reportId, kind: m.kind, microchip: m.microchip, visitId: here ? visitId : null } })
         } else {
           this.notifications.notify({ recipientId: null, kind: 'petmayday.possible', severity: 'warning', title: `${p.name}: possible PetMayday match`, body: `Possible match: confirm before acting. A missing ${m.species} named ${m.name} (${[m.breed, m.colour].filter(Boolean).join(', ') || 'no description'}). ${where}`, patientId })
           audit.append({ action: 'petmayday.possible_match', direction: 'internal', actor: SYSTEM_ACTOR, patientId, entityType: 'patient', entityId: patientId, summary: `${p.name} may match PetMayday missing-pet report ${m.reportId} (name, species and area; to be confirmed)`, details: { reportId: m.reportId, kind: m.kind } })

@@ -4,6 +4,7 @@ import { AnalyzerSimulator } from './analyzer'
 import { TcpServerTransport } from '../astm/transport'
 import { StripeSimulator } from './stripe'
 import { DEMO_READER, DEMO_STRIPE_KEY } from '../demo/generate'
+import { startDemoProveniq } from '../demo/proveniq'
 
 export interface RunningSimulators {
   stop(): Promise<void>
@@ -57,6 +58,14 @@ export async function startSimulators(app: App, log: (line: string) => void): Pr
       } catch (e) {
         log(`The analyzer simulator could not listen on port ${i.config.port}: ${(e as Error).message}`)
       }
+    }
+  }
+  // The demo clinic's PROVENIQ network (PetMayday, PetLifeLog): the service with simulated members, in this process.
+  if (app.services.info.demo) {
+    try {
+      running.push(await startDemoProveniq(app, log))
+    } catch (e) {
+      log(`The PROVENIQ service could not start: ${(e as Error).message}`)
     }
   }
   return { stop: async () => void (await Promise.all(running.map((s) => s.stop()))) }

@@ -50,7 +50,9 @@ export const WRITERS: Readonly<Record<string, readonly Writer[]>> = {
   // card refunds settle by themselves; plans are made at the desk
   refunds: [...EVERY_ROLE, 'system'],
   payment_plans: [...EVERY_ROLE, 'system'],
-  plan_installments: [...EVERY_ROLE, 'system']
+  plan_installments: [...EVERY_ROLE, 'system'],
+  // anyone caring for the patient registers its chip or opts it out; the workstation records what PetLifeLog confirmed
+  petlifelog_patients: [...EVERY_ROLE, 'system']
 }
 
 export function mayWrite(table: string, writer: Writer): boolean {

@@ -11,10 +11,14 @@ import { z } from 'zod'
 import { ADMIN, CLINICAL, EVERY_ROLE, Empty, Id, IsoDate, IsoDateTime, NonEmpty, Optional, OptionalText, Pin, Role, method } from './common'
 import { billingMethods } from './billing'
 import { proveniqMethods } from './proveniq'
+import { petlifelogMethods } from './petlifelog'
+import { scannerMethods, type ChipScan } from './scanners'
 
 export { ROLES, Role } from './common'
 export * from './billing'
 export * from './proveniq'
+export * from './petlifelog'
+export * from './scanners'
 
 // ---------- shared vocabulary ----------
 
@@ -1043,7 +1047,9 @@ export const contract = {
     description: 'Marks notifications as read.'
   }),
   ...billingMethods,
-  ...proveniqMethods
+  ...proveniqMethods,
+  ...petlifelogMethods,
+  ...scannerMethods
 } as const
 
 export type Contract = typeof contract
@@ -1074,7 +1080,9 @@ export type ApiResponse<T> = { ok: true; result: T } | { ok: false; error: ApiEr
 /** Live events pushed to the renderer (WebSocket on the hub, IPC in Electron). */
 export interface ServerEvents {
   notification: Notification
-  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit' | 'imaging' | 'sync' | 'invoice' | 'payment' | 'refund' | 'plan' | 'card' | 'missing'; id: string; patientId?: string | null }
+  /** a read from this workstation's serial microchip scanner */
+  chipScan: ChipScan
+  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit' | 'imaging' | 'sync' | 'invoice' | 'payment' | 'refund' | 'plan' | 'card' | 'missing' | 'petlifelog'; id: string; patientId?: string | null }
 }
 export type ServerEvent = { [K in keyof ServerEvents]: { type: K; payload: ServerEvents[K] } }[keyof ServerEvents]
 

@@ -19,6 +19,7 @@ import { PrintReport } from './screens/PrintReport'
 import { CheckoutScreen } from './screens/Checkout'
 import { BillingScreen } from './screens/Billing'
 import { PrintReceipt } from './screens/PrintReceipt'
+import { LostFoundScreen } from './screens/LostFound'
 
 const MeContext = createContext<StaffMember | null>(null)
 
@@ -76,6 +77,7 @@ function Screens() {
           <Route path="/imaging-review" element={<ImagingReviewScreen />} />
           <Route path="/checkout" element={<CheckoutScreen />} />
           <Route path="/billing" element={<BillingScreen />} />
+          <Route path="/lost-found" element={<LostFoundScreen />} />
           <Route path="/audit" element={<AuditScreen />} />
           <Route path="/integrations" element={<IntegrationsScreen />} />
           <Route path="/settings" element={<SettingsScreen />} />

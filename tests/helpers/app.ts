@@ -28,11 +28,15 @@ export function makeApp(opts: { demo?: boolean; dir?: string; labs?: LabsConfig;
   const dir = opts.dir ?? tempDir()
   const app = createApp({ dataDir: dir, demo: opts.demo ?? true, host: 'hub', log: () => {}, labs: opts.labs, imaging: opts.imaging, billing: opts.billing })
   let token: string | null = null
-  const raw = (method: string, input: unknown, t: string | null = token) => app.dispatch(method, input, t)
+  // A method that waits on an outside service (PROVENIQ) answers with a promise: the test awaits call() or raw().
+  const raw = (method: string, input: unknown, t: string | null = token) => app.dispatch(method, input, t) as ApiResponse<unknown>
   const call = <M extends MethodName>(method: M, input: MethodInput<M>, t: string | null = token): MethodOutput<M> => {
-    const r = raw(method, input, t)
-    if (!r.ok) throw new Error(`${method} failed: ${r.error.code}: ${r.error.message}`)
-    return r.result as MethodOutput<M>
+    const check = (r: ApiResponse<unknown>) => {
+      if (!r.ok) throw new Error(`${method} failed: ${r.error.code}: ${r.error.message}`)
+      return r.result as MethodOutput<M>
+    }
+    const r = app.dispatch(method, input, t)
+    return r instanceof Promise ? (r.then(check) as unknown as MethodOutput<M>) : check(r)
   }
   return {
     app,

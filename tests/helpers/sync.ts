@@ -67,9 +67,10 @@ export function openWorkstation(clinic: SyncedClinic, dir: string, deviceId: str
     dir,
     deviceId,
     token: null,
-    raw: (method, input) => w.app.dispatch(method, input, w.token),
+    // A method that waits on an outside service answers with a promise (await raw() for it); call() is for the others.
+    raw: (method, input) => w.app.dispatch(method, input, w.token) as ApiResponse<unknown>,
     call(method, input) {
-      const r = w.app.dispatch(method, input, w.token)
+      const r = w.app.dispatch(method, input, w.token) as ApiResponse<unknown>
       if (!r.ok) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`)
       return r.result as never
     },

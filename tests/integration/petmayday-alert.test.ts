@@ -58,25 +58,29 @@ describe('PetMayday alert', () => {
   let bella: Pet
   let bellaReport: string
 
-  it('keeps the list locally and alerts once, critically, for a microchip match at check-in', async () => {
+  it('keeps the list locally and alerts critically for a microchip match: once on arrival, once at the check-in', async () => {
     bella = sql()
       .prepare('SELECT p.id, p.name, p.species, p.microchip, p.client_id, c.address FROM patients p JOIN clients c ON c.id = p.client_id WHERE p.microchip_norm IS NOT NULL AND p.deleted_at IS NULL AND p.deceased_at IS NULL LIMIT 1')
       .get() as Pet
     bellaReport = await file({ microchip: bella.microchip, name: bella.name, species: bella.species, lastSeenArea: 'Nowhere Heights', ownerName: 'Someone' })
     await until(() => listed(bellaReport), 10_000, 'the report in the local list')
-    checkIn(bella.id)
-    await until(() => alertsFor(bella.id).length > 0, 5_000, 'the alert')
-    // A second check-in does not notify again: each match notifies once.
-    checkIn(bella.id)
+    // The report's arrival tells the desk once that one of its patients is reported missing…
+    await until(() => alertsFor(bella.id).length > 0, 5_000, 'the alert on arrival')
+    expect(alertsFor(bella.id).map((a) => a.title)).toEqual([`${bella.name} is reported missing (PetMayday)`])
+    // …and the check-in tells it again, once for that visit: the pet is here now.
+    const visit = checkIn(bella.id)
+    await until(() => alertsFor(bella.id).length > 1, 5_000, 'the alert at check-in')
+    // The same visit changing again (as any later edit announces it) does not notify again.
+    t.app.core.events.emit('changed', { entity: 'visit', id: visit.id, patientId: bella.id })
     await new Promise((r) => setTimeout(r, 100))
     const alerts = alertsFor(bella.id)
-    expect(alerts).toHaveLength(1)
-    expect(alerts[0].severity).toBe('critical')
-    expect(alerts[0].title).toBe(`${bella.name} is reported missing (PetMayday)`)
-    expect(alerts[0].body).toContain('Nowhere Heights')
-    expect(alerts[0].body).toContain('Hillside Shelter')
+    expect(alerts).toHaveLength(2)
+    const here = alerts.find((a) => a.title === `${bella.name} is checked in and reported missing (PetMayday)`)!
+    expect(here.severity).toBe('critical')
+    expect(here.body).toContain('Nowhere Heights')
+    expect(here.body).toContain('Hillside Shelter')
     const audit = sql().prepare("SELECT count(*) FROM audit_log WHERE action = 'petmayday.match' AND patient_id = ?").pluck().get(bella.id)
-    expect(audit).toBe(1)
+    expect(audit).toBe(2)
 
     const matches = t.call('proveniq.missingMatches', { patientId: bella.id })
     expect(matches).toHaveLength(1)
@@ -138,7 +142,7 @@ describe('PetMayday alert', () => {
     expect(alertsFor(rex.id)).toEqual([])
     checkIn(rex.id)
     await until(() => alertsFor(rex.id).length > 0, 5_000, 'the offline alert')
-    expect(alertsFor(rex.id)).toEqual([expect.objectContaining({ severity: 'critical', title: 'Rex is reported missing (PetMayday)' })])
+    expect(alertsFor(rex.id)).toEqual([expect.objectContaining({ severity: 'critical', title: 'Rex is checked in and reported missing (PetMayday)' })])
     expect(t.call('proveniq.missingMatches', { patientId: rex.id })[0]).toMatchObject({ kind: 'exact', reportId: id })
   })
 })

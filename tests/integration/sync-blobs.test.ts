@@ -53,7 +53,7 @@ describe('files synced through the clinic server’s file store', () => {
     await app.start()
     await until(() => app.services.staff.list().some((s) => s.username === 'admin'), 15_000, 'the clinic’s staff to arrive')
     const admin = app.services.staff.list().find((s) => s.username === 'admin')!
-    const r = app.dispatch('auth.login', { staffId: admin.id, pin: adminPin }, null)
+    const r = await app.dispatch('auth.login', { staffId: admin.id, pin: adminPin }, null)
     if (!r.ok) throw new Error(r.error.message)
     const w = { app, dir, token: (r.result as { token: string }).token }
     stations.push(w)
@@ -149,12 +149,12 @@ describe('files synced through the clinic server’s file store', () => {
     expect(readFileSync(blobPath(blobDir, row.sha256)).equals(pdf)).toBe(true)
 
     await until(() => b.app.services.labs.documents(doc.id) !== undefined, 15_000, 'the document row on B')
-    const listed = b.app.dispatch('documents.list', { patientId: pet.id }, b.token)
+    const listed = await b.app.dispatch('documents.list', { patientId: pet.id }, b.token)
     expect(listed.ok && listed.result).toEqual([expect.objectContaining({ id: doc.id, title: 'Referral letter', bytes: pdf.length })])
     const served = await b.app.media.serve(`/media/documents/${doc.id}`, b.token)
     expect(served).toMatchObject({ status: 200, mime: 'application/pdf', size: pdf.length })
     // Kept on B from now on: the API reads it without the server.
-    const got = b.app.dispatch('documents.get', { id: doc.id }, b.token)
+    const got = await b.app.dispatch('documents.get', { id: doc.id }, b.token)
     expect(got.ok && Buffer.from((got.result as { base64: string }).base64, 'base64').equals(pdf)).toBe(true)
   })
 })

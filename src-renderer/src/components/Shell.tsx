@@ -3,6 +3,7 @@ import { AppShell, Avatar, Badge, Group, Kbd, Menu, NavLink, Text, Tooltip, Unst
 import { useHotkeys } from '@mantine/hooks'
 import { notifications as toast } from '@mantine/notifications'
 import { IconPaw, IconFlask, IconRadioactive, IconShieldCheck, IconPlugConnected, IconSettings, IconLogout, IconSwitchHorizontal, IconCashRegister, IconReceipt } from '@tabler/icons-react'
+import { IconDog } from '@tabler/icons-react'
 import { NavLink as RouterLink, useLocation, useNavigate } from 'react-router-dom'
 import { useApi, useCall, useLiveEvents } from '../api/hooks'
 import type { Notification } from '../../../src-preload/contract'
@@ -11,6 +12,7 @@ import { ROLE_LABEL } from '../format'
 import { NotificationCenter } from './NotificationCenter'
 import { SyncIndicator } from './SyncIndicator'
 import { ScreenErrorBoundary } from './ScreenErrorBoundary'
+import { ScanHandler } from '../scan/ScanHandler'
 
 /** Sidebar entries appear only once their feature works, in sections. */
 const NAV = [
@@ -19,6 +21,7 @@ const NAV = [
   { to: '/imaging-review', label: 'Imaging Review', icon: IconRadioactive, keys: 'alt+3', section: 'Clinical' },
   { to: '/checkout', label: 'Checkout', icon: IconCashRegister, keys: 'alt+7', section: 'Operations' },
   { to: '/billing', label: 'Billing', icon: IconReceipt, keys: 'alt+8', section: 'Operations' },
+  { to: '/lost-found', label: 'Lost/Found', icon: IconDog, keys: 'alt+9', section: 'Operations' },
   { to: '/audit', label: 'Audit Log', icon: IconShieldCheck, keys: 'alt+4', section: 'Administration' },
   { to: '/integrations', label: 'Integrations', icon: IconPlugConnected, keys: 'alt+5', section: 'Administration' },
   { to: '/settings', label: 'Settings', icon: IconSettings, keys: 'alt+6', section: 'Administration' }
@@ -163,6 +166,8 @@ export function Shell({ children }: { children: ReactNode }) {
       </AppShell.Navbar>
       <AppShell.Main>
         <ScreenErrorBoundary key={location.pathname}>{children}</ScreenErrorBoundary>
+        {/* microchip scans (keyboard-wedge and serial) anywhere in the app */}
+        <ScanHandler />
       </AppShell.Main>
     </AppShell>
   )

@@ -13,6 +13,8 @@ import { PatientImaging } from './PatientImaging'
 import { PatientBilling } from './PatientBilling'
 import { fieldErrors } from '../components/forms'
 import { askReason } from '../prompt'
+import { MissingMatchDetails } from '../components/lost-found/shared'
+import { PetLifeLogCard } from '../components/petlifelog/PetLifeLogCard'
 import { age, date, dateTime, kg, sexLabel, SPECIES_LABEL } from '../format'
 
 const CLINICAL = new Set(['veterinarian', 'technician', 'admin'])
@@ -37,8 +39,7 @@ function MissingBanner({ patientId }: { patientId: string }) {
       icon={<IconAlertTriangle size={18} />}
       title={exact ? 'Reported missing on PetMayday' : 'Possible PetMayday match — confirm before acting'}
     >
-      Last seen {m.lastSeenArea} on {dateTime(m.lastSeenAt)}; reported by {m.filedBy.name} ({m.filedBy.kind}).
-      {exact ? ` Microchip ${m.microchipRaw ?? m.microchip}.` : ` A missing ${m.species}${m.name ? ` named ${m.name}` : ''}${m.breed ? `, ${m.breed}` : ''}${m.colour ? `, ${m.colour}` : ''}.`}
+      <MissingMatchDetails match={m} patientId={patientId} more={(matches.data?.length ?? 1) - 1} />
     </Alert>
   )
 }
@@ -138,6 +139,7 @@ function Overview({ d }: { d: PatientDetail }) {
       <Stack>
         <Alerts patientId={d.patient.id} alerts={d.alerts} />
         <Weights d={d} />
+        <PetLifeLogCard patientId={d.patient.id} />
       </Stack>
     </SimpleGrid>
   )

@@ -5,6 +5,7 @@ import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
 import { fieldErrors } from '../components/forms'
 import { WorkstationsPanel } from '../components/WorkstationsPanel'
+import { ScannerPanel } from '../components/ScannerPanel'
 import { ROLE_LABEL } from '../format'
 
 export function SettingsScreen() {
@@ -18,6 +19,7 @@ export function SettingsScreen() {
         <AboutPanel />
       </SimpleGrid>
       <StaffPanel admin={admin} meId={me.id} />
+      <ScannerPanel admin={admin} />
       {admin && <WorkstationsPanel />}
     </Stack>
   )
