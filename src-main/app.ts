@@ -198,7 +198,7 @@ export function createApp(config: AppConfig): App {
       missingAlerts,
       petlifelog: new PetLifeLog(core, patients, clients, integrations, () => services.proveniq, { deviceId, log, retry: config.petlifelog?.retry }),
       proveniq: new ProveniqClient(integrations, gate),
-      scanners: new ChipScanners(core, log)
+      scanners: new ChipScanners(core, log, missingAlerts)
     }
 
     let firstRunAdminPin: string | null = null

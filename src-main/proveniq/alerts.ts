@@ -15,7 +15,8 @@ import type { Core } from '../domain/core'
 import type { NotificationsService } from '../domain/notifications'
 import { normalizeName } from '../core/normalize'
 
-interface ReportRow {
+/** A report as this workstation keeps it (missing_pets), read with KEPT_COLS. */
+export interface KeptReport {
   id: string
   microchip_norm: string | null
   microchip: string | null
@@ -39,7 +40,7 @@ interface PatientRow {
   address: string | null
 }
 
-const COLS = 'm.id, m.microchip_norm, m.microchip, m.species, m.breed, m.colour, m.sex, m.name, m.last_seen_area, m.last_seen_at, m.filed_by_name, m.filed_by_kind, m.updated_at'
+export const KEPT_COLS = 'id, microchip_norm, microchip, species, breed, colour, sex, name, last_seen_area, last_seen_at, filed_by_name, filed_by_kind, updated_at'
 
 /** The owner's address names the area the pet was last seen in (case and spacing aside). */
 const inArea = (address: string | null, area: string): boolean => {
@@ -74,23 +75,28 @@ export class MissingPetAlerts {
   matchesFor(patientId: string): MissingMatch[] {
     const p = this.patient(patientId)
     if (!p) return []
-    const exact = p.microchip_norm ? (this.core.store.statement(`SELECT ${COLS} FROM missing_pets m WHERE m.microchip_norm = ? ORDER BY m.last_seen_at DESC`).all(p.microchip_norm) as ReportRow[]) : []
-    const seen = new Set(exact.map((r) => r.id))
+    const exact = p.microchip_norm ? this.onChip(p.microchip_norm) : []
+    const seen = new Set(exact.map((r) => r.reportId))
     const name = normalizeName(p.name)
     // Species and name (normalised as patient search does) by index; only their areas are compared here.
     const possible = name
-      ? (this.core.store.statement(`SELECT ${COLS} FROM missing_pets m WHERE m.species = ? AND m.name_norm = ? ORDER BY m.last_seen_at DESC`).all(p.species, name) as ReportRow[]).filter(
+      ? (this.core.store.statement(`SELECT ${KEPT_COLS} FROM missing_pets WHERE species = ? AND name_norm = ? ORDER BY last_seen_at DESC`).all(p.species, name) as KeptReport[]).filter(
           (r) => !seen.has(r.id) && inArea(p.address, r.last_seen_area)
         )
       : []
-    return [...exact.map((r) => toMatch(r, 'exact')), ...possible.map((r) => toMatch(r, 'possible'))]
+    return [...exact, ...possible.map((r) => toMatch(r, 'possible'))]
+  }
+
+  /** The active reports on a chip (normalised), from the kept list: what a scan or a typed chip matches exactly, offline too. */
+  onChip(chipNorm: string): MissingMatch[] {
+    return (this.core.store.statement(`SELECT ${KEPT_COLS} FROM missing_pets WHERE microchip_norm = ? ORDER BY last_seen_at DESC`).all(chipNorm) as KeptReport[]).map((r) => toMatch(r, 'exact'))
   }
 
   /** New or changed reports: the patients they match. */
   checkReports(ids: string[]): void {
     const s = (sql: string) => this.core.store.statement(sql)
     for (const id of ids) {
-      const r = s(`SELECT ${COLS} FROM missing_pets m WHERE m.id = ?`).get(id) as ReportRow | undefined
+      const r = s(`SELECT ${KEPT_COLS} FROM missing_pets WHERE id = ?`).get(id) as KeptReport | undefined
       if (!r) continue
       const patients = new Set<string>()
       if (r.microchip_norm) for (const pid of s('SELECT id FROM patients WHERE microchip_norm = ? AND deleted_at IS NULL').pluck().all(r.microchip_norm) as string[]) patients.add(pid)
@@ -151,7 +157,7 @@ export class MissingPetAlerts {
   }
 }
 
-function toMatch(r: ReportRow, kind: MissingMatch['kind']): MissingMatch {
+function toMatch(r: KeptReport, kind: MissingMatch['kind']): MissingMatch {
   return {
     kind,
     reportId: r.id,

@@ -24,6 +24,25 @@ export interface ProveniqTarget {
   apiKey: string
 }
 
+/** A missing-pet report as the service answers it (src-proveniq/reports.ts PublicReport). */
+export interface ServiceReport {
+  id: string
+  status: string
+  microchip: string | null
+  microchipRaw: string | null
+  species: string
+  breed: string | null
+  colour: string | null
+  sex: string
+  name: string | null
+  photoUrl: string | null
+  lastSeenArea: string
+  lastSeenAt: string
+  filedBy: { name: string; kind: string }
+  createdAt: string
+  updatedAt: string
+}
+
 export interface ProveniqCall {
   kind: ProveniqKind
   method: 'GET' | 'POST' | 'PUT' | 'PATCH'

@@ -24,7 +24,7 @@ import type { Core } from '../domain/core'
 import type { PatientsService } from '../domain/patients'
 import type { IntegrationRegistry } from '../integrations/registry'
 import { ConsentRefused } from '../consent/gate'
-import { ProveniqOffline, type ProveniqClient } from './client'
+import { ProveniqOffline, type ProveniqClient, type ServiceReport } from './client'
 
 type OutboxRow = typeof petlifelogOutbox.$inferSelect
 type PatientLink = typeof petlifelogPatients.$inferSelect
@@ -40,24 +40,6 @@ const LOOKUP_CATEGORIES: DataCategory[] = ['microchip']
 
 /** The service is across the internet: the first retry soon, then no more often than every few minutes. */
 const RETRY = { firstMs: 5_000, maxMs: 5 * 60_000 }
-
-interface ServiceReport {
-  id: string
-  status: string
-  microchip: string | null
-  microchipRaw: string | null
-  species: string
-  breed: string | null
-  colour: string | null
-  sex: string
-  name: string | null
-  photoUrl: string | null
-  lastSeenArea: string
-  lastSeenAt: string
-  filedBy: { name: string; kind: string }
-  createdAt: string
-  updatedAt: string
-}
 
 type ServiceLookup =
   | { chip: string; registered: false; missingReports: ServiceReport[] }

@@ -19,26 +19,8 @@ import type { Actor } from '../domain/actor'
 import type { ClinicService } from '../domain/clinic'
 import type { Core } from '../domain/core'
 import type { PatientsService } from '../domain/patients'
-import { ProveniqOffline, type ProveniqClient } from './client'
-
-/** A report as the service answers it (src-proveniq/reports.ts PublicReport). */
-interface ServiceReport {
-  id: string
-  status: string
-  microchip: string | null
-  microchipRaw: string | null
-  species: string
-  breed: string | null
-  colour: string | null
-  sex: string
-  name: string | null
-  photoUrl: string | null
-  lastSeenArea: string
-  lastSeenAt: string
-  filedBy: { name: string; kind: string }
-  createdAt: string
-  updatedAt: string
-}
+import { KEPT_COLS, type KeptReport } from './alerts'
+import { ProveniqOffline, type ProveniqClient, type ServiceReport } from './client'
 
 interface ServiceOwnReport extends ServiceReport {
   owner: { name: string; contact: string; shareContact: boolean }
@@ -67,23 +49,7 @@ const found = (n: ServiceFoundNotice): PetMaydayFoundNotice => ({
   ours: n.ours
 })
 
-interface LocalRow {
-  id: string
-  microchip_norm: string | null
-  microchip: string | null
-  species: string
-  breed: string | null
-  colour: string | null
-  sex: string
-  name: string | null
-  last_seen_area: string
-  last_seen_at: string
-  filed_by_name: string
-  filed_by_kind: string
-  updated_at: string
-}
 
-const LOCAL_COLS = 'id, microchip_norm, microchip, species, breed, colour, sex, name, last_seen_area, last_seen_at, filed_by_name, filed_by_kind, updated_at'
 const REPORTS: DataCategory[] = ['lost_pet_reports']
 
 const fromService = (r: ServiceReport): PetMaydayReport => ({
@@ -105,7 +71,7 @@ const fromService = (r: ServiceReport): PetMaydayReport => ({
 
 const own = (r: ServiceOwnReport): PetMaydayOwnReport => ({ ...fromService(r), createdAt: r.createdAt, owner: r.owner, relays: r.relays ?? [] })
 
-const fromLocal = (r: LocalRow): PetMaydayReport => ({
+const fromLocal = (r: KeptReport): PetMaydayReport => ({
   id: r.id,
   status: 'active',
   microchip: r.microchip_norm,
@@ -193,7 +159,7 @@ export class PetMayday {
     if (f.species) add('species = ?', f.species)
     if (area) add("lower(last_seen_area) LIKE ? ESCAPE '\\'", likeEscaped(area))
     if (f.since) add('last_seen_at >= ?', f.since)
-    const rows = this.core.store.statement(`SELECT ${LOCAL_COLS} FROM missing_pets${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY last_seen_at DESC, id LIMIT 200`).all(...params) as LocalRow[]
+    const rows = this.core.store.statement(`SELECT ${KEPT_COLS} FROM missing_pets${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY last_seen_at DESC, id LIMIT 200`).all(...params) as KeptReport[]
     return rows.map(fromLocal)
   }
 
@@ -342,7 +308,7 @@ export class PetMayday {
       throw e
     }
     const s = (sql: string) => this.core.store.statement(sql)
-    const reports = (s(`SELECT ${LOCAL_COLS} FROM missing_pets WHERE microchip_norm = ? ORDER BY last_seen_at DESC`).all(chip.normalized) as LocalRow[]).map(fromLocal)
+    const reports = (s(`SELECT ${KEPT_COLS} FROM missing_pets WHERE microchip_norm = ? ORDER BY last_seen_at DESC`).all(chip.normalized) as KeptReport[]).map(fromLocal)
     const patients = s(
       "SELECT p.id, p.name, p.species, c.first_name || ' ' || c.last_name AS owner FROM patients p JOIN clients c ON c.id = p.client_id WHERE p.microchip_norm = ? AND p.deleted_at IS NULL ORDER BY p.name"
     ).all(chip.normalized) as { id: string; name: string; species: string; owner: string }[]

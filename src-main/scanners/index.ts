@@ -9,31 +9,17 @@
  * audited (the audit log records data exchanges and changes to records). Changing the setting is
  * audited, as every configuration change is.
  */
-import type { ChipScan, MissingMatch, ScanResolution, ScannedChip, ScannerStatus, SerialScannerSettings } from '../../src-preload/contract'
+import type { ChipScan, ScanResolution, ScannedChip, ScannerStatus, SerialScannerSettings } from '../../src-preload/contract'
 import { manufacturerName, type Microchip } from '../core/microchip'
 import { newId } from '../core/ids'
 import type { Actor } from '../domain/actor'
 import type { Core } from '../domain/core'
+import type { MissingPetAlerts } from '../proveniq/alerts'
 import { parseScanLine } from './formats'
 import { SerialScannerReader, listSerialPorts, type SerialScannerState } from './serial'
 
 const META_KEY = 'scanner_serial'
 
-interface MissingRow {
-  id: string
-  microchip_norm: string | null
-  microchip: string | null
-  species: string
-  breed: string | null
-  colour: string | null
-  sex: string
-  name: string | null
-  last_seen_area: string
-  last_seen_at: string
-  filed_by_name: string
-  filed_by_kind: string
-  updated_at: string
-}
 
 const toScanned = (c: Microchip): ScannedChip => ({ raw: c.raw, normalized: c.normalized, type: c.type, manufacturer: manufacturerName(c.countryOrManufacturer) ?? null })
 
@@ -49,7 +35,8 @@ export class ChipScanners {
 
   constructor(
     private readonly core: Core,
-    private readonly log: (line: string) => void
+    private readonly log: (line: string) => void,
+    private readonly alerts: MissingPetAlerts
   ) {}
 
   /** What a scanner's output names: the chip, the patients with exactly that chip, the active missing-pet reports on it. */
@@ -66,34 +53,12 @@ export class ChipScanners {
           ORDER BY p.deceased_at IS NOT NULL, p.name`
       )
       .all(chip) as { id: string; name: string; species: string; breed: string | null; microchip: string | null; deceased_at: string | null; first_name: string; last_name: string }[]
-    const missing = s
-      .statement(
-        `SELECT id, microchip_norm, microchip, species, breed, colour, sex, name, last_seen_area, last_seen_at, filed_by_name, filed_by_kind, updated_at
-           FROM missing_pets WHERE microchip_norm = ? ORDER BY last_seen_at DESC`
-      )
-      .all(chip) as MissingRow[]
     return {
       raw: read.raw,
       chip: toScanned(read.chip),
       error: null,
       patients: patients.map((p) => ({ id: p.id, name: p.name, species: p.species, breed: p.breed, microchip: p.microchip, ownerName: `${p.first_name} ${p.last_name}`, deceasedAt: p.deceased_at })),
-      missing: missing.map(
-        (r): MissingMatch => ({
-          kind: 'exact',
-          reportId: r.id,
-          microchip: r.microchip_norm,
-          microchipRaw: r.microchip,
-          species: r.species,
-          breed: r.breed,
-          colour: r.colour,
-          sex: r.sex,
-          name: r.name,
-          lastSeenArea: r.last_seen_area,
-          lastSeenAt: r.last_seen_at,
-          filedBy: { name: r.filed_by_name, kind: r.filed_by_kind },
-          updatedAt: r.updated_at
-        })
-      )
+      missing: this.alerts.onChip(chip)
     }
   }
 
