@@ -13,4 +13,5 @@ DROP TABLE `missing_pet_matches`;--> statement-breakpoint
 ALTER TABLE `__new_missing_pet_matches` RENAME TO `missing_pet_matches`;--> statement-breakpoint
 PRAGMA foreign_keys=ON;--> statement-breakpoint
 ALTER TABLE `missing_pets` ADD `name_norm` text;--> statement-breakpoint
+ALTER TABLE `missing_pets` ADD `area_norm` text;--> statement-breakpoint
 CREATE INDEX `missing_pets_name_idx` ON `missing_pets` (`species`,`name_norm`);

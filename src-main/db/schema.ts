@@ -956,6 +956,8 @@ export const missingPets = sqliteTable(
     /** the name as patient search normalises it (normalizeName), so a possible match is an index lookup */
     nameNorm: text('name_norm'),
     lastSeenArea: text('last_seen_area').notNull(),
+    /** the area normalised the same way, compared with the owner's normalised address in SQL */
+    areaNorm: text('area_norm'),
     lastSeenAt: text('last_seen_at').notNull(),
     filedByName: text('filed_by_name').notNull(),
     filedByKind: text('filed_by_kind').notNull(),

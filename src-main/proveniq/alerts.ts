@@ -42,12 +42,6 @@ interface PatientRow {
 
 export const KEPT_COLS = 'id, microchip_norm, microchip, species, breed, colour, sex, name, last_seen_area, last_seen_at, filed_by_name, filed_by_kind, updated_at'
 
-/** The owner's address names the area the pet was last seen in (case and spacing aside). */
-const inArea = (address: string | null, area: string): boolean => {
-  const a = normalizeName(area)
-  return !!a && !!address && ` ${normalizeName(address)} `.includes(` ${a} `)
-}
-
 export class MissingPetAlerts {
   private sub: { unsubscribe(): void } | null = null
 
@@ -78,12 +72,16 @@ export class MissingPetAlerts {
     const exact = p.microchip_norm ? this.onChip(p.microchip_norm) : []
     const seen = new Set(exact.map((r) => r.reportId))
     const name = normalizeName(p.name)
-    // Species and name (normalised as patient search does) by index; only their areas are compared here.
-    const possible = name
-      ? (this.core.store.statement(`SELECT ${KEPT_COLS} FROM missing_pets WHERE species = ? AND name_norm = ? ORDER BY last_seen_at DESC`).all(p.species, name) as KeptReport[]).filter(
-          (r) => !seen.has(r.id) && inArea(p.address, r.last_seen_area)
-        )
-      : []
+    const address = normalizeName(p.address)
+    // Species and name (normalised as patient search does) by index; the area must be whole words of the owner's address.
+    const possible =
+      name && address
+        ? (
+            this.core.store
+              .statement(`SELECT ${KEPT_COLS} FROM missing_pets WHERE species = ? AND name_norm = ? AND area_norm <> '' AND instr(?, ' ' || area_norm || ' ') > 0 ORDER BY last_seen_at DESC`)
+              .all(p.species, name, ` ${address} `) as KeptReport[]
+          ).filter((r) => !seen.has(r.id))
+        : []
     return [...exact, ...possible.map((r) => toMatch(r, 'possible'))]
   }
 

@@ -55,13 +55,13 @@ export class MissingPetList {
     this.refresh()
   }
 
-  /** A list kept before names were normalised into it (migration 0024) keeps alerting offline: fill them in. */
+  /** A list kept before names and areas were normalised into it (migration 0024) keeps alerting offline: fill them in. */
   private normaliseNames(): void {
     const { sqlite } = this.core.store
-    const rows = sqlite.prepare('SELECT id, name FROM missing_pets WHERE name IS NOT NULL AND name_norm IS NULL').all() as { id: string; name: string }[]
+    const rows = sqlite.prepare('SELECT id, name, last_seen_area FROM missing_pets WHERE area_norm IS NULL').all() as { id: string; name: string | null; last_seen_area: string }[]
     if (rows.length === 0) return
-    const set = sqlite.prepare('UPDATE missing_pets SET name_norm = ? WHERE id = ?')
-    sqlite.transaction(() => rows.forEach((r) => set.run(normalizeName(r.name) || null, r.id)))()
+    const set = sqlite.prepare('UPDATE missing_pets SET name_norm = ?, area_norm = ? WHERE id = ?')
+    sqlite.transaction(() => rows.forEach((r) => set.run(normalizeName(r.name) || null, normalizeName(r.last_seen_area) || null, r.id)))()
   }
 
   stop(): void {
@@ -203,8 +203,8 @@ export class MissingPetList {
           if (refetch) s.unsee.run(id)
           continue
         }
-        const row = { id, microchip: null, microchip_raw: null, breed: null, colour: null, name: null, ...pick(v) }
-        s.upsert.run({ ...row, name_norm: row.name ? normalizeName(row.name) || null : null })
+        const row = pick(v)
+        s.upsert.run({ id, ...row, name_norm: normalizeName(row.name) || null, area_norm: normalizeName(row.last_seen_area) || null })
         if (refetch) s.see.run(id)
         arrived.push(id)
       }
@@ -250,10 +250,10 @@ export class MissingPetList {
     sqlite.exec('CREATE TEMP TABLE IF NOT EXISTS missing_pets_seen (id TEXT PRIMARY KEY)')
     return {
       upsert: sqlite.prepare(
-        `INSERT INTO missing_pets (id, microchip_norm, microchip, species, breed, colour, sex, name, name_norm, last_seen_area, last_seen_at, filed_by_name, filed_by_kind, updated_at)
-         VALUES (@id, @microchip, @microchip_raw, @species, @breed, @colour, @sex, @name, @name_norm, @last_seen_area, @last_seen_at, @filed_by, @filed_by_kind, @updated_at)
+        `INSERT INTO missing_pets (id, microchip_norm, microchip, species, breed, colour, sex, name, name_norm, last_seen_area, area_norm, last_seen_at, filed_by_name, filed_by_kind, updated_at)
+         VALUES (@id, @microchip, @microchip_raw, @species, @breed, @colour, @sex, @name, @name_norm, @last_seen_area, @area_norm, @last_seen_at, @filed_by, @filed_by_kind, @updated_at)
          ON CONFLICT (id) DO UPDATE SET microchip_norm = excluded.microchip_norm, microchip = excluded.microchip, species = excluded.species, breed = excluded.breed,
-           colour = excluded.colour, sex = excluded.sex, name = excluded.name, name_norm = excluded.name_norm, last_seen_area = excluded.last_seen_area, last_seen_at = excluded.last_seen_at,
+           colour = excluded.colour, sex = excluded.sex, name = excluded.name, name_norm = excluded.name_norm, last_seen_area = excluded.last_seen_area, area_norm = excluded.area_norm, last_seen_at = excluded.last_seen_at,
            filed_by_name = excluded.filed_by_name, filed_by_kind = excluded.filed_by_kind, updated_at = excluded.updated_at`
       ),
       remove: sqlite.prepare('DELETE FROM missing_pets WHERE id = ?'),
