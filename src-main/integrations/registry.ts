@@ -139,11 +139,15 @@ export class IntegrationRegistry {
       // A masked secret sent back unchanged means "keep the stored one".
       const config = input.config ? { ...input.config, ...keepSecrets(before, input.config) } : before
       checkConfig(current.kind as IntegrationKind, config)
-      const destinationChanged = DESTINATION_FIELDS.some((f) => JSON.stringify(before[f]) !== JSON.stringify(config[f]))
+      const record = JSON.parse(current.config) as IntegrationConfig
+      // A key typed on a workstation that did not hold it (the second checkout desk, each workstation
+      // following PetMayday) is the approved one when it ends as the synced record's does; any other key withdraws.
+      const heldElsewhere = (f: keyof IntegrationConfig) => (SECRET_FIELDS as readonly string[]).includes(f) && before[f] === undefined && !!config[f] && !!record[f]
+      const destinationChanged = DESTINATION_FIELDS.some((f) => (heldElsewhere(f) ? mask(String(config[f])) !== record[f] : JSON.stringify(before[f]) !== JSON.stringify(config[f])))
       const withdraw = destinationChanged && current.approvedAt !== null
       const stored = this.keepSecretsHere(input.id, config)
       // A secret this workstation does not hold stays as the record had it.
-      for (const f of SECRET_FIELDS) if (!config[f]) stored[f] = (JSON.parse(current.config) as IntegrationConfig)[f]
+      for (const f of SECRET_FIELDS) if (!config[f]) stored[f] = record[f]
       store.update(integrations, input.id, {
         name: input.name ?? current.name,
         enabled: input.enabled ?? current.enabled,

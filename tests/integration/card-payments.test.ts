@@ -200,4 +200,23 @@ describe('the payment key', () => {
     expect(t.app.services.integrations.config(pay.id).apiKey).toBe('rk_live_abcdefghijkl9876')
     void t.close()
   })
+
+  it('typed on a second workstation, keeps the approval when it is the same key and withdraws it for another', () => {
+    const t = makeApp({ demo: false, dir: tempDir() })
+    t.signIn('admin')
+    const pay = t.call('integrations.create', { kind: 'payments', name: 'Stripe', config: { apiKey: 'rk_live_abcdefghijkl9876' } })
+    t.call('integrations.approve', { id: pay.id, categories: ['payments'] })
+    const approved = () => t.call('integrations.list', {}).find((i) => i.id === pay.id)!.approval
+    // As on a workstation that has the record by sync but never held the key.
+    const forget = () => t.app.core.store.sqlite.prepare('DELETE FROM workstation_secrets').run()
+    forget()
+    expect(t.app.services.integrations.config(pay.id).apiKey).toBeUndefined()
+    t.call('integrations.update', { id: pay.id, config: { apiKey: 'rk_live_abcdefghijkl9876' } })
+    expect(approved()?.categories).toEqual(['payments'])
+    expect(t.app.services.integrations.config(pay.id).apiKey).toBe('rk_live_abcdefghijkl9876')
+    forget()
+    t.call('integrations.update', { id: pay.id, config: { apiKey: 'rk_live_zzzzzzzzzzzz1111' } })
+    expect(approved()).toBeNull()
+    void t.close()
+  })
 })
