@@ -59,13 +59,16 @@ export function createHandlers(s: Services): Handlers {
     'clients.get': (i) => s.clients.get(i.id),
     'clients.search': (i) => {
       const seen = new Set<string>()
-      const ids = s.search.search(i.query, 'auto', 100).map((p) => p.clientId).filter((id) => !seen.has(id) && seen.add(id))
+      // Owners found through their patients first (a pet's name finds its owner), then clients by
+      // their own name or phone: an owner with no patient yet (a pet's new owner) is found too.
+      const ids = [...s.search.search(i.query, 'auto', 100).map((p) => p.clientId), ...s.clients.findByNameOrPhone(i.query, i.limit)].filter((id) => !seen.has(id) && seen.add(id))
       return ids.slice(0, i.limit).map((id) => s.clients.getClient(id))
     },
 
     'patients.search': (i) => s.search.search(i.query, i.kind, i.limit, i.includeDeceased),
     'patients.create': (i, ctx) => s.patients.create(who(ctx), i),
     'patients.update': (i, ctx) => s.patients.update(who(ctx), i),
+    'patients.changeOwner': (i, ctx) => s.patients.changeOwner(who(ctx), i),
     'patients.get': (i) => s.patients.get(i.id),
     'patients.recordWeight': (i, ctx) => s.patients.recordWeight(who(ctx), i.patientId, i.weightKg, i.measuredAt, i.correctsId),
     'patients.addAlert': (i, ctx) => s.patients.addAlert(who(ctx), i),

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
 import { clients, clientContacts, patients } from '../db/schema'
 import type { Client, ClientDetail, Contact } from '../../src-preload/contract'
-import { normalizeEmail, normalizeName, phoneDigits, reverse } from '../core/normalize'
+import { normalizeEmail, normalizeName, phoneDigits, prefixEnd, reverse } from '../core/normalize'
 import { notFound } from '../api/errors'
 import type { Actor } from './actor'
 import type { Core } from './core'
@@ -87,6 +87,38 @@ export class ClientsService {
 
   getClient(id: string): Client {
     return toClient(this.row(id), this.contactRows([id]))
+  }
+
+  /**
+   * Client ids by the client's own name (last or first name starting with the query, or "first
+   * last") or phone (any trailing digits), as patient search matches owners; patient search, which
+   * clients.search asks first, cannot find an owner with no patient yet.
+   */
+  findByNameOrPhone(query: string, limit: number): string[] {
+    const { store } = this.core
+    const digits = phoneDigits(query)
+    if (digits.length > 0 && /^[\d\s\-().+*]+$/.test(query)) {
+      if (digits.length < 3) return []
+      const key = reverse(digits.slice(-10))
+      return store
+        .statement("SELECT DISTINCT k.client_id FROM client_contacts k JOIN clients c ON c.id = k.client_id WHERE k.kind = 'phone' AND k.search_key >= ? AND k.search_key < ? AND k.deleted_at IS NULL AND c.deleted_at IS NULL LIMIT ?")
+        .pluck()
+        .all(key, prefixEnd(key), limit) as string[]
+    }
+    const norm = normalizeName(query)
+    if (!norm) return []
+    const tokens = norm.split(' ')
+    if (tokens.length === 1) {
+      return store
+        .statement('SELECT id FROM clients WHERE deleted_at IS NULL AND ((last_name_norm >= ? AND last_name_norm < ?) OR (first_name_norm >= ? AND first_name_norm < ?)) ORDER BY last_name_norm, first_name_norm LIMIT ?')
+        .pluck()
+        .all(norm, prefixEnd(norm), norm, prefixEnd(norm), limit) as string[]
+    }
+    const last = tokens[tokens.length - 1]
+    return store
+      .statement('SELECT id FROM clients WHERE deleted_at IS NULL AND first_name_norm = ? AND last_name_norm >= ? AND last_name_norm < ? ORDER BY last_name_norm LIMIT ?')
+      .pluck()
+      .all(tokens.slice(0, -1).join(' '), last, prefixEnd(last), limit) as string[]
   }
 
   contactRows(clientIds: string[]): ContactRow[] {

@@ -1,12 +1,12 @@
 import { and, asc, desc, eq, isNull } from 'drizzle-orm'
-import { clinicalNotes, patientAlerts, patients, patientWeights, staff, visits } from '../db/schema'
-import type { ClinicalNote, Patient, PatientAlert, PatientDetail, SPECIES, Visit } from '../../src-preload/contract'
+import { clients, clinicalNotes, patientAlerts, patients, patientWeights, staff, visits } from '../db/schema'
+import type { Client, ClinicalNote, Patient, PatientAlert, PatientDetail, SPECIES, Visit } from '../../src-preload/contract'
 import { normalizeName } from '../core/normalize'
 import { MicrochipError, parseMicrochip } from '../core/microchip'
 import { ApiError, conflict, notFound } from '../api/errors'
 import type { Actor } from './actor'
 import type { Core } from './core'
-import type { ClientsService } from './clients'
+import { ownerName, type ClientsService } from './clients'
 
 type PatientRow = typeof patients.$inferSelect
 
@@ -94,6 +94,58 @@ export class PatientsService {
         entityId: input.id,
         summary: `Updated ${fields.name}: ${changed.join(', ') || 'no changes'}`,
         details: Object.fromEntries(changed.map((k) => [k, { from: current[k], to: patch[k] }]))
+      })
+      events.emit('changed', { entity: 'patient', id: input.id, patientId: input.id })
+      return toPatient(this.row(input.id))
+    })
+  }
+
+  /**
+   * A new owner: the pet was rehomed, adopted or sold, or was filed under the wrong member of a
+   * family. Only the patient's client changes, through the store's normal update in one transaction
+   * with its audit entry (both owners and the reason), and the patient's 'changed' event follows as
+   * for any patient update: sync carries the change, and PetLifeLog, which reconciles on that event,
+   * queues a transfer of a registration this workstation keeps (proveniq/petlifelog.ts).
+   *
+   * What was billed is not moved: invoices and estimates (an open one too, such as a visit's draft),
+   * payments, credit and payment plans keep their client, the owner they were dealings with. Only
+   * what is invoiced from now on is the new owner's.
+   */
+  changeOwner(actor: Actor, input: { id: string; clientId: string; reason: string }): Patient {
+    const { store, audit, events } = this.core
+    return store.tx(() => {
+      const current = this.row(input.id)
+      // A deceased patient is not rehomed, and its record belongs with the family it died with (the
+      // last invoices, the bereavement letters); moving it would also transfer its chip's PetLifeLog
+      // registration to someone else. A death recorded by mistake is cleared on the patient first (Edit).
+      if (current.deceasedAt) {
+        throw conflict(`${current.name} is recorded as deceased (${current.deceasedAt}): the owner of a deceased patient is not changed. If the death was recorded by mistake, clear it first (Edit).`)
+      }
+      const earlier = store.byId(clients, current.clientId)
+      const earlierName = earlier ? ownerName(earlier) : 'a removed client'
+      if (input.clientId === current.clientId) {
+        throw new ApiError('conflict', `${current.name} already belongs to ${earlierName}`, [{ path: 'clientId', message: `${earlierName} is already ${current.name}’s owner: choose the new owner` }])
+      }
+      let next: Client
+      try {
+        next = this.clients.getClient(input.clientId)
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'not-found') {
+          throw new ApiError('not-found', 'The new owner is not a client of this clinic (unknown or removed)', [{ path: 'clientId', message: 'This client is not in the clinic’s records (unknown or removed): choose another' }])
+        }
+        throw e
+      }
+      const nextName = ownerName(next)
+      store.update(patients, input.id, { clientId: next.id })
+      audit.append({
+        action: 'patient.owner_changed',
+        direction: 'internal',
+        actor,
+        patientId: input.id,
+        entityType: 'patient',
+        entityId: input.id,
+        summary: `${current.name}'s owner changed from ${earlierName} to ${nextName}: ${input.reason}`,
+        details: { from: { clientId: current.clientId, name: earlierName }, to: { clientId: next.id, name: nextName }, reason: input.reason }
       })
       events.emit('changed', { entity: 'patient', id: input.id, patientId: input.id })
       return toPatient(this.row(input.id))

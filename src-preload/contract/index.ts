@@ -692,6 +692,13 @@ export type SetupState = z.infer<typeof SetupState>
 const ReviewPage = z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict()
 const Ok = z.object({ ok: z.literal(true) })
 
+/**
+ * Who records a change of owner: the front desk (it registers owners), a veterinarian (a surrender
+ * or an adoption settled in the exam room) and an administrator. Not technicians: a new owner
+ * changes who answers for the animal and who is billed from then on, a front-desk matter.
+ */
+export const OWNER_CHANGE_ROLES = ['front_desk', 'veterinarian', 'admin'] as const
+
 export const contract = {
   'app.info': method({
     input: Empty,
@@ -794,7 +801,7 @@ export const contract = {
     input: z.object({ query: z.string().trim().min(1, 'is required').max(80) , limit: z.number().int().min(1).max(100).default(20) }).strict(),
     output: z.array(Client),
     access: EVERY_ROLE,
-    description: 'Clients by name or phone (for adding a patient to an existing owner).'
+    description: 'Clients by name or phone, those with no patient yet too; a pet’s name finds its owner (adding a patient, a payment without a visit, a pet’s new owner).'
   }),
 
   'patients.search': method({
@@ -821,6 +828,13 @@ export const contract = {
     output: Patient,
     access: EVERY_ROLE,
     description: 'Edits a patient’s details.'
+  }),
+  'patients.changeOwner': method({
+    input: z.object({ id: Id, clientId: Id, reason: NonEmpty(300) }).strict(),
+    output: Patient,
+    access: OWNER_CHANGE_ROLES,
+    description:
+      'Gives the patient a new owner, an existing client (rehomed, adopted, sold, or filed under the wrong family member), with the reason; audited with both owners. Invoices, estimates, payments and credit stay with the earlier owner. A PetLifeLog registration this clinic keeps is transferred by itself. Refused: an unknown or removed client, the same owner, a deceased patient.'
   }),
   'patients.get': method({ input: z.object({ id: Id }).strict(), output: PatientDetail, access: EVERY_ROLE, description: 'Everything the patient page shows.' }),
   'patients.recordWeight': method({

@@ -10,7 +10,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rmSync } from 'node:fs'
 import { createApp, type App } from '../../src-main/app'
-import { patients } from '../../src-main/db/schema'
 import { PROVENIQ_MIGRATIONS } from '../../src-proveniq/cli/open'
 import { startProveniqServer, type ProveniqServer } from '../../src-proveniq/http'
 import { openPostgres, type Db } from '../../src-server/db'
@@ -181,10 +180,8 @@ describe('PetLifeLog on the workstation', () => {
     const next = sql()
       .prepare("SELECT c.id, c.first_name, c.last_name FROM clients c WHERE c.id != ? AND c.deleted_at IS NULL AND EXISTS (SELECT 1 FROM client_contacts k WHERE k.client_id = c.id AND k.deleted_at IS NULL) LIMIT 1")
       .get(kept.client_id) as { id: string; first_name: string; last_name: string }
-    // VetOS has no change-of-owner screen yet: the change is made as a patient update would make it (one transaction, its event after).
-    const { store, events } = ws.app.core
-    store.tx(() => store.update(patients, kept.id, { clientId: next.id }))
-    events.emit('changed', { entity: 'patient', id: kept.id, patientId: kept.id })
+    // As the patient page's Change owner dialog makes it.
+    await ws.call('patients.changeOwner', { id: kept.id, clientId: next.id, reason: 'Rehomed to a new family' })
     await until(() => sql().prepare("SELECT count(*) FROM petlifelog_outbox WHERE patient_id = ? AND action = 'transfer' AND state = 'sent'").pluck().get(kept.id) === 1, 10_000, 'the transfer sent')
     expect((await registry(kept.microchip_norm)).owner_name).toBe(`${next.first_name} ${next.last_name}`)
     expect((await history(kept.microchip_norm)).map((h) => h.reason)).toEqual(['update', 'transfer'])

@@ -1,11 +1,12 @@
 import { useState } from 'react'
 import { Alert, Anchor, Badge, Button, Group, Loader, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core'
-import { IconAlertTriangle, IconEdit } from '@tabler/icons-react'
+import { IconAlertTriangle, IconEdit, IconUserShare } from '@tabler/icons-react'
 import { Link, useParams } from 'react-router-dom'
-import type { ClinicalNote, PatientAlert, PatientDetail, Visit } from '../../../src-preload/contract'
+import { OWNER_CHANGE_ROLES, type ClinicalNote, type PatientAlert, type PatientDetail, type Visit } from '../../../src-preload/contract'
 import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
 import { PatientForm } from '../components/PatientForm'
+import { ChangeOwnerDialog } from '../components/ChangeOwnerDialog'
 import { AuditTable } from '../components/AuditTable'
 import { PatientLabs } from './PatientLabs'
 import { PatientDocuments } from './PatientDocuments'
@@ -48,6 +49,8 @@ export function PatientScreen() {
   const { id = '' } = useParams()
   const detail = useCall('patients.get', { id })
   const [editing, setEditing] = useState(false)
+  const [changingOwner, setChangingOwner] = useState(false)
+  const me = useMe()
   if (detail.isLoading) return <Loader />
   if (detail.error) return <Alert color="red">{detail.error.message}</Alert>
   const d = detail.data!
@@ -73,7 +76,7 @@ export function PatientScreen() {
             </Text>
             <Text size="sm" c="dimmed">
               Owner{' '}
-              <Anchor component={Link} to={`/clients/${owner.id}`}>
+              <Anchor component={Link} to={`/clients/${owner.id}`} data-testid="patient-owner">
                 {owner.firstName} {owner.lastName}
               </Anchor>
               {phone ? ` · ${phone.value}` : ''}
@@ -90,9 +93,16 @@ export function PatientScreen() {
               </Group>
             )}
           </Stack>
-          <Button variant="default" leftSection={<IconEdit size={16} />} onClick={() => setEditing(true)}>
-            Edit
-          </Button>
+          <Group gap="xs">
+            {(OWNER_CHANGE_ROLES as readonly string[]).includes(me.role) && (
+              <Button variant="default" leftSection={<IconUserShare size={16} />} onClick={() => setChangingOwner(true)} data-testid="patient-change-owner">
+                Change owner
+              </Button>
+            )}
+            <Button variant="default" leftSection={<IconEdit size={16} />} onClick={() => setEditing(true)}>
+              Edit
+            </Button>
+          </Group>
         </Group>
       </Paper>
       <MissingBanner patientId={patient.id} />
@@ -125,6 +135,7 @@ export function PatientScreen() {
         </Tabs.Panel>
       </Tabs>
       {editing && <PatientForm clientId={owner.id} patient={patient} opened onClose={() => setEditing(false)} onSaved={() => setEditing(false)} />}
+      {changingOwner && <ChangeOwnerDialog patient={patient} owner={owner} onClose={() => setChangingOwner(false)} />}
     </Stack>
   )
 }

@@ -6,7 +6,7 @@ import { useState } from 'react'
 import { ActionIcon, Badge, Button, Group, Loader, Paper, SegmentedControl, Stack, Text, TextInput, Title, Tooltip, UnstyledButton } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { IconChevronLeft, IconChevronRight, IconSearch } from '@tabler/icons-react'
-import type { CheckoutVisit } from '../../../../src-preload/contract'
+import type { CheckoutVisit, Client } from '../../../../src-preload/contract'
 import { useCall } from '../../api/hooks'
 import { Amount, InvoiceStateBadge, todayIso } from '../billing-shared'
 import { dayLabel, shiftDay } from './shared'
@@ -165,15 +165,31 @@ function VisitRow({ v, selected, onSelect }: { v: CheckoutVisit; selected: boole
   )
 }
 
-/** Finds a client by name or phone, to take a payment without a visit. */
-export function ClientSearch({ selected, onPick }: { selected: string | null; onPick: (clientId: string) => void }) {
+/**
+ * Finds a client by name or phone: Checkout's payment without a visit, and a patient's new owner
+ * (ChangeOwnerDialog, which names its own test ids, has no title and leaves out the current owner).
+ */
+export function ClientSearch({
+  selected,
+  onPick,
+  title = 'Payment without a visit',
+  testId = 'checkout-client',
+  excludeId
+}: {
+  selected: string | null
+  onPick: (clientId: string, client: Client) => void
+  title?: string | null
+  testId?: string
+  excludeId?: string
+}) {
   const [query, setQuery] = useState('')
   const [debounced] = useDebouncedValue(query.trim(), 200)
   const results = useCall('clients.search', { query: debounced, limit: 8 }, { enabled: debounced.length > 0 })
+  const found = (results.data ?? []).filter((c) => c.id !== excludeId)
   return (
     <Paper withBorder p="sm">
       <Stack gap="xs">
-        <Title order={5}>Payment without a visit</Title>
+        {title && <Title order={5}>{title}</Title>}
         <TextInput
           leftSection={<IconSearch size={16} />}
           rightSection={results.isFetching ? <Loader size="xs" /> : null}
@@ -181,25 +197,25 @@ export function ClientSearch({ selected, onPick }: { selected: string | null; on
           aria-label="Find a client"
           value={query}
           onChange={(e) => setQuery(e.currentTarget.value)}
-          data-testid="checkout-client-search"
+          data-testid={`${testId}-search`}
         />
-        {debounced && results.isSuccess && results.data.length === 0 && (
+        {debounced && results.isSuccess && found.length === 0 && (
           <Text size="sm" c="dimmed">
             No client matches “{debounced}”.
           </Text>
         )}
         {debounced &&
-          (results.data ?? []).map((c) => {
+          found.map((c) => {
             const phone = c.contacts.find((x) => x.kind === 'phone' && x.isPrimary) ?? c.contacts.find((x) => x.kind === 'phone')
             const active = c.id === selected
             return (
               <UnstyledButton
                 key={c.id}
-                onClick={() => onPick(c.id)}
+                onClick={() => onPick(c.id, c)}
                 p={6}
                 className="clickable-row"
                 style={{ borderRadius: 'var(--mantine-radius-sm)', background: active ? 'var(--mantine-color-teal-0)' : undefined }}
-                data-testid={`checkout-client-${c.id}`}
+                data-testid={`${testId}-${c.id}`}
               >
                 <Group justify="space-between" wrap="nowrap">
                   <Text size="sm" fw={500}>
