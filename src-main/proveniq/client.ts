@@ -74,7 +74,7 @@ export class ProveniqRefusal extends ApiError {
     message: string,
     issues?: { path: string; message: string }[]
   ) {
-    super(status === 404 ? 'not-found' : status === 409 ? 'conflict' : status === 401 || status === 403 ? 'forbidden' : status >= 500 ? 'offline' : 'invalid-input', message, issues)
+    super(status === 404 ? 'not-found' : status === 409 ? 'conflict' : status === 401 || status === 403 ? 'forbidden' : 'invalid-input', message, issues)
   }
 }
 
@@ -136,6 +136,11 @@ export class ProveniqClient {
       record('error', `not reachable (${detail})`)
       throw new ProveniqOffline(call.kind, detail)
     }
+    // A gateway's 5xx, a timeout or rate limit: the service is not answering, not refusing.
+    if (res.status >= 500 || res.status === 408 || res.status === 429) {
+      record('error', `not answering (${res.status})`)
+      throw new ProveniqOffline(call.kind, `it answered ${res.status}`)
+    }
     if (!res.ok) {
       const body = (await res.json().catch(() => null)) as { error?: string; message?: string; issues?: { field: string; message: string }[] } | null
       const message = body?.message ?? `${LABEL[call.kind]} answered ${res.status}`
@@ -143,8 +148,15 @@ export class ProveniqClient {
       const issues = body?.issues?.map((i) => ({ path: i.field, message: i.message }))
       throw new ProveniqRefusal(res.status, body?.error ?? 'error', `${LABEL[call.kind]}: ${message}`, issues)
     }
+    let answer: T
+    try {
+      // The body can still be cut off (a reset, the timeout): that is unreachable, not a refusal.
+      answer = (call.binary ? { bytes: Buffer.from(await res.arrayBuffer()), type: res.headers.get('content-type') ?? 'application/octet-stream' } : await res.json()) as T
+    } catch (e) {
+      record('error', `answer cut off (${(e as Error).message})`)
+      throw new ProveniqOffline(call.kind, `its answer was cut off: ${(e as Error).message}`)
+    }
     record('ok', `answered ${res.status}`)
-    if (call.binary) return { bytes: Buffer.from(await res.arrayBuffer()), type: res.headers.get('content-type') ?? 'application/octet-stream' } as T
-    return (await res.json()) as T
+    return answer
   }
 }

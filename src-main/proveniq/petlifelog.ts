@@ -177,7 +177,7 @@ export class PetLifeLog {
       optOut,
       registration:
         link?.confirmedAt && link.chip && link.ownerName
-          ? { chip: link.chip, ownerName: link.ownerName, shareContact: link.shareContact, registeredAt: link.registeredAt ?? link.confirmedAt, updatedAt: link.confirmedAt }
+          ? { chip: link.chip, ownerName: link.ownerName, sameOwner: link.ownerClientId === p.clientId, shareContact: link.shareContact, registeredAt: link.registeredAt ?? link.confirmedAt, updatedAt: link.confirmedAt }
           : null,
       outbox,
       approval: this.approval()
@@ -301,7 +301,18 @@ export class PetLifeLog {
               : null
       if (!action) continue
       const why = action === 'register' ? 'a new microchip' : action === 'transfer' ? 'a new owner' : 'new owner contact details'
-      this.core.store.tx(() => this.enqueue(SYSTEM_ACTOR, { patientId, petName: p.name, species: p.species, chip: p.microchip!, chipNorm: p.microchip_norm!, owner, shareContact: basis.shareContact, action, why }))
+      this.core.store.tx(() => this.enqueue(SYSTEM_ACTOR, {
+          patientId,
+          petName: p.name,
+          species: p.species,
+          chip: p.microchip!,
+          chipNorm: p.microchip_norm!,
+          owner,
+          // Sharing is the owner's own choice: a new owner has not made it, so their contact is relayed only.
+          shareContact: action === 'transfer' ? false : basis.shareContact,
+          action,
+          why
+        }))
       this.changed(patientId)
     }
     void this.drain()
@@ -520,7 +531,9 @@ export class PetLifeLog {
         const attempts = row.attempts + 1
         const retry = this.opts.retry ?? RETRY
         const pause = Math.min(retry.firstMs * 2 ** (attempts - 1), retry.maxMs)
-        store.statement('UPDATE petlifelog_outbox SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?').run(attempts, `${error.message}; waiting to send again`, new Date(Date.now() + pause).toISOString(), row.id)
+        store.statement('UPDATE petlifelog_outbox SET attempts = ?, last_error = ? WHERE id = ?').run(attempts, `${error.message}; waiting to send again`, row.id)
+        // Unreachable for one is unreachable for all: everything waiting tries again together (a row left due would spin the timer).
+        store.statement("UPDATE petlifelog_outbox SET next_attempt_at = ? WHERE state = 'pending'").run(new Date(Date.now() + pause).toISOString())
         const waiting = store.statement("SELECT count(*) FROM petlifelog_outbox WHERE state = 'pending'").pluck().get() as number
         this.setStatus('error', `${error.message}; ${waiting} registration(s) waiting in the outbox`)
         this.changed(row.patient_id)

@@ -139,6 +139,11 @@ export class ChipScanners {
       this.reader = reader
       reader.start()
     })
+    // One failed reopening must not stop every later one (nor the app's close, which waits on this).
+    this.reopening = this.reopening.catch((e) => {
+      this.state = { state: 'error', detail: `the scanner could not be opened: ${(e as Error).message}` }
+      this.log(`scanner: ${(e as Error).stack ?? e}`)
+    })
     return this.reopening
   }
 

@@ -90,7 +90,13 @@ export const PetLifeLogStatus = z.object({
   optOut: z.boolean(),
   /** what this clinic registered last for this patient's chip, as the service confirmed it */
   registration: z
-    .object({ chip: z.string(), ownerName: z.string(), shareContact: z.boolean(), registeredAt: z.string(), updatedAt: z.string() })
+    .object({
+      chip: z.string(),
+      ownerName: z.string(),
+      /** registered to the patient's owner now (false after a change of owner: sharing was the earlier owner's choice) */
+      sameOwner: z.boolean(),
+      shareContact: z.boolean(),
+      registeredAt: z.string(), updatedAt: z.string() })
     .nullable(),
   outbox: z.array(PetLifeLogOutboxItem),
   /** what the clinic's approval of its PetLifeLog integration allows now */

@@ -208,6 +208,22 @@ describe('PetLifeLog on the workstation', () => {
     expect(await ws.call('petlifelog.status', { patientId: p.id })).toMatchObject({ state: 'registered', chip })
   })
 
+  it('never shares a new owner’s contact because the earlier owner allowed it: a transfer is relayed only', async () => {
+    const chip = ws.app.services.petlifelog.status(shared.id).registration!.chip
+    expect(await registry(chip)).toMatchObject({ share_contact: true })
+    const next = sql()
+      .prepare("SELECT c.id, c.first_name, c.last_name FROM clients c WHERE c.id != ? AND c.deleted_at IS NULL AND EXISTS (SELECT 1 FROM client_contacts k WHERE k.client_id = c.id AND k.deleted_at IS NULL) ORDER BY c.id DESC LIMIT 1")
+      .get(shared.client_id) as { id: string; first_name: string; last_name: string }
+    await ws.call('patients.changeOwner', { id: shared.id, clientId: next.id, reason: 'Adopted' })
+    await until(() => sql().prepare("SELECT count(*) FROM petlifelog_outbox WHERE patient_id = ? AND action = 'transfer' AND state = 'sent'").pluck().get(shared.id) === 1, 10_000, 'the transfer sent')
+    expect((await registry(chip)).owner_name).toBe(`${next.first_name} ${next.last_name}`)
+    expect(await registry(chip)).toMatchObject({ share_contact: false })
+    const found = await call(url, shelter.key, 'GET', `/v1/chips/${chip}`)
+    expect(found.body).toMatchObject({ registered: true, shareContact: false, ownerNotified: true })
+    expect(found.body.owner).toBeUndefined()
+    expect((await status(shared.id)).registration).toMatchObject({ sameOwner: true, shareContact: false })
+  })
+
   it('keeps a registration made while PetLifeLog is down and sends it when the service returns', async () => {
     const p = pet()
     await stopServer()

@@ -80,8 +80,9 @@ export function ScanHandler() {
       const focused = document.activeElement
       // A chip field being filled takes the serial read as it would a wedge's keys.
       if (isChipField(focused) && scan.chip) {
-        fillInput(focused, scan.raw)
-        toast.show({ color: 'teal', title: 'Microchip scanned into the field', message: scan.raw })
+        // The chip, not the scanner's whole line (a stored read's index or a type prefix is not part of the number).
+        fillInput(focused, scan.chip.normalized)
+        toast.show({ color: 'teal', title: 'Microchip scanned into the field', message: scan.chip.normalized })
         return
       }
       if (!scan.chip) {

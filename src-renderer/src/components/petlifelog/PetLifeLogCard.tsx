@@ -119,7 +119,7 @@ export function PetLifeLogCard({ patientId }: { patientId: string }) {
           <Group justify="space-between">
             <Group gap="xs">
               {s.chip && !s.optOut && !asking && (
-                <Button size="xs" variant={s.state === 'registered' ? 'default' : 'filled'} onClick={() => (setShare(s.registration?.shareContact ?? false), setAsking(true))}>
+                <Button size="xs" variant={s.state === 'registered' ? 'default' : 'filled'} onClick={() => (setShare(s.registration?.sameOwner ? s.registration.shareContact : false), setAsking(true))}>
                   {s.state === 'registered' || s.state === 'failed' ? 'Register again' : 'Register'}
                 </Button>
               )}
