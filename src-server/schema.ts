@@ -119,6 +119,7 @@ export const refunds = pgSynced('refunds')
 export const paymentPlans = pgSynced('payment_plans')
 export const planInstallments = pgSynced('plan_installments')
 export const petlifelogPatients = pgSynced('petlifelog_patients')
+export const petlifelogOptOuts = pgSynced('petlifelog_opt_outs')
 
 // ---------------------------------------------------------------- server-only
 

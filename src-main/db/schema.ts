@@ -994,9 +994,18 @@ export const missingPetMatches = sqliteTable(
  * patient write the same row, merged field by field. device_id names the workstation that keeps
  * the registration current (sends its updates and transfers from its outbox).
  */
+/**
+ * The clinic's decision that a patient is not shared with PetLifeLog, synced so every workstation
+ * honours it. Its own table, written only by that decision: a registration inserted concurrently
+ * elsewhere (petlifelog_patients) merges field by field and must never carry an opt-out value.
+ */
+export const petlifelogOptOuts = sqliteTable('petlifelog_opt_outs', {
+  ...synced,
+  optOut: integer('opt_out', { mode: 'boolean' }).notNull()
+})
+
 export const petlifelogPatients = sqliteTable('petlifelog_patients', {
   ...synced,
-  optOut: integer('opt_out', { mode: 'boolean' }).notNull(),
   /** the owner allows finders to see the contact (as registered) */
   shareContact: integer('share_contact', { mode: 'boolean' }).notNull(),
   /** normalised chip the service confirmed; null before the first confirmation */

@@ -17,7 +17,7 @@ import type { ChipLookup, ChipMissingReport, DataCategory, PetLifeLogOutboxItem,
 import { ApiError } from '../api/errors'
 import { MicrochipError, parseMicrochip } from '../core/microchip'
 import { newId } from '../core/ids'
-import { petlifelogOutbox, petlifelogPatients } from '../db/schema'
+import { petlifelogOptOuts, petlifelogOutbox, petlifelogPatients } from '../db/schema'
 import { SYSTEM_ACTOR, type Actor } from '../domain/actor'
 import { ownerName, type ClientsService } from '../domain/clients'
 import type { Core } from '../domain/core'
@@ -98,7 +98,7 @@ export class PetLifeLog {
       if (entity === 'patient' && patientId) setImmediate(() => this.safely(() => this.reconcile([patientId])))
       else if (entity === 'client') setImmediate(() => this.safely(() => this.reconcile(this.patientsOfClient(id))))
       else if (entity === 'sync' && (id === 'patients' || id === 'clients' || id === 'client_contacts')) setImmediate(() => this.safely(() => this.reconcile(this.keptHere())))
-      else if (entity === 'sync' && id === 'petlifelog_patients') setImmediate(() => this.safely(() => this.dropOptedOut()))
+      else if (entity === 'sync' && id === 'petlifelog_opt_outs') setImmediate(() => this.safely(() => this.dropOptedOut()))
       else if (entity === 'integration' || (entity === 'sync' && id === 'integrations')) setImmediate(() => this.safely(() => this.integrationChanged()))
     })
     // Whatever waited across a restart goes now.
@@ -122,7 +122,7 @@ export class PetLifeLog {
     const chip = parseChip(input)
     // The chip of a patient the clinic opted out is not sent, not even to look it up.
     const optedOut = this.core.store
-      .statement('SELECT p.id, p.name FROM patients p JOIN petlifelog_patients l ON l.id = p.id WHERE p.microchip_norm = ? AND p.deleted_at IS NULL AND l.opt_out = 1')
+      .statement('SELECT p.id, p.name FROM patients p JOIN petlifelog_opt_outs o ON o.id = p.id WHERE p.microchip_norm = ? AND p.deleted_at IS NULL AND o.opt_out = 1 AND o.deleted_at IS NULL')
       .get(chip.normalized) as { id: string; name: string } | undefined
     if (optedOut) {
       this.core.audit.append({ action: 'petlifelog.refused', direction: 'outbound', outcome: 'refused', actor, patientId: optedOut.id, summary: `Refused: PetLifeLog lookup of microchip ${chip.normalized}. It is ${optedOut.name}'s, whom the clinic opted out of PetLifeLog` })
@@ -157,7 +157,7 @@ export class PetLifeLog {
       .statement("SELECT * FROM petlifelog_outbox WHERE patient_id = ? AND state IN ('pending', 'failed') ORDER BY seq")
       .all(patientId) as RawOutbox[]
     const outbox = items.map(toItem)
-    const optOut = link?.optOut ?? false
+    const optOut = this.optedOut(patientId)
     const state: PetLifeLogStatus['state'] = optOut
       ? 'opted-out'
       : !p.microchipNorm
@@ -206,7 +206,7 @@ export class PetLifeLog {
   /** Queues the registration and sends it at once; offline it waits. A refusal is thrown in its own words (and kept as failed). */
   async register(actor: Actor, patientId: string, shareContact: boolean): Promise<PetLifeLogStatus> {
     const p = this.patients.row(patientId)
-    if (this.link(patientId)?.optOut) {
+    if (this.optedOut(patientId)) {
       this.core.audit.append({
         action: 'petlifelog.refused',
         direction: 'outbound',
@@ -246,9 +246,8 @@ export class PetLifeLog {
     const p = this.patients.row(patientId)
     const { store, audit } = this.core
     store.tx(() => {
-      const link = this.link(patientId)
-      if (link) store.update(petlifelogPatients, patientId, { optOut })
-      else store.insert(petlifelogPatients, { id: patientId, optOut, shareContact: false, chip: null, ownerClientId: null, ownerName: null, ownerPhone: null, ownerEmail: null, requestedAt: null, deviceId: null, registeredAt: null, confirmedAt: null })
+      if (store.byId(petlifelogOptOuts, patientId)) store.update(petlifelogOptOuts, patientId, { optOut })
+      else store.insert(petlifelogOptOuts, { id: patientId, optOut })
       const dropped = optOut ? this.drop(patientId, 'opted out of PetLifeLog') : 0
       audit.append({
         action: optOut ? 'petlifelog.opted_out' : 'petlifelog.opted_in',
@@ -276,7 +275,7 @@ export class PetLifeLog {
   private reconcile(patientIds: string[]): void {
     for (const patientId of patientIds) {
       const link = this.link(patientId)
-      if (!link || link.optOut || !link.requestedAt || link.deviceId !== this.opts.deviceId) continue
+      if (!link || this.optedOut(patientId) || !link.requestedAt || link.deviceId !== this.opts.deviceId) continue
       const basis = this.basis(link)
       if (!basis) continue
       const p = this.core.store.statement('SELECT id, name, species, client_id, microchip, microchip_norm FROM patients WHERE id = ? AND deleted_at IS NULL').get(patientId) as
@@ -375,7 +374,6 @@ export class PetLifeLog {
     if (!link) {
       store.insert(petlifelogPatients, {
         id: r.patientId,
-        optOut: false,
         shareContact: r.shareContact,
         chip: null,
         ownerClientId: null,
@@ -478,8 +476,7 @@ export class PetLifeLog {
     const { store, audit } = this.core
     // Still pending (an opt-out may have dropped it meanwhile)?
     if (store.statement('SELECT state FROM petlifelog_outbox WHERE id = ?').pluck().get(row.id) !== 'pending') return 'failed'
-    const link = this.link(row.patient_id)
-    if (link?.optOut) {
+    if (this.optedOut(row.patient_id)) {
       store.tx(() => {
         this.drop(row.patient_id, 'opted out of PetLifeLog')
         audit.append({ action: 'petlifelog.refused', direction: 'outbound', outcome: 'refused', actor: actorOf(row), patientId: row.patient_id, summary: `Refused: ${row.summary}. The clinic opted this patient out of PetLifeLog` })
@@ -553,6 +550,12 @@ export class PetLifeLog {
 
   // ------------------------------------------------------------------ helpers
 
+  /** The clinic opted this patient out (here or on another workstation). */
+  private optedOut(patientId: string): boolean {
+    const o = this.core.store.byId(petlifelogOptOuts, patientId)
+    return !!o && o.optOut && !o.deletedAt
+  }
+
   private link(patientId: string): PatientLink | undefined {
     const link = this.core.store.byId(petlifelogPatients, patientId)
     return link && !link.deletedAt ? link : undefined
@@ -579,7 +582,7 @@ export class PetLifeLog {
   /** Opted out on another workstation: what this one still holds for those patients goes. */
   private dropOptedOut(): void {
     const ids = this.core.store
-      .statement("SELECT DISTINCT o.patient_id FROM petlifelog_outbox o JOIN petlifelog_patients l ON l.id = o.patient_id WHERE o.state IN ('pending', 'failed') AND l.opt_out = 1")
+      .statement("SELECT DISTINCT o.patient_id FROM petlifelog_outbox o JOIN petlifelog_opt_outs x ON x.id = o.patient_id WHERE o.state IN ('pending', 'failed') AND x.opt_out = 1 AND x.deleted_at IS NULL")
       .pluck()
       .all() as string[]
     for (const id of ids) {
@@ -592,7 +595,7 @@ export class PetLifeLog {
   }
 
   private keptHere(): string[] {
-    return this.core.store.statement('SELECT id FROM petlifelog_patients WHERE device_id = ? AND opt_out = 0 AND deleted_at IS NULL').pluck().all(this.opts.deviceId) as string[]
+    return this.core.store.statement('SELECT l.id FROM petlifelog_patients l WHERE l.device_id = ? AND l.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM petlifelog_opt_outs x WHERE x.id = l.id AND x.opt_out = 1 AND x.deleted_at IS NULL)').pluck().all(this.opts.deviceId) as string[]
   }
 
   /** The registrations this client is (or becomes) the owner of. */

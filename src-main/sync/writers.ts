@@ -52,7 +52,9 @@ export const WRITERS: Readonly<Record<string, readonly Writer[]>> = {
   payment_plans: [...EVERY_ROLE, 'system'],
   plan_installments: [...EVERY_ROLE, 'system'],
   // anyone caring for the patient registers its chip or opts it out; the workstation records what PetLifeLog confirmed
-  petlifelog_patients: [...EVERY_ROLE, 'system']
+  petlifelog_patients: [...EVERY_ROLE, 'system'],
+  // the opt-out is a person's decision, never the workstation's
+  petlifelog_opt_outs: EVERY_ROLE
 }
 
 export function mayWrite(table: string, writer: Writer): boolean {

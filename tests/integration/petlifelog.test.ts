@@ -328,4 +328,19 @@ describe('PetLifeLog opt-out across the clinic', () => {
     const refused = await b.raw('petlifelog.register', { patientId: pet.id, shareContact: false })
     expect(refused).toMatchObject({ ok: false, error: { code: 'consent-refused', message: expect.stringContaining('opted out') } })
   })
+
+  it('is not undone by a registration asked for on another workstation before the opt-out reached it', async () => {
+    const client = a.call('clients.create', { firstName: 'Lena', lastName: 'Ortiz', phones: [{ label: 'mobile', number: '555 0177' }] })
+    const pet = a.call('patients.create', { clientId: client.id, name: 'Bramble', species: 'canine', sex: 'male', neuterStatus: 'neutered', dobEstimated: false, microchip: '985112233445577' })
+    await until(() => b.app.core.store.sqlite.prepare('SELECT 1 FROM patients WHERE id = ?').get(pet.id) !== undefined, 15_000, 'the patient on the other workstation')
+    // B opts out; A, which has not heard yet, asks to register (its registration record is written later than the opt-out).
+    b.call('petlifelog.setOptOut', { patientId: pet.id, optOut: true })
+    await a.raw('petlifelog.register', { patientId: pet.id, shareContact: true })
+    await until(() => a.app.services.petlifelog.status(pet.id).optOut, 15_000, 'the opt-out on the registering workstation')
+    // A round trip later, both still hold the opt-out.
+    a.call('clients.update', { id: client.id, firstName: 'Lena', lastName: 'Ortiz', address: null, notes: null, email: null, phones: [{ label: 'mobile', number: '555 0178' }] })
+    await until(() => (b.app.core.store.sqlite.prepare("SELECT value FROM client_contacts WHERE client_id = ? AND deleted_at IS NULL AND kind = 'phone'").pluck().get(client.id) as string | undefined) === '555 0178', 15_000, 'a later change on the other workstation')
+    expect(a.app.services.petlifelog.status(pet.id).optOut).toBe(true)
+    expect(b.app.services.petlifelog.status(pet.id).optOut).toBe(true)
+  })
 })
