@@ -5,7 +5,7 @@
  * the integration's counters). The service's refusals come back as the service worded them; a
  * service that cannot be reached is `offline`, never a guess.
  */
-import type { DataCategory } from '../../src-preload/contract'
+import type { ChipMissingReport, DataCategory } from '../../src-preload/contract'
 import { ApiError } from '../api/errors'
 import type { ConsentGate, Permit } from '../consent/gate'
 import type { Actor } from '../domain/actor'
@@ -42,6 +42,25 @@ export interface ServiceReport {
   createdAt: string
   updatedAt: string
 }
+
+/** A service report as the contract hands it to the renderer (the photo is fetched through VetOS, so only whether there is one). */
+export const publicReport = (r: ServiceReport): ChipMissingReport => ({
+  id: r.id,
+  status: r.status,
+  microchip: r.microchip,
+  microchipRaw: r.microchipRaw,
+  species: r.species,
+  breed: r.breed,
+  colour: r.colour,
+  sex: r.sex,
+  name: r.name,
+  hasPhoto: r.photoUrl !== null,
+  lastSeenArea: r.lastSeenArea,
+  lastSeenAt: r.lastSeenAt,
+  filedBy: r.filedBy,
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt
+})
 
 export interface ProveniqCall {
   kind: ProveniqKind

@@ -13,7 +13,7 @@
  * The clinic's opt-out for a patient and what it registered live in petlifelog_patients, which
  * syncs: every workstation shows the same status and refuses to send an opted-out patient.
  */
-import type { ChipLookup, ChipMissingReport, DataCategory, PetLifeLogOutboxItem, PetLifeLogStatus } from '../../src-preload/contract'
+import type { ChipLookup, DataCategory, PetLifeLogOutboxItem, PetLifeLogStatus } from '../../src-preload/contract'
 import { ApiError } from '../api/errors'
 import { MicrochipError, parseMicrochip } from '../core/microchip'
 import { newId } from '../core/ids'
@@ -24,7 +24,7 @@ import type { Core } from '../domain/core'
 import type { PatientsService } from '../domain/patients'
 import type { IntegrationRegistry } from '../integrations/registry'
 import { ConsentRefused } from '../consent/gate'
-import { ProveniqOffline, type ProveniqClient, type ServiceReport } from './client'
+import { ProveniqOffline, publicReport, type ProveniqClient, type ServiceReport } from './client'
 
 type OutboxRow = typeof petlifelogOutbox.$inferSelect
 type PatientLink = typeof petlifelogPatients.$inferSelect
@@ -142,7 +142,7 @@ export class PetLifeLog {
       if (e instanceof ApiError && e.code === 'offline') throw new ApiError('offline', `Microchip ${chip.normalized} could not be looked up: ${e.message}. Nothing is known about its owner until the connection returns.`)
       throw e
     }
-    const base = { chip: chip.normalized, chipRaw: chip.raw, chipType: chip.type, missingReports: answer.missingReports.map(toReport) }
+    const base = { chip: chip.normalized, chipRaw: chip.raw, chipType: chip.type, missingReports: answer.missingReports.map(publicReport) }
     if (!answer.registered) return { outcome: 'not-registered', ...base }
     if (answer.shareContact) return { outcome: 'owner-contact', ...base, species: answer.species, petName: answer.petName, owner: answer.owner }
     return { outcome: 'owner-notified', ...base, species: answer.species, petName: answer.petName, message: answer.message, relayId: answer.relayId }
@@ -660,26 +660,6 @@ function toItem(r: RawOutbox): PetLifeLogOutboxItem {
     lastError: r.last_error,
     queuedAt: r.queued_at,
     nextAttemptAt: r.state === 'pending' ? r.next_attempt_at : null
-  }
-}
-
-function toReport(r: ServiceReport): ChipMissingReport {
-  return {
-    id: r.id,
-    status: r.status,
-    microchip: r.microchip,
-    microchipRaw: r.microchipRaw,
-    species: r.species,
-    breed: r.breed,
-    colour: r.colour,
-    sex: r.sex,
-    name: r.name,
-    hasPhoto: r.photoUrl !== null,
-    lastSeenArea: r.lastSeenArea,
-    lastSeenAt: r.lastSeenAt,
-    filedBy: r.filedBy,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt
   }
 }
 

@@ -20,7 +20,7 @@ import type { ClinicService } from '../domain/clinic'
 import type { Core } from '../domain/core'
 import type { PatientsService } from '../domain/patients'
 import { KEPT_COLS, type KeptReport } from './alerts'
-import { ProveniqOffline, type ProveniqClient, type ServiceReport } from './client'
+import { ProveniqOffline, publicReport, type ProveniqClient, type ServiceReport } from './client'
 
 interface ServiceOwnReport extends ServiceReport {
   owner: { name: string; contact: string; shareContact: boolean }
@@ -52,22 +52,7 @@ const found = (n: ServiceFoundNotice): PetMaydayFoundNotice => ({
 
 const REPORTS: DataCategory[] = ['lost_pet_reports']
 
-const fromService = (r: ServiceReport): PetMaydayReport => ({
-  id: r.id,
-  status: r.status,
-  microchip: r.microchip,
-  microchipRaw: r.microchipRaw,
-  species: r.species,
-  breed: r.breed,
-  colour: r.colour,
-  sex: r.sex,
-  name: r.name,
-  hasPhoto: r.photoUrl !== null,
-  lastSeenArea: r.lastSeenArea,
-  lastSeenAt: r.lastSeenAt,
-  filedBy: r.filedBy,
-  updatedAt: r.updatedAt
-})
+const fromService = publicReport
 
 const own = (r: ServiceOwnReport): PetMaydayOwnReport => ({ ...fromService(r), createdAt: r.createdAt, owner: r.owner, relays: r.relays ?? [] })
 

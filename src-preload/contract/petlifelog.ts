@@ -7,26 +7,10 @@
  */
 import { z } from 'zod'
 import { EVERY_ROLE, Id, NonEmpty, method } from './common'
+import { PetMaydayReport } from './proveniq'
 
 /** An active PetMayday report on the looked-up chip, as the service returns it (public fields only). */
-export const ChipMissingReport = z.object({
-  id: z.string(),
-  status: z.string(),
-  microchip: z.string().nullable(),
-  microchipRaw: z.string().nullable(),
-  species: z.string(),
-  breed: z.string().nullable(),
-  colour: z.string().nullable(),
-  sex: z.string(),
-  name: z.string().nullable(),
-  /** the service has a photo of the pet (PetMayday's photo route gives it) */
-  hasPhoto: z.boolean(),
-  lastSeenArea: z.string(),
-  lastSeenAt: z.string(),
-  filedBy: z.object({ name: z.string(), kind: z.string() }),
-  createdAt: z.string(),
-  updatedAt: z.string()
-})
+export const ChipMissingReport = PetMaydayReport.extend({ createdAt: z.string() })
 export type ChipMissingReport = z.infer<typeof ChipMissingReport>
 
 const LookupBase = {
