@@ -55,6 +55,7 @@ it('server starts on an embedded database with only a data folder and a port, an
 
   // Stopped, it closes the database and frees the folder.
   process.kill(-server.proc.pid!, 'SIGTERM')
-  await until(() => !existsSync(join(dir, 'vetos-server.lock')), 20_000, 'the folder lock to go')
+  // PGlite flushes as it closes: over 20 s once while another suite's PGlite (the demo's PROVENIQ service) ran beside it.
+  await until(() => !existsSync(join(dir, 'vetos-server.lock')), 60_000, 'the folder lock to go')
   // PGlite starts and migrates a new folder in 10-15 s here, more on a busy machine: the waits above allow it.
-}, 90_000)
+}, 150_000)
