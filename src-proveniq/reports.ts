@@ -279,20 +279,28 @@ export async function updateReport(db: Db, member: Member, rawId: string, body: 
   })
 }
 
-/** The list, public fields only, newest sighting first; active reports unless status says otherwise. */
-export async function listReports(q: Queryable, query: unknown): Promise<PublicReport[]> {
-  const f = parse(ListQuery, query, 'the query')
-  const where = ['r.status = $1']
+/**
+ * The WHERE clauses and parameters of a list (missing-pet reports, found notices): status, species,
+ * an area as a person types it (a town or a postcode, found anywhere in the place, without case),
+ * a date since; the limit is the last parameter.
+ */
+function listFilters(f: { status: string; species?: string; area?: string; since?: string; limit?: number }, c: { alias: string; area: string; at: string }): { where: string[]; params: unknown[] } {
+  const where = [`${c.alias}.status = $1`]
   const params: unknown[] = [f.status]
   const add = (clause: (n: number) => string, value: unknown) => {
     params.push(value)
     where.push(clause(params.length))
   }
-  if (f.species) add((n) => `r.species = $${n}`, f.species)
-  // "area" is what a person types: a town or a postcode, found anywhere in the report's area, without case.
-  if (f.area) add((n) => `r.last_seen_area ILIKE $${n} ESCAPE '\\'`, `%${f.area.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
-  if (f.since) add((n) => `r.last_seen_at >= $${n}`, new Date(f.since!))
+  if (f.species) add((n) => `${c.alias}.species = $${n}`, f.species)
+  if (f.area) add((n) => `${c.alias}.${c.area} ILIKE $${n} ESCAPE '\\'`, `%${f.area.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`)
+  if (f.since) add((n) => `${c.alias}.${c.at} >= $${n}`, new Date(f.since!))
   params.push(f.limit ?? 100)
+  return { where, params }
+}
+
+/** The list, public fields only, newest sighting first; active reports unless status says otherwise. */
+export async function listReports(q: Queryable, query: unknown): Promise<PublicReport[]> {
+  const { where, params } = listFilters(parse(ListQuery, query, 'the query'), { alias: 'r', area: 'last_seen_area', at: 'last_seen_at' })
   const rows = await q.query<ReportRow>(
     `SELECT ${PUBLIC_COLUMNS} FROM missing_reports r JOIN members m ON m.id = r.member_id WHERE ${where.join(' AND ')} ORDER BY r.last_seen_at DESC, r.id LIMIT $${params.length}`,
     params
@@ -518,17 +526,7 @@ export async function postFound(db: Db, member: Member, body: unknown): Promise<
 
 /** Open notices (or closed ones), newest find first, with the filters of the missing-pet list. */
 export async function listFound(q: Queryable, member: Member, query: unknown): Promise<FoundNotice[]> {
-  const f = parse(FoundQuery, query, 'the query')
-  const where = ['f.status = $1']
-  const params: unknown[] = [f.status]
-  const add = (clause: (n: number) => string, value: unknown) => {
-    params.push(value)
-    where.push(clause(params.length))
-  }
-  if (f.species) add((n) => `f.species = $${n}`, f.species)
-  if (f.area) add((n) => `f.found_area ILIKE $${n} ESCAPE '\\'`, `%${f.area.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
-  if (f.since) add((n) => `f.found_at >= $${n}`, new Date(f.since!))
-  params.push(f.limit ?? 100)
+  const { where, params } = listFilters(parse(FoundQuery, query, 'the query'), { alias: 'f', area: 'found_area', at: 'found_at' })
   const rows = await q.query<FoundRow>(`SELECT ${FOUND_COLUMNS} FROM found_notices f JOIN members m ON m.id = f.member_id WHERE ${where.join(' AND ')} ORDER BY f.found_at DESC, f.id LIMIT $${params.length}`, params)
   return rows.map((r) => foundNotice(r, member))
 }
