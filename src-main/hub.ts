@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { createApp, type App } from './app'
 import { defaultHubDataDir, parseHostFlags, USAGE } from './config'
 import { startHub } from './hub/server'
+import { onStopSignal } from '../src-server/cli/on-stop'
 import { startSimulators } from './simulators'
 import { FirstRun, isNewDataFolder, joinClinic } from './first-run'
 
@@ -48,14 +49,11 @@ async function main(): Promise<void> {
   const simulators = flags.simulators && app ? await startSimulators(app, (line) => console.log(line)) : null
   console.log(`Open ${hub.url}?token=${hub.token}`)
 
-  const stop = async () => {
+  onStopSignal(async () => {
     await simulators?.stop()
     await hub.close()
     await app?.close()
-    process.exit(0)
-  }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
+  })
 }
 
 main().catch((e) => {

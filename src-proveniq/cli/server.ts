@@ -5,6 +5,7 @@
  * .vetos-proveniq by default, PostgreSQL in production.
  */
 import { parseArgs } from 'node:util'
+import { onStopSignal } from '../../src-server/cli/on-stop'
 import { startProveniqServer } from '../http'
 import { openDatabase } from './open'
 
@@ -31,13 +32,10 @@ async function main(): Promise<void> {
   const server = await startProveniqServer({ db, host: flags.host ?? '127.0.0.1', port })
   console.log(`proveniq listening on ${server.url}`)
   console.log(`data: ${where}`)
-  const stop = async () => {
+  onStopSignal(async () => {
     await server.close()
     await db.close()
-    process.exit(0)
-  }
-  process.once('SIGINT', () => void stop())
-  process.once('SIGTERM', () => void stop())
+  })
 }
 
 main().catch((e) => {

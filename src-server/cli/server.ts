@@ -7,6 +7,7 @@
  */
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { onStopSignal } from './on-stop'
 import { startSyncServer } from '../sync/http'
 import { DEFAULT_DATA_DIR, openDatabase } from './open'
 
@@ -35,13 +36,10 @@ async function main(): Promise<void> {
   console.log(`sync server listening on ${server.url}`)
   console.log(`data: ${where}`)
   console.log(`files: ${blobDir}`)
-  const stop = async () => {
+  onStopSignal(async () => {
     await server.close()
     await db.close()
-    process.exit(0)
-  }
-  process.once('SIGINT', () => void stop())
-  process.once('SIGTERM', () => void stop())
+  })
 }
 
 main().catch((e) => {

@@ -53,9 +53,13 @@ it('server starts on an embedded database with only a data folder and a port, an
   expect(await enroll.exited).toBe(1)
   expect(enroll.output()).toContain('in use by process')
 
-  // Stopped, it closes the database and frees the folder.
+  // Stopped, it closes the database and frees the folder, also when the stop arrives twice (the
+  // process group's signal, then npm and tsx relaying it): a repeat used to kill it mid-close.
   process.kill(-server.proc.pid!, 'SIGTERM')
-  // PGlite flushes as it closes: over 20 s once while another suite's PGlite (the demo's PROVENIQ service) ran beside it.
-  await until(() => !existsSync(join(dir, 'vetos-server.lock')), 60_000, 'the folder lock to go')
+  await new Promise((r) => setTimeout(r, 200))
+  if (server.proc.exitCode === null && server.proc.signalCode === null) process.kill(-server.proc.pid!, 'SIGTERM')
+  await until(() => !existsSync(join(dir, 'vetos-server.lock')), 60_000, 'the folder lock to go').catch((e) => {
+    throw new Error(`${e.message}; server exit ${server.proc.exitCode ?? server.proc.signalCode ?? 'none yet'}, output:\n${server.output()}`)
+  })
   // PGlite starts and migrates a new folder in 10-15 s here, more on a busy machine: the waits above allow it.
 }, 150_000)
