@@ -15,8 +15,7 @@
  * Sizes (environment): VETOS_BENCH_PROVENIQ_REPORTS (100000), VETOS_BENCH_PROVENIQ_PATIENTS (3000),
  * VETOS_BENCH_PROVENIQ_SAMPLES (200).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createApp } from '../src-main/app'
@@ -28,9 +27,8 @@ import { issueKey } from '../src-proveniq/members'
 import { openPostgres, type Db } from '../src-server/db'
 import { freshDatabase, type TestDatabase } from '../tests/server/fixture'
 import { tempDir } from '../tests/helpers/app'
-import { ROOT } from '../tests/helpers/hub'
-import { freePort } from '../tests/helpers/labs'
-import { ms, summarize, table, time } from './stats'
+import { memoryOf, startCliServer, until, type ServerProc } from './processes'
+import { int, mb, ms, secs, summarize, table, time } from './stats'
 
 const env = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback)
@@ -40,48 +38,11 @@ const REPORTS = env('VETOS_BENCH_PROVENIQ_REPORTS', 100_000)
 const PATIENTS = env('VETOS_BENCH_PROVENIQ_PATIENTS', 3000)
 const SAMPLES = env('VETOS_BENCH_PROVENIQ_SAMPLES', 200)
 
-const sleep = (n: number) => new Promise((r) => setTimeout(r, n))
-const secs = (n: number) => (n / 1000).toFixed(1)
-const int = (n: number) => Math.round(n).toLocaleString('en-US')
-const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0)
-
-async function until(f: () => boolean, timeoutMs: number, what: string, every = 20): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!f()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(every)
-  }
-}
-
 /** Report i's chip: 80% of reports have one (every 10th of those is a demo-like patient's below). */
 const chipOf = (i: number) => (i % 10 < 8 ? `98514${String(i).padStart(10, '0')}` : null)
 const SPECIES = ['canine', 'canine', 'canine', 'feline', 'feline', 'rabbit', 'avian']
 
-async function startService(databaseUrl: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const port = await freePort()
-  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src-proveniq/cli/server.ts', '--database-url', databaseUrl, '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  proc.stdout!.on('data', (d) => (out += d))
-  proc.stderr!.on('data', (d) => (out += d))
-  const exited = new Promise((r) => proc.once('exit', r))
-  await until(() => out.includes('proveniq listening on') || proc.exitCode !== null, 60_000, 'the PROVENIQ service to start', 50)
-  if (proc.exitCode !== null) throw new Error(`the PROVENIQ service did not start:\n${out}`)
-  return {
-    url: `http://127.0.0.1:${port}`,
-    pid: proc.pid!,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM')
-      await exited
-    }
-  }
-}
-
-/** VmHWM (peak) and VmRSS of a process, in bytes. */
-function memoryOf(pid: number | 'self'): { rss: number; hwm: number } {
-  const s = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN) * 1024
-  return { rss: kb('VmRSS'), hwm: kb('VmHWM') }
-}
+const startService = (databaseUrl: string): Promise<ServerProc> => startCliServer('src-proveniq/cli/server.ts', ['--database-url', databaseUrl], 'proveniq', 60_000)
 
 export async function benchProveniq(): Promise<void> {
   const pgdb: TestDatabase = await freshDatabase()
@@ -172,7 +133,7 @@ export async function benchProveniq(): Promise<void> {
         )
       )
       console.log(
-        `Memory: this process (the workstation) RSS ${mb(before.rss)} MB before, peak ${mb(after.hwm)} MB (process lifetime); JS heap peak ${mb(peakHeap)} MB during the sync. ` +
+        `Memory: this process (the workstation) RSS ${mb(before.rss)} MB before, peak ${mb(after.hwm)} MB (process lifetime); JS heap peak ${mb(peakHeap / 1024)} MB during the sync. ` +
           `Longest event-loop stall during the sync: ${ms(loop.max / 1e6)} ms (p99 ${ms(loop.percentile(99) / 1e6)} ms)`
       )
 

@@ -24,3 +24,8 @@ export async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
   const out = await fn()
   return [out, performance.now() - t]
 }
+
+export const secs = (n: number) => (n / 1000).toFixed(1)
+export const int = (n: number) => Math.round(n).toLocaleString('en-US')
+/** kB as whole MB. */
+export const mb = (kb: number) => (kb / 1024).toFixed(0)

@@ -21,8 +21,8 @@
  * table), VETOS_BENCH_SYNC_ONLY (first,propagation,convergence,memory: a subset).
  * Goals: first sync >= 20,000 rows/s; propagation p95 < 1 s; convergence < 30 s.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { setMaxListeners } from 'node:events'
 import { join } from 'node:path'
 import { availableParallelism } from 'node:os'
@@ -41,9 +41,8 @@ import { openPostgres, type Db } from '../src-server/db'
 import { createClinic, createEnrollment } from '../src-server/sync/admin'
 import { freshDatabase, type TestDatabase } from '../tests/server/fixture'
 import { tempDir } from '../tests/helpers/app'
-import { ROOT } from '../tests/helpers/hub'
-import { freePort } from '../tests/helpers/labs'
-import { ms, summarize, table } from './stats'
+import { cpuOf, memoryOf, sleep, startCliServer, until, type ServerProc } from './processes'
+import { int, mb, ms, secs, summarize, table } from './stats'
 
 const env = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback)
@@ -56,58 +55,10 @@ const DEVICES = env('VETOS_BENCH_SYNC_DEVICES', 50)
 const TABLES = Math.min(env('VETOS_BENCH_SYNC_TABLES', SYNCED.size), SYNCED.size)
 const ONLY = new Set((process.env.VETOS_BENCH_SYNC_ONLY ?? 'first,propagation,convergence,memory').split(',').map((s) => s.trim()))
 
-const sleep = (n: number) => new Promise((r) => setTimeout(r, n))
-const secs = (n: number) => (n / 1000).toFixed(1)
-const int = (n: number) => Math.round(n).toLocaleString('en-US')
-const mb = (kb: number) => (kb / 1024).toFixed(0)
-
-async function until(f: () => boolean | Promise<boolean>, timeoutMs: number, what: string, every = 20): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!(await f())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(every)
-  }
-}
-
 // ------------------------------------------------------------------ the server, as a child process
 
-interface ServerProc {
-  url: string
-  pid: number
-  stop(): Promise<void>
-}
-
-async function startServer(databaseUrl: string, blobDir: string): Promise<ServerProc> {
-  const port = await freePort()
-  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src-server/cli/server.ts', '--database-url', databaseUrl, '--blob-dir', blobDir, '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  proc.stdout!.on('data', (d) => (out += d))
-  proc.stderr!.on('data', (d) => (out += d))
-  const exited = new Promise((r) => proc.once('exit', r))
-  await until(() => out.includes('sync server listening on') || proc.exitCode !== null, 30_000, 'the sync server to start', 50)
-  if (proc.exitCode !== null) throw new Error(`the sync server did not start:\n${out}`)
-  return {
-    url: `http://127.0.0.1:${port}`,
-    pid: proc.pid!,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM')
-      await exited
-    }
-  }
-}
-
-/** VmRSS and VmHWM of a process, in kB. */
-function memoryOf(pid: number | 'self'): { rss: number; hwm: number } {
-  const s = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN)
-  return { rss: kb('VmRSS'), hwm: kb('VmHWM') }
-}
-
-/** User + system CPU time of a process, in ms. */
-function cpuOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // utime, stime in clock ticks (USER_HZ 100)
-}
+const startServer = (databaseUrl: string, blobDir: string): Promise<ServerProc> =>
+  startCliServer('src-server/cli/server.ts', ['--database-url', databaseUrl, '--blob-dir', blobDir], 'sync server', 30_000)
 
 // ------------------------------------------------------------------ generated rows (the same for VetOS and the floors)
 
