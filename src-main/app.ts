@@ -37,6 +37,8 @@ import { MissingPetAlerts } from './proveniq/alerts'
 import { ProveniqClient } from './proveniq/client'
 import { PetLifeLog } from './proveniq/petlifelog'
 import { ChipScanners } from './scanners'
+import { findShippedCatalog, readCatalog } from './integrations/catalog'
+import type { IntegrationCatalog } from '../src-preload/contract'
 import { PetMayday } from './proveniq/petmayday'
 
 /** What createApp needs to join a clinic on a new data folder (first-run.ts enrolls it). */
@@ -88,6 +90,8 @@ export interface Services {
   notes: NotesService
   notifications: NotificationsService
   integrations: IntegrationRegistry
+  /** what could connect: the shipped catalog and the clinic's own entries, read as they are now */
+  catalog: () => IntegrationCatalog
   gate: ConsentGate
   audit: AuditLog
   auditQuery: AuditQuery
@@ -184,6 +188,7 @@ export function createApp(config: AppConfig): App {
       notes: new NotesService(core, patients),
       notifications,
       integrations,
+      catalog: () => readCatalog({ shipped: findShippedCatalog(), clinic: join(config.dataDir, 'catalog') }),
       gate,
       audit,
       auditQuery: new AuditQuery(sqlite),

@@ -84,6 +84,7 @@ export function createHandlers(s: Services): Handlers {
     'audit.verify': () => s.audit.verify(),
 
     'integrations.list': () => s.integrations.list(),
+    'integrations.catalog': () => s.catalog(),
     'integrations.create': (i, ctx) => s.integrations.create(who(ctx), i),
     'integrations.update': (i, ctx) => s.integrations.update(who(ctx), i),
     'integrations.approve': (i, ctx) => s.integrations.approve(who(ctx), i.id, i.categories),

@@ -272,10 +272,41 @@ export const IntegrationConfig = z
      * its name. Orders placed elsewhere sync to it, and it sends them. None: this workstation runs it.
      */
     workstationId: z.string().max(100).optional(),
-    workstationName: z.string().trim().max(120).optional()
+    workstationName: z.string().trim().max(120).optional(),
+    /** the catalog entry it was started from (the Integrations screen names it) */
+    catalogEntry: z.string().max(64).optional()
   })
   .strict()
 export type IntegrationConfig = z.infer<typeof IntegrationConfig>
+
+/**
+ * One kind of system VetOS connects to, as support describes it: how it connects, what it
+ * exchanges, what it will ask to be approved for, and what it was tested against. Entries are
+ * data (resources/catalog/*.json, and a clinic's own in its data folder's catalog/), never code.
+ */
+export const CatalogEntry = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'must be lower-case letters, digits and dashes'),
+    kind: IntegrationKind,
+    name: NonEmpty(120),
+    vendor: NonEmpty(200),
+    connects: NonEmpty(300),
+    exchanges: z.array(NonEmpty(300)).min(1),
+    categories: z.array(DataCategory),
+    tested: NonEmpty(500),
+    setup: z.array(NonEmpty(400)).default([]),
+    /** what a new integration from this entry starts with; never a secret */
+    config: IntegrationConfig.refine((c) => c.apiKey === undefined, 'must not hold an API key').default({})
+  })
+  .strict()
+export type CatalogEntry = z.infer<typeof CatalogEntry>
+
+export const IntegrationCatalog = z.object({
+  entries: z.array(CatalogEntry.extend({ source: z.enum(['shipped', 'clinic']) })),
+  /** entry files that could not be read, for support to fix */
+  problems: z.array(z.object({ file: z.string(), message: z.string() }))
+})
+export type IntegrationCatalog = z.infer<typeof IntegrationCatalog>
 
 export const Integration = z.object({
   id: Id,
@@ -904,6 +935,7 @@ export const contract = {
   'audit.verify': method({ input: Empty, output: AuditVerifyResult, access: EVERY_ROLE, description: 'Checks the hash chain; names the first broken link.' }),
 
   'integrations.list': method({ input: Empty, output: z.array(Integration), access: EVERY_ROLE, description: 'Every configured integration with approval and live status.' }),
+  'integrations.catalog': method({ input: Empty, output: IntegrationCatalog, access: EVERY_ROLE, description: 'What can connect to VetOS: the shipped catalog and the clinic’s own entries, read as they are now.' }),
   'integrations.create': method({
     input: z.object({ kind: IntegrationKind, name: NonEmpty(80), enabled: z.boolean().default(true), config: IntegrationConfig }).strict(),
     output: Integration,
