@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { Alert, Badge, Button, Checkbox, Group, Modal, NumberInput, Paper, Select, Stack, Switch, Table, TagsInput, Text, TextInput, Title } from '@mantine/core'
-import { DATA_CATEGORIES, INTEGRATION_KINDS, type DataCategory, type Integration, type IntegrationConfig, type IntegrationKind, type LabProfile } from '../../../src-preload/contract'
+import { DATA_CATEGORIES, INTEGRATION_KINDS, type CatalogEntry, type DataCategory, type Integration, type IntegrationConfig, type IntegrationKind, type LabProfile } from '../../../src-preload/contract'
 import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
 import { fieldErrors } from '../components/forms'
@@ -9,26 +9,8 @@ import { askReason } from '../prompt'
 import { MessageLog } from '../components/MessageLog'
 import { LabProfileForm, completeProfile, profileErrors } from '../components/LabProfileForm'
 import { DicomNodePanel } from '../components/DicomNodePanel'
-
-export const KIND_LABEL: Record<IntegrationKind, string> = {
-  reference_lab: 'Reference lab (HL7)',
-  analyzer: 'In-house analyzer (ASTM)',
-  imaging: 'Imaging (DICOM)',
-  payments: 'Card payments',
-  petmayday: 'PetMayday lost-pet alerts',
-  petlifelog: 'PetLifeLog microchip registry'
-}
-
-const CATEGORY_LABEL: Record<DataCategory, string> = {
-  patient_identity: 'Patient identity (name, species, breed, sex, age)',
-  owner_contact: 'Owner name and contact details',
-  lab_orders: 'Lab orders',
-  clinical_notes: 'Clinical notes',
-  imaging: 'Images and imaging requests',
-  payments: 'Payment amounts',
-  microchip: 'Microchip numbers',
-  lost_pet_reports: 'Lost and found pet reports'
-}
+import { CATEGORY_LABEL, KIND_LABEL } from '../components/integrations/labels'
+import { CatalogModal } from '../components/integrations/CatalogModal'
 
 /** A starting point for a new lab: what it offers and how it codes species and sex. */
 const PROFILE_TEMPLATE: LabProfile = completeProfile({
@@ -76,7 +58,9 @@ const STATE_COLOR: Record<Integration['status']['state'], string> = { not_runnin
 export function IntegrationsScreen() {
   const me = useMe()
   const list = useCall('integrations.list', {})
-  const [editing, setEditing] = useState<Integration | 'new' | null>(null)
+  // 'new': a blank integration; an entry: one started from the catalog
+  const [editing, setEditing] = useState<Integration | CatalogEntry | 'new' | null>(null)
+  const [browsing, setBrowsing] = useState(false)
   const [approving, setApproving] = useState<Integration | null>(null)
   const [viewing, setViewing] = useState<Integration | null>(null)
   const revoke = useAction('integrations.revoke')
@@ -91,7 +75,15 @@ export function IntegrationsScreen() {
             Nothing leaves the clinic unless an integration is configured, enabled and approved for that kind of data.
           </Text>
         </div>
-        {admin && <Button onClick={() => setEditing('new')}>Add integration</Button>}
+        {admin ? (
+          <Button onClick={() => setBrowsing(true)} data-testid="integration-add">
+            Add integration
+          </Button>
+        ) : (
+          <Button variant="default" onClick={() => setBrowsing(true)} data-testid="integration-catalog">
+            What can connect
+          </Button>
+        )}
       </Group>
       {revoke.error && <Alert color="red">{revoke.error.message}</Alert>}
       <Paper withBorder>
@@ -199,7 +191,20 @@ export function IntegrationsScreen() {
         </Table>
       </Paper>
       <DicomNodePanel />
-      {editing && <ConfigModal integration={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
+      {browsing && (
+        <CatalogModal
+          onClose={() => setBrowsing(false)}
+          onStart={
+            admin
+              ? (entry) => {
+                  setBrowsing(false)
+                  setEditing(entry ?? 'new')
+                }
+              : undefined
+          }
+        />
+      )}
+      {editing && <ConfigModal integration={editing === 'new' || !('status' in editing) ? null : editing} entry={editing !== 'new' && !('status' in editing) ? editing : null} onClose={() => setEditing(null)} />}
       {approving && <ApproveModal integration={approving} onClose={() => setApproving(null)} />}
       {viewing && <MessageLog integration={viewing} onClose={() => setViewing(null)} />}
     </Stack>
@@ -249,12 +254,17 @@ function HostWorkstation({ config, onChange }: { config: IntegrationConfig; onCh
   )
 }
 
-function ConfigModal({ integration, onClose }: { integration: Integration | null; onClose: () => void }) {
-  const [kind, setKind] = useState<IntegrationKind>(integration?.kind ?? 'reference_lab')
-  const [name, setName] = useState(integration?.name ?? '')
+function ConfigModal({ integration, entry, onClose }: { integration: Integration | null; entry: CatalogEntry | null; onClose: () => void }) {
+  // A catalog entry fills in its kind, name and profile; the clinic adds its own addresses.
+  const start = integration?.config ?? (entry ? { ...entry.config, catalogEntry: entry.id } : {})
+  const [kind, setKind] = useState<IntegrationKind>(integration?.kind ?? entry?.kind ?? 'reference_lab')
+  const [name, setName] = useState(integration?.name ?? entry?.name ?? '')
   const [enabled, setEnabled] = useState(integration?.enabled ?? true)
-  const [config, setConfig] = useState<IntegrationConfig>(integration?.config ?? {})
-  const [profile, setProfile] = useState<LabProfile>(integration?.config.lab ? completeProfile(integration.config.lab) : PROFILE_TEMPLATE)
+  const [config, setConfig] = useState<IntegrationConfig>(() => {
+    const { lab: _lab, ...rest } = start
+    return rest
+  })
+  const [profile, setProfile] = useState<LabProfile>(start.lab ? completeProfile(start.lab) : PROFILE_TEMPLATE)
   // JSON typed in the profile's advanced view that is not a valid profile yet; saving waits for it.
   const [profileJsonError, setProfileJsonError] = useState<string | null>(null)
   const create = useAction('integrations.create', onClose)
@@ -276,7 +286,7 @@ function ConfigModal({ integration, onClose }: { integration: Integration | null
   const lab = kind === 'reference_lab' || kind === 'analyzer'
 
   return (
-    <Modal opened onClose={onClose} title={integration ? `Configure ${integration.name}` : 'Add integration'} size={lab ? 'xl' : 'lg'}>
+    <Modal opened onClose={onClose} title={integration ? `Configure ${integration.name}` : entry ? `Set up: ${entry.name}` : 'Add integration'} size={lab ? 'xl' : 'lg'}>
       <form
         onSubmit={(e) => {
           e.preventDefault()
@@ -291,7 +301,12 @@ function ConfigModal({ integration, onClose }: { integration: Integration | null
         }}
       >
         <Stack>
-          {!integration && <Select label="Kind" data={INTEGRATION_KINDS.map((k) => ({ value: k, label: KIND_LABEL[k] }))} value={kind} onChange={(v) => setKind(v as IntegrationKind)} allowDeselect={false} data-testid="integration-kind" />}
+          {entry && (
+            <Alert color="blue" variant="light" data-testid="integration-from-catalog">
+              Filled in from the catalog: {entry.connects} Add this clinic’s addresses, save, then approve it for {entry.categories.map((c) => CATEGORY_LABEL[c].replace(/ \(.*\)$/, '').toLowerCase()).join(' and ')}.
+            </Alert>
+          )}
+          {!integration && !entry && <Select label="Kind" data={INTEGRATION_KINDS.map((k) => ({ value: k, label: KIND_LABEL[k] }))} value={kind} onChange={(v) => setKind(v as IntegrationKind)} allowDeselect={false} data-testid="integration-kind" />}
           <TextInput label="Name" placeholder={imaging ? 'Digital X-ray room (DR)' : undefined} value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} required={!imaging} withAsterisk data-testid="integration-name" />
           <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
           {network && (
