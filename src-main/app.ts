@@ -38,6 +38,7 @@ import { ProveniqClient } from './proveniq/client'
 import { PetLifeLog } from './proveniq/petlifelog'
 import { ChipScanners } from './scanners'
 import { findShippedCatalog, readCatalog } from './integrations/catalog'
+import { IntegrationHealthMonitor } from './integrations/health'
 import type { IntegrationCatalog } from '../src-preload/contract'
 import { PetMayday } from './proveniq/petmayday'
 
@@ -92,6 +93,8 @@ export interface Services {
   integrations: IntegrationRegistry
   /** what could connect: the shipped catalog and the clinic's own entries, read as they are now */
   catalog: () => IntegrationCatalog
+  /** whether each integration works, and one notification when one starts failing */
+  health: IntegrationHealthMonitor
   gate: ConsentGate
   audit: AuditLog
   auditQuery: AuditQuery
@@ -189,6 +192,7 @@ export function createApp(config: AppConfig): App {
       notifications,
       integrations,
       catalog: () => readCatalog({ shipped: findShippedCatalog(), clinic: join(config.dataDir, 'catalog') }),
+      health: new IntegrationHealthMonitor(core, integrations, notifications),
       gate,
       audit,
       auditQuery: new AuditQuery(sqlite),
@@ -250,6 +254,7 @@ export function createApp(config: AppConfig): App {
         missingList.start()
         services.petlifelog.start()
         services.scanners.start()
+        services.health.start()
         if (sync) {
           sync.start()
           // A local commit is pushed at once rather than at the next poll.
@@ -260,6 +265,7 @@ export function createApp(config: AppConfig): App {
       },
       async close() {
         syncSub?.unsubscribe()
+        services.health.stop()
         missingList.stop()
         await services.petlifelog.stop()
         await services.scanners.stop()

@@ -322,6 +322,21 @@ export const Integration = z.object({
 })
 export type Integration = z.infer<typeof Integration>
 
+/** Whether an integration works, said for the front desk (integrations.health). */
+export const IntegrationHealth = z.object({
+  integrationId: Id,
+  level: z.enum(['ok', 'attention', 'failing', 'off']),
+  headline: z.string(),
+  /** what to do about it, when anything */
+  advice: z.string().nullable(),
+  lastReceivedAt: z.string().nullable(),
+  lastSentAt: z.string().nullable(),
+  errorsLastDay: z.number().int(),
+  /** outbound messages waiting after a failed attempt */
+  waiting: z.number().int()
+})
+export type IntegrationHealth = z.infer<typeof IntegrationHealth>
+
 export const Notification = z.object({
   id: Id,
   kind: z.string(),
@@ -935,6 +950,7 @@ export const contract = {
   'audit.verify': method({ input: Empty, output: AuditVerifyResult, access: EVERY_ROLE, description: 'Checks the hash chain; names the first broken link.' }),
 
   'integrations.list': method({ input: Empty, output: z.array(Integration), access: EVERY_ROLE, description: 'Every configured integration with approval and live status.' }),
+  'integrations.health': method({ input: Empty, output: z.array(IntegrationHealth), access: EVERY_ROLE, description: 'Whether each integration works: last message received and sent, errors in the last day, what to do.' }),
   'integrations.catalog': method({ input: Empty, output: IntegrationCatalog, access: EVERY_ROLE, description: 'What can connect to VetOS: the shipped catalog and the clinic’s own entries, read as they are now.' }),
   'integrations.create': method({
     input: z.object({ kind: IntegrationKind, name: NonEmpty(80), enabled: z.boolean().default(true), config: IntegrationConfig }).strict(),

@@ -69,6 +69,8 @@ describe('the integration catalog in Chromium', () => {
 
     const row = page.getByTestId('integrations-table').locator('tr', { hasText: 'Riverside Reference Lab' })
     await expect.poll(() => row.innerText()).toMatch(/not approved: sends nothing/i)
+    // its health, in words for the front desk
+    expect(await row.getByTestId('integration-health').innerText()).toMatch(/^Not approved: VetOS sends it nothing\.\s+An administrator approves it/)
     const saved = ((await api(env.hub, 'integrations.list', {}, admin)).json.result as { name: string; approval: unknown; config: Record<string, unknown> }[]).find((i) => i.name === 'Riverside Reference Lab')!
     expect(saved.approval).toBeNull()
     expect(saved.config).toMatchObject({ host: '10.20.0.15', port: 2575, catalogEntry: 'reference-lab-hl7-v25-orm', lab: { orderMessage: 'ORM^O01', labApplication: 'REFLAB' } })

@@ -1,4 +1,4 @@
-import { connect, createServer } from 'node:net'
+import { connect, createServer, type Server, type Socket } from 'node:net'
 import { MllpFramer, type MllpChunk } from '../../src-main/hl7/mllp'
 import { Hl7Message } from '../../src-main/hl7/codec'
 import type { LabProfile } from '../../src-preload/contract'
@@ -88,5 +88,33 @@ export async function exchange(port: number, payloads: Buffer[], expectAnswers =
     socket.on('connect', () => payloads.forEach((p) => socket.write(p)))
     // A deadline, not a speed goal (bench/ measures speed): a loaded machine needs the room.
     setTimeout(() => reject(new Error(`only ${acks.length} of ${expectAnswers} answers`)), 20_000)
+  })
+}
+
+/** An MLLP frame around one message. */
+export const frame = (s: string) => Buffer.concat([Buffer.from([0x0b]), Buffer.from(s), Buffer.from([0x1c, 0x0d])])
+
+/** A lab's MLLP server (on port, or any free one) that accepts every order, keeping what it received. */
+export function ackingLab(port = 0): Promise<{ server: Server; port: number; received: string[]; close(): Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const received: string[] = []
+    const sockets = new Set<Socket>()
+    const server = createServer((socket) => {
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+      const framer = new MllpFramer()
+      socket.pipe(framer)
+      socket.on('error', () => socket.destroy())
+      framer.on('data', (c: MllpChunk) => {
+        if (c.kind !== 'message') return
+        const msg = Hl7Message.parse(c.data.toString())
+        received.push(c.data.toString())
+        socket.write(frame(`MSH|^~\\&|LAB|LAB|VETOS|RIVERSIDE|20261202100000||ACK^O01^ACK|A${received.length}|P|2.5\rMSA|AA|${msg.msh.get(10)}`))
+      })
+    })
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () =>
+      resolve({ server, port: (server.address() as { port: number }).port, received, close: () => new Promise((r) => { server.close(() => r()); for (const s of sockets) s.destroy() }) })
+    )
   })
 }

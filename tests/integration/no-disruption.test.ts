@@ -7,10 +7,10 @@
  * stored; the analyzer's link is never re-established and every run is attached; the edited
  * profile takes effect at once, without a restart; only the moved listener moves.
  */
-import { connect, createServer, type Server, type Socket } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeApp, type TestApp } from '../helpers/app'
-import { freePort, oru, REFLAB_PROFILE } from '../helpers/labs'
+import { ackingLab, freePort, frame, oru, REFLAB_PROFILE } from '../helpers/labs'
 import { until } from '../helpers/wait'
 import { AnalyzerSimulator } from '../../src-main/simulators/analyzer'
 import { TcpClientTransport } from '../../src-main/astm/transport'
@@ -18,29 +18,11 @@ import { MllpFramer, type MllpChunk } from '../../src-main/hl7/mllp'
 import { Hl7Message } from '../../src-main/hl7/codec'
 
 const TIMERS = { establishMs: 2000, frameAckMs: 2000, receiveMs: 3000, busyRetryMs: 200, contentionMs: 200 }
-const frame = (s: string) => Buffer.concat([Buffer.from([0x0b]), Buffer.from(s), Buffer.from([0x1c, 0x0d])])
 const ANALYZER_PROFILE = { ...REFLAB_PROFILE, labApplication: 'CHEMSIM', catalog: [{ code: 'CHEM10', name: 'Chemistry panel', kind: 'panel' as const }] }
-
-/** A lab's MLLP server that acknowledges every order, keeping what it received. */
-function fakeLab(): Promise<{ server: Server; port: number; received: string[] }> {
-  return new Promise((resolve) => {
-    const received: string[] = []
-    const server = createServer((socket) => {
-      const framer = new MllpFramer()
-      socket.pipe(framer)
-      framer.on('data', (c: MllpChunk) => {
-        if (c.kind !== 'message') return
-        const msg = Hl7Message.parse(c.data.toString())
-        received.push(c.data.toString())
-        socket.write(frame(`MSH|^~\\&|LAKESIDE|LAB|VETOS|RIVERSIDE|20261202100000||ACK^O01^ACK|A${received.length}|P|2.5\rMSA|AA|${msg.msh.get(10)}`))
-      })
-    }).listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port, received }))
-  })
-}
 
 describe('changing one integration while others stream', () => {
   let t: TestApp
-  let lab: Awaited<ReturnType<typeof fakeLab>>
+  let lab: Awaited<ReturnType<typeof ackingLab>>
   let sim: AnalyzerSimulator
   let stream: Socket
   let channels = 0
@@ -50,7 +32,7 @@ describe('changing one integration while others stream', () => {
   let patientId = ''
 
   beforeAll(async () => {
-    lab = await fakeLab()
+    lab = await ackingLab()
     t = makeApp({ labs: { hl7: { host: '127.0.0.1', port: 0 }, astmTimers: TIMERS } })
     await t.app.start()
     t.signIn('admin')

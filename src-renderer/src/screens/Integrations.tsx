@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { Alert, Badge, Button, Checkbox, Group, Modal, NumberInput, Paper, Select, Stack, Switch, Table, TagsInput, Text, TextInput, Title } from '@mantine/core'
-import { DATA_CATEGORIES, INTEGRATION_KINDS, type CatalogEntry, type DataCategory, type Integration, type IntegrationConfig, type IntegrationKind, type LabProfile } from '../../../src-preload/contract'
+import { DATA_CATEGORIES, INTEGRATION_KINDS, type CatalogEntry, type DataCategory, type IntegrationHealth, type Integration, type IntegrationConfig, type IntegrationKind, type LabProfile } from '../../../src-preload/contract'
 import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
 import { fieldErrors } from '../components/forms'
@@ -58,6 +58,9 @@ const STATE_COLOR: Record<Integration['status']['state'], string> = { not_runnin
 export function IntegrationsScreen() {
   const me = useMe()
   const list = useCall('integrations.list', {})
+  // Health reads the clock too (a link down for five minutes): asked again every half minute as well as on changes.
+  const health = useCall('integrations.health', {}, { refetchInterval: 30_000 })
+  const healthOf = new Map((health.data ?? []).map((h) => [h.integrationId, h]))
   // 'new': a blank integration; an entry: one started from the catalog
   const [editing, setEditing] = useState<Integration | CatalogEntry | 'new' | null>(null)
   const [browsing, setBrowsing] = useState(false)
@@ -118,7 +121,8 @@ export function IntegrationsScreen() {
                     {describeConfig(i.config)}
                   </Text>
                 </Table.Td>
-                <Table.Td>
+                <Table.Td maw={360}>
+                  <HealthLine health={healthOf.get(i.id)} />
                   <Badge color={STATE_COLOR[i.status.state]} variant="light">
                     {i.status.state.replace('_', ' ')}
                   </Badge>
@@ -207,6 +211,25 @@ export function IntegrationsScreen() {
       {editing && <ConfigModal integration={editing === 'new' || !('status' in editing) ? null : editing} entry={editing !== 'new' && !('status' in editing) ? editing : null} onClose={() => setEditing(null)} />}
       {approving && <ApproveModal integration={approving} onClose={() => setApproving(null)} />}
       {viewing && <MessageLog integration={viewing} onClose={() => setViewing(null)} />}
+    </Stack>
+  )
+}
+
+const HEALTH_COLOR: Record<IntegrationHealth['level'], string> = { ok: 'teal', attention: 'orange', failing: 'red', off: 'dimmed' }
+
+/** Whether it works, for the front desk: a headline, what to do, and the day's errors. */
+function HealthLine({ health }: { health: IntegrationHealth | undefined }) {
+  if (!health) return null
+  return (
+    <Stack gap={2} mb={4} data-testid="integration-health" data-level={health.level}>
+      <Text size="sm" fw={600} c={HEALTH_COLOR[health.level]}>
+        {health.headline}
+      </Text>
+      {health.advice && (
+        <Text size="xs" c="dimmed">
+          {health.advice}
+        </Text>
+      )}
     </Stack>
   )
 }
