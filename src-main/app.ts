@@ -186,7 +186,7 @@ export function createApp(config: AppConfig): App {
       integrations,
       gate,
       audit,
-      auditQuery: new AuditQuery(sqlite),
+      auditQuery: new AuditQuery(sqlite, audit),
       labs: createLabs(core, integrations, gate, notifications, config.labs ?? {}, billing.charges),
       imaging,
       documentFiles,
