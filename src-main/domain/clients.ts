@@ -140,7 +140,7 @@ export class ClientsService {
       if (tokens.length > 1) {
         const firsts = JSON.stringify([first, ...oneEditVariants(first)])
         const lasts = JSON.stringify([last, ...oneEditVariants(last)])
-        add(store.statement(`${cols} first_name_norm ${anyOf} AND last_name_norm ${anyOf} ORDER BY last_name_norm LIMIT ?`).all(firsts, lasts, limit) as Found[], () => 'similar')
+        add(store.statement(`${cols} +first_name_norm ${anyOf} AND last_name_norm ${anyOf} ORDER BY last_name_norm LIMIT ?`).all(firsts, lasts, limit) as Found[], () => 'similar')
       }
     }
     return [...found].map(([id, match]) => ({ id, match })).sort((a, b) => CLIENT_RANK[a.match] - CLIENT_RANK[b.match]).slice(0, limit)

@@ -73,14 +73,17 @@ export class PatientSearch {
     // A piece of a chip can sit anywhere in it: a walk over the chip index (chips only, in order),
     // each entry tested before its row is read.
     this.byChipFragment = sqlite.prepare(`${SELECT} WHERE p.microchip_norm > '' AND instr(p.microchip_norm, @fragment) > 0 AND ${live} ORDER BY p.microchip_norm LIMIT @limit`)
-    // Spellings one edit away (core/spelling), each looked up by equality on the same indexes.
+    // Spellings one edit away (core/spelling), each looked up by equality on the same indexes. No
+    // ORDER BY: SQLite probes the variants in order and stops at LIMIT instead of sorting every Bella.
     const anyOf = (param: string) => `(SELECT value FROM json_each(@${param}))`
-    this.byNameSpelling = sqlite.prepare(`${SELECT} WHERE p.name_norm IN ${anyOf('names')} AND ${live} ORDER BY p.name_norm LIMIT @limit`)
-    this.byOwnerLastSpelling = sqlite.prepare(`${SELECT} WHERE c.last_name_norm IN ${anyOf('names')} AND ${live} ORDER BY c.last_name_norm, c.first_name_norm LIMIT @limit`)
-    this.byOwnerFirstSpelling = sqlite.prepare(`${SELECT} WHERE c.first_name_norm IN ${anyOf('names')} AND ${live} ORDER BY c.first_name_norm LIMIT @limit`)
-    this.byOwnerFullSpelling = sqlite.prepare(`${SELECT} WHERE c.first_name_norm IN ${anyOf('firsts')} AND c.last_name_norm IN ${anyOf('lasts')} AND ${live} ORDER BY c.last_name_norm LIMIT @limit`)
+    this.byNameSpelling = sqlite.prepare(`${SELECT} WHERE p.name_norm IN ${anyOf('names')} AND ${live} LIMIT @limit`)
+    this.byOwnerLastSpelling = sqlite.prepare(`${SELECT} WHERE c.last_name_norm IN ${anyOf('names')} AND ${live} LIMIT @limit`)
+    this.byOwnerFirstSpelling = sqlite.prepare(`${SELECT} WHERE c.first_name_norm IN ${anyOf('names')} AND ${live} LIMIT @limit`)
+    // The unary +: the last names are probed in the index and each one's first name tested, not
+    // every first-name variant crossed with every last-name variant (over 100,000 probes).
+    this.byOwnerFullSpelling = sqlite.prepare(`${SELECT} WHERE +c.first_name_norm IN ${anyOf('firsts')} AND c.last_name_norm IN ${anyOf('lasts')} AND ${live} LIMIT @limit`)
     this.byNameAndOwnerSpelling = sqlite.prepare(
-      `${SELECT} WHERE p.name_norm IN ${anyOf('names')} AND +p.client_id IN (SELECT id FROM clients WHERE last_name_norm IN ${anyOf('lasts')} AND deleted_at IS NULL) AND ${live} ORDER BY p.name_norm LIMIT @limit`
+      `${SELECT} WHERE p.name_norm IN ${anyOf('names')} AND +p.client_id IN (SELECT id FROM clients WHERE last_name_norm IN ${anyOf('lasts')} AND deleted_at IS NULL) AND ${live} LIMIT @limit`
     )
   }
 
