@@ -3,6 +3,7 @@ import type { PatientSummary } from '../../src-preload/contract'
 import { normalizeName, phoneDigits, prefixEnd, reverse } from '../core/normalize'
 import { parseMicrochip } from '../core/microchip'
 import { chipFragment, oneEditVariants } from '../core/spelling'
+import { ChipPieces } from './chip-pieces'
 
 export type SearchKind = 'auto' | 'name' | 'owner' | 'phone' | 'microchip'
 
@@ -46,7 +47,8 @@ export class PatientSearch {
   private readonly byNameAndOwner: Database.Statement
   private readonly byPhone: Database.Statement
   private readonly byChip: Database.Statement
-  private readonly byChipFragment: Database.Statement
+  private readonly chipPieces: ChipPieces
+  private readonly byRowids: Database.Statement
   private readonly byNameSpelling: Database.Statement
   private readonly byOwnerLastSpelling: Database.Statement
   private readonly byOwnerFirstSpelling: Database.Statement
@@ -70,9 +72,9 @@ export class PatientSearch {
     )
     this.phoneOf = sqlite.prepare("SELECT value FROM client_contacts WHERE client_id = ? AND kind = 'phone' AND deleted_at IS NULL ORDER BY is_primary DESC LIMIT 1").pluck()
     this.byChip = sqlite.prepare(`${SELECT} WHERE p.microchip_norm >= @lo AND p.microchip_norm < @hi AND p.microchip_norm IS NOT NULL AND ${live} ORDER BY p.microchip_norm LIMIT @limit`)
-    // A piece of a chip can sit anywhere in it: a walk over the chip index (chips only, in order),
-    // each entry tested before its row is read.
-    this.byChipFragment = sqlite.prepare(`${SELECT} WHERE p.microchip_norm > '' AND instr(p.microchip_norm, @fragment) > 0 AND ${live} ORDER BY p.microchip_norm LIMIT @limit`)
+    // A piece of a chip can sit anywhere in it: the chips are searched in memory (ChipPieces), the rows read by rowid.
+    this.chipPieces = new ChipPieces(sqlite)
+    this.byRowids = sqlite.prepare(`${SELECT} WHERE p.rowid IN (SELECT value FROM json_each(@rowids)) AND ${live} ORDER BY p.microchip_norm LIMIT @limit`)
     // Spellings one edit away (core/spelling), each looked up by equality on the same indexes. No
     // ORDER BY: SQLite probes the variants in order and stops at LIMIT instead of sorting every Bella.
     const anyOf = (param: string) => `(SELECT value FROM json_each(@${param}))`
@@ -124,7 +126,11 @@ export class PatientSearch {
     }
     // "000 987 65": eight digits read out from the middle of a chip.
     const fragment = kind === 'microchip' || (kind === 'auto' && looksNumeric) ? chipFragment(query) : null
-    if (fragment && room()) add(this.byChipFragment.all({ ...params, fragment }) as Row[], 'microchip', (r) => (r.microchip_norm!.startsWith(fragment) ? 'prefix' : 'fragment'))
+    if (fragment && room()) {
+      // More than asked for: some may be deceased (left out here) or their owner removed.
+      const rowids = JSON.stringify(this.chipPieces.find(fragment, limit * 4))
+      add(this.byRowids.all({ ...params, rowids }) as Row[], 'microchip', (r) => (r.microchip_norm!.startsWith(fragment) ? 'prefix' : 'fragment'))
+    }
 
     return [...found.values()]
       .sort((a, b) => RANK[a.match] - RANK[b.match]) // stable: within a rank, the order found

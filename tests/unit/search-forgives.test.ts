@@ -155,6 +155,22 @@ describe('patient and client search forgive, and rank what they forgive last', (
     expect(persephone.microchip).toBe('985 141 000 987 654')
   })
 
+  it('finds a chip piece at once after a chip is added, changed or removed (the copy searched is never stale)', () => {
+    const c = client('Ada', 'Nguyen')
+    const p = pet(c.id, 'Persephone', '985 141 000 987 654')
+    expect(names('00098765')).toEqual(['Persephone'])
+    t.call('patients.update', { id: p.id, name: 'Persephone', species: 'canine', microchip: '985 141 000 123 456' })
+    expect(names('00098765')).toEqual([])
+    expect(names('41000123')).toEqual(['Persephone'])
+    pet(c.id, 'Otis', '981 020 000 987 650')
+    expect(names('00098765')).toEqual(['Otis'])
+    t.call('patients.update', { id: p.id, name: 'Persephone', species: 'canine', microchip: null })
+    expect(names('41000123')).toEqual([])
+    // a write that bypasses the services (sync, an import) is seen too
+    t.app.core.store.sqlite.prepare("UPDATE patients SET microchip_norm = '900000041000123' WHERE id = ?").run(p.id)
+    expect(names('41000123')).toEqual(['Persephone'])
+  })
+
   it('keeps a name search and a chip search apart: digits among letters are letters', () => {
     const c = client('Ada', 'Nguyen')
     pet(c.id, 'Bella', '985 141 000 987 654')

@@ -7,8 +7,8 @@ type Row = Pick<Patient, 'id' | 'name' | 'species' | 'breed' | 'sex' | 'neuterSt
 
 /** A search row that is not what was typed says why it is listed: a near spelling, or a piece of its chip. */
 function forgivenLabel(p: Row): string | null {
-  if (p.match === 'fragment') return 'chip contains it'
-  if (p.match === 'similar') return p.matchedOn === 'owner' ? 'owner spelt alike' : 'spelt alike'
+  if (p.match === 'fragment') return 'part of chip number'
+  if (p.match === 'similar') return p.matchedOn === 'owner' ? 'owner: similar spelling' : 'similar spelling'
   return null
 }
 
