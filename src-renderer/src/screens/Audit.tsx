@@ -125,7 +125,7 @@ export function AuditScreen() {
             placeholder="Search a patient"
             searchable
             clearable
-            w={180}
+            w={170}
             searchValue={patientQuery}
             onSearchChange={setPatientQuery}
             data={(patients.data ?? []).map((p) => ({ value: p.id, label: `${p.name} (${p.ownerName})` }))}
@@ -136,8 +136,8 @@ export function AuditScreen() {
           <Select label="Integration" clearable w={170} data={(integrations.data ?? []).map((i) => ({ value: i.id, label: i.name }))} value={integrationId} onChange={(v) => (setIntegrationId(v), reset())} />
           <Select label="User" clearable w={160} data={(staff.data ?? []).map((s) => ({ value: s.id, label: s.displayName }))} value={actorId} onChange={(v) => (setActorId(v), reset())} />
           <Select label="Direction" clearable w={120} data={['inbound', 'outbound', 'internal']} value={direction} onChange={(v) => (setDirection(v), reset())} />
-          <TextInput label="From" w={186} type="datetime-local" value={from} onChange={(e) => (setFrom(e.currentTarget.value), reset())} />
-          <TextInput label="To" w={186} type="datetime-local" value={to} onChange={(e) => (setTo(e.currentTarget.value), reset())} />
+          <TextInput label="From" w={190} type="datetime-local" value={from} onChange={(e) => (setFrom(e.currentTarget.value), reset())} />
+          <TextInput label="To" w={190} type="datetime-local" value={to} onChange={(e) => (setTo(e.currentTarget.value), reset())} />
         </Group>
       </Paper>
       {entries.error && <Alert color="red">{entries.error.message}</Alert>}
