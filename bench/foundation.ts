@@ -1,6 +1,6 @@
 /**
  * Foundation benchmark: a large clinic (50,000 clients, 80,000 patients, 500,000 visits), then
- * patient search per kind, patient detail load and hub start-to-ready, each through the API as
+ * patient search per kind (and, forgiving, a misspelt name and a piece of a chip, both typed into "anything"), patient detail load and hub start-to-ready, each through the API as
  * the renderer calls it (HTTP to the real hub process) next to the same query run in-process
  * as raw SQL (the floor). Goals: search p95 <= 10 ms, patient load p95 <= 30 ms, start <= 2 s.
  */
@@ -50,7 +50,7 @@ async function ensureLargeClinic(): Promise<void> {
 }
 
 /** Realistic queries drawn from the data itself: what a front desk would type. */
-function sampleQueries(db: Database.Database): Record<Exclude<SearchKind, 'auto'> | 'auto', string[]> {
+function sampleQueries(db: Database.Database): Record<SearchKind | 'typo' | 'chip piece', string[]> {
   const r = rng(99)
   const rows = db.prepare('SELECT p.id, p.name, p.microchip_norm AS chip, c.last_name, (SELECT value FROM client_contacts WHERE client_id = c.id AND kind = \'phone\' LIMIT 1) AS phone FROM patients p JOIN clients c ON c.id = p.client_id ORDER BY random() LIMIT 3000').all() as { id: string; name: string; chip: string | null; last_name: string; phone: string | null }[]
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]
@@ -60,8 +60,31 @@ function sampleQueries(db: Database.Database): Record<Exclude<SearchKind, 'auto'
     owner: Array.from({ length: n }, () => pick(rows).last_name.slice(0, 3 + Math.floor(r() * 4))),
     phone: Array.from({ length: n }, () => (pick(rows.filter((x) => x.phone)).phone ?? '').slice(-8)),
     microchip: Array.from({ length: n }, () => pick(rows.filter((x) => x.chip)).chip!),
-    auto: Array.from({ length: n }, () => `${pick(rows).name} ${pick(rows).last_name.slice(0, 3)}`)
+    auto: Array.from({ length: n }, () => `${pick(rows).name} ${pick(rows).last_name.slice(0, 3)}`),
+    // Forgiving search: a pet's or owner's name with one slip (a letter left out, doubled, swapped
+    // or wrong), and eight digits from the middle of a chip.
+    typo: Array.from({ length: n }, () => {
+      const row = pick(rows)
+      return misspell(r() < 0.5 ? row.name : row.last_name, r)
+    }),
+    'chip piece': Array.from({ length: n }, () => {
+      const chip = pick(rows.filter((x) => x.chip)).chip!
+      const at = 3 + Math.floor(r() * (chip.length - 11))
+      return chip.slice(at, at + 8)
+    })
   }
+}
+
+/** One slip of the keyboard in a name of four letters or more (shorter names are returned as they are). */
+function misspell(name: string, r: () => number): string {
+  const s = name.toLowerCase()
+  if (s.length < 4) return s
+  const i = 1 + Math.floor(r() * (s.length - 2))
+  const slip = Math.floor(r() * 4)
+  if (slip === 0) return s.slice(0, i) + s.slice(i + 1)
+  if (slip === 1) return s.slice(0, i) + s[i] + s.slice(i)
+  if (slip === 2) return s.slice(0, i - 1) + s[i] + s[i - 1] + s.slice(i + 1)
+  return s.slice(0, i) + (s[i] === 'x' ? 'q' : 'x') + s.slice(i + 1)
 }
 
 export async function benchFoundation(): Promise<void> {
@@ -93,11 +116,12 @@ export async function benchFoundation(): Promise<void> {
   const floorApp = { search: rawSearch }
 
   const rows: (string | number)[][] = []
-  for (const kind of ['name', 'owner', 'phone', 'microchip', 'auto'] as const) {
+  for (const label of ['name', 'owner', 'phone', 'microchip', 'auto', 'typo', 'chip piece'] as const) {
+    const kind: SearchKind = label === 'typo' || label === 'chip piece' ? 'auto' : label
     const viaApi: number[] = []
     const floor: number[] = []
     let hits = 0
-    for (const q of queries[kind]) {
+    for (const q of queries[label]) {
       const [res, t] = await time(() => api(h, 'patients.search', { query: q, kind, limit: 25 }, token))
       viaApi.push(t)
       hits += res.json.result.length > 0 ? 1 : 0
@@ -105,7 +129,7 @@ export async function benchFoundation(): Promise<void> {
     }
     const a = summarize(viaApi)
     const f = summarize(floor)
-    rows.push([`search: ${kind}`, a.n, ms(a.p50), ms(a.p95), ms(f.p50), ms(f.p95), `${Math.round((hits / a.n) * 100)}% found`])
+    rows.push([`search: ${label}`, a.n, ms(a.p50), ms(a.p95), ms(f.p50), ms(f.p95), `${Math.round((hits / a.n) * 100)}% found`])
   }
 
   // Patient detail: through the API, and the floor as the same reads in-process.

@@ -195,7 +195,7 @@ export function createApp(config: AppConfig): App {
       health: new IntegrationHealthMonitor(core, integrations, notifications),
       gate,
       audit,
-      auditQuery: new AuditQuery(sqlite),
+      auditQuery: new AuditQuery(sqlite, audit),
       labs: createLabs(core, integrations, gate, notifications, config.labs ?? {}, billing.charges),
       imaging,
       documentFiles,

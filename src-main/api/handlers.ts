@@ -5,7 +5,9 @@ import { billingHandlers } from './billing-handlers'
 import { proveniqHandlers } from './proveniq-handlers'
 import { petlifelogHandlers } from './petlifelog-handlers'
 import { scannerHandlers } from './scanner-handlers'
+import { auditHandlers } from './audit-handlers'
 import { who, type Handlers } from './handler-types'
+import { findClientIds } from '../domain/client-search'
 
 export type { CallContext, Handlers } from './handler-types'
 
@@ -21,6 +23,7 @@ export function createHandlers(s: Services): Handlers {
     ...proveniqHandlers(s),
     ...petlifelogHandlers(s),
     ...scannerHandlers(s),
+    ...auditHandlers(s),
     'app.info': () => {
       const sync = s.sync?.status()
       const firstSync = sync && sync.tablesReady < sync.tables ? { tablesReady: sync.tablesReady, tables: sync.tables } : null
@@ -57,13 +60,7 @@ export function createHandlers(s: Services): Handlers {
     'clients.create': (i, ctx) => s.clients.create(who(ctx), i),
     'clients.update': ({ id, ...rest }, ctx) => s.clients.update(who(ctx), id, rest),
     'clients.get': (i) => s.clients.get(i.id),
-    'clients.search': (i) => {
-      const seen = new Set<string>()
-      // Owners found through their patients first (a pet's name finds its owner), then clients by
-      // their own name or phone: an owner with no patient yet (a pet's new owner) is found too.
-      const ids = [...s.search.search(i.query, 'auto', 100).map((p) => p.clientId), ...s.clients.findByNameOrPhone(i.query, i.limit)].filter((id) => !seen.has(id) && seen.add(id))
-      return ids.slice(0, i.limit).map((id) => s.clients.getClient(id))
-    },
+    'clients.search': (i) => findClientIds(s.search, s.clients, i.query, i.limit).map((id) => s.clients.getClient(id)),
 
     'patients.search': (i) => s.search.search(i.query, i.kind, i.limit, i.includeDeceased),
     'patients.create': (i, ctx) => s.patients.create(who(ctx), i),

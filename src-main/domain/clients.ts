@@ -6,6 +6,7 @@ import { notFound } from '../api/errors'
 import type { Actor } from './actor'
 import type { Core } from './core'
 import { toPatient } from './patients'
+import { oneEditVariants } from '../core/spelling'
 
 export interface ClientInput {
   firstName: string
@@ -15,6 +16,10 @@ export interface ClientInput {
   address?: string | null
   notes?: string | null
 }
+
+/** How closely a client's own name or phone matched: as typed, starting with it (a phone: ending with it), one edit away. */
+export type ClientMatch = 'exact' | 'prefix' | 'similar'
+const CLIENT_RANK: Record<ClientMatch, number> = { exact: 0, prefix: 1, similar: 2 }
 
 type ClientRow = typeof clients.$inferSelect
 type ContactRow = typeof clientContacts.$inferSelect
@@ -90,35 +95,55 @@ export class ClientsService {
   }
 
   /**
-   * Client ids by the client's own name (last or first name starting with the query, or "first
-   * last") or phone (any trailing digits), as patient search matches owners; patient search, which
-   * clients.search asks first, cannot find an owner with no patient yet.
+   * Client ids by the client's own name (last or first name as typed or starting with it, or
+   * "first last"), then one edit away (core/spelling), or by phone (any trailing digits), as
+   * patient search matches owners; patient search, which clients.search asks first, cannot find an
+   * owner with no patient yet.
    */
-  findByNameOrPhone(query: string, limit: number): string[] {
+  findByNameOrPhone(query: string, limit: number): { id: string; match: ClientMatch }[] {
     const { store } = this.core
     const digits = phoneDigits(query)
     if (digits.length > 0 && /^[\d\s\-().+*]+$/.test(query)) {
       if (digits.length < 3) return []
       const key = reverse(digits.slice(-10))
-      return store
+      const ids = store
         .statement("SELECT DISTINCT k.client_id FROM client_contacts k JOIN clients c ON c.id = k.client_id WHERE k.kind = 'phone' AND k.search_key >= ? AND k.search_key < ? AND k.deleted_at IS NULL AND c.deleted_at IS NULL LIMIT ?")
         .pluck()
         .all(key, prefixEnd(key), limit) as string[]
+      return ids.map((id) => ({ id, match: 'prefix' }))
     }
     const norm = normalizeName(query)
     if (!norm) return []
     const tokens = norm.split(' ')
-    if (tokens.length === 1) {
-      return store
-        .statement('SELECT id FROM clients WHERE deleted_at IS NULL AND ((last_name_norm >= ? AND last_name_norm < ?) OR (first_name_norm >= ? AND first_name_norm < ?)) ORDER BY last_name_norm, first_name_norm LIMIT ?')
-        .pluck()
-        .all(norm, prefixEnd(norm), norm, prefixEnd(norm), limit) as string[]
-    }
+    const first = tokens.slice(0, -1).join(' ')
     const last = tokens[tokens.length - 1]
-    return store
-      .statement('SELECT id FROM clients WHERE deleted_at IS NULL AND first_name_norm = ? AND last_name_norm >= ? AND last_name_norm < ? ORDER BY last_name_norm LIMIT ?')
-      .pluck()
-      .all(tokens.slice(0, -1).join(' '), last, prefixEnd(last), limit) as string[]
+    type Found = { id: string; first_name_norm: string; last_name_norm: string }
+    const found = new Map<string, ClientMatch>()
+    const add = (rows: Found[], match: (r: Found) => ClientMatch) => rows.forEach((r) => found.has(r.id) || found.set(r.id, match(r)))
+    const cols = 'SELECT id, first_name_norm, last_name_norm FROM clients WHERE deleted_at IS NULL AND'
+    if (tokens.length === 1) {
+      add(
+        store.statement(`${cols} ((last_name_norm >= ? AND last_name_norm < ?) OR (first_name_norm >= ? AND first_name_norm < ?)) ORDER BY last_name_norm, first_name_norm LIMIT ?`).all(norm, prefixEnd(norm), norm, prefixEnd(norm), limit) as Found[],
+        (r) => (r.last_name_norm === norm || r.first_name_norm === norm ? 'exact' : 'prefix')
+      )
+    } else {
+      add(
+        store.statement(`${cols} first_name_norm = ? AND last_name_norm >= ? AND last_name_norm < ? ORDER BY last_name_norm LIMIT ?`).all(first, last, prefixEnd(last), limit) as Found[],
+        (r) => (r.last_name_norm === last ? 'exact' : 'prefix')
+      )
+    }
+    if (found.size < limit) {
+      // "Quilfeather" finds the Quillfeathers; "henrieta quilfeather" Henrietta, each part one edit away at most.
+      const anyOf = 'IN (SELECT value FROM json_each(?))'
+      const variants = JSON.stringify(oneEditVariants(norm))
+      add(store.statement(`${cols} (last_name_norm ${anyOf} OR first_name_norm ${anyOf}) ORDER BY last_name_norm, first_name_norm LIMIT ?`).all(variants, variants, limit) as Found[], () => 'similar')
+      if (tokens.length > 1) {
+        const firsts = JSON.stringify([first, ...oneEditVariants(first)])
+        const lasts = JSON.stringify([last, ...oneEditVariants(last)])
+        add(store.statement(`${cols} +first_name_norm ${anyOf} AND last_name_norm ${anyOf} ORDER BY last_name_norm LIMIT ?`).all(firsts, lasts, limit) as Found[], () => 'similar')
+      }
+    }
+    return [...found].map(([id, match]) => ({ id, match })).sort((a, b) => CLIENT_RANK[a.match] - CLIENT_RANK[b.match]).slice(0, limit)
   }
 
   contactRows(clientIds: string[]): ContactRow[] {

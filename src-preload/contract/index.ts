@@ -13,12 +13,14 @@ import { billingMethods } from './billing'
 import { proveniqMethods } from './proveniq'
 import { petlifelogMethods } from './petlifelog'
 import { scannerMethods, type ChipScan } from './scanners'
+import { auditMethods, AuditSearchFields } from './audit'
 
 export { ROLES, Role } from './common'
 export * from './billing'
 export * from './proveniq'
 export * from './petlifelog'
 export * from './scanners'
+export * from './audit'
 
 // ---------- shared vocabulary ----------
 
@@ -159,7 +161,9 @@ export const PatientSummary = Patient.pick({ id: true, name: true, species: true
   ownerName: z.string(),
   ownerPhone: z.string().nullable(),
   /** why this row matched: name, owner, phone, microchip */
-  matchedOn: z.enum(['name', 'owner', 'phone', 'microchip'])
+  matchedOn: z.enum(['name', 'owner', 'phone', 'microchip']),
+  /** how closely (search ranks in this order): as typed, starting with it, one edit away (a typo), a piece of the chip */
+  match: z.enum(['exact', 'prefix', 'similar', 'fragment']).optional()
 })
 export type PatientSummary = z.infer<typeof PatientSummary>
 
@@ -861,7 +865,8 @@ export const contract = {
       .strict(),
     output: z.array(PatientSummary),
     access: EVERY_ROLE,
-    description: 'Finds patients by patient name, owner name, owner phone (any trailing digits) or microchip.'
+    description:
+      'Finds patients by patient name, owner name, owner phone (any trailing digits) or microchip. Forgiving: a name one edit away (4 letters or more) and 6 to 14 digits anywhere in a chip match too, ranked after exact and starting-with matches.'
   }),
   'patients.create': method({
     input: z.object({ clientId: Id, ...PatientFields, weightKg: z.number().positive().max(2000).nullable().optional() }).strict(),
@@ -940,12 +945,13 @@ export const contract = {
         from: IsoDateTime.optional(),
         to: IsoDateTime.optional(),
         beforeSeq: z.number().int().positive().optional(),
-        limit: z.number().int().min(1).max(500).default(100)
+        limit: z.number().int().min(1).max(500).default(100),
+        ...AuditSearchFields
       })
       .strict(),
     output: z.array(AuditEntry),
     access: EVERY_ROLE,
-    description: 'Audit entries, newest first, filtered by patient, integration, user, direction and time.'
+    description: 'Audit entries, newest first, filtered by patient, integration, user, direction, time, action and words to search.'
   }),
   'audit.verify': method({ input: Empty, output: AuditVerifyResult, access: EVERY_ROLE, description: 'Checks the hash chain; names the first broken link.' }),
 
@@ -1111,7 +1117,8 @@ export const contract = {
   ...billingMethods,
   ...proveniqMethods,
   ...petlifelogMethods,
-  ...scannerMethods
+  ...scannerMethods,
+  ...auditMethods
 } as const
 
 export type Contract = typeof contract

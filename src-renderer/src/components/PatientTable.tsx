@@ -3,7 +3,14 @@ import { useNavigate } from 'react-router-dom'
 import type { Patient, PatientSummary } from '../../../src-preload/contract'
 import { age, sexShort, SPECIES_LABEL } from '../format'
 
-type Row = Pick<Patient, 'id' | 'name' | 'species' | 'breed' | 'sex' | 'neuterStatus' | 'dateOfBirth' | 'microchip' | 'deceasedAt'> & Partial<Pick<PatientSummary, 'ownerName' | 'ownerPhone'>>
+type Row = Pick<Patient, 'id' | 'name' | 'species' | 'breed' | 'sex' | 'neuterStatus' | 'dateOfBirth' | 'microchip' | 'deceasedAt'> & Partial<Pick<PatientSummary, 'ownerName' | 'ownerPhone' | 'matchedOn' | 'match'>>
+
+/** A search row that is not what was typed says why it is listed: a near spelling, or a piece of its chip. */
+function forgivenLabel(p: Row): string | null {
+  if (p.match === 'fragment') return 'part of chip number'
+  if (p.match === 'similar') return p.matchedOn === 'owner' ? 'owner: similar spelling' : 'similar spelling'
+  return null
+}
 
 /** Patients as a list: one row each, opened with a click or Enter. */
 export function PatientTable({ rows, showOwner, empty, testId }: { rows: Row[]; showOwner: boolean; empty?: string; testId?: string }) {
@@ -35,6 +42,11 @@ export function PatientTable({ rows, showOwner, empty, testId }: { rows: Row[]; 
                 {p.deceasedAt && (
                   <Badge color="gray" size="xs">
                     deceased
+                  </Badge>
+                )}
+                {forgivenLabel(p) && (
+                  <Badge color="yellow" variant="light" size="xs" data-testid="match-forgiven">
+                    {forgivenLabel(p)}
                   </Badge>
                 )}
               </Group>
