@@ -5,6 +5,7 @@ import { billingHandlers } from './billing-handlers'
 import { proveniqHandlers } from './proveniq-handlers'
 import { petlifelogHandlers } from './petlifelog-handlers'
 import { scannerHandlers } from './scanner-handlers'
+import { todayHandlers } from './today-handlers'
 import { who, type Handlers } from './handler-types'
 
 export type { CallContext, Handlers } from './handler-types'
@@ -21,6 +22,7 @@ export function createHandlers(s: Services): Handlers {
     ...proveniqHandlers(s),
     ...petlifelogHandlers(s),
     ...scannerHandlers(s),
+    ...todayHandlers(s),
     'app.info': () => {
       const sync = s.sync?.status()
       const firstSync = sync && sync.tablesReady < sync.tables ? { tablesReady: sync.tablesReady, tables: sync.tables } : null

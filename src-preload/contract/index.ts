@@ -13,12 +13,14 @@ import { billingMethods } from './billing'
 import { proveniqMethods } from './proveniq'
 import { petlifelogMethods } from './petlifelog'
 import { scannerMethods, type ChipScan } from './scanners'
+import { todayMethods } from './today'
 
 export { ROLES, Role } from './common'
 export * from './billing'
 export * from './proveniq'
 export * from './petlifelog'
 export * from './scanners'
+export * from './today'
 
 // ---------- shared vocabulary ----------
 
@@ -1063,7 +1065,8 @@ export const contract = {
   ...billingMethods,
   ...proveniqMethods,
   ...petlifelogMethods,
-  ...scannerMethods
+  ...scannerMethods,
+  ...todayMethods
 } as const
 
 export type Contract = typeof contract
@@ -1096,7 +1099,7 @@ export interface ServerEvents {
   notification: Notification
   /** a read from this workstation's serial microchip scanner */
   chipScan: ChipScan
-  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit' | 'imaging' | 'sync' | 'invoice' | 'payment' | 'refund' | 'plan' | 'card' | 'missing' | 'petlifelog'; id: string; patientId?: string | null }
+  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit' | 'imaging' | 'sync' | 'invoice' | 'payment' | 'refund' | 'plan' | 'card' | 'missing' | 'petlifelog' | 'lab'; id: string; patientId?: string | null }
 }
 export type ServerEvent = { [K in keyof ServerEvents]: { type: K; payload: ServerEvents[K] } }[keyof ServerEvents]
 

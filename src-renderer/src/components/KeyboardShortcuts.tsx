@@ -1,0 +1,163 @@
+/**
+ * The app's keyboard, in one place: Alt+digit opens a sidebar screen from anywhere, a text box
+ * included (Alt+digit types nothing there); "/" goes to the patient search; "?" lists every
+ * shortcut. "/" and "?" are characters in a text field, so there they are left alone.
+ */
+import { Fragment, useEffect, useState } from 'react'
+import { Group, Kbd, Modal, SimpleGrid, Stack, Table, Text } from '@mantine/core'
+import { useNavigate } from 'react-router-dom'
+
+export interface NavShortcut {
+  to: string
+  label: string
+  /** 'alt+N' */
+  keys: string
+}
+
+/** Is the person typing into something (where "/" and "?" are text)? */
+export function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)
+}
+
+/** The digit of an Alt+digit press, by the physical key (macOS's Option+2 types "™"), or null. */
+export function altDigit(e: Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code' | 'key'>): string | null {
+  if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return null
+  const m = /^(?:Digit|Numpad)(\d)$/.exec(e.code) ?? /^(\d)$/.exec(e.key)
+  return m ? m[1] : null
+}
+
+/** What Patients reads from the address's state to put the cursor in its search box. */
+export const FOCUS_SEARCH = 'focusSearch'
+
+/** Shortcuts of particular screens, for the list (each screen handles its own). */
+const SCREEN_SHORTCUTS: { where: string; keys: string[]; what: string }[] = [
+  { where: 'Patients', keys: ['Enter'], what: 'Open the first match of the search' },
+  { where: 'Patients', keys: ['Tab', 'Enter'], what: 'Move to another match and open it' },
+  { where: 'Image viewer', keys: ['Delete'], what: 'Remove the selected measurement or annotation (Backspace too)' },
+  { where: 'Dialogs', keys: ['Esc'], what: 'Close the dialog without saving' }
+]
+
+const keyLabel = (keys: string) => keys.replace('alt+', 'Alt+')
+
+export function KeyboardShortcuts({ nav }: { nav: NavShortcut[] }) {
+  const navigate = useNavigate()
+  const [open, setOpen] = useState(false)
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented) return
+      const digit = altDigit(e)
+      if (digit !== null) {
+        const entry = nav.find((n) => n.keys === `alt+${digit}`)
+        if (!entry) return
+        e.preventDefault()
+        setOpen(false)
+        navigate(entry.to)
+        return
+      }
+      if (e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return
+      if (e.key === '/') {
+        e.preventDefault()
+        setOpen(false)
+        // A fresh state each time: on Patients already, the search box takes the cursor again.
+        navigate('/patients', { state: { [FOCUS_SEARCH]: Date.now() } })
+      } else if (e.key === '?') {
+        e.preventDefault()
+        setOpen(true)
+      }
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [nav, navigate])
+
+  return (
+    <Modal opened={open} onClose={() => setOpen(false)} title="Keyboard shortcuts" size="lg">
+      <div data-testid="shortcuts-overlay">
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
+          <Stack gap={4}>
+            <Text fw={600} size="sm">
+              Go to (works in a text box too)
+            </Text>
+            <Table verticalSpacing={2} withRowBorders={false}>
+              <Table.Tbody>
+                {[...nav].sort((a, b) => a.keys.localeCompare(b.keys)).map((n) => (
+                  <Table.Tr key={n.to}>
+                    <Table.Td w={70}>
+                      <Kbd size="xs">{keyLabel(n.keys)}</Kbd>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{n.label}</Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Stack>
+          <Stack gap={4}>
+            <Text fw={600} size="sm">
+              Anywhere (not while typing)
+            </Text>
+            <Table verticalSpacing={2} withRowBorders={false}>
+              <Table.Tbody>
+                <Table.Tr>
+                  <Table.Td w={70}>
+                    <Kbd size="xs">/</Kbd>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">Find a patient (the search box on Patients)</Text>
+                  </Table.Td>
+                </Table.Tr>
+                <Table.Tr>
+                  <Table.Td>
+                    <Kbd size="xs">?</Kbd>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">This list</Text>
+                  </Table.Td>
+                </Table.Tr>
+                <Table.Tr>
+                  <Table.Td>
+                    <Kbd size="xs">Esc</Kbd>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">Close this list</Text>
+                  </Table.Td>
+                </Table.Tr>
+              </Table.Tbody>
+            </Table>
+            <Text fw={600} size="sm" mt="sm">
+              On a screen
+            </Text>
+            <Table verticalSpacing={2} withRowBorders={false}>
+              <Table.Tbody>
+                {SCREEN_SHORTCUTS.map((s) => (
+                  <Table.Tr key={`${s.where}:${s.keys.join('+')}`}>
+                    <Table.Td w={100} style={{ whiteSpace: 'nowrap' }}>
+                      <Group gap={2} wrap="nowrap">
+                        {s.keys.map((k, i) => (
+                          <Fragment key={k}>
+                            {i > 0 && <Text size="xs">then</Text>}
+                            <Kbd size="xs">{k}</Kbd>
+                          </Fragment>
+                        ))}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">
+                        <Text span c="dimmed" size="sm">
+                          {s.where}:
+                        </Text>{' '}
+                        {s.what}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Stack>
+        </SimpleGrid>
+      </div>
+    </Modal>
+  )
+}
