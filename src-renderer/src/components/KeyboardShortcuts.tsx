@@ -6,25 +6,13 @@
 import { Fragment, useEffect, useState } from 'react'
 import { Group, Kbd, Modal, SimpleGrid, Stack, Table, Text } from '@mantine/core'
 import { useNavigate } from 'react-router-dom'
+import { shortcutOf } from '../keys'
 
 export interface NavShortcut {
   to: string
   label: string
   /** 'alt+N' */
   keys: string
-}
-
-/** Is the person typing into something (where "/" and "?" are text)? */
-export function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)
-}
-
-/** The digit of an Alt+digit press, by the physical key (macOS's Option+2 types "™"), or null. */
-export function altDigit(e: Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code' | 'key'>): string | null {
-  if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return null
-  const m = /^(?:Digit|Numpad)(\d)$/.exec(e.code) ?? /^(\d)$/.exec(e.key)
-  return m ? m[1] : null
 }
 
 /** What Patients reads from the address's state to put the cursor in its search box. */
@@ -47,22 +35,20 @@ export function KeyboardShortcuts({ nav }: { nav: NavShortcut[] }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented) return
-      const digit = altDigit(e)
-      if (digit !== null) {
-        const entry = nav.find((n) => n.keys === `alt+${digit}`)
+      const asked = shortcutOf(e)
+      if (!asked) return
+      if (asked.kind === 'nav') {
+        const entry = nav.find((n) => n.keys === `alt+${asked.digit}`)
         if (!entry) return
         e.preventDefault()
         setOpen(false)
         navigate(entry.to)
-        return
-      }
-      if (e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return
-      if (e.key === '/') {
+      } else if (asked.kind === 'search') {
         e.preventDefault()
         setOpen(false)
         // A fresh state each time: on Patients already, the search box takes the cursor again.
         navigate('/patients', { state: { [FOCUS_SEARCH]: Date.now() } })
-      } else if (e.key === '?') {
+      } else {
         e.preventDefault()
         setOpen(true)
       }
