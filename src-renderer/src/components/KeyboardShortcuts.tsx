@@ -58,7 +58,7 @@ export function KeyboardShortcuts({ nav }: { nav: NavShortcut[] }) {
   }, [nav, navigate])
 
   return (
-    <Modal opened={open} onClose={() => setOpen(false)} title="Keyboard shortcuts" size="lg">
+    <Modal opened={open} onClose={() => setOpen(false)} title="Keyboard shortcuts" size={720}>
       <div data-testid="shortcuts-overlay">
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
           <Stack gap={4}>
@@ -112,37 +112,37 @@ export function KeyboardShortcuts({ nav }: { nav: NavShortcut[] }) {
                 </Table.Tr>
               </Table.Tbody>
             </Table>
-            <Text fw={600} size="sm" mt="sm">
-              On a screen
-            </Text>
-            <Table verticalSpacing={2} withRowBorders={false}>
-              <Table.Tbody>
-                {SCREEN_SHORTCUTS.map((s) => (
-                  <Table.Tr key={`${s.where}:${s.keys.join('+')}`}>
-                    <Table.Td w={100} style={{ whiteSpace: 'nowrap' }}>
-                      <Group gap={2} wrap="nowrap">
-                        {s.keys.map((k, i) => (
-                          <Fragment key={k}>
-                            {i > 0 && <Text size="xs">then</Text>}
-                            <Kbd size="xs">{k}</Kbd>
-                          </Fragment>
-                        ))}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">
-                        <Text span c="dimmed" size="sm">
-                          {s.where}:
-                        </Text>{' '}
-                        {s.what}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
           </Stack>
         </SimpleGrid>
+        <Text fw={600} size="sm" mt="md">
+          On a screen
+        </Text>
+        <Table verticalSpacing={2} withRowBorders={false}>
+          <Table.Tbody>
+            {SCREEN_SHORTCUTS.map((s) => (
+              <Table.Tr key={`${s.where}:${s.keys.join('+')}`}>
+                <Table.Td w={120}>
+                  <Text size="sm" c="dimmed">
+                    {s.where}
+                  </Text>
+                </Table.Td>
+                <Table.Td w={130} style={{ whiteSpace: 'nowrap' }}>
+                  <Group gap={4} wrap="nowrap">
+                    {s.keys.map((k, i) => (
+                      <Fragment key={k}>
+                        {i > 0 && <Text size="xs">then</Text>}
+                        <Kbd size="xs">{k}</Kbd>
+                      </Fragment>
+                    ))}
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{s.what}</Text>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
       </div>
     </Modal>
   )

@@ -94,8 +94,8 @@ function VisitBoard({ o, visits }: { o: TodayOverview; visits: TodayVisit[] }) {
         const rows = visits.filter((v) => v.group === g.key)
         return (
           <Paper key={g.key} withBorder p="xs" bg="gray.0" data-testid={`today-group-${g.key}`}>
-            <Group justify="space-between" mb={6} px={4}>
-              <Text fw={600} size="sm">
+            <Group justify="space-between" mb={6} px={4} wrap="nowrap" gap={4}>
+              <Text fw={600} size="sm" truncate>
                 {g.label}
               </Text>
               <Badge color={g.color} variant="light" size="sm" data-testid="today-group-count">
@@ -158,28 +158,24 @@ function VisitCard({ v, tz, day }: { v: TodayVisit; tz: string; day: string }) {
   else next = null
   return (
     <Paper withBorder p={8} radius="sm" data-testid="today-visit" data-visit={v.visitId}>
-      <Group justify="space-between" wrap="nowrap" gap={4} align="flex-start">
-        <div style={{ minWidth: 0 }}>
-          <Group gap={4} wrap="nowrap">
-            <Anchor component={Link} to={patient} fw={600} size="sm" data-testid="today-visit-patient" truncate>
-              {v.patientName}
-            </Anchor>
-            {v.missing && (
-              <Tooltip label={v.missing === 'exact' ? 'Reported missing on PetMayday (microchip)' : 'Possible PetMayday missing-pet match'}>
-                <Badge size="xs" color={v.missing === 'exact' ? 'red' : 'yellow'} variant="filled" data-testid="today-visit-missing">
-                  {v.missing === 'exact' ? 'Missing' : 'Possible match'}
-                </Badge>
-              </Tooltip>
-            )}
-          </Group>
-          <Text size="xs" c="dimmed" truncate>
-            {SPECIES_LABEL[v.species] ?? v.species} · {v.clientName}
-          </Text>
-        </div>
+      <Group justify="space-between" wrap="nowrap" gap={4}>
         <Text size="xs" c={earlier ? 'orange.8' : 'dimmed'} style={{ whiteSpace: 'nowrap' }}>
           {earlier ? `since ${new Date(v.at).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: tz })}` : clock(v.at, tz)}
         </Text>
+        {v.missing && (
+          <Tooltip label={v.missing === 'exact' ? 'Reported missing on PetMayday (microchip)' : 'Possible PetMayday missing-pet match'}>
+            <Badge size="xs" color={v.missing === 'exact' ? 'red' : 'yellow'} variant="filled" data-testid="today-visit-missing">
+              {v.missing === 'exact' ? 'Missing' : 'Possible match'}
+            </Badge>
+          </Tooltip>
+        )}
       </Group>
+      <Anchor component={Link} to={patient} fw={600} size="sm" data-testid="today-visit-patient" truncate display="block">
+        {v.patientName}
+      </Anchor>
+      <Text size="xs" c="dimmed" truncate>
+        {SPECIES_LABEL[v.species] ?? v.species} · {v.clientName}
+      </Text>
       <Text size="xs" mt={2} lineClamp={2}>
         {v.reason}
       </Text>
@@ -187,7 +183,7 @@ function VisitCard({ v, tz, day }: { v: TodayVisit; tz: string; day: string }) {
         <Text size="xs" c="dimmed" truncate>
           {v.veterinarianName ?? 'No vet assigned'}
         </Text>
-        {next}
+        <div style={{ flexShrink: 0 }}>{next}</div>
       </Group>
       {v.group === 'ready_for_checkout' && v.invoice && v.invoice.state !== 'draft' && (
         <Text size="xs" c="orange.8" mt={4}>
@@ -306,7 +302,7 @@ function DeskCards({ o }: { o: TodayOverview }) {
       </Section>
       <Section title="Unpaid balances" icon={<IconCash size={18} />} count={balances.clients} color="orange" to={me.role === 'admin' ? '/billing?tab=reports' : '/billing'} testId="today-balances" empty="No client owes the clinic.">
         <Text size="xs" fw={600} data-testid="today-balances-owed">
-          {money(balances.owedMinor, o.currency)} owed in all
+          {money(balances.owedMinor, o.currency)} owed by {balances.clients} client{balances.clients === 1 ? '' : 's'}
         </Text>
         {balances.top.map((b) => (
           <Row key={b.clientId} to={`/checkout?client=${b.clientId}`} main={b.clientName || 'Client'} side={money(b.owedMinor, o.currency)} />
@@ -314,7 +310,12 @@ function DeskCards({ o }: { o: TodayOverview }) {
       </Section>
       <Section title="Stuck lab orders" icon={stuckOrders.count ? <IconAlertTriangle size={18} color="var(--mantine-color-red-7)" /> : <IconClockPause size={18} />} count={stuckOrders.count} color="red" testId="today-stuck" empty="Every lab order is on its way.">
         {stuckOrders.items.slice(0, 5).map((s) => (
-          <Row key={s.orderId} to={`/patients/${s.patientId}?tab=labs`} testId="today-stuck-item" main={`${s.patientName} · ${s.orderNumber}: ${STUCK_WORDS[s.reason]}`} side={s.integrationName} />
+          <div key={s.orderId} data-testid="today-stuck-item">
+            <Row to={`/patients/${s.patientId}?tab=labs`} main={`${s.patientName}: ${STUCK_WORDS[s.reason]}`} side={s.orderNumber} />
+            <Text size="xs" c="dimmed" truncate title={s.detail ?? undefined}>
+              {[s.detail, s.integrationName].filter(Boolean).join(' · ')}
+            </Text>
+          </div>
         ))}
         {stuckOrders.items.some((s) => s.reason === 'link_down') && (
           <Alert color="red" variant="light" p={6} mt={4}>
