@@ -41,6 +41,7 @@ import { findShippedCatalog, readCatalog } from './integrations/catalog'
 import { IntegrationHealthMonitor } from './integrations/health'
 import type { IntegrationCatalog } from '../src-preload/contract'
 import { PetMayday } from './proveniq/petmayday'
+import { createToday, type TodayService } from './domain/today'
 
 /** What createApp needs to join a clinic on a new data folder (first-run.ts enrolls it). */
 export interface JoinConfig {
@@ -116,6 +117,8 @@ export interface Services {
   proveniq: ProveniqClient
   /** microchip scanners: what a scan names, and this workstation's serial scanner */
   scanners: ChipScanners
+  /** the home screen's overview of the clinic's day */
+  today: TodayService
 }
 
 export interface App {
@@ -207,7 +210,8 @@ export function createApp(config: AppConfig): App {
       missingAlerts,
       petlifelog: new PetLifeLog(core, patients, clients, integrations, () => services.proveniq, { deviceId, log, retry: config.petlifelog?.retry }),
       proveniq: new ProveniqClient(integrations, gate),
-      scanners: new ChipScanners(core, log, missingAlerts)
+      scanners: new ChipScanners(core, log, missingAlerts),
+      today: createToday(core, integrations, billing)
     }
 
     let firstRunAdminPin: string | null = null

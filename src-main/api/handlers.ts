@@ -6,6 +6,7 @@ import { proveniqHandlers } from './proveniq-handlers'
 import { petlifelogHandlers } from './petlifelog-handlers'
 import { scannerHandlers } from './scanner-handlers'
 import { auditHandlers } from './audit-handlers'
+import { todayHandlers } from './today-handlers'
 import { who, type Handlers } from './handler-types'
 import { findClientIds } from '../domain/client-search'
 
@@ -24,6 +25,7 @@ export function createHandlers(s: Services): Handlers {
     ...petlifelogHandlers(s),
     ...scannerHandlers(s),
     ...auditHandlers(s),
+    ...todayHandlers(s),
     'app.info': () => {
       const sync = s.sync?.status()
       const firstSync = sync && sync.tablesReady < sync.tables ? { tablesReady: sync.tablesReady, tables: sync.tables } : null

@@ -10,6 +10,7 @@ import { SYSTEM_ACTOR } from '../domain/actor'
 import type { Core } from '../domain/core'
 import type { Services } from '../app'
 import { clinics } from '../db/schema'
+import { dayRange, localDay } from '../core/clinic-day'
 import { seedBillingHistory } from './billing-history'
 import { PANELS, rangeText, simulateValue } from '../simulators/analytes'
 import { ALERTS, BREEDS, COLORS, FIRST_NAMES, LAST_NAMES, PET_NAMES, SPECIES_MIX, STREETS, TOWNS, TYPICAL_KG, VISIT_REASONS, isoMicrochip, phoneNumber, pick, rng } from './people'
@@ -205,6 +206,12 @@ export function generateDemoClinic(s: Services, core: Core): void {
   // A waiting room for today, so the veterinarian has notifications on first sign-in.
   const today = ['Bella', 'Max', 'Luna', 'Milo'].map((name) => s.search.search(name, 'name', 1, false)[0]).filter(Boolean)
   today.forEach((p, i) => s.visits.create(actor, { patientId: p.id, veterinarianId: vets[i % vets.length], reason: VISIT_REASONS[i], status: 'checked_in' }))
+  // And appointments still to come today (the clinic's day: its timezone), for Today's Booked list.
+  const dayEnd = Date.parse(dayRange(localDay(Date.now(), 'America/Chicago'), localDay(Date.now(), 'America/Chicago'), 'America/Chicago').end)
+  ;['Charlie', 'Daisy'].map((name) => s.search.search(name, 'name', 1, false)[0]).filter(Boolean).forEach((p, i) => {
+    const at = Math.min(Math.ceil((Date.now() + (60 + 45 * i) * 60_000) / (15 * 60_000)) * 15 * 60_000, dayEnd - (2 - i) * 60_000)
+    s.visits.create(actor, { patientId: p.id, veterinarianId: vets[i % vets.length], reason: VISIT_REASONS[4 + i], status: 'booked', scheduledAt: new Date(at).toISOString() })
+  })
 
   const lab = s.integrations.create(actor, { kind: 'reference_lab', name: 'Reference lab (simulator)', enabled: true, config: { host: '127.0.0.1', port: 2575, lab: DEMO_LAB_PROFILE, retrySeconds: 5 } })
   s.integrations.approve(actor, lab.id, ['patient_identity', 'lab_orders'])

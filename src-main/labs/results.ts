@@ -55,6 +55,8 @@ export class LabResultsService {
           words.push(`${r.title ?? 'result'} to review: ${verdict.reasons.join('; ')}`)
           this.core.audit.append({ action: 'lab.result.review', direction: 'inbound', integrationId: source.integrationId, entityType: 'lab_report', entityId: report.id, summary: `Result from ${source.integrationName} needs review: ${verdict.reasons.join('; ')}` })
           this.notifications.notify({ recipientId: null, kind: 'lab.review', severity: 'warning', title: 'A lab result needs review', body: `${r.identifiers.petName ?? 'Unknown patient'} (${r.identifiers.ownerLastName ?? 'no owner'}): ${verdict.reasons[0]}` })
+          // the review queue changed: its counts on every screen (the notification may be addressed to someone); one id, so a burst is one change a window
+          this.core.events.emit('changed', { entity: 'lab', id: 'review' })
         }
       }
     })
@@ -122,6 +124,8 @@ export class LabResultsService {
     } else {
       audit.append({ action: l.action === 'detach' ? 'lab.result.detached' : 'lab.result.rejected', direction: 'internal', actor, patientId: l.patientId, integrationId: report.integrationId, entityType: 'lab_report', entityId: report.id, summary: `${report.title ?? 'Result'} ${l.action === 'detach' ? 'detached and returned to review' : 'rejected'}: ${l.reason}` })
       if (l.patientId) events.emit('changed', { entity: 'patient', id: l.patientId, patientId: l.patientId })
+      // the review queue changed (back in it, or out of it), with or without a patient
+      events.emit('changed', { entity: 'lab', id: 'review' })
     }
   }
 

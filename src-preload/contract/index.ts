@@ -14,6 +14,7 @@ import { proveniqMethods } from './proveniq'
 import { petlifelogMethods } from './petlifelog'
 import { scannerMethods, type ChipScan } from './scanners'
 import { auditMethods, AuditSearchFields } from './audit'
+import { todayMethods } from './today'
 
 export { ROLES, Role } from './common'
 export * from './billing'
@@ -21,6 +22,7 @@ export * from './proveniq'
 export * from './petlifelog'
 export * from './scanners'
 export * from './audit'
+export * from './today'
 
 // ---------- shared vocabulary ----------
 
@@ -1118,7 +1120,8 @@ export const contract = {
   ...proveniqMethods,
   ...petlifelogMethods,
   ...scannerMethods,
-  ...auditMethods
+  ...auditMethods,
+  ...todayMethods
 } as const
 
 export type Contract = typeof contract
@@ -1151,7 +1154,7 @@ export interface ServerEvents {
   notification: Notification
   /** a read from this workstation's serial microchip scanner */
   chipScan: ChipScan
-  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit' | 'imaging' | 'sync' | 'invoice' | 'payment' | 'refund' | 'plan' | 'card' | 'missing' | 'petlifelog'; id: string; patientId?: string | null }
+  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit' | 'imaging' | 'sync' | 'invoice' | 'payment' | 'refund' | 'plan' | 'card' | 'missing' | 'petlifelog' | 'lab'; id: string; patientId?: string | null }
 }
 export type ServerEvent = { [K in keyof ServerEvents]: { type: K; payload: ServerEvents[K] } }[keyof ServerEvents]
 

@@ -20,6 +20,7 @@ import { CheckoutScreen } from './screens/Checkout'
 import { BillingScreen } from './screens/Billing'
 import { PrintReceipt } from './screens/PrintReceipt'
 import { LostFoundScreen } from './screens/LostFound'
+import { TodayScreen } from './screens/Today'
 
 const MeContext = createContext<StaffMember | null>(null)
 
@@ -69,7 +70,8 @@ function Screens() {
   return (
       <Shell>
         <Routes>
-          <Route path="/" element={<Navigate to="/patients" replace />} />
+          <Route path="/" element={<Navigate to="/today" replace />} />
+          <Route path="/today" element={<TodayScreen />} />
           <Route path="/patients" element={<PatientsScreen />} />
           <Route path="/patients/:id" element={<PatientScreen />} />
           <Route path="/clients/:id" element={<ClientScreen />} />
@@ -81,7 +83,7 @@ function Screens() {
           <Route path="/audit" element={<AuditScreen />} />
           <Route path="/integrations" element={<IntegrationsScreen />} />
           <Route path="/settings" element={<SettingsScreen />} />
-          <Route path="*" element={<Navigate to="/patients" replace />} />
+          <Route path="*" element={<Navigate to="/today" replace />} />
         </Routes>
       </Shell>
   )

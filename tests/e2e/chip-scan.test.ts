@@ -60,6 +60,8 @@ describe('microchip scans in Chromium', () => {
   it('opens the patient from a wedge burst on the Patients screen, in the search box or on the page', async () => {
     await env.page.goto(`${env.hub.url}?token=${env.hub.token}`)
     await signIn(env.page, /Priya Nair/)
+    await env.page.getByTestId('today').waitFor()
+    await env.page.getByRole('link', { name: 'Patients' }).click()
     await env.page.getByTestId('patient-search').waitFor()
     // The search box has the focus: the scanner types into it, and its Enter opens the chip's patient.
     await wedge(`FDX-B 985 ${CHIP.slice(3)}`)

@@ -8,7 +8,7 @@ describe('front desk in Chromium', () => {
 
   const signInAs = async (name: RegExp) => {
     await signIn(env.page, name)
-    await env.page.getByTestId('patient-search').waitFor()
+    await env.page.getByTestId('today').waitFor()
     expect(await env.page.getByTestId('account-menu').textContent()).toMatch(name)
   }
 
@@ -21,11 +21,13 @@ describe('front desk in Chromium', () => {
     await expect.poll(() => env.page.getByRole('alert').textContent()).toContain('Wrong PIN')
     await env.page.getByTestId('signin-pin').fill('1234')
     await env.page.getByRole('button', { name: 'Sign in' }).click()
-    await env.page.getByTestId('patient-search').waitFor()
+    // the day starts on Today
+    await env.page.getByTestId('today').waitFor()
     expect(await env.page.getByTestId('account-menu').textContent()).toContain('Priya Nair')
   })
 
   it('registers a client and a patient', async () => {
+    await env.page.getByRole('link', { name: 'Patients' }).click()
     await env.page.getByRole('button', { name: 'New client' }).click()
     await env.page.locator('input[name=firstName]').fill('Henrietta')
     await env.page.locator('input[name=lastName]').fill('Okonkwo-Baptiste')
@@ -101,6 +103,8 @@ describe('front desk in Chromium', () => {
     const patient = (await call('patients.search', { query: '985141000123456' }, desk))[0]
     await call('visits.create', { patientId: patient.id, veterinarianId: staff.find((s: { displayName: string }) => s.displayName === 'Dr. Sarah Chen').id, reason: 'Cut paw pad', status: 'checked_in' }, desk)
     await expect.poll(async () => bell.getAttribute('aria-label'), { timeout: 5000 }).toBe(`Notifications (${before + 1} unread)`)
+    // and Today, open in front of her, has Biscotti waiting
+    await expect.poll(() => env.page.getByTestId('today-group-checked_in').textContent()).toContain('Biscotti')
     await bell.click()
     await expect.poll(() => env.page.getByText('Biscotti is checked in').count()).toBeGreaterThan(0)
     expect(env.errors).toEqual([])

@@ -35,6 +35,7 @@ describe('lab orders and results in Chromium', () => {
   it('orders a blood count and sees final results attach by themselves', async () => {
     await env.page.goto(`${env.hub.url}?token=${env.hub.token}`)
     await signIn(env.page, /Sarah Chen/)
+    await env.page.getByRole('link', { name: 'Patients' }).click()
     await env.page.getByTestId('patient-search').fill('bella')
     await env.page.getByTestId('patient-results').locator('tbody tr', { hasText: 'Dog' }).first().click()
     await env.page.getByRole('tab', { name: 'Lab Orders' }).click()

@@ -54,6 +54,7 @@ describe('a lab result received on one workstation, seen on another', () => {
 
     await page.goto(`${examRoom.url}?token=${examRoom.token}`)
     await signIn(page, /Administrator/, clinic.adminPin)
+    await page.getByRole('link', { name: 'Patients' }).click()
     await page.getByTestId('patient-search').fill('pimienta')
     await page.getByTestId('patient-results').locator('tbody tr', { hasText: 'Pimienta' }).first().click()
     await page.getByRole('tab', { name: 'Lab Orders' }).click()

@@ -1,8 +1,7 @@
 import { Fragment, useEffect, useRef, type ReactNode } from 'react'
 import { AppShell, Avatar, Badge, Group, Kbd, Menu, NavLink, Text, Tooltip, UnstyledButton } from '@mantine/core'
-import { useHotkeys } from '@mantine/hooks'
 import { notifications as toast } from '@mantine/notifications'
-import { IconPaw, IconFlask, IconRadioactive, IconShieldCheck, IconPlugConnected, IconSettings, IconLogout, IconSwitchHorizontal, IconCashRegister, IconReceipt } from '@tabler/icons-react'
+import { IconCalendarEvent, IconPaw, IconFlask, IconRadioactive, IconShieldCheck, IconPlugConnected, IconSettings, IconLogout, IconSwitchHorizontal, IconCashRegister, IconReceipt } from '@tabler/icons-react'
 import { IconDog } from '@tabler/icons-react'
 import { NavLink as RouterLink, useLocation, useNavigate } from 'react-router-dom'
 import { useApi, useCall, useLiveEvents } from '../api/hooks'
@@ -13,9 +12,12 @@ import { NotificationCenter } from './NotificationCenter'
 import { SyncIndicator } from './SyncIndicator'
 import { ScreenErrorBoundary } from './ScreenErrorBoundary'
 import { ScanHandler } from '../scan/ScanHandler'
+import { KeyboardShortcuts } from './KeyboardShortcuts'
 
 /** Sidebar entries appear only once their feature works, in sections. */
 const NAV = [
+  // the home screen; Alt+0 so that the other screens keep their numbers
+  { to: '/today', label: 'Today', icon: IconCalendarEvent, keys: 'alt+0', section: '' },
   { to: '/patients', label: 'Patients', icon: IconPaw, keys: 'alt+1', section: 'Clinical' },
   { to: '/lab-review', label: 'Lab Review', icon: IconFlask, keys: 'alt+2', section: 'Clinical' },
   { to: '/imaging-review', label: 'Imaging Review', icon: IconRadioactive, keys: 'alt+3', section: 'Clinical' },
@@ -72,14 +74,13 @@ export function Shell({ children }: { children: ReactNode }) {
   }
   const location = useLocation()
   const navigate = useNavigate()
-  useHotkeys(NAV.map((n) => [n.keys, () => navigate(n.to)]))
   const burst = useToastBurst()
   useLiveEvents((e) => {
     if (e.type === 'notification') burst(e.payload)
   })
-  // The next person starts from the patient list, not from whatever the last one had open.
+  // The next person starts from Today, not from whatever the last one had open.
   const signOut = () => {
-    navigate('/patients')
+    navigate('/today')
     void api.call('auth.logout', {})
   }
 
@@ -98,9 +99,14 @@ export function Shell({ children }: { children: ReactNode }) {
             )}
           </Group>
           <Group gap="sm">
-            <Tooltip label="Find a patient">
+            <Tooltip label="Find a patient, from any screen">
               <Text size="xs" c="dimmed" visibleFrom="md">
                 <Kbd>/</Kbd> search
+              </Text>
+            </Tooltip>
+            <Tooltip label="Every keyboard shortcut">
+              <Text size="xs" c="dimmed" visibleFrom="md">
+                <Kbd>?</Kbd> shortcuts
               </Text>
             </Tooltip>
             <SyncIndicator />
@@ -138,7 +144,7 @@ export function Shell({ children }: { children: ReactNode }) {
       <AppShell.Navbar p="xs">
         {NAV.map((n, k) => (
           <Fragment key={n.to}>
-          {n.section !== NAV[k - 1]?.section && (
+          {n.section && n.section !== NAV[k - 1]?.section && (
             <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" pt={k ? 'md' : 4} pb={4} data-testid={`nav-section-${n.section.toLowerCase()}`}>
               {n.section}
             </Text>
@@ -168,6 +174,8 @@ export function Shell({ children }: { children: ReactNode }) {
         <ScreenErrorBoundary key={location.pathname}>{children}</ScreenErrorBoundary>
         {/* microchip scans (keyboard-wedge and serial) anywhere in the app */}
         <ScanHandler />
+        {/* Alt+digit, "/" and the "?" list of shortcuts */}
+        <KeyboardShortcuts nav={NAV} />
       </AppShell.Main>
     </AppShell>
   )

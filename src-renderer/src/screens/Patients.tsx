@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'react'
 import { Button, Group, Loader, Paper, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core'
-import { useDebouncedValue, useHotkeys } from '@mantine/hooks'
+import { useDebouncedValue } from '@mantine/hooks'
 import { IconSearch, IconUserPlus } from '@tabler/icons-react'
-import { useNavigate, useSearchParams } from 'react-router-dom'
+import { useLocation, useNavigate, useSearchParams } from 'react-router-dom'
 import { useCall } from '../api/hooks'
 import { ClientForm } from '../components/ClientForm'
 import { PatientTable } from '../components/PatientTable'
+import { FOCUS_SEARCH } from '../components/KeyboardShortcuts'
 
 type Kind = 'auto' | 'name' | 'owner' | 'phone' | 'microchip'
 
@@ -18,7 +19,11 @@ export function PatientsScreen() {
   const [newClient, setNewClient] = useState(false)
   const input = useRef<HTMLInputElement>(null)
   const navigate = useNavigate()
-  useHotkeys([['/', () => input.current?.focus()]])
+  // "/" anywhere (components/KeyboardShortcuts) comes here asking for the search box, this screen open or not.
+  const focusAsked = (useLocation().state as Record<string, unknown> | null)?.[FOCUS_SEARCH]
+  useEffect(() => {
+    if (focusAsked) input.current?.focus()
+  }, [focusAsked])
   // The search lives in the address so Back returns to it. Only a real change is written: writing
   // on mount (after paint) took a slow workstation back here when someone had already clicked away.
   useEffect(() => {
