@@ -70,7 +70,7 @@ export function createHandlers(s: Services): Handlers {
     'patients.update': (i, ctx) => s.patients.update(who(ctx), i),
     'patients.changeOwner': (i, ctx) => s.patients.changeOwner(who(ctx), i),
     'patients.get': (i) => s.patients.get(i.id),
-    'patients.recordWeight': (i, ctx) => s.patients.recordWeight(who(ctx), i.patientId, i.weightKg, i.measuredAt, i.correctsId),
+    'patients.recordWeight': (i, ctx) => s.patients.recordWeight(who(ctx), i),
     'patients.addAlert': (i, ctx) => s.patients.addAlert(who(ctx), i),
     'patients.resolveAlert': (i, ctx) => (s.patients.resolveAlert(who(ctx), i.alertId, i.reason), { ok: true as const }),
 

@@ -6,6 +6,8 @@ import { notFound } from '../api/errors'
 import type { Actor } from './actor'
 import type { Core } from './core'
 import { toPatient } from './patients'
+import { refuseOrAsk } from './field-checks'
+import { likelyDuplicateClients } from './duplicates'
 
 export interface ClientInput {
   firstName: string
@@ -53,9 +55,11 @@ export const ownerName = (c: { firstName: string; lastName: string }): string =>
 export class ClientsService {
   constructor(private readonly core: Core) {}
 
-  create(actor: Actor, input: ClientInput): Client {
+  create(actor: Actor, input: ClientInput & { confirm?: boolean }): Client {
     const { store, audit, events } = this.core
     return store.tx(() => {
+      // A second record of someone already registered, unless the person said to create anyway.
+      if (!input.confirm) refuseOrAsk([], false, likelyDuplicateClients(this.core, input))
       const row = store.insert(clients, clientFields(input))
       this.writeContacts(row.id, input)
       audit.append({ action: 'client.created', direction: 'internal', actor, entityType: 'client', entityId: row.id, summary: `Registered client ${ownerName(row)}` })
