@@ -24,7 +24,8 @@ export function plainMessage(issue: z.core.$ZodIssue): string {
       if (Number(i.minimum) === 0 && i.inclusive === false) return 'must be more than zero'
       return i.inclusive === false ? `must be more than ${n(i.minimum)}` : `must be ${n(i.minimum)} or more`
     case 'invalid_type':
-      if (i.input === undefined || i.input === null) return 'is required'
+      // Zod keeps no input on its issues; its own message says what it received.
+      if (/received (undefined|null)$/.test(i.message)) return 'is required'
       if (i.expected === 'number' || i.expected === 'int') return 'must be a number'
       if (i.expected === 'boolean') return 'must be yes or no'
       if (i.expected === 'string') return 'must be text'
