@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { contract } from '../../src-preload/contract'
 import { plainMessage } from '../../src-preload/contract/plain-errors'
 import { fieldErrors, formProblems, sentence } from '../../src-renderer/src/components/forms'
-import { ApiClientError } from '../../src-renderer/src/api/client'
+import type { ApiErrorBody } from '../../src-preload/contract'
 import { createDispatcher } from '../../src-main/api/dispatch'
 
 const ZOD_WORDS = /Too big|Too small|expected|Invalid input|Invalid option|<=|>=|received/
@@ -54,7 +54,7 @@ describe('contract errors in plain words', () => {
 })
 
 describe('the form side', () => {
-  const error = (body: ConstructorParameters<typeof ApiClientError>[0]) => new ApiClientError(body)
+  const error = (body: ApiErrorBody) => body
 
   it('turns follow-on phrases into sentences', () => {
     expect(sentence('is required')).toBe('Required')

@@ -62,7 +62,7 @@ export function PatientForm({ clientId, patient, opened, onClose, onSaved }: { c
     <Modal opened={opened} onClose={onClose} title={patient ? `Edit ${patient.name}` : 'New patient'} size="lg">
       <form onSubmit={submit}>
         <Stack>
-          <Group grow>
+          <Group grow align="flex-start">
             <TextInput label="Name" value={name} onChange={(e) => edit(setName)(e.currentTarget.value)} error={errors.name} withAsterisk data-autofocus name="name" />
             <Select label="Species" data={SPECIES.map((s) => ({ value: s, label: SPECIES_LABEL[s] }))} value={species} onChange={edit(setSpecies)} allowDeselect={false} error={errors.species} name="species" />
           </Group>

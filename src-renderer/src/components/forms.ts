@@ -5,8 +5,10 @@
  * ages, microchips, duplicates); here they become sentences keyed by form field, and whatever has no
  * field on the form is listed above the buttons instead of being lost.
  */
-import type { DuplicateRecord } from '../../../src-preload/contract'
-import type { ApiClientError } from '../api/client'
+import type { ApiErrorBody, DuplicateRecord } from '../../../src-preload/contract'
+
+/** A refused call as the API client throws it (ApiClientError), or as the API answers it. */
+type Refusal = Pick<ApiErrorBody, 'code' | 'message' | 'issues' | 'duplicates'>
 
 /** "is required" → "Required"; "must be at most 80 characters" → "Must be at most 80 characters". */
 export function sentence(message: string): string {
@@ -19,7 +21,7 @@ export function sentence(message: string): string {
  * Field messages by form field path (several problems with one field are all said); `alias` maps
  * an API path to the form's field (weightKg → weight).
  */
-export function fieldErrors(error: ApiClientError | null | undefined, alias: Record<string, string> = {}): Record<string, string> {
+export function fieldErrors(error: Refusal | null | undefined, alias: Record<string, string> = {}): Record<string, string> {
   const out: Record<string, string> = {}
   for (const i of error?.issues ?? []) {
     const path = alias[i.path] ?? i.path
@@ -40,7 +42,7 @@ export interface FormProblems {
 }
 
 /** Everything a form shows for a refusal: `fields` are the paths the form has a place for. */
-export function formProblems(error: ApiClientError | null | undefined, fields: readonly string[], alias: Record<string, string> = {}): FormProblems {
+export function formProblems(error: Refusal | null | undefined, fields: readonly string[], alias: Record<string, string> = {}): FormProblems {
   const all = fieldErrors(error, alias)
   const shown: Record<string, string> = {}
   const general: string[] = []
@@ -48,6 +50,6 @@ export function formProblems(error: ApiClientError | null | undefined, fields: r
     if (fields.includes(path)) shown[path] = text
     else if (path !== '(duplicate)') general.push(text)
   }
-  if (error && !error.issues.length) general.push(sentence(error.message))
+  if (error && !error.issues?.length) general.push(sentence(error.message))
   return { fields: shown, general, needsConfirmation: error?.code === 'needs-confirmation', duplicates: error?.duplicates ?? [] }
 }
