@@ -55,11 +55,14 @@ export const ownerName = (c: { firstName: string; lastName: string }): string =>
 export class ClientsService {
   constructor(private readonly core: Core) {}
 
-  create(actor: Actor, input: ClientInput & { confirm?: boolean }): Client {
+  /**
+   * askAboutDuplicates: a person is registering the client (the API): a likely second record of
+   * someone already registered is refused with needs-confirmation unless they confirmed.
+   */
+  create(actor: Actor, input: ClientInput & { confirm?: boolean }, askAboutDuplicates = false): Client {
     const { store, audit, events } = this.core
     return store.tx(() => {
-      // A second record of someone already registered, unless the person said to create anyway.
-      if (!input.confirm) refuseOrAsk([], false, likelyDuplicateClients(this.core, input))
+      if (askAboutDuplicates && !input.confirm) refuseOrAsk([], false, likelyDuplicateClients(this.core, input))
       const row = store.insert(clients, clientFields(input))
       this.writeContacts(row.id, input)
       audit.append({ action: 'client.created', direction: 'internal', actor, entityType: 'client', entityId: row.id, summary: `Registered client ${ownerName(row)}` })

@@ -34,5 +34,5 @@ export function likelyDuplicatePatients(core: Core, input: { clientId: string; n
   const rows = core.store
     .statement('SELECT id, name, species FROM patients WHERE deleted_at IS NULL AND deceased_at IS NULL AND name_norm = ? AND client_id = ? AND species = ? LIMIT 20')
     .all(normalizeName(input.name), input.clientId, input.species) as { id: string; name: string; species: string }[]
-  return rows.map((p) => ({ kind: 'patient', id: p.id, label: `${p.name} (${SPECIES_NAMES[p.species] ?? p.species})`, reason: `this owner already has a ${(SPECIES_NAMES[p.species] ?? p.species).toLowerCase()} called ${p.name}` }))
+  return rows.map((p) => ({ kind: 'patient', id: p.id, label: `${p.name} (${SPECIES_NAMES[p.species] ?? p.species})`, reason: 'already registered for this owner, with the same name and species' }))
 }

@@ -53,13 +53,14 @@ export class PatientsService {
     private readonly clients: ClientsService
   ) {}
 
-  create(actor: Actor, input: PatientInput & { clientId: string; weightKg?: number | null; weight?: WeightText; confirm?: boolean }): Patient {
+  /** askAboutDuplicates: as for clients, a person registering the pet (the API) hears of a likely second record. */
+  create(actor: Actor, input: PatientInput & { clientId: string; weightKg?: number | null; weight?: WeightText; confirm?: boolean }, askAboutDuplicates = false): Patient {
     const { store, audit, events } = this.core
     return store.tx(() => {
       const owner = this.clients.getClient(input.clientId)
       // Every problem at once (plausibility, microchip), then a likely second record of the same pet.
       const { issues, kg } = fieldIssues(input, { today: this.today() })
-      refuseOrAsk(issues, input.confirm === true, input.confirm ? [] : likelyDuplicatePatients(this.core, input))
+      refuseOrAsk(issues, input.confirm === true, askAboutDuplicates && !input.confirm ? likelyDuplicatePatients(this.core, input) : [])
       const fields = this.fields(input, null)
       const row = store.insert(patients, { clientId: input.clientId, ...fields, deceasedAt: null })
       if (kg) this.insertWeight(actor, row.id, kg, store.nowIso(), null)

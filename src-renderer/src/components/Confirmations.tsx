@@ -36,7 +36,7 @@ export function FormAlerts({ problems, yesLabel, onYes, busy }: { problems: Form
               </Text>
             ))}
             <Group>
-              <Button color="orange" variant="light" onClick={onYes} loading={busy}>
+              <Button color="orange" variant="outline" onClick={onYes} loading={busy} data-testid="confirm-yes">
                 {yesLabel}
               </Button>
             </Group>
