@@ -232,6 +232,7 @@ export function createApp(config: AppConfig): App {
     const dispatch = createDispatcher({
       handlers: createHandlers(services),
       resolveSession: (t) => services.sessions.resolve(t),
+      alsoCheck: (method, input) => services.patients.issuesFor(method, input),
       onInternalError: (method, e) => log(`internal error in ${method}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
     })
 
@@ -294,7 +295,7 @@ function bootstrapClinic(core: Core): string {
   const { store, audit } = core
   const pin = String(Math.floor(100000 + Math.random() * 900000))
   store.tx(() => {
-    store.insert(clinics, { id: store.clinicId, name: 'New clinic', phone: null, email: null, address: null, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', currency: 'USD' })
+    store.insert(clinics, { id: store.clinicId, name: 'New clinic', phone: null, email: null, address: null, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', currency: 'USD', weightUnit: 'kg' })
     store.insert(staff, { displayName: 'Administrator', username: 'admin', role: 'admin', pinHash: hashPin(pin), active: true, licenseNumber: null })
     audit.append({ action: 'clinic.created', direction: 'internal', actor: SYSTEM_ACTOR, entityType: 'clinic', entityId: store.clinicId, summary: 'Workstation set up with a new clinic and an administrator' })
   })

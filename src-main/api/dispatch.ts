@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { contract, isMethodName, type ApiErrorBody, type ApiResponse } from '../../src-preload/contract'
+import { plainMessage } from '../../src-preload/contract/plain-errors'
 import type { Actor } from '../domain/actor'
 import { ApiError } from './errors'
 import type { Handlers } from './handler-types'
@@ -15,7 +16,14 @@ export interface DispatchDeps {
   handlers: Handlers
   resolveSession(token: string): Actor | null
   onInternalError(method: string, error: unknown): void
+  /**
+   * The core's own field checks on input the schema refused (a birth date in the future beside an
+   * empty name): a form then shows every problem at once. Only issues; never writes.
+   */
+  alsoCheck?(method: string, input: unknown): Issue[]
 }
+
+type Issue = { path: string; message: string }
 
 /**
  * The single entry for every call from a renderer, whichever host carried it: the method
@@ -36,7 +44,7 @@ export function createDispatcher(deps: DispatchDeps): Dispatcher {
         }
       }
       const parsed = def.input.safeParse(input ?? {})
-      if (!parsed.success) throw invalidInput(parsed.error)
+      if (!parsed.success) throw invalidInput(parsed.error, safely(() => deps.alsoCheck?.(method, input) ?? []))
       const handler = deps.handlers[method] as (i: unknown, ctx: { actor: Actor | null; token: string | null }) => unknown
       const result = handler(parsed.data, { actor, token })
       // Its failure is an error body like any other, never a rejected call.
@@ -48,14 +56,24 @@ export function createDispatcher(deps: DispatchDeps): Dispatcher {
   }
 }
 
-function invalidInput(error: z.ZodError): ApiError {
-  const issues = error.issues.map((i) => ({ path: i.path.join('.') || '(input)', message: i.message }))
+/** The extra checks are a courtesy to the form: one that throws on odd input is ignored. */
+function safely(f: () => Issue[]): Issue[] {
+  try {
+    return f()
+  } catch {
+    return []
+  }
+}
+
+function invalidInput(error: z.ZodError, extra: Issue[]): ApiError {
+  const issues = error.issues.map((i) => ({ path: i.path.join('.') || '(input)', message: plainMessage(i) }))
+  for (const e of extra) if (!issues.some((i) => i.path === e.path)) issues.push(e)
   const first = issues[0]
   return new ApiError('invalid-input', `${first.path} ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, issues)
 }
 
 function toErrorBody(method: unknown, e: unknown, onInternalError: DispatchDeps['onInternalError']): ApiErrorBody {
-  if (e instanceof ApiError) return { code: e.code, message: e.message, ...(e.issues ? { issues: e.issues } : {}) }
+  if (e instanceof ApiError) return { code: e.code, message: e.message, ...(e.issues ? { issues: e.issues } : {}), ...(e.duplicates ? { duplicates: e.duplicates } : {}) }
   onInternalError(String(method), e)
   return { code: 'internal-error', message: 'Something went wrong on this workstation; the error was logged' }
 }
@@ -74,6 +92,7 @@ export function httpStatus(code: ApiErrorBody['code']): number {
     case 'consent-refused':
       return 403
     case 'conflict':
+    case 'needs-confirmation':
       return 409
     default:
       return 500

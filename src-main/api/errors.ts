@@ -5,7 +5,8 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly issues?: ApiErrorBody['issues']
+    readonly issues?: ApiErrorBody['issues'],
+    readonly duplicates?: ApiErrorBody['duplicates']
   ) {
     super(message)
   }

@@ -59,17 +59,17 @@ export function createHandlers(s: Services): Handlers {
     'staff.create': (i, ctx) => s.staff.create(who(ctx), i),
     'staff.update': (i, ctx) => s.staff.update(who(ctx), i),
 
-    'clients.create': (i, ctx) => s.clients.create(who(ctx), i),
+    'clients.create': (i, ctx) => s.clients.create(who(ctx), i, true),
     'clients.update': ({ id, ...rest }, ctx) => s.clients.update(who(ctx), id, rest),
     'clients.get': (i) => s.clients.get(i.id),
     'clients.search': (i) => findClientIds(s.search, s.clients, i.query, i.limit).map((id) => s.clients.getClient(id)),
 
     'patients.search': (i) => s.search.search(i.query, i.kind, i.limit, i.includeDeceased),
-    'patients.create': (i, ctx) => s.patients.create(who(ctx), i),
+    'patients.create': (i, ctx) => s.patients.create(who(ctx), i, true),
     'patients.update': (i, ctx) => s.patients.update(who(ctx), i),
     'patients.changeOwner': (i, ctx) => s.patients.changeOwner(who(ctx), i),
     'patients.get': (i) => s.patients.get(i.id),
-    'patients.recordWeight': (i, ctx) => s.patients.recordWeight(who(ctx), i.patientId, i.weightKg, i.measuredAt, i.correctsId),
+    'patients.recordWeight': (i, ctx) => s.patients.recordWeight(who(ctx), i),
     'patients.addAlert': (i, ctx) => s.patients.addAlert(who(ctx), i),
     'patients.resolveAlert': (i, ctx) => (s.patients.resolveAlert(who(ctx), i.alertId, i.reason), { ok: true as const }),
 

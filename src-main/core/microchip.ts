@@ -53,5 +53,5 @@ export function parseMicrochip(input: string): Microchip {
   if (/^\d{9}$/.test(stripped)) return { raw, normalized: stripped, type: 'avid' }
   if (/^[0-9a-f]{10}$/i.test(stripped)) return { raw, normalized: stripped.toUpperCase(), type: 'fdx-a' }
   if (/^[0-9a-z]{6,16}$/i.test(stripped)) return { raw, normalized: stripped.toUpperCase(), type: 'unknown' }
-  throw new MicrochipError(`"${raw}" is not a microchip number (expected 15 digits, 9 digits, or 10 hex characters)`)
+  throw new MicrochipError(`"${raw}" is not a microchip number: a microchip has 15 digits (ISO), 9 digits (AVID) or 10 letters and digits (FECAVA)`)
 }

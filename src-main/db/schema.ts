@@ -25,7 +25,9 @@ export const clinics = sqliteTable('clinics', {
   email: text('email'),
   address: text('address'),
   timezone: text('timezone').notNull(),
-  currency: text('currency').notNull()
+  currency: text('currency').notNull(),
+  /** how the clinic types and reads weights; stored weights are always grams */
+  weightUnit: text('weight_unit', { enum: ['kg', 'lb'] }).notNull().default('kg')
 })
 
 export const staff = sqliteTable(

@@ -194,7 +194,7 @@ export function seedClinic(sqlite: Database.Database, o: SeedOptions): SeedResul
 export function generateDemoClinic(s: Services, core: Core): void {
   const { store, audit } = core
   store.tx(() => {
-    store.insert(clinics, { id: store.clinicId, name: 'Riverside Veterinary Clinic', phone: '(555) 010-4400', email: 'frontdesk@riverside-vet.example', address: '120 River Rd, Riverton', timezone: 'America/Chicago', currency: 'USD' })
+    store.insert(clinics, { id: store.clinicId, name: 'Riverside Veterinary Clinic', phone: '(555) 010-4400', email: 'frontdesk@riverside-vet.example', address: '120 River Rd, Riverton', timezone: 'America/Chicago', currency: 'USD', weightUnit: 'kg' })
   })
   const admin = s.staff.create(SYSTEM_ACTOR, { ...DEMO_STAFF[4], pin: DEMO_PIN })
   const actor = { id: admin.id, name: admin.displayName, role: admin.role }

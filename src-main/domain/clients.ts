@@ -7,6 +7,8 @@ import type { Actor } from './actor'
 import type { Core } from './core'
 import { toPatient } from './patients'
 import { oneEditVariants } from '../core/spelling'
+import { refuseOrAsk } from './field-checks'
+import { likelyDuplicateClients } from './duplicates'
 
 export interface ClientInput {
   firstName: string
@@ -58,9 +60,14 @@ export const ownerName = (c: { firstName: string; lastName: string }): string =>
 export class ClientsService {
   constructor(private readonly core: Core) {}
 
-  create(actor: Actor, input: ClientInput): Client {
+  /**
+   * askAboutDuplicates: a person is registering the client (the API): a likely second record of
+   * someone already registered is refused with needs-confirmation unless they confirmed.
+   */
+  create(actor: Actor, input: ClientInput & { confirm?: boolean }, askAboutDuplicates = false): Client {
     const { store, audit, events } = this.core
     return store.tx(() => {
+      if (askAboutDuplicates && !input.confirm) refuseOrAsk([], false, likelyDuplicateClients(this.core, input))
       const row = store.insert(clients, clientFields(input))
       this.writeContacts(row.id, input)
       audit.append({ action: 'client.created', direction: 'internal', actor, entityType: 'client', entityId: row.id, summary: `Registered client ${ownerName(row)}` })

@@ -7,7 +7,7 @@ import { notFound } from '../api/errors'
 
 type Row = typeof clinics.$inferSelect
 
-const toClinic = (r: Row): Clinic => ({ id: r.id, name: r.name, phone: r.phone, email: r.email, address: r.address, timezone: r.timezone, currency: r.currency })
+const toClinic = (r: Row): Clinic => ({ id: r.id, name: r.name, phone: r.phone, email: r.email, address: r.address, timezone: r.timezone, currency: r.currency, weightUnit: r.weightUnit })
 
 export class ClinicService {
   constructor(private readonly core: Core) {}
@@ -25,7 +25,7 @@ export class ClinicService {
     return row ? toClinic(row) : null
   }
 
-  update(actor: Actor, patch: Partial<Pick<Row, 'name' | 'phone' | 'email' | 'address' | 'timezone'>>): Clinic {
+  update(actor: Actor, patch: Partial<Pick<Row, 'name' | 'phone' | 'email' | 'address' | 'timezone' | 'weightUnit'>>): Clinic {
     const { store, audit, events } = this.core
     return store.tx(() => {
       const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))

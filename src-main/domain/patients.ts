@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNull } from 'drizzle-orm'
-import { clients, clinicalNotes, patientAlerts, patients, patientWeights, staff, visits } from '../db/schema'
+import { clients, clinicalNotes, clinics, patientAlerts, patients, patientWeights, staff, visits } from '../db/schema'
 import type { Client, ClinicalNote, Patient, PatientAlert, PatientDetail, SPECIES, Visit } from '../../src-preload/contract'
 import { normalizeName } from '../core/normalize'
 import { MicrochipError, parseMicrochip } from '../core/microchip'
@@ -7,6 +7,10 @@ import { ApiError, conflict, notFound } from '../api/errors'
 import type { Actor } from './actor'
 import type { Core } from './core'
 import { ownerName, type ClientsService } from './clients'
+import { fieldIssues, refuseOrAsk } from './field-checks'
+import { likelyDuplicatePatients } from './duplicates'
+import { localDay } from '../core/clinic-day'
+import type { WeightText } from '../../src-preload/contract'
 
 type PatientRow = typeof patients.$inferSelect
 
@@ -43,26 +47,23 @@ export function toPatient(r: PatientRow): Patient {
   }
 }
 
-/** A date of birth in the future or before 1950 is a typing mistake, not a patient. */
-export function checkDateOfBirth(dob: string | null | undefined, today: string): void {
-  if (!dob) return
-  if (dob > today) throw new ApiError('invalid-input', 'Date of birth cannot be in the future', [{ path: 'dateOfBirth', message: 'cannot be in the future' }])
-  if (dob < '1950-01-01') throw new ApiError('invalid-input', 'Date of birth is implausibly early', [{ path: 'dateOfBirth', message: 'is before 1950' }])
-}
-
 export class PatientsService {
   constructor(
     private readonly core: Core,
     private readonly clients: ClientsService
   ) {}
 
-  create(actor: Actor, input: PatientInput & { clientId: string; weightKg?: number | null }): Patient {
+  /** askAboutDuplicates: as for clients, a person registering the pet (the API) hears of a likely second record. */
+  create(actor: Actor, input: PatientInput & { clientId: string; weightKg?: number | null; weight?: WeightText; confirm?: boolean }, askAboutDuplicates = false): Patient {
     const { store, audit, events } = this.core
     return store.tx(() => {
       const owner = this.clients.getClient(input.clientId)
+      // Every problem at once (plausibility, microchip), then a likely second record of the same pet.
+      const { issues, kg } = fieldIssues(input, { today: this.today() })
+      refuseOrAsk(issues, input.confirm === true, askAboutDuplicates && !input.confirm ? likelyDuplicatePatients(this.core, input) : [])
       const fields = this.fields(input, null)
       const row = store.insert(patients, { clientId: input.clientId, ...fields, deceasedAt: null })
-      if (input.weightKg) this.insertWeight(actor, row.id, input.weightKg, store.nowIso(), null)
+      if (kg) this.insertWeight(actor, row.id, kg, store.nowIso(), null)
       audit.append({
         action: 'patient.created',
         direction: 'internal',
@@ -77,10 +78,13 @@ export class PatientsService {
     })
   }
 
-  update(actor: Actor, input: PatientInput & { id: string; deceasedAt?: string | null }): Patient {
+  update(actor: Actor, input: PatientInput & { id: string; deceasedAt?: string | null; confirm?: boolean }): Patient {
     const { store, audit, events } = this.core
     return store.tx(() => {
       const current = this.row(input.id)
+      // A birth date already on record is not questioned again at every edit of the colour.
+      const sameAge = (input.dateOfBirth ?? null) === current.dateOfBirth && input.species === current.species && (input.breed ?? null) === current.breed
+      refuseOrAsk(fieldIssues({ ...input, dateOfBirth: sameAge ? undefined : input.dateOfBirth }, { today: this.today() }).issues, input.confirm === true)
       const fields = this.fields(input, input.id)
       const patch = { ...fields, ...(input.deceasedAt !== undefined ? { deceasedAt: input.deceasedAt } : {}) }
       const changed = (Object.keys(patch) as (keyof typeof patch)[]).filter((k) => patch[k] !== current[k] && !k.endsWith('Norm'))
@@ -193,14 +197,20 @@ export class PatientsService {
     return r
   }
 
-  recordWeight(actor: Actor, patientId: string, weightKg: number, measuredAt: string | undefined, correctsId: string | undefined) {
+  recordWeight(actor: Actor, input: { patientId: string; weightKg?: number; weight?: WeightText; measuredAt?: string; correctsId?: string; confirm?: boolean }) {
     const { store, audit, events } = this.core
+    const { patientId, measuredAt, correctsId } = input
     return store.tx(() => {
       const p = this.row(patientId)
       if (correctsId) {
         const prior = store.db.select().from(patientWeights).where(eq(patientWeights.id, correctsId)).get()
         if (!prior || prior.patientId !== patientId) throw notFound('The weight being corrected')
       }
+      // Against the species, and against the last weight that stands (not the one being corrected).
+      const { issues, kg } = fieldIssues({ species: p.species, weight: input.weight, weightKg: input.weightKg }, { today: this.today(), last: this.lastWeight(patientId, correctsId ?? null), name: p.name })
+      refuseOrAsk(issues, input.confirm === true)
+      if (kg === null) throw new ApiError('invalid-input', 'Type the weight', [{ path: 'weight', message: 'Type the weight' }])
+      const weightKg = Math.round(kg * 1000) / 1000
       const w = this.insertWeight(actor, patientId, weightKg, measuredAt ?? store.nowIso(), correctsId ?? null)
       audit.append({ action: correctsId ? 'weight.corrected' : 'weight.recorded', direction: 'internal', actor, patientId, entityType: 'weight', entityId: w.id, summary: `${p.name}: ${weightKg} kg` })
       events.emit('changed', { entity: 'patient', id: patientId, patientId })
@@ -239,13 +249,51 @@ export class PatientsService {
       .map((r) => ({ id: r.id, kind: r.kind, severity: r.severity, text: r.text, createdAt: r.createdAt, recordedBy: r.recordedBy }))
   }
 
+  /**
+   * The same checks on input the contract's schema refused (an empty name beside a birth date in
+   * the future), for the dispatcher: the form then hears of both at once. Never writes.
+   */
+  issuesFor(method: string, raw: unknown): { path: string; message: string }[] {
+    if (!raw || typeof raw !== 'object') return []
+    const input = raw as Record<string, unknown>
+    const today = this.today()
+    let found: ReturnType<typeof fieldIssues>['issues'] = []
+    if (method === 'patients.create') found = fieldIssues(input, { today }).issues
+    else if (method === 'patients.update') found = fieldIssues(input, { today }).issues.filter((i) => i.severity === 'refuse')
+    else if (method === 'patients.recordWeight' && typeof input.patientId === 'string') {
+      const p = this.core.store.db.select().from(patients).where(eq(patients.id, input.patientId)).get()
+      if (p) found = fieldIssues({ ...input, species: p.species }, { today, last: this.lastWeight(p.id, null), name: p.name }).issues
+    }
+    return found.map(({ path, message }) => ({ path, message }))
+  }
+
+  /** The clinic's date today, in its own time zone (a puppy born this morning in Tokyo is not in the future). */
+  today(): string {
+    const { store } = this.core
+    const tz = store.db.select({ tz: clinics.timezone }).from(clinics).where(eq(clinics.id, store.clinicId)).get()?.tz ?? 'UTC'
+    try {
+      return localDay(Date.parse(store.nowIso()), tz)
+    } catch {
+      return store.nowIso().slice(0, 10)
+    }
+  }
+
+  /** The latest weight that stands (not corrected), leaving out one being corrected now. */
+  lastWeight(patientId: string, except: string | null): { kg: number; at: string } | null {
+    const { store } = this.core
+    const corrected = new Set(store.statement('SELECT corrects_id FROM patient_weights WHERE patient_id = ? AND corrects_id IS NOT NULL').pluck().all(patientId) as string[])
+    if (except) corrected.add(except)
+    const rows = store.statement('SELECT id, weight_grams AS grams, measured_at AS at FROM patient_weights WHERE patient_id = ? ORDER BY measured_at DESC LIMIT ?').all(patientId, corrected.size + 1) as { id: string; grams: number; at: string }[]
+    const last = rows.find((r) => !corrected.has(r.id))
+    return last ? { kg: last.grams / 1000, at: last.at } : null
+  }
+
   private insertWeight(actor: Actor, patientId: string, weightKg: number, measuredAt: string, correctsId: string | null) {
     return this.core.store.insert(patientWeights, { patientId, weightGrams: Math.round(weightKg * 1000), measuredAt, recordedBy: actor.name, correctsId })
   }
 
   /** Validates and normalizes the editable fields; a microchip already on another patient is refused. */
   private fields(input: PatientInput, selfId: string | null) {
-    checkDateOfBirth(input.dateOfBirth, this.core.store.nowIso().slice(0, 10))
     let chip: { raw: string; normalized: string; type: string } | null = null
     if (input.microchip) {
       try {

@@ -15,6 +15,7 @@ import { petlifelogMethods } from './petlifelog'
 import { scannerMethods, type ChipScan } from './scanners'
 import { auditMethods, AuditSearchFields } from './audit'
 import { todayMethods } from './today'
+import { Confirm, WeightText, type DuplicateRecord } from './forms'
 
 export { ROLES, Role } from './common'
 export * from './billing'
@@ -23,6 +24,7 @@ export * from './petlifelog'
 export * from './scanners'
 export * from './audit'
 export * from './today'
+export * from './forms'
 
 // ---------- shared vocabulary ----------
 
@@ -362,7 +364,9 @@ export const Clinic = z.object({
   email: z.string().nullable(),
   address: z.string().nullable(),
   timezone: z.string(),
-  currency: z.string()
+  currency: z.string(),
+  /** how weights are typed and shown in this clinic; stored weights are always kilograms */
+  weightUnit: z.enum(['kg', 'lb'])
 })
 export type Clinic = z.infer<typeof Clinic>
 
@@ -820,11 +824,11 @@ export const contract = {
   'clinic.get': method({ input: Empty, output: Clinic, access: EVERY_ROLE, description: 'The clinic this workstation belongs to.' }),
   'clinic.update': method({
     input: z
-      .object({ name: NonEmpty(120).optional(), phone: Optional(40), email: Optional(120), address: Optional(300), timezone: NonEmpty(60).optional() })
+      .object({ name: NonEmpty(120).optional(), phone: Optional(40), email: Optional(120), address: Optional(300), timezone: NonEmpty(60).optional(), weightUnit: z.enum(['kg', 'lb']).optional() })
       .strict(),
     output: Clinic,
     access: ADMIN,
-    description: 'Edits the clinic details.'
+    description: 'Edits the clinic details; weightUnit is how every workstation of the clinic types and shows weights (kg or lb; stored in kg).'
   }),
 
   'staff.list': method({ input: Empty, output: z.array(StaffMember), access: EVERY_ROLE, description: 'All staff, active and inactive.' }),
@@ -841,7 +845,13 @@ export const contract = {
     description: 'Changes a staff member: name, role, PIN, or deactivates them.'
   }),
 
-  'clients.create': method({ input: z.object(ClientFields).strict(), output: Client, access: EVERY_ROLE, description: 'Registers a client (owner) with contacts.' }),
+  'clients.create': method({
+    input: z.object({ ...ClientFields, confirm: Confirm }).strict(),
+    output: Client,
+    access: EVERY_ROLE,
+    description:
+      'Registers a client (owner) with contacts. A likely duplicate (the same name, after case, accents and spacing, and a shared phone number or e-mail) is refused with needs-confirmation and the existing clients in `duplicates`, unless confirm is true.'
+  }),
   'clients.update': method({
     input: z.object({ id: Id, ...ClientFields }).strict(),
     output: Client,
@@ -871,16 +881,17 @@ export const contract = {
       'Finds patients by patient name, owner name, owner phone (any trailing digits) or microchip. Forgiving: a name one edit away (4 letters or more) and 6 to 14 digits anywhere in a chip match too, ranked after exact and starting-with matches.'
   }),
   'patients.create': method({
-    input: z.object({ clientId: Id, ...PatientFields, weightKg: z.number().positive().max(2000).nullable().optional() }).strict(),
+    input: z.object({ clientId: Id, ...PatientFields, weightKg: z.number().positive('must be more than zero').max(2000, 'is more than any animal weighs').nullable().optional(), weight: WeightText.optional(), confirm: Confirm }).strict(),
     output: Patient,
     access: EVERY_ROLE,
-    description: 'Registers a patient for a client; an optional first weight.'
+    description:
+      'Registers a patient for a client; an optional first weight (weightKg, or weight as typed with its unit). Refused: an impossible weight or age for the species, a birth date in the future. Needs confirm (needs-confirmation otherwise): a weight or age outside the plausible range, a patient of the same name and species under the same owner (in `duplicates`).'
   }),
   'patients.update': method({
-    input: z.object({ id: Id, ...PatientFields, deceasedAt: IsoDate.nullable().optional() }).strict(),
+    input: z.object({ id: Id, ...PatientFields, deceasedAt: IsoDate.nullable().optional(), confirm: Confirm }).strict(),
     output: Patient,
     access: EVERY_ROLE,
-    description: 'Edits a patient’s details.'
+    description: 'Edits a patient’s details. A birth date in the future or an age beyond any of the species is refused; an age beyond the usual span needs confirm.'
   }),
   'patients.changeOwner': method({
     input: z.object({ id: Id, clientId: Id, reason: NonEmpty(300) }).strict(),
@@ -891,10 +902,14 @@ export const contract = {
   }),
   'patients.get': method({ input: z.object({ id: Id }).strict(), output: PatientDetail, access: EVERY_ROLE, description: 'Everything the patient page shows.' }),
   'patients.recordWeight': method({
-    input: z.object({ patientId: Id, weightKg: z.number().positive('must be above zero').max(2000), measuredAt: IsoDateTime.optional(), correctsId: Id.optional() }).strict(),
+    input: z
+      .object({ patientId: Id, weightKg: z.number().positive('must be more than zero').max(2000, 'is more than any animal weighs').optional(), weight: WeightText.optional(), measuredAt: IsoDateTime.optional(), correctsId: Id.optional(), confirm: Confirm })
+      .strict()
+      .refine((i) => (i.weightKg === undefined) !== (i.weight === undefined), { message: 'is required', path: ['weight'] }),
     output: WeightEntry,
     access: EVERY_ROLE,
-    description: 'Appends a weight; a correction names the entry it replaces.'
+    description:
+      'Appends a weight (weightKg, or weight as typed with its unit); a correction names the entry it replaces. Refused: impossible for the species. Needs confirm (needs-confirmation otherwise): outside the plausible range for the species, or a change of more than half from the last weight.'
   }),
   'patients.addAlert': method({
     input: z.object({ patientId: Id, kind: AlertKind, severity: Severity, text: NonEmpty(300) }).strict(),
@@ -1137,7 +1152,7 @@ export function isMethodName(name: unknown): name is MethodName {
 // ---------- errors and events that cross the boundary ----------
 
 /** Stable error codes; the renderer switches on these, never on message text. */
-export const ERROR_CODES = ['invalid-input', 'unknown-method', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'consent-refused', 'offline', 'internal-error'] as const
+export const ERROR_CODES = ['invalid-input', 'unknown-method', 'unauthenticated', 'forbidden', 'not-found', 'conflict', 'consent-refused', 'offline', 'internal-error', 'needs-confirmation'] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
 export interface ApiErrorBody {
@@ -1145,6 +1160,8 @@ export interface ApiErrorBody {
   message: string
   /** invalid-input: one entry per offending field */
   issues?: { path: string; message: string }[]
+  /** needs-confirmation for a likely duplicate: the existing records, to open instead */
+  duplicates?: DuplicateRecord[]
 }
 
 export type ApiResponse<T> = { ok: true; result: T } | { ok: false; error: ApiErrorBody }

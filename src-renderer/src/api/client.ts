@@ -7,10 +7,12 @@ import type { ApiErrorBody, ApiResponse, MethodInput, MethodName, MethodOutput, 
 export class ApiClientError extends Error {
   readonly code: ApiErrorBody['code']
   readonly issues: NonNullable<ApiErrorBody['issues']>
+  readonly duplicates: NonNullable<ApiErrorBody['duplicates']>
   constructor(body: ApiErrorBody) {
     super(body.message)
     this.code = body.code
     this.issues = body.issues ?? []
+    this.duplicates = body.duplicates ?? []
   }
   /** the message for one form field, if the server named it */
   field(path: string): string | undefined {

@@ -1,9 +1,10 @@
 import { useState } from 'react'
-import { ActionIcon, Alert, Button, Group, Modal, Select, Stack, TextInput, Textarea } from '@mantine/core'
+import { ActionIcon, Button, Group, Modal, Select, Stack, TextInput, Textarea } from '@mantine/core'
 import { IconPlus, IconTrash } from '@tabler/icons-react'
 import type { Client } from '../../../src-preload/contract'
 import { useAction } from '../api/hooks'
-import { fieldErrors } from './forms'
+import { formProblems } from './forms'
+import { FormAlerts } from './Confirmations'
 
 type Phone = { label: 'mobile' | 'home' | 'work' | 'other'; number: string }
 
@@ -18,13 +19,20 @@ export function ClientForm({ client, opened, onClose, onSaved }: { client?: Clie
   const create = useAction('clients.create', onSaved)
   const update = useAction('clients.update', onSaved)
   const action = client ? update : create
-  const errors = fieldErrors(action.error)
+  const kept = phones.filter((p) => p.number.trim())
+  // API paths name the kept phones (phones.1.number); the form's rows include empty ones.
+  const phoneAlias = Object.fromEntries(kept.map((p, i) => [`phones.${i}.number`, `phones.${phones.indexOf(p)}.number`]))
+  const problems = formProblems(action.error, ['firstName', 'lastName', 'email', 'address', 'notes', ...phones.map((_, i) => `phones.${i}.number`)], phoneAlias)
+  const errors = problems.fields
 
+  const send = (confirm: boolean) => {
+    const body = { firstName, lastName, email: email || null, phones: kept, address, notes }
+    if (client) update.mutate({ id: client.id, ...body })
+    else create.mutate({ ...body, confirm })
+  }
   const submit = (e: React.FormEvent) => {
     e.preventDefault()
-    const body = { firstName, lastName, email: email || null, phones: phones.filter((p) => p.number.trim()), address, notes }
-    if (client) update.mutate({ id: client.id, ...body })
-    else create.mutate(body)
+    send(false)
   }
 
   return (
@@ -32,8 +40,8 @@ export function ClientForm({ client, opened, onClose, onSaved }: { client?: Clie
       <form onSubmit={submit}>
         <Stack>
           <Group grow>
-            <TextInput label="First name" value={firstName} onChange={(e) => setFirst(e.currentTarget.value)} error={errors.firstName} required data-autofocus name="firstName" />
-            <TextInput label="Last name" value={lastName} onChange={(e) => setLast(e.currentTarget.value)} error={errors.lastName} required name="lastName" />
+            <TextInput label="First name" value={firstName} onChange={(e) => setFirst(e.currentTarget.value)} error={errors.firstName} withAsterisk data-autofocus name="firstName" />
+            <TextInput label="Last name" value={lastName} onChange={(e) => setLast(e.currentTarget.value)} error={errors.lastName} withAsterisk name="lastName" />
           </Group>
           {phones.map((p, i) => (
             <Group key={i} align="flex-end" wrap="nowrap">
@@ -62,7 +70,7 @@ export function ClientForm({ client, opened, onClose, onSaved }: { client?: Clie
           <TextInput label="Email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errors.email} name="email" />
           <TextInput label="Address" value={address} onChange={(e) => setAddress(e.currentTarget.value)} error={errors.address} name="address" />
           <Textarea label="Notes" value={notes} onChange={(e) => setNotes(e.currentTarget.value)} autosize minRows={2} error={errors.notes} />
-          {action.error && !Object.keys(errors).length && <Alert color="red">{action.error.message}</Alert>}
+          <FormAlerts problems={problems} yesLabel="Create anyway" onYes={() => send(true)} busy={action.isPending} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

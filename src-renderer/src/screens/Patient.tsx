@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Alert, Anchor, Badge, Button, Group, Loader, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core'
+import { Alert, Anchor, Badge, Button, Group, Loader, Modal, Paper, Select, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core'
 import { IconAlertTriangle, IconEdit, IconUserShare } from '@tabler/icons-react'
 import { Link, useParams } from 'react-router-dom'
 import { OWNER_CHANGE_ROLES, type ClinicalNote, type PatientAlert, type PatientDetail, type Visit } from '../../../src-preload/contract'
@@ -12,11 +12,13 @@ import { PatientLabs } from './PatientLabs'
 import { PatientDocuments } from './PatientDocuments'
 import { PatientImaging } from './PatientImaging'
 import { PatientBilling } from './PatientBilling'
-import { fieldErrors } from '../components/forms'
+import { fieldErrors, formProblems } from '../components/forms'
+import { FormAlerts } from '../components/Confirmations'
+import { showWeight, useWeightUnit } from '../components/weight'
 import { askReason } from '../prompt'
 import { MissingMatchDetails } from '../components/lost-found/shared'
 import { PetLifeLogCard } from '../components/petlifelog/PetLifeLogCard'
-import { age, date, dateTime, kg, sexLabel, SPECIES_LABEL } from '../format'
+import { age, date, dateTime, sexLabel, SPECIES_LABEL } from '../format'
 
 const CLINICAL = new Set(['veterinarian', 'technician', 'admin'])
 const SEVERITY_COLOR = { info: 'blue', warning: 'orange', critical: 'red' } as const
@@ -51,6 +53,7 @@ export function PatientScreen() {
   const [editing, setEditing] = useState(false)
   const [changingOwner, setChangingOwner] = useState(false)
   const me = useMe()
+  const unit = useWeightUnit()
   if (detail.isLoading) return <Loader />
   if (detail.error) return <Alert color="red">{detail.error.message}</Alert>
   const d = detail.data!
@@ -81,7 +84,7 @@ export function PatientScreen() {
               </Anchor>
               {phone ? ` · ${phone.value}` : ''}
               {patient.microchip ? ` · Microchip ${patient.microchip}` : ' · No microchip'}
-              {d.weights[0] ? ` · ${kg(d.weights[0].weightKg)} on ${date(d.weights[0].measuredAt)}` : ''}
+              {d.weights[0] ? ` · ${showWeight(d.weights[0].weightKg, unit)} on ${date(d.weights[0].measuredAt)}` : ''}
             </Text>
             {d.alerts.length > 0 && (
               <Group gap={6} mt={4}>
@@ -317,9 +320,16 @@ function Alerts({ patientId, alerts }: { patientId: string; alerts: PatientAlert
   )
 }
 
+/**
+ * The weight card: typed in the clinic's unit and read by the core as typed ("1e5" is refused, not
+ * guessed); an impossible weight is refused, an unusual one or a big change is saved on a yes.
+ */
 function Weights({ d }: { d: PatientDetail }) {
-  const [value, setValue] = useState<number | string>('')
+  const unit = useWeightUnit()
+  const [value, setValue] = useState('')
   const record = useAction('patients.recordWeight', () => setValue(''))
+  const problems = formProblems(record.error, ['weight'])
+  const send = (confirm: boolean) => record.mutate({ patientId: d.patient.id, weight: { text: value, unit }, confirm })
   return (
     <Paper withBorder p="md">
       <Title order={4} mb="xs">
@@ -328,15 +338,33 @@ function Weights({ d }: { d: PatientDetail }) {
       <form
         onSubmit={(e) => {
           e.preventDefault()
-          if (typeof value === 'number') record.mutate({ patientId: d.patient.id, weightKg: value })
+          send(false)
         }}
       >
-        <Group align="flex-start" mb="sm">
-          <NumberInput placeholder="kg" value={value} onChange={setValue} min={0} decimalScale={3} w={120} aria-label="Weight in kg" error={fieldErrors(record.error).weightKg} />
-          <Button type="submit" variant="light" loading={record.isPending}>
+        <Group align="flex-start" mb="sm" wrap="nowrap">
+          <TextInput
+            placeholder="0.0"
+            value={value}
+            onChange={(e) => {
+              setValue(e.currentTarget.value)
+              if (record.error) record.reset()
+            }}
+            inputMode="decimal"
+            w={260}
+            aria-label={`Weight in ${unit}`}
+            rightSection={<Text size="sm" c="dimmed">{unit}</Text>}
+            error={problems.fields.weight}
+            data-testid="weight-input"
+          />
+          <Button type="submit" variant="light" loading={record.isPending && !problems.needsConfirmation}>
             Record
           </Button>
         </Group>
+        {problems.needsConfirmation ? (
+          <FormAlerts problems={problems} yesLabel={`Yes, ${value.trim()} ${unit} is right`} onYes={() => send(true)} busy={record.isPending} />
+        ) : (
+          <FormAlerts problems={problems} yesLabel="" onYes={() => {}} />
+        )}
       </form>
       {d.weights.length === 0 && <Text c="dimmed">No weights recorded.</Text>}
       <Table verticalSpacing={4}>
@@ -347,7 +375,7 @@ function Weights({ d }: { d: PatientDetail }) {
             return (
               <Table.Tr key={w.id}>
                 <Table.Td>{date(w.measuredAt)}</Table.Td>
-                <Table.Td fw={500}>{kg(w.weightKg)}</Table.Td>
+                <Table.Td fw={500}>{showWeight(w.weightKg, unit)}</Table.Td>
                 <Table.Td>
                   {change !== null && Math.abs(change) >= 0.5 && (
                     <Text size="xs" c={Math.abs(change) >= 10 ? 'red' : 'dimmed'}>

@@ -27,7 +27,7 @@ export function SettingsScreen() {
 
 function ClinicPanel({ admin }: { admin: boolean }) {
   const clinic = useCall('clinic.get', {})
-  const [draft, setDraft] = useState<{ name: string; phone: string; email: string; address: string } | null>(null)
+  const [draft, setDraft] = useState<{ name: string; phone: string; email: string; address: string; weightUnit: 'kg' | 'lb' } | null>(null)
   const save = useAction('clinic.update', () => setDraft(null))
   const c = clinic.data
   if (!c) return null
@@ -37,7 +37,7 @@ function ClinicPanel({ admin }: { admin: boolean }) {
       <Group justify="space-between" mb="xs">
         <Title order={4}>Clinic</Title>
         {admin && !draft && (
-          <Button size="xs" variant="light" onClick={() => setDraft({ name: c.name, phone: c.phone ?? '', email: c.email ?? '', address: c.address ?? '' })}>
+          <Button size="xs" variant="light" onClick={() => setDraft({ name: c.name, phone: c.phone ?? '', email: c.email ?? '', address: c.address ?? '', weightUnit: c.weightUnit })}>
             Edit
           </Button>
         )}
@@ -54,6 +54,15 @@ function ClinicPanel({ admin }: { admin: boolean }) {
             <TextInput label="Phone" value={draft.phone} onChange={(e) => setDraft({ ...draft, phone: e.currentTarget.value })} />
             <TextInput label="Email" value={draft.email} onChange={(e) => setDraft({ ...draft, email: e.currentTarget.value })} />
             <TextInput label="Address" value={draft.address} onChange={(e) => setDraft({ ...draft, address: e.currentTarget.value })} />
+            <Select
+              label="Weights in"
+              description="How every workstation types and shows weights; they are kept in kilograms, so switching loses nothing"
+              data={[{ value: 'kg', label: 'Kilograms (kg)' }, { value: 'lb', label: 'Pounds (lb)' }]}
+              value={draft.weightUnit}
+              onChange={(v) => v && setDraft({ ...draft, weightUnit: v as 'kg' | 'lb' })}
+              allowDeselect={false}
+              name="weightUnit"
+            />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setDraft(null)}>
                 Cancel
@@ -70,7 +79,7 @@ function ClinicPanel({ admin }: { admin: boolean }) {
             {c.phone} {c.email ? `· ${c.email}` : ''}
           </Text>
           <Text size="xs" c="dimmed">
-            Time zone {c.timezone} · currency {c.currency}
+            Time zone {c.timezone} · currency {c.currency} · weights in {c.weightUnit}
           </Text>
         </Stack>
       )}
