@@ -44,7 +44,7 @@ describe('the demo clinic looks like a real clinic', () => {
     )
     expect(rows.length).toBeGreaterThan(500)
     const wrong: string[] = []
-    let last: { patient: string; kg: number; age: number } | null = null
+    let last = null as { patient: string; kg: number; age: number } | null
     for (const r of rows) {
       const kg = r.grams / 1000
       const age = (Date.parse(r.at) - Date.parse(r.dob)) / YEAR
