@@ -284,7 +284,8 @@ export function Viewer({ instances, viewportId, compact = false, species, canSav
   }
 
   const savedHere = saved[current.id]
-  const height = useFittedHeight(frame, compact ? 460 : null)
+  // A loop keeps its play controls on screen under the image too.
+  const height = useFittedHeight(frame, compact ? 460 : null, imageIds.length > 1 ? 44 : 0)
   // cornerstone draws at the element's size: tell it when the window (and so the image) changes size.
   useEffect(() => {
     if (status !== 'ready') return
@@ -398,7 +399,7 @@ export function Viewer({ instances, viewportId, compact = false, species, canSav
  * image's top, so image and toolbar are on screen together without scrolling on a 1366×768 PC
  * as on a large monitor. Recomputed when the window or the page above changes.
  */
-function useFittedHeight(frame: RefObject<HTMLDivElement | null>, fixed: number | null): number {
+function useFittedHeight(frame: RefObject<HTMLDivElement | null>, fixed: number | null, below: number): number {
   const [height, setHeight] = useState(fixed ?? 560)
   useLayoutEffect(() => {
     if (fixed !== null) return
@@ -406,7 +407,7 @@ function useFittedHeight(frame: RefObject<HTMLDivElement | null>, fixed: number 
       const el = frame.current
       if (!el) return
       const top = el.getBoundingClientRect().top + window.scrollY
-      setHeight(Math.max(300, Math.min(1100, Math.floor(window.innerHeight - top - 16))))
+      setHeight(Math.max(300, Math.min(1100, Math.floor(window.innerHeight - top - 16 - below))))
     }
     fit()
     window.addEventListener('resize', fit)
@@ -417,6 +418,6 @@ function useFittedHeight(frame: RefObject<HTMLDivElement | null>, fixed: number 
       window.removeEventListener('resize', fit)
       watch.disconnect()
     }
-  }, [frame, fixed])
+  }, [frame, fixed, below])
   return fixed ?? height
 }
