@@ -12,8 +12,9 @@ import type { Services } from '../app'
 import { clinics } from '../db/schema'
 import { dayRange, localDay } from '../core/clinic-day'
 import { seedBillingHistory } from './billing-history'
-import { PANELS, rangeText, simulateValue } from '../simulators/analytes'
-import { ALERTS, BREEDS, COLORS, FIRST_NAMES, LAST_NAMES, PET_NAMES, SPECIES_MIX, STREETS, TOWNS, TYPICAL_KG, VISIT_REASONS, isoMicrochip, phoneNumber, pick, rng } from './people'
+import { PANELS, panelFor, rangeText, simulateValue } from '../simulators/analytes'
+import { ALERTS, BREEDS, FIRST_NAMES, LAST_NAMES, OTHER_ALERTS, PET_NAMES, SPECIES_MIX, STREETS, TOWNS, VISIT_REASONS, isoMicrochip, phoneNumber, pick, rng } from './people'
+import { BREED_PROFILES, COLORS_BY_SPECIES, FEMALE_NAMES, MALE_NAMES, NOTE_WORDS, VISIT_REASONS_BY_SPECIES, studyMisfit, usuallyNeutered, weightRangeAt } from './realism'
 
 export const DEMO_PIN = '1234'
 /** The demo's Stripe simulator: its port, key and card terminal. */
@@ -135,11 +136,12 @@ export function seedClinic(sqlite: Database.Database, o: SeedOptions): SeedResul
     }
   })
 
+  // Every draw below happens in the same order as before the realism pass, so the demo keeps its
+  // patients (names, species, chips): only what did not fit the animal is drawn into its own range.
   const seedPatient = (clientId: string, since: number, ownerLast: string) => {
     const species = pick(r, SPECIES_MIX)
-    const sex = r() < 0.5 ? 'male' : 'female'
-    const ageDays = Math.floor(r() * 14 * 365) + 60
-    const dob = new Date(now - ageDays * DAY).toISOString().slice(0, 10)
+    const drawnSex = r() < 0.5 ? 'male' : 'female'
+    const ageDraw = r()
     let chip: string | null = null
     if (r() < (o.chipShare ?? 0.6) && (species === 'canine' || species === 'feline' || species === 'ferret' || species === 'equine')) {
       chip = isoMicrochip(r)
@@ -148,34 +150,60 @@ export function seedClinic(sqlite: Database.Database, o: SeedOptions): SeedResul
     }
     const patientId = uuidv7({ msecs: since })
     const name = pick(r, PET_NAMES)
+    const breed = pick(r, BREEDS[species] ?? ['Unknown'])
+    const profile = BREED_PROFILES[breed]
+    // A name owners give to one sex goes with that sex (no male Bella).
+    const sex = FEMALE_NAMES.has(name) ? 'female' : MALE_NAMES.has(name) ? 'male' : drawnSex
+    // Ages within the breed's life span, from eight weeks (the first vaccines).
+    const lifeDays = (profile?.lifeYears ?? 14) * 365 * 0.9
+    const ageDays = Math.floor(56 + ageDraw * (lifeDays - 56))
+    const born = now - ageDays * DAY
+    const dob = new Date(born).toISOString().slice(0, 10)
+    const neuterDraw = r()
+    const estimated = r() < 0.15 ? 1 : 0
+    const color = pick(r, COLORS_BY_SPECIES[species] ?? ['brown'])
+    // A patient who died did so after the first visit it could have had, and has no visit after.
+    const deceasedDraw = r() < 0.03 ? r() : null
+    const firstPossible = Math.max(since, born + 56 * DAY)
+    const died = deceasedDraw === null ? null : now - Math.floor(deceasedDraw * Math.max(0, Math.min(200 * DAY, now - firstPossible - DAY)))
     insPatient.run({
-      id: patientId, ...base, ...stamp(since), client_id: clientId, name, name_norm: normalizeName(name), species, breed: pick(r, BREEDS[species] ?? ['Unknown']),
-      sex, neuter_status: r() < 0.7 ? 'neutered' : 'intact', date_of_birth: dob, dob_estimated: r() < 0.15 ? 1 : 0, color: pick(r, COLORS),
-      microchip: chip, microchip_norm: chip, microchip_type: chip ? 'iso' : null, deceased_at: r() < 0.03 ? new Date(now - Math.floor(r() * 200) * DAY).toISOString().slice(0, 10) : null
+      id: patientId, ...base, ...stamp(Math.max(since, born)), client_id: clientId, name, name_norm: normalizeName(name), species, breed,
+      sex, neuter_status: neuterDraw < 0.7 && usuallyNeutered(species, sex) && ageDays > 180 ? 'neutered' : 'intact', date_of_birth: dob, dob_estimated: estimated, color,
+      microchip: chip, microchip_norm: chip, microchip_type: chip ? 'iso' : null, deceased_at: died === null ? null : new Date(died).toISOString().slice(0, 10)
     })
     out.patients++
     if (r() < 0.08) {
-      const a = pick(r, ALERTS)
+      const a = pick(r, ['canine', 'feline', 'ferret'].includes(species) ? ALERTS : (OTHER_ALERTS[species] ?? OTHER_ALERTS.other))
       insAlert.run({ id: uuidv7(), ...base, ...stamp(since), patient_id: patientId, ...a, resolves_id: null, recorded_by: 'Jamie Ortiz' })
     }
-    const [lo, hi] = TYPICAL_KG[species] ?? [1, 10]
-    let kg = lo + r() * (hi - lo)
+    // The adult this animal grows into; each visit weighs it within 4% of that for its age then.
+    const adult = r()
+    const weighAt = (t: number, wobble: number) => {
+      const [lo, hi] = weightRangeAt(breed, (t - born) / (30.44 * DAY)) ?? [1, 10]
+      return (lo + adult * (hi - lo)) * (0.96 + wobble * 0.08)
+    }
+    const words = NOTE_WORDS[species] ?? NOTE_WORDS.canine
+    const reasons = VISIT_REASONS_BY_SPECIES[species] ?? VISIT_REASONS
     const visitCount = Math.round(r() * 2 * o.visitsPerPatient)
-    const times = Array.from({ length: visitCount }, () => since + Math.floor(r() * (now - since))).sort((a, b) => a - b)
+    const until = died ?? now
+    const times = Array.from({ length: visitCount }, () => firstPossible + Math.floor(r() * Math.max(0, until - firstPossible - 2 * 3600_000))).sort((a, b) => a - b)
     for (const t of times) {
       const vet = pick(r, o.vetIds)
       const visitId = uuidv7({ msecs: t })
-      insVisit.run({ id: visitId, ...base, ...stamp(t), patient_id: patientId, veterinarian_id: vet, reason: pick(r, VISIT_REASONS), status: 'completed', scheduled_at: null, started_at: new Date(t).toISOString(), ended_at: new Date(t + 40 * 60_000).toISOString() })
+      insVisit.run({ id: visitId, ...base, ...stamp(t), patient_id: patientId, veterinarian_id: vet, reason: pick(r, reasons), status: 'completed', scheduled_at: null, started_at: new Date(t).toISOString(), ended_at: new Date(t + 40 * 60_000).toISOString() })
       out.visits++
-      kg = Math.max(0.02, kg * (0.96 + r() * 0.08))
-      insWeight.run({ id: uuidv7({ msecs: t }), ...base, ...stamp(t), patient_id: patientId, weight_grams: Math.round(kg * 1000), measured_at: new Date(t).toISOString(), recorded_by: 'Jamie Ortiz', corrects_id: null })
+      const kg = weighAt(t, r())
+      insWeight.run({ id: uuidv7({ msecs: t }), ...base, ...stamp(t), patient_id: patientId, weight_grams: Math.max(1, Math.round(kg * 1000)), measured_at: new Date(t).toISOString(), recorded_by: 'Jamie Ortiz', corrects_id: null })
       if (r() < 0.5) {
+        const subjective = pick(r, words.subjective)
+        const [tempDraw, hrDraw] = [r(), r()]
+        const vitals = words.vitals ? `T ${(words.vitals.temp[0] + tempDraw * (words.vitals.temp[1] - words.vitals.temp[0])).toFixed(1)} °C, HR ${Math.round(words.vitals.hr[0] + hrDraw * (words.vitals.hr[1] - words.vitals.hr[0]))} bpm, ` : ''
         insNote.run({
           id: uuidv7({ msecs: t + 30 * 60_000 }), ...base, ...stamp(t + 30 * 60_000), patient_id: patientId, visit_id: visitId, author_id: vet, kind: 'soap',
-          subjective: `Owner (${ownerLast}) reports ${pick(r, ['normal appetite', 'reduced appetite', 'lethargy since yesterday', 'no other concerns', 'occasional vomiting'])}.`,
-          objective: `T ${(38 + r() * 1.5).toFixed(1)} °C, HR ${80 + Math.floor(r() * 80)} bpm, weight ${kg.toFixed(2)} kg. ${pick(r, ['BCS 5/9', 'BCS 6/9', 'BCS 4/9'])}.`,
-          assessment: pick(r, ['Healthy', 'Mild gastroenteritis', 'Otitis externa', 'Dental disease grade 2', 'Osteoarthritis', 'Atopic dermatitis']),
-          plan: pick(r, ['Recheck in 2 weeks', 'Bland diet 3 days', 'Bloodwork next visit', 'Continue current medication', 'Vaccines given; due again in 1 year']),
+          subjective: `Owner (${ownerLast}) reports ${subjective}.`,
+          objective: `${vitals}weight ${kg < 1 ? `${Math.round(kg * 1000)} g` : `${kg.toFixed(2)} kg`}. ${pick(r, words.bcs)}.`,
+          assessment: pick(r, words.assessment),
+          plan: pick(r, words.plan),
           body: null, amends_id: null
         })
         out.notes++
@@ -228,7 +256,7 @@ export function generateDemoClinic(s: Services, core: Core): void {
   const billed = seedBillingHistory(store.sqlite, { clinicId: store.clinicId, deviceId: store.deviceId, days: 365, invoicesPerDay: 5, actorId: frontDesk?.id ?? null })
   audit.append({ action: 'demo.billing', direction: 'internal', actor: SYSTEM_ACTOR, summary: `Demo billing history: ${billed.invoices} invoices, ${billed.payments} payments, ${billed.refunds} refunds, ${billed.creditNotes} credit notes, ${billed.plans} payment plans` })
   const vet = members.find((m) => m.role === 'veterinarian')!
-  seedImaging(s, actor, { id: vet.id, name: vet.displayName, role: 'veterinarian' })
+  seedImaging(s, store, actor, { id: vet.id, name: vet.displayName, role: 'veterinarian' })
 }
 
 /**
@@ -248,8 +276,8 @@ export function seedLabHistory(sqlite: Database.Database, o: { clinicId: string;
   const insObs = ins('lab_observations', ['report_id', 'code', 'name', 'sub_id', 'value_type', 'value_num', 'value_text', 'units', 'ref_range', 'ref_low', 'ref_high', 'flag', 'status', 'observed_at', 'instrument', 'supersedes_id', 'document_id'])
   const insLink = ins('lab_report_links', ['report_id', 'action', 'patient_id', 'order_id', 'automatic', 'reason', 'actor_id', 'actor_name'])
   const patientsToSeed = sqlite
-    .prepare("SELECT p.id, p.name, p.date_of_birth, c.last_name FROM patients p JOIN clients c ON c.id = p.client_id WHERE p.species IN ('canine', 'feline') AND p.deceased_at IS NULL ORDER BY p.id LIMIT 30")
-    .all() as { id: string; name: string; date_of_birth: string | null; last_name: string }[]
+    .prepare("SELECT p.id, p.name, p.species, p.date_of_birth, c.last_name FROM patients p JOIN clients c ON c.id = p.client_id WHERE p.species IN ('canine', 'feline') AND p.deceased_at IS NULL ORDER BY p.id LIMIT 30")
+    .all() as { id: string; name: string; species: string; date_of_birth: string | null; last_name: string }[]
   const inboundId = uuidv7()
   let orders = 0
   sqlite.transaction(() => {
@@ -269,7 +297,8 @@ export function seedLabHistory(sqlite: Database.Database, o: { clinicId: string;
           const reportId = uuidv7({ msecs: at + 3 * 3600_000 })
           const observed = new Date(at + 2 * 3600_000).toISOString()
           insReport.run({ id: reportId, ...stamp(at + 3 * 3600_000), inbound_id: inboundId, integration_id: o.integrationId, order_number: orderNumber, filler_number: `SIM-${orderNumber}`, status: 'F', identifiers: JSON.stringify({ patientId: p.id, petName: p.name, ownerLastName: p.last_name }), observed_at: observed, title: PANELS[code].title })
-          for (const a of PANELS[code].analytes) {
+          // A cat's results against a cat's reference ranges.
+          for (const a of panelFor(code, p.species)!.analytes) {
             let { value, flag } = simulateValue(a, r)
             if (kidneys && (a.code === 'CREA' || a.code === 'BUN')) {
               const n = a.low + (a.high - a.low) * (0.5 + v * 0.35)
@@ -291,7 +320,7 @@ export function seedLabHistory(sqlite: Database.Database, o: { clinicId: string;
  * radiographs a year apart to compare, an ultrasound loop, a dental image), and requests waiting
  * on the worklist for today's patients. Written through the same store and index as the node's.
  */
-export function seedImaging(s: Services, actor: { id: string; name: string; role: 'admin' | 'veterinarian' | 'technician' | 'front_desk' }, vet: { id: string; name: string; role: 'veterinarian' }): void {
+export function seedImaging(s: Services, store: Core['store'], actor: { id: string; name: string; role: 'admin' | 'veterinarian' | 'technician' | 'front_desk' }, vet: { id: string; name: string; role: 'veterinarian' }): void {
   const room = s.integrations.create(actor, { kind: 'imaging', name: 'Digital X-ray room (DR)', enabled: true, config: { aeTitle: 'DRROOM1', host: '127.0.0.1' } })
   s.integrations.approve(actor, room.id, ['patient_identity', 'imaging'])
   const { storage, studies, requests } = s.imaging
@@ -303,27 +332,44 @@ export function seedImaging(s: Services, actor: { id: string; name: string; role
     storage.commit(incoming, relative)
     studies.index({ header, file: relative, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, sourceAet: 'DRROOM1', integrationId: room.id, associationId: null })
   }
+  // The README's patients by name, as the front desk finds them (the first one search shows).
   const patientOf = (name: string) => {
     const hit = s.search.search(name, 'name', 1, false)[0]
     if (!hit) return null
     const { patient, owner } = s.patients.get(hit.id)
     const synthetic = { ownerLastName: owner.lastName, ownerFirstName: owner.firstName, petName: patient.name, patientId: patient.id, species: patient.species.charAt(0).toUpperCase() + patient.species.slice(1), sex: patient.sex === 'male' ? ('M' as const) : patient.sex === 'female' ? ('F' as const) : ('O' as const), neutered: patient.neuterStatus === 'unknown' ? null : patient.neuterStatus === 'neutered', birthDate: patient.dateOfBirth }
-    return { id: patient.id, synthetic }
+    return { id: patient.id, species: patient.species, synthetic }
   }
-  const done = (name: string, modality: 'DX' | 'US' | 'IO', description: string, daysAgo: number, make: (o: SyntheticStudy) => Buffer, seed: number) => {
+  const device = clockTag(store.deviceId)
+  let counter = 0
+  /** The visit the images were taken at: a past one, recorded as the history import records visits. */
+  const pastVisit = (patientId: string, reason: string, at: Date): string => {
+    const id = uuidv7({ msecs: at.getTime() })
+    store.sqlite
+      .prepare("INSERT INTO visits (id, clinic_id, created_at, updated_at, deleted_at, server_version, patient_id, veterinarian_id, reason, status, scheduled_at, started_at, ended_at) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?, 'completed', NULL, ?, ?)")
+      .run(id, store.clinicId, at.toISOString(), formatHlc({ ms: at.getTime(), counter: counter++ & 0xffff }, device), patientId, vet.id, reason, at.toISOString(), new Date(at.getTime() + 50 * 60_000).toISOString())
+    return id
+  }
+  /** Today's open visit of the patient (the waiting room's), if any. */
+  const openVisit = (patientId: string): string | null =>
+    (store.sqlite.prepare("SELECT id FROM visits WHERE patient_id = ? AND status IN ('booked', 'checked_in', 'in_progress') AND deleted_at IS NULL ORDER BY created_at DESC LIMIT 1").pluck().get(patientId) as string | undefined) ?? null
+  const done = (name: string, modality: 'DX' | 'US' | 'IO', description: string, reason: string, daysAgo: number, make: (o: SyntheticStudy) => Buffer, seed: number) => {
     const p = patientOf(name)
-    if (!p) return
+    // A study that does not fit the animal (a dental image of a gecko) is not made up.
+    if (!p || studyMisfit(p.species, modality, description)) return
     const at = new Date(Date.now() - daysAgo * 86_400_000)
-    const r = requests.create(vet, { patientId: p.id, modality, description, scheduledAt: at.toISOString() })
+    const visitId = pastVisit(p.id, reason, at)
+    const r = requests.create(vet, { patientId: p.id, visitId, modality, description, scheduledAt: at.toISOString() })
     file(make({ patient: p.synthetic, accessionNumber: r.accessionNumber, studyInstanceUid: r.studyInstanceUid, description, studyDate: at, seed }))
   }
-  done('Bella', 'DX', 'Thorax, lateral', 380, (o) => syntheticRadiograph({ ...o, rows: 768, columns: 768 }), 3)
-  done('Bella', 'DX', 'Thorax, lateral', 2, (o) => syntheticRadiograph({ ...o, rows: 768, columns: 768 }), 4)
-  done('Max', 'US', 'Abdomen, ultrasound', 30, (o) => syntheticUltrasound(o), 5)
-  done('Luna', 'IO', 'Dental, right mandible', 90, (o) => syntheticDental(o), 6)
-  // Waiting on the worklist for today's patients.
-  for (const [name, modality, description] of [['Milo', 'DX', 'Thorax, 2 views'], ['Luna', 'IO', 'Dental, full mouth']] as const) {
+  // Bella the Boxer coughed a year ago and again this week; Max the Ragdoll vomits, and had his teeth seen to.
+  done('Bella', 'DX', 'Thorax, lateral', 'Coughing', 380, (o) => syntheticRadiograph({ ...o, rows: 768, columns: 768 }), 3)
+  done('Bella', 'DX', 'Thorax, lateral', 'Coughing again, recheck', 2, (o) => syntheticRadiograph({ ...o, rows: 768, columns: 768 }), 4)
+  done('Max', 'US', 'Abdomen, ultrasound', 'Vomiting and weight loss', 30, (o) => syntheticUltrasound(o), 5)
+  done('Max', 'IO', 'Dental, right mandible', 'Dental cleaning', 90, (o) => syntheticDental(o), 6)
+  // Waiting on the worklist for today's patients, on their visits: Milo the cat coughs, Luna the gecko limps.
+  for (const [name, modality, description] of [['Milo', 'DX', 'Thorax, 2 views'], ['Luna', 'DX', 'Whole body, 2 views']] as const) {
     const p = patientOf(name)
-    if (p) requests.create(vet, { patientId: p.id, modality, description })
+    if (p && !studyMisfit(p.species, modality, description)) requests.create(vet, { patientId: p.id, visitId: openVisit(p.id), modality, description })
   }
 }

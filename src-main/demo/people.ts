@@ -1,4 +1,5 @@
 /** Deterministic, believable clinic data for the demo and the benchmark. */
+import { DOG_CAT_REASONS, localPhone } from './realism'
 
 export function rng(seed: number): () => number {
   // mulberry32: small, fast, reproducible
@@ -52,17 +53,8 @@ export const BREEDS: Record<string, readonly string[]> = {
 /** Species weighted as a small-animal practice sees them. */
 export const SPECIES_MIX = ['canine', 'canine', 'canine', 'canine', 'canine', 'feline', 'feline', 'feline', 'feline', 'rabbit', 'avian', 'rodent', 'reptile', 'ferret', 'equine'] as const
 
-export const TYPICAL_KG: Record<string, [number, number]> = {
-  canine: [3, 45], feline: [2.5, 7], rabbit: [1, 3], avian: [0.03, 0.5], rodent: [0.1, 1.2], reptile: [0.05, 2.5], ferret: [0.7, 2], equine: [250, 600]
-}
-
-export const COLORS = ['black', 'white', 'brown', 'tan', 'grey', 'tabby', 'tortoiseshell', 'calico', 'brindle', 'merle', 'ginger', 'cream', 'black and white']
-
-export const VISIT_REASONS = [
-  'Annual wellness exam and vaccines', 'Vomiting for two days', 'Limping on the right hind leg', 'Itchy skin and ear scratching', 'Dental cleaning',
-  'Recheck after surgery', 'Diarrhea', 'Not eating', 'Lump on the flank', 'Coughing', 'Senior wellness bloodwork', 'Spay', 'Neuter',
-  'Weight loss', 'Increased thirst and urination', 'Eye discharge', 'Nail trim', 'Vaccine booster', 'Allergy flare-up', 'Laceration on paw'
-]
+/** The clinic's common reasons for a visit (a dog's or a cat's); realism.ts has them by species. */
+export const VISIT_REASONS = DOG_CAT_REASONS
 
 export const ALERTS: { kind: 'allergy' | 'behavior' | 'medical'; severity: 'info' | 'warning' | 'critical'; text: string }[] = [
   { kind: 'allergy', severity: 'critical', text: 'Penicillin allergy (anaphylaxis 2023)' },
@@ -73,9 +65,18 @@ export const ALERTS: { kind: 'allergy' | 'behavior' | 'medical'; severity: 'info
   { kind: 'behavior', severity: 'info', text: 'Anxious; give treats and go slowly' }
 ]
 
+/** Alerts for the animals a muzzle or insulin does not fit (exotics, horses). */
+export const OTHER_ALERTS: Record<string, typeof ALERTS> = {
+  equine: [{ kind: 'behavior', severity: 'warning', text: 'Kicks with the hind legs; approach from the shoulder' }],
+  other: [
+    { kind: 'behavior', severity: 'warning', text: 'Bites when handled; use a towel' },
+    { kind: 'behavior', severity: 'info', text: 'Stresses easily; keep handling short' }
+  ]
+}
+
+/** A client's phone: in the clinic's own area, as its neighbours' are. */
 export function phoneNumber(r: () => number): string {
-  const n = (k: number) => Array.from({ length: k }, () => Math.floor(r() * 10)).join('')
-  return `(${200 + Math.floor(r() * 700)}) 555-${n(4)}`
+  return localPhone(r)
 }
 
 export function isoMicrochip(r: () => number): string {

@@ -270,6 +270,7 @@ export class StudiesService {
       sourceAet: study.sourceAet,
       accessionNumber: study.accessionNumber,
       instanceCount: this.instanceCount(study.id),
+      instances: this.instancesOf(study.id),
       identifiers: ids,
       reasons: wasDetached ? ['it was detached from the patient it was attached to'] : verdict.reasons.length ? verdict.reasons : ['no open request matches'],
       candidates

@@ -1,6 +1,6 @@
 /**
  * Plausible values for the simulators: per test code, the analytes a lab reports with a canine
- * reference range (LOINC-like local codes). Values fall in range most of the time.
+ * reference range (LOINC-like local codes), and a cat's ranges (panelFor). Values fall in range most of the time.
  */
 export interface Analyte {
   code: string
@@ -45,6 +45,20 @@ export const PANELS: Record<string, { title: string; analytes: Analyte[] }> = {
       { code: 'UPH', name: 'Urine pH', units: '', low: 5.5, high: 7.5, decimals: 1 }
     ]
   }
+}
+
+/** Where a cat's reference ranges differ from a dog's (a reference lab reports each species against its own). */
+const FELINE: Record<string, [number, number]> = {
+  WBC: [2.87, 17.02], RBC: [6.54, 12.2], HGB: [9.8, 16.2], HCT: [30.3, 52.3], PLT: [151, 600],
+  ALB: [2.2, 4.0], ALP: [14, 111], ALT: [12, 130], BUN: [16, 36], CREA: [0.8, 2.4], GLU: [71, 159], TP: [5.7, 8.9], CA: [7.8, 11.3], PHOS: [3.1, 7.5], CHOL: [65, 225],
+  T4: [0.8, 4.7], USG: [1.035, 1.06], UPH: [6.0, 7.5]
+}
+
+/** A panel's analytes with the species' reference ranges: a cat's where they differ, else the canine ones. */
+export function panelFor(code: string, species: string | null | undefined): { title: string; analytes: Analyte[] } | undefined {
+  const panel = PANELS[code]
+  if (!panel || !/^(feline|cat)$/i.test(species ?? '')) return panel
+  return { title: panel.title, analytes: panel.analytes.map((a) => (FELINE[a.code] ? { ...a, low: FELINE[a.code][0], high: FELINE[a.code][1] } : a)) }
 }
 
 /** A value: usually in range, sometimes high or low, rarely critical. */

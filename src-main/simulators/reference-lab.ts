@@ -13,9 +13,10 @@ import { Hl7Message, hl7Time, segment } from '../hl7/codec'
 import { buildAck } from '../hl7/lab-messages'
 import { frame, MllpFramer, type MllpChunk } from '../hl7/mllp'
 import { mllpExchange } from '../hl7/transmitter'
-import { PANELS, rangeText, simulateValue } from './analytes'
+import { PANELS, panelFor, rangeText, simulateValue } from './analytes'
 import { rng } from '../demo/people'
 import { textPdf } from './pdf'
+import { misspell as misspellName } from './misspell'
 
 export interface ReferenceLabOptions {
   port: number
@@ -116,7 +117,7 @@ export class ReferenceLabSimulator {
     }
     this.log(`order ${order.orderNumber} for ${order.pet} ${order.owner}: ${order.tests.join(', ')}`)
     const filler = `SIM-${order.orderNumber}`
-    const values = new Map(order.tests.flatMap((code) => (PANELS[code]?.analytes ?? []).map((a) => [a.code, simulateValue(a, this.rnd)] as const)))
+    const values = new Map(order.tests.flatMap((code) => (panelFor(code, order.species)?.analytes ?? []).map((a) => [a.code, simulateValue(a, this.rnd)] as const)))
     const misspell = /simulate:\s*misspell/i.test(note)
     this.later(this.opts.preliminaryAfter ?? 4, () => this.sendResults(order, filler, values, 'P', misspell))
     this.later(this.opts.finalAfter ?? 10, () => this.sendResults(order, filler, values, 'F', misspell))
@@ -126,10 +127,10 @@ export class ReferenceLabSimulator {
 
   private async sendResults(o: ReceivedOrder, filler: string, values: Map<string, { value: string; flag: string }>, status: 'P' | 'F', misspell: boolean): Promise<void> {
     // Preliminary results carry part of each panel, as a lab's first run would.
-    const pet = misspell && o.pet.length > 3 ? o.pet.slice(0, 2) + o.pet.slice(3) : o.pet
+    const pet = misspell ? misspellName(o.pet) : o.pet
     const segments: string[] = []
     for (const code of o.tests) {
-      const panel = PANELS[code]
+      const panel = panelFor(code, o.species)
       if (!panel) continue
       const analytes = status === 'P' ? panel.analytes.slice(0, Math.ceil(panel.analytes.length / 2)) : panel.analytes
       segments.push(segment('OBR', [String(segments.length + 1), o.orderNumber, filler, [code, panel.title], '', '', hl7Time(new Date()), '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', status]))
@@ -140,7 +141,7 @@ export class ReferenceLabSimulator {
     }
     if (status === 'F' && segments.length > 0) {
       // Final results come with the lab's printed report, as reference labs send them.
-      const lines = o.tests.flatMap((code) => (PANELS[code] ? [PANELS[code].title, ...PANELS[code].analytes.map((a) => `  ${a.name}: ${values.get(a.code)!.value} ${a.units} (${rangeText(a)}) ${values.get(a.code)!.flag === 'N' ? '' : values.get(a.code)!.flag}`), ''] : []))
+      const lines = o.tests.flatMap((code) => (panelFor(code, o.species) ? [PANELS[code].title, ...panelFor(code, o.species)!.analytes.map((a) => `  ${a.name}: ${values.get(a.code)!.value} ${a.units} (${rangeText(a)}) ${values.get(a.code)!.flag === 'N' ? '' : values.get(a.code)!.flag}`), ''] : []))
       const pdf = textPdf(`Simulated Reference Lab - report ${filler}`, [`Patient: ${o.pet} (owner ${o.owner})`, `Order: ${o.orderNumber}`, '', ...lines])
       segments.push(segment('OBX', [String(segments.length + 1), 'ED', ['PDF', 'Lab report (PDF)', 'L'], '', ['SIMLAB', 'AP', 'PDF', 'Base64', pdf.toString('base64')], '', '', '', '', '', 'F']))
     }
@@ -150,7 +151,7 @@ export class ReferenceLabSimulator {
   private async sendCorrection(o: ReceivedOrder, filler: string): Promise<void> {
     const code = o.tests.find((c) => PANELS[c])
     if (!code) return
-    const a = PANELS[code].analytes[0]
+    const a = panelFor(code, o.species)!.analytes[0]
     const corrected = ((a.low + a.high) / 2).toFixed(a.decimals)
     const segments = [
       segment('OBR', ['1', o.orderNumber, filler, [code, PANELS[code].title], '', '', hl7Time(new Date()), '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', '', 'C']),

@@ -640,6 +640,8 @@ export const ImagingReviewItem = z.object({
   sourceAet: z.string().nullable(),
   accessionNumber: z.string().nullable(),
   instanceCount: z.number().int(),
+  /** its images, so a person sees them before deciding (the same media route as a patient's studies) */
+  instances: z.array(ImagingInstance),
   identifiers: ReportIdentifiers,
   reasons: z.array(z.string()),
   candidates: z.array(ReviewCandidate.extend({ requestId: z.string().nullable(), accessionNumber: z.string().nullable() }))

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react'
-import { Alert, Badge, Button, Group, Paper, Select, Stack, Table, Text, Title } from '@mantine/core'
+import { Alert, Badge, Box, Button, Group, Paper, Select, Stack, Table, Text, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { useCall } from '../api/hooks'
 import { useMe } from '../App'
@@ -80,6 +80,8 @@ export function ReviewCard(props: {
   error: Error | null
   onAttach: (patientId: string, linkId: string | null, reason: string) => void
   onReject: (reason: string) => void
+  /** what arrived, shown before the identifiers (a study's images) */
+  preview?: ReactNode
   children?: ReactNode
 }) {
   const me = useMe()
@@ -115,6 +117,7 @@ export function ReviewCard(props: {
           </Button>
         )}
       </Group>
+      {props.preview && <Box mt="xs">{props.preview}</Box>}
       {props.identifiersCaption && (
         <Text size="xs" c="dimmed" mt="xs">
           {props.identifiersCaption}

@@ -1,6 +1,11 @@
+import { lazy, Suspense } from 'react'
+import { Loader } from '@mantine/core'
 import { useAction, useCall } from '../api/hooks'
 import { ReviewCard, ReviewScreen } from '../components/ReviewCard'
 import { dateTime } from '../format'
+
+// cornerstone (WASM codecs, WebGL) is loaded only when there are images to show.
+const ReviewSeries = lazy(() => import('../components/imaging/ReviewSeries'))
 
 /** Studies that did not attach by themselves (no accession we know, identifiers that disagree). A person decides. */
 export function ImagingReviewScreen() {
@@ -17,6 +22,13 @@ export function ImagingReviewScreen() {
           noun="study"
           title={`${item.description ?? 'Study'} from ${item.sourceAet ?? 'an unknown station'}`}
           subtitle={`Received ${dateTime(item.receivedAt)} · ${item.instanceCount} image${item.instanceCount === 1 ? '' : 's'} · ${item.accessionNumber ? `accession ${item.accessionNumber}` : 'no accession number'}`}
+          preview={
+            item.instances.length > 0 && (
+              <Suspense fallback={<Loader size="sm" />}>
+                <ReviewSeries instances={item.instances} title={`${item.description ?? 'Study'} from ${item.sourceAet ?? 'an unknown station'}`} />
+              </Suspense>
+            )
+          }
           identifiersCaption="What the DICOM file says"
           identifiers={item.identifiers}
           reasons={item.reasons}

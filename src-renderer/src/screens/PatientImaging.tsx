@@ -21,6 +21,8 @@ export function PatientImaging({ d }: { d: PatientDetail }) {
   const [requesting, setRequesting] = useState(false)
   const canEdit = CLINICAL.has(me.role)
   const error = requests.error ?? studies.error
+  const waiting = (requests.data ?? []).filter((r) => r.status === 'scheduled')
+  const earlier = (requests.data ?? []).filter((r) => r.status !== 'scheduled')
   return (
     <Stack>
       <Group justify="space-between">
@@ -35,7 +37,8 @@ export function PatientImaging({ d }: { d: PatientDetail }) {
         </Group>
       </Group>
       {error && <Alert color="red">{error.message}</Alert>}
-      <ImagingRequests requests={requests.data ?? []} canEdit={canEdit} />
+      {/* Requests still on the worklist first; done and cancelled ones below the images, so the viewer starts high on the screen. */}
+      <ImagingRequests requests={waiting} canEdit={canEdit} />
       {studies.isLoading && <Loader />}
       {studies.isSuccess && studies.data.length === 0 && (
         <Paper withBorder p="lg">
@@ -46,8 +49,16 @@ export function PatientImaging({ d }: { d: PatientDetail }) {
       )}
       {studies.isSuccess && studies.data.length > 0 && (
         <Suspense fallback={<Loader />}>
-          <ImagingWorkspace studies={studies.data} species={d.patient.species} canEdit={canEdit} />
+          <ImagingWorkspace studies={studies.data} visits={d.visits} species={d.patient.species} canEdit={canEdit} />
         </Suspense>
+      )}
+      {earlier.length > 0 && (
+        <Stack gap={4}>
+          <Text size="sm" fw={600} c="dimmed">
+            Earlier requests
+          </Text>
+          <ImagingRequests requests={earlier} canEdit={canEdit} />
+        </Stack>
       )}
       {requesting && <RequestImagingModal patientId={patientId} visits={d.visits} onClose={() => setRequesting(false)} />}
     </Stack>

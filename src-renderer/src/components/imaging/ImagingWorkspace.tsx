@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react'
 import { Alert, Button, Grid, Group, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core'
 import { IconColumns } from '@tabler/icons-react'
-import type { ImagingStudy } from '../../../../src-preload/contract'
+import type { ImagingStudy, Visit } from '../../../../src-preload/contract'
 import { useAction } from '../../api/hooks'
 import { StudyList, type Selection } from './StudyList'
 import { Viewer } from './Viewer'
@@ -12,7 +12,7 @@ import { seriesOf, studyDate, studyTime, type Series } from './series'
  * Everything that needs cornerstone: the study list with thumbnails, the viewer, the comparison.
  * Loaded lazily by the Imaging tab.
  */
-export default function ImagingWorkspace({ studies, species, canEdit }: { studies: ImagingStudy[]; species: string; canEdit: boolean }) {
+export default function ImagingWorkspace({ studies, visits, species, canEdit }: { studies: ImagingStudy[]; visits: Visit[]; species: string; canEdit: boolean }) {
   const sorted = useMemo(() => [...studies].sort((a, b) => studyTime(b) - studyTime(a)), [studies])
   const [selected, setSelected] = useState<Selection | null>(null)
   const [compareWith, setCompareWith] = useState<string | null>(null)
@@ -46,14 +46,14 @@ export default function ImagingWorkspace({ studies, species, canEdit }: { studie
       {/* While comparing, the two images get the whole width. */}
       <Grid.Col span={{ base: 12, lg: 3 }} display={comparing ? 'none' : undefined}>
         {detach.error && <Alert color="red" mb="xs">{detach.error.message}</Alert>}
-        <StudyList studies={sorted} selected={selected} onOpen={(s) => setSelected(s)} onDetach={onDetach} canEdit={canEdit} />
+        <StudyList studies={sorted} visits={visits} selected={selected} onOpen={(s) => setSelected(s)} onDetach={onDetach} canEdit={canEdit} />
       </Grid.Col>
       <Grid.Col span={{ base: 12, lg: comparing ? 12 : 9 }}>
         {study && series && (
           <Stack gap="sm">
             <Group justify="space-between">
               <div>
-                <Title order={5}>
+                <Title order={6}>
                   {study.description ?? 'Study'} · {series.description ?? `Series ${series.number ?? ''}`}
                 </Title>
                 <Text size="xs" c="dimmed">

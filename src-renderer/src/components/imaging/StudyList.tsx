@@ -1,6 +1,7 @@
 import { ActionIcon, Badge, Group, Paper, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core'
 import { IconUnlink } from '@tabler/icons-react'
-import type { ImagingStudy } from '../../../../src-preload/contract'
+import type { ImagingStudy, Visit } from '../../../../src-preload/contract'
+import { date } from '../../format'
 import { markOpen } from '../../imaging/firstRender'
 import { Thumbnail } from './Thumbnail'
 import { seriesOf, studyDate } from './series'
@@ -10,8 +11,24 @@ export interface Selection {
   seriesUid: string
 }
 
-/** The patient's studies, newest first, each with a thumbnail per series; a click opens the series. */
-export function StudyList({ studies, selected, onOpen, onDetach, canEdit }: { studies: ImagingStudy[]; selected: Selection | null; onOpen: (s: Selection) => void; onDetach: (s: ImagingStudy) => void; canEdit: boolean }) {
+/** The visit a study belongs to, said as the front desk says it: its date and reason; or plainly none. */
+function VisitLine({ visitId, visits }: { visitId: string | null; visits: Visit[] }) {
+  const visit = visitId ? visits.find((v) => v.id === visitId) : undefined
+  if (!visit)
+    return (
+      <Text size="xs" c="dimmed" fs="italic" data-testid="study-visit">
+        {visitId ? 'Visit not found' : 'No visit: taken outside a visit'}
+      </Text>
+    )
+  return (
+    <Text size="xs" data-testid="study-visit" title={visit.reason}>
+      Visit {date(visit.startedAt ?? visit.scheduledAt ?? visit.createdAt)} · {visit.reason}
+    </Text>
+  )
+}
+
+/** The patient's studies, newest first, each with the visit it belongs to and a thumbnail per series; a click opens the series. */
+export function StudyList({ studies, visits, selected, onOpen, onDetach, canEdit }: { studies: ImagingStudy[]; visits: Visit[]; selected: Selection | null; onOpen: (s: Selection) => void; onDetach: (s: ImagingStudy) => void; canEdit: boolean }) {
   return (
     <Stack gap="sm" data-testid="study-list">
       {studies.map((study) => (
@@ -25,6 +42,7 @@ export function StudyList({ studies, selected, onOpen, onDetach, canEdit }: { st
                 {studyDate(study)} · {study.modalities.join(', ') || '—'}
                 {study.accessionNumber ? ` · ${study.accessionNumber}` : ''}
               </Text>
+              <VisitLine visitId={study.visitId} visits={visits} />
               <Text size="xs" c="dimmed">
                 {study.attachedAutomatically ? 'Attached automatically' : `Attached by ${study.attachedBy ?? 'a person'}`}
                 {study.sourceAet ? ` · from ${study.sourceAet}` : ''}

@@ -28,7 +28,9 @@ export function Thumbnail({ instance, size = 112 }: { instance: ImagingInstance;
     return () => {
       cancelled = true
     }
-  }, [api, instance, size])
+    // The same file whatever object names it: a refetched list must not redraw every thumbnail.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, instance.id, instance.path, instance.frames, size])
   return (
     <Box pos="relative" w={size} h={size} bg="black" style={{ borderRadius: 4, overflow: 'hidden' }} data-testid="thumbnail" data-state={state}>
       <canvas ref={canvas} style={{ width: size, height: size, display: 'block', objectFit: 'contain' }} />

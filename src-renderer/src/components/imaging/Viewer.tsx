@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react'
 import { Alert, Badge, Box, Button, Group, Loader, Paper, Stack, Text } from '@mantine/core'
 import { Enums as CoreEnums, cache, eventTarget, metaData } from '@cornerstonejs/core'
 import type { Types as CoreTypes } from '@cornerstonejs/core'
@@ -42,6 +42,7 @@ interface SavedState {
 export function Viewer({ instances, viewportId, compact = false, species, canSave, title }: ViewerProps) {
   const api = useApi()
   const element = useRef<HTMLDivElement>(null)
+  const frame = useRef<HTMLDivElement>(null)
   const group = useRef<ToolTypes.IToolGroup | null>(null)
   const [status, setStatus] = useState<'starting' | 'ready' | 'error'>('starting')
   const [error, setError] = useState<string | null>(null)
@@ -283,7 +284,17 @@ export function Viewer({ instances, viewportId, compact = false, species, canSav
   }
 
   const savedHere = saved[current.id]
-  const height = compact ? 460 : 620
+  // A loop keeps its play controls on screen under the image too.
+  const height = useFittedHeight(frame, compact ? 460 : null, imageIds.length > 1 ? 44 : 0)
+  // cornerstone draws at the element's size: tell it when the window (and so the image) changes size.
+  useEffect(() => {
+    if (status !== 'ready') return
+    try {
+      renderingEngine().resize(true, true)
+    } catch {
+      // the engine is gone (the viewer closing): nothing to fit
+    }
+  }, [height, status])
 
   return (
     <Stack gap="xs" data-testid={compact ? 'compare-viewer' : 'viewer'}>
@@ -304,36 +315,40 @@ export function Viewer({ instances, viewportId, compact = false, species, canSav
         disabled={status !== 'ready'}
         modality={current.modality}
       />
-      <Group gap="xs" wrap="wrap">
-        <CalibrationBadge calibration={current.calibration} />
-        {current.modality && (
-          <Badge variant="outline" color="gray">
-            {current.modality}
-          </Badge>
-        )}
-        {renderPath.cpu && !compact && (
-          <Badge variant="outline" color="gray" title={renderPath.reason ?? undefined}>
-            CPU rendering
-          </Badge>
-        )}
-        {/* Kept off the comparison so both images start at the same height. */}
-        {!compact && savedHere && savedHere.version > 0 && (
-          <Text size="xs" c="dimmed" data-testid="annotation-version">
-            Annotations: version {savedHere.version}
-            {savedHere.savedBy ? ` by ${savedHere.savedBy}` : ''}
-          </Text>
-        )}
-        {!compact && dirty.size > 0 && (
-          <Badge color="yellow" variant="light">
-            unsaved changes
-          </Badge>
-        )}
-      </Group>
       <Box
+        ref={frame}
         pos="relative"
         style={{ height, background: '#000', borderRadius: 6, overflow: 'hidden' }}
         onContextMenu={(e) => e.preventDefault()}
       >
+        {/* On the image, as a viewer's overlay, so the image keeps the height; clicks go through to the tools. */}
+        <Group gap="xs" wrap="wrap" pos="absolute" top={6} left={6} right={6} style={{ zIndex: 2, pointerEvents: 'none' }} data-testid="viewer-badges">
+          <Box style={{ pointerEvents: 'auto' }}>
+            <CalibrationBadge calibration={current.calibration} />
+          </Box>
+          {current.modality && (
+            <Badge variant="filled" color="dark">
+              {current.modality}
+            </Badge>
+          )}
+          {renderPath.cpu && !compact && (
+            <Badge variant="filled" color="dark" title={renderPath.reason ?? undefined}>
+              CPU rendering
+            </Badge>
+          )}
+          {/* Kept off the comparison so both images start at the same height. */}
+          {!compact && savedHere && savedHere.version > 0 && (
+            <Text size="xs" c="gray.3" data-testid="annotation-version">
+              Annotations: version {savedHere.version}
+              {savedHere.savedBy ? ` by ${savedHere.savedBy}` : ''}
+            </Text>
+          )}
+          {!compact && dirty.size > 0 && (
+            <Badge color="yellow" variant="light">
+              unsaved changes
+            </Badge>
+          )}
+        </Group>
         <div ref={element} data-testid="viewport" data-viewport-id={viewportId} style={{ width: '100%', height: '100%' }} />
         {status === 'starting' && (
           <Group pos="absolute" top="45%" left={0} right={0} justify="center">
@@ -377,4 +392,32 @@ export function Viewer({ instances, viewportId, compact = false, species, canSav
       )}
     </Stack>
   )
+}
+
+/**
+ * The image's height: a fixed one (the comparison), or what is left of the window below the
+ * image's top, so image and toolbar are on screen together without scrolling on a 1366×768 PC
+ * as on a large monitor. Recomputed when the window or the page above changes.
+ */
+function useFittedHeight(frame: RefObject<HTMLDivElement | null>, fixed: number | null, below: number): number {
+  const [height, setHeight] = useState(fixed ?? 560)
+  useLayoutEffect(() => {
+    if (fixed !== null) return
+    const fit = () => {
+      const el = frame.current
+      if (!el) return
+      const top = el.getBoundingClientRect().top + window.scrollY
+      setHeight(Math.max(300, Math.min(1100, Math.floor(window.innerHeight - top - 16 - below))))
+    }
+    fit()
+    window.addEventListener('resize', fit)
+    // Content above (a request appearing, an alert) moves the image down.
+    const watch = new ResizeObserver(fit)
+    watch.observe(document.body)
+    return () => {
+      window.removeEventListener('resize', fit)
+      watch.disconnect()
+    }
+  }, [frame, fixed, below])
+  return fixed ?? height
 }

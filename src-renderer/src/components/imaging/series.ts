@@ -11,7 +11,7 @@ export interface Series {
 }
 
 /** A study's series in order, each with its images in order. */
-export function seriesOf(study: ImagingStudy): Series[] {
+export function seriesOf(study: Pick<ImagingStudy, 'instances'>): Series[] {
   const by = new Map<string, ImagingInstance[]>()
   for (const i of study.instances) by.set(i.seriesInstanceUid, [...(by.get(i.seriesInstanceUid) ?? []), i])
   return [...by.entries()]
