@@ -3,6 +3,7 @@ import { IconUnlink } from '@tabler/icons-react'
 import type { ImagingStudy } from '../../../../src-preload/contract'
 import { markOpen } from '../../imaging/firstRender'
 import { Thumbnail } from './Thumbnail'
+import { LINKED_STYLE, useLinkedItem } from '../focus'
 import { seriesOf, studyDate } from './series'
 
 export interface Selection {
@@ -10,12 +11,22 @@ export interface Selection {
   seriesUid: string
 }
 
+/** One study's card; the study a link points at (?study=, from a notification) stands out and scrolls into view. */
+function StudyCard({ study, children }: { study: ImagingStudy; children: React.ReactNode }) {
+  const linked = useLinkedItem<HTMLDivElement>('study', study.id)
+  return (
+    <Paper ref={linked.ref} withBorder p="sm" data-testid="study" data-study-uid={study.studyInstanceUid} data-focused={linked.focused} style={linked.focused ? LINKED_STYLE : undefined}>
+      {children}
+    </Paper>
+  )
+}
+
 /** The patient's studies, newest first, each with a thumbnail per series; a click opens the series. */
 export function StudyList({ studies, selected, onOpen, onDetach, canEdit }: { studies: ImagingStudy[]; selected: Selection | null; onOpen: (s: Selection) => void; onDetach: (s: ImagingStudy) => void; canEdit: boolean }) {
   return (
     <Stack gap="sm" data-testid="study-list">
       {studies.map((study) => (
-        <Paper key={study.id} withBorder p="sm" data-testid="study" data-study-uid={study.studyInstanceUid}>
+        <StudyCard key={study.id} study={study}>
           <Group justify="space-between" align="flex-start" wrap="nowrap">
             <div>
               <Text fw={600} size="sm">
@@ -67,7 +78,7 @@ export function StudyList({ studies, selected, onOpen, onDetach, canEdit }: { st
               )
             })}
           </Group>
-        </Paper>
+        </StudyCard>
       ))}
     </Stack>
   )
