@@ -2,11 +2,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Page } from 'playwright-core'
 import { api, apiSignIn, dicomPortOf, hl7PortOf } from '../helpers/hub'
 import { demoInBrowser, signIn } from '../helpers/browser'
 import { ReferenceLabSimulator } from '../../src-main/simulators/reference-lab'
 import { PANELS } from '../../src-main/simulators/analytes'
 import { syntheticRadiograph } from '../../src-main/imaging/synthetic'
+
+const SHOTS = process.env.VETOS_SCREENSHOTS ?? null
+
+/** Screenshots for a person to look at (VETOS_SCREENSHOTS=<folder>), at the two laptop sizes. */
+async function shot(page: Page, name: string, before?: () => Promise<unknown>): Promise<void> {
+  if (!SHOTS) return
+  const size = page.viewportSize()
+  for (const [width, height] of [[1440, 900], [1366, 768]]) {
+    await page.setViewportSize({ width, height })
+    await before?.()
+    await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`) })
+  }
+  if (size) await page.setViewportSize(size)
+}
 
 interface Note {
   id: string
@@ -67,6 +82,7 @@ describe("a lab report, its PDF and its notifications in Chromium", () => {
     await expect.poll(() => card.getByTestId('order-status').textContent(), { timeout: 20_000 }).toBe('Final results')
     // The preliminary report came first, then the final one; the vet hears once, when it is final.
     await expect.poll(async () => (await notesSinceOrder()).length, { timeout: 10_000 }).toBeGreaterThan(0)
+    await shot(env.page, 'labs-final')
     const notes = await notesSinceOrder()
     expect(notes.map((n) => n.title)).toEqual([expect.stringMatching(/^Final results: Bella — Complete blood count(, \d+ abnormal| \(all within range\))/)])
   }, 60_000)
@@ -80,6 +96,7 @@ describe("a lab report, its PDF and its notifications in Chromium", () => {
     expect(note.body).toMatch(new RegExp(`^${cbc.analytes.length} values`))
     // The PDF is a link beside the results, served from the app's own origin.
     const link = card.getByTestId('report-document').first()
+    await shot(env.page, 'labs-order-card', () => link.scrollIntoViewIfNeeded())
     expect(await link.textContent()).toContain('Lab report (PDF)')
     const href = (await link.getAttribute('href'))!
     const head = await env.page.evaluate(async (u) => String.fromCharCode(...new Uint8Array(await (await fetch(u)).arrayBuffer()).slice(0, 5)), href)
@@ -102,6 +119,7 @@ describe("a lab report, its PDF and its notifications in Chromium", () => {
     expect(text).not.toContain('Lab report (PDF) (PDF)')
     // No token or session travels in the new tab's address.
     expect(tab.url()).not.toMatch(/token=/)
+    await shot(tab, 'print-report')
     const pdf = await tab.pdf({ format: 'A4' })
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-')
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length
@@ -122,10 +140,12 @@ describe("a lab report, its PDF and its notifications in Chromium", () => {
     await env.page.getByTestId('notifications-bell').click()
     const note = env.page.getByRole('dialog', { name: 'Notifications' }).getByText(/Images for Bella/).first()
     await note.waitFor({ timeout: 20_000 })
+    await shot(env.page, 'bell')
     await note.click()
     await expect.poll(() => env.page.getByRole('tab', { name: 'Imaging' }).getAttribute('aria-selected')).toBe('true')
     const study = env.page.locator(`[data-testid=study][data-study-uid="${request.studyInstanceUid}"]`)
     await study.waitFor()
     expect(await study.getAttribute('data-focused')).toBe('true')
+    await shot(env.page, 'imaging-from-notification', () => study.scrollIntoViewIfNeeded())
   }, 60_000)
 })
