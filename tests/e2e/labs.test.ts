@@ -96,7 +96,7 @@ describe('lab orders and results in Chromium', () => {
     const burst = Array.from({ length: 80 }, (_, k) => frame(oru({ controlId: `BURST-${k}`, owner: 'Nobody', pet: `Burst${k}` })))
     await exchange(hl7PortOf(env.hub), burst)
     await expect.poll(() => env.page.getByTestId('review-count').textContent(), { timeout: 10_000 }).toBe(String(before + 80))
-    await expect.poll(() => env.page.getByText(/^\d+ more notifications$/).count(), { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => env.page.getByText(/^\d+ more: \d+ to review$/).count(), { timeout: 10_000 }).toBe(1)
     env.page.off('request', count)
     // Every change used to refetch every open query: about four calls per result, 300 for this burst.
     expect(calls).toBeLessThan(80)

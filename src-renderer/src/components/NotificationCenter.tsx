@@ -21,6 +21,13 @@ export function NotificationCenter() {
   const navigate = useNavigate()
   const items = list.data ?? []
   const unread = items.filter((n) => !n.readAt)
+  const openNote = (n: Notification, target: string | null) => {
+    if (!n.readAt) markRead.mutate({ ids: [n.id] })
+    if (target) {
+      setOpen(false)
+      navigate(target)
+    }
+  }
 
   return (
     <>
@@ -48,12 +55,14 @@ export function NotificationCenter() {
               p="sm"
               style={{ borderLeft: `4px solid var(--mantine-color-${COLOR[n.severity]}-6)`, opacity: n.readAt ? 0.6 : 1, cursor: target ? 'pointer' : undefined }}
               data-testid="notification"
-              // A notification opens the exact place it is about (the order, the study, the review item).
-              onClick={() => {
-                if (!n.readAt) markRead.mutate({ ids: [n.id] })
-                if (target) {
-                  setOpen(false)
-                  navigate(target)
+              // A notification opens the exact place it is about (the order, the study, the review item), by mouse or keyboard.
+              role="button"
+              tabIndex={0}
+              onClick={() => openNote(n, target)}
+              onKeyDown={(e: React.KeyboardEvent) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault()
+                  openNote(n, target)
                 }
               }}
             >
