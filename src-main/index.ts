@@ -47,7 +47,8 @@ async function start(): Promise<void> {
     if (flags.simulators) await startSimulators(core, (line) => console.log(line))
   }
   await app.whenReady()
-  lockDown(app, session.defaultSession)
+  const preload = join(here, '..', 'preload', 'index.cjs')
+  lockDown(app, session.defaultSession, preload)
 
   // Only files inside the built renderer and the app's own media are served; anything else is a 404.
   protocol.handle('app', appProtocolHandler(() => core?.media ?? null, rendererDir, (url) => net.fetch(url)))
@@ -69,7 +70,7 @@ async function start(): Promise<void> {
     height: 860,
     title: 'VetOS',
     show: false,
-    webPreferences: secureWebPreferences(join(here, '..', 'preload', 'index.cjs'))
+    webPreferences: secureWebPreferences(preload)
   })
   win.once('ready-to-show', () => win.show())
   await win.loadURL(`${APP_ORIGIN}/index.html`)

@@ -209,9 +209,13 @@ export const notifications = sqliteTable(
     body: text('body'),
     patientId: text('patient_id'),
     /** for a notification to one person; one for everyone is read per person (notification_reads) */
-    readAt: text('read_at')
+    readAt: text('read_at'),
+    /** the app's route it opens (a patient's tab at one order or study, a review item); null: the patient, if any */
+    link: text('link'),
+    /** what it is about and which state (one order's final results): said once, also when the lab sends the same message again */
+    dedupeKey: text('dedupe_key')
   },
-  (t) => [index('notifications_recipient_idx').on(t.recipientId, t.createdAt)]
+  (t) => [index('notifications_recipient_idx').on(t.recipientId, t.createdAt), uniqueIndex('notifications_dedupe_idx').on(t.dedupeKey)]
 )
 
 /** Who has read a notification meant for everyone: one reading it does not read it for the others. */

@@ -13,15 +13,21 @@ const toNotification = (r: Row): Notification => ({
   body: r.body,
   patientId: r.patientId,
   createdAt: r.createdAt,
-  readAt: r.readAt
+  readAt: r.readAt,
+  link: r.link
 })
 
 /** Workstation-local notifications (not synced): who should look at what, pushed live. */
 export class NotificationsService {
   constructor(private readonly core: Core) {}
 
-  notify(n: { recipientId: string | null; kind: string; severity: Notification['severity']; title: string; body?: string | null; patientId?: string | null }): Notification {
+  /**
+   * link: the route it opens (else the patient's page). dedupeKey: what it is about and which state;
+   * a second notice with the same key is not made (null returned), so a state is told once.
+   */
+  notify(n: { recipientId: string | null; kind: string; severity: Notification['severity']; title: string; body?: string | null; patientId?: string | null; link?: string | null; dedupeKey?: string | null }): Notification | null {
     const { store, events } = this.core
+    if (n.dedupeKey && store.statement('SELECT 1 FROM notifications WHERE dedupe_key = ?').get(n.dedupeKey)) return null
     const row: Row = {
       id: newId(),
       clinicId: store.clinicId,
@@ -32,7 +38,9 @@ export class NotificationsService {
       title: n.title,
       body: n.body ?? null,
       patientId: n.patientId ?? null,
-      readAt: null
+      readAt: null,
+      link: n.link ?? null,
+      dedupeKey: n.dedupeKey ?? null
     }
     store.insertLocal(notifications, row)
     const out = toNotification(row)
@@ -47,7 +55,7 @@ export class NotificationsService {
    * read_at on its row is from before that (someone read it for all) and still counts.
    */
   list(recipientId: string, unreadOnly: boolean, limit: number): Notification[] {
-    const cols = 'n.id, n.kind, n.severity, n.title, n.body, n.patient_id AS patientId, n.created_at AS createdAt'
+    const cols = 'n.id, n.kind, n.severity, n.title, n.body, n.patient_id AS patientId, n.created_at AS createdAt, n.link'
     return this.core.store
       .statement(
         `SELECT * FROM (SELECT ${cols}, n.read_at AS readAt FROM notifications n

@@ -1,5 +1,6 @@
 import type { App as ElectronApp, Session, WebContents } from 'electron'
 import { CSP } from '../security/csp'
+import { secureWebPreferences } from './window'
 
 /** The renderer's own origin: the app:// scheme registered by the host. */
 export const APP_ORIGIN = 'app://vetos'
@@ -16,6 +17,21 @@ export function isMediaUrl(url: string): boolean {
   return isAppUrl(url) && new URL(url).pathname.startsWith('/media/')
 }
 
+/**
+ * A printable page of the app (a lab report, a receipt: app://vetos/index.html#/reports/<id>), which
+ * the renderer opens in a window of its own (renderer print.ts). Nothing else of the app opens a window.
+ */
+export function isPrintableUrl(url: string): boolean {
+  if (!isAppUrl(url)) return false
+  const u = new URL(url)
+  return (u.pathname === '/' || u.pathname === '/index.html') && u.search === '' && /^#\/(reports|receipts)\/[^/?#]+$/.test(u.hash)
+}
+
+/** The print window is the app itself (same preload, same locked-down preferences), on one page. */
+function printWindowOptions(preload: string) {
+  return { width: 900, height: 1000, autoHideMenuBar: true, title: 'VetOS — print', webPreferences: secureWebPreferences(preload) }
+}
+
 function mediaWindowOptions() {
   return { width: 900, height: 1000, autoHideMenuBar: true, webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, plugins: true } }
 }
@@ -24,7 +40,7 @@ function mediaWindowOptions() {
  * Everything that could lead a window away from our own pages is refused in one place:
  * navigation, redirects, new windows, <webview>, permission prompts. CSP is set on every response.
  */
-export function lockDown(app: ElectronApp, session: Session): void {
+export function lockDown(app: ElectronApp, session: Session, preload: string): void {
   session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
   session.setPermissionCheckHandler(() => false)
   session.webRequest.onHeadersReceived((details, callback) => {
@@ -38,8 +54,14 @@ export function lockDown(app: ElectronApp, session: Session): void {
       if (!isAppUrl(url)) event.preventDefault()
     })
     contents.on('will-attach-webview', (event) => event.preventDefault())
-    // One exception: the app's own media (a PDF report) opens in a plain window of its own, with
-    // Chromium's PDF viewer and no preload, so no bridge is exposed to it.
-    contents.setWindowOpenHandler((details?: { url: string }) => (details && isMediaUrl(details.url) ? { action: 'allow', overrideBrowserWindowOptions: mediaWindowOptions() } : { action: 'deny' }))
+    // Two exceptions. The app's own media (a PDF report) opens in a plain window of its own, with
+    // Chromium's PDF viewer and no preload, so no bridge is exposed to it. A printable page (Print)
+    // opens as the app, with the bridge; it gets the opener's sessionStorage (the staff session), as
+    // any window.open with an opener does, so it is signed in without a token in its address.
+    contents.setWindowOpenHandler((details?: { url: string }) => {
+      if (details && isMediaUrl(details.url)) return { action: 'allow', overrideBrowserWindowOptions: mediaWindowOptions() }
+      if (details && isPrintableUrl(details.url)) return { action: 'allow', overrideBrowserWindowOptions: printWindowOptions(preload) }
+      return { action: 'deny' }
+    })
   })
 }

@@ -94,7 +94,7 @@ export class StudiesService {
     }
     const ids = JSON.parse(study.identifiers) as PatientIdentifiers
     this.core.audit.append({ action: 'imaging.study.review', direction: 'inbound', integrationId: study.integrationId, entityType: 'imaging_study', entityId: study.id, summary: `Study "${study.description ?? study.studyInstanceUid}" from ${study.sourceAet ?? 'a modality'} needs review: ${verdict.reasons.join('; ')}` })
-    this.notifications.notify({ recipientId: null, kind: 'imaging.review', severity: 'warning', title: 'An imaging study needs review', body: `${ids.petName ?? 'Unknown patient'} (${ids.ownerLastName ?? 'no owner'}): ${verdict.reasons[0]}` })
+    this.notifications.notify({ recipientId: null, kind: 'imaging.review', severity: 'warning', title: `Needs review: ${ids.petName ?? 'unknown patient'} (${ids.ownerLastName ?? 'no owner'}) — ${study.description ?? 'imaging study'}`, body: verdict.reasons[0], link: `/imaging-review?study=${study.id}`, dedupeKey: `imaging:review:${study.id}` })
     this.core.events.emit('changed', { entity: 'imaging', id: study.id })
   }
 
@@ -122,7 +122,7 @@ export class StudiesService {
       if (l.requestId) this.requests.complete(l.requestId)
       const patient = store.byId(patients, l.patientId)!
       const request = l.requestId ? this.requests.row(l.requestId) : null
-      this.notifications.notify({ recipientId: request?.requestedBy ?? null, kind: 'imaging.study', severity: 'info', title: `Images for ${patient.name}: ${what}`, body: `${this.instanceCount(study.id)} image(s) from ${study.sourceAet ?? 'a modality'}`, patientId: patient.id })
+      this.notifications.notify({ recipientId: request?.requestedBy ?? null, kind: 'imaging.study', severity: 'info', title: `Images for ${patient.name}: ${what}`, body: `${this.instanceCount(study.id)} image(s) from ${study.sourceAet ?? 'a modality'}`, patientId: patient.id, link: `/patients/${patient.id}?tab=imaging&study=${study.id}` })
       audit.append({ action: l.automatic ? 'imaging.study.attached' : 'imaging.study.attached_manually', direction: l.automatic ? 'inbound' : 'internal', actor, patientId: patient.id, integrationId: study.integrationId, entityType: 'imaging_study', entityId: study.id, summary: `${what} attached to ${patient.name}${request ? ` (accession ${request.accessionNumber})` : ''}: ${l.reason}` })
     } else {
       audit.append({ action: l.action === 'detach' ? 'imaging.study.detached' : 'imaging.study.rejected', direction: 'internal', actor, patientId: l.patientId, integrationId: study.integrationId, entityType: 'imaging_study', entityId: study.id, summary: `${what} ${l.action === 'detach' ? 'detached and returned to review' : 'rejected'}: ${l.reason}` })

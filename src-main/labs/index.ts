@@ -2,6 +2,8 @@ import type { Core } from '../domain/core'
 import type { ChargeCapture } from '../billing/charges'
 import { documents } from '../db/schema'
 import type { NotificationsService } from '../domain/notifications'
+import { patients } from '../db/schema'
+import { labsLink } from './result-notice'
 import type { ConsentGate } from '../consent/gate'
 import type { IntegrationRegistry } from '../integrations/registry'
 import { InboundArchive } from '../integrations/inbound'
@@ -53,7 +55,8 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
       if (!msg.orderId) return
       if (msg.kind === 'order') {
         orders.applyStatus(msg.orderId, 'sent', `Sent to ${name}`, null)
-        orders.applyStatus(msg.orderId, answer.accepted ? 'accepted' : 'rejected', answer.accepted ? `Accepted by ${name}` : `Rejected by ${name}: ${answer.detail}`, null)
+        const moved = orders.applyStatus(msg.orderId, answer.accepted ? 'accepted' : 'rejected', answer.accepted ? `Accepted by ${name}` : `Rejected by ${name}: ${answer.detail}`, null)
+        if (moved && !answer.accepted) notifyRejected(msg.orderId, name, answer.detail)
       } else if (answer.accepted) orders.applyStatus(msg.orderId, 'cancelled', `${name} confirmed the cancel`, null)
       else orders.note(msg.orderId, 'cancel_refused', `${name} refused the cancel: ${answer.detail}`)
     },
@@ -65,6 +68,13 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
     }
   })
   orders.onQueued = (id) => outbound.wake(id)
+  /** The lab refused the order: the vet who ordered it hears once, and the click opens the order to resubmit it. */
+  const notifyRejected = (orderId: string, lab: string, detail: string) => {
+    const order = orders.row(orderId)
+    const patient = core.store.byId(patients, order.patientId)
+    const tests = (JSON.parse(order.tests) as { name: string }[]).map((t) => t.name).join(', ')
+    notifications.notify({ recipientId: order.orderedBy, kind: 'lab.rejected', severity: 'warning', title: `Rejected by the lab: ${patient?.name ?? 'a patient'} — ${tests}`, body: `${lab}: ${detail} · order ${order.orderNumber}`, patientId: order.patientId, link: labsLink(order.patientId, order.id), dedupeKey: `lab:order:${order.id}:rejected:${order.updatedAt}` })
+  }
 
   const listener = config.hl7 ? new Hl7Listener(core, archive, registry, gate, results, config.hl7) : null
 

@@ -7,8 +7,9 @@ import type { Core } from '../domain/core'
 import type { NotificationsService } from '../domain/notifications'
 import { identityReasons } from '../matching/rule'
 import { patientFacts } from '../matching/candidates'
-import { effectiveFlag, isAbnormal, isCritical, type NormalizedReport } from './normalize'
+import { effectiveFlag, type NormalizedReport } from './normalize'
 import { isOpen, statusFromReport } from './lifecycle'
+import { resultNotice, valuesHash } from './result-notice'
 import type { LabOrdersService, LabOrderRow } from './orders'
 
 export type ReportRow = typeof labReports.$inferSelect
@@ -54,7 +55,17 @@ export class LabResultsService {
           review++
           words.push(`${r.title ?? 'result'} to review: ${verdict.reasons.join('; ')}`)
           this.core.audit.append({ action: 'lab.result.review', direction: 'inbound', integrationId: source.integrationId, entityType: 'lab_report', entityId: report.id, summary: `Result from ${source.integrationName} needs review: ${verdict.reasons.join('; ')}` })
-          this.notifications.notify({ recipientId: null, kind: 'lab.review', severity: 'warning', title: 'A lab result needs review', body: `${r.identifiers.petName ?? 'Unknown patient'} (${r.identifiers.ownerLastName ?? 'no owner'}): ${verdict.reasons[0]}` })
+          // Keyed on the lab's numbers and the values: the same message sent again is not a second item to hear about.
+          const values = r.observations.filter((o) => !o.document)
+          this.notifications.notify({
+            recipientId: null,
+            kind: 'lab.review',
+            severity: 'warning',
+            title: `Needs review: ${r.identifiers.petName ?? 'unknown patient'} (${r.identifiers.ownerLastName ?? 'no owner'}) — ${r.title ?? 'lab result'}`,
+            body: verdict.reasons[0],
+            link: `/lab-review?report=${report.id}`,
+            dedupeKey: `lab:review:${source.integrationId ?? ''}:${r.fillerNumber ?? r.orderNumber ?? report.id}:${r.status}:${valuesHash(values)}`
+          })
           // the review queue changed: its counts on every screen (the notification may be addressed to someone); one id, so a burst is one change a window
           this.core.events.emit('changed', { entity: 'lab', id: 'review' })
         }
@@ -107,18 +118,11 @@ export class LabResultsService {
         const correction = obs.some((o) => o.status === 'C')
         this.orders.applyStatus(order, statusFromReport(report.status, obs.map((o) => o.status)), `${correction ? 'Corrected' : obs.some((o) => o.status === 'P') ? 'Preliminary' : 'Final'} results from ${source}`, actor?.name ?? null, { correction, fillerNumber: report.fillerNumber })
       }
-      const flags = obs.map((o) => effectiveFlag(o))
-      const critical = flags.some(isCritical)
-      const abnormal = flags.filter(isAbnormal).length
       const patient = store.byId(patients, l.patientId)!
-      this.notifications.notify({
-        recipientId: order?.orderedBy ?? null,
-        kind: 'lab.result',
-        severity: critical ? 'critical' : abnormal ? 'warning' : 'info',
-        title: `${critical ? 'CRITICAL: ' : ''}${report.title ?? 'Lab results'} for ${patient.name}`,
-        body: `${obs.length} value${obs.length === 1 ? '' : 's'}${abnormal ? `, ${abnormal} outside the reference range` : ', all within range'}${obs.some((o) => o.status === 'C') ? ' (corrected)' : ''}`,
-        patientId: patient.id
-      })
+      // The lab's embedded report (an ED row carrying a document) is not a value.
+      const values = obs.filter((o) => !o.documentId).map((o) => ({ code: o.code, subId: o.subId, valueNum: o.valueNum, valueText: o.valueText, flag: effectiveFlag(o) }))
+      const notice = resultNotice({ reportId: report.id, title: report.title, patientId: patient.id, patientName: patient.name, order, state: statusFromReport(report.status, obs.map((o) => o.status)), correction: obs.some((o) => o.status === 'C'), values })
+      if (notice) this.notifications.notify({ recipientId: order?.orderedBy ?? null, patientId: patient.id, ...notice })
       audit.append({ action: l.automatic ? 'lab.result.attached' : 'lab.result.attached_manually', direction: l.automatic ? 'inbound' : 'internal', actor, patientId: l.patientId, integrationId: report.integrationId, entityType: 'lab_report', entityId: report.id, summary: `${report.title ?? 'Result'} attached to ${patient.name}${order ? ` (order ${order.orderNumber})` : ''}: ${l.reason}` })
       events.emit('changed', { entity: 'patient', id: l.patientId, patientId: l.patientId })
     } else {

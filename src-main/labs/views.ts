@@ -68,7 +68,9 @@ export class LabViews {
       )
       .all(patientId) as (Record<string, unknown> & { id: string })[]
     const superseded = this.supersededIds(rows.map((r) => r.id))
-    return rows.map((r) => ({
+    return rows.map((r) => {
+      const { values, documentIds } = splitDocuments(this.observationRows(r.id))
+      return {
       id: r.id,
       title: r.title as string | null,
       status: r.status as string,
@@ -80,8 +82,10 @@ export class LabViews {
       integrationName: this.name(r.integration_id as string | null),
       attachedAutomatically: r.link_auto === 1,
       attachedBy: (r.link_actor as string | null) ?? null,
-      observations: this.observationRows(r.id).map((o) => observation(o, superseded.has(o.id)))
-    }))
+      observations: values.map((o) => observation(o, superseded.has(o.id))),
+      documents: this.documentsById(documentIds)
+      }
+    })
   }
 
   /** The patient a report is attached to now, or null. */
@@ -131,7 +135,7 @@ export class LabViews {
         orderNumber: it.report.orderNumber,
         identifiers: it.identifiers,
         reasons: it.reasons,
-        observations: it.observations.map((o) => observation(o, superseded.has(o.id))),
+        observations: splitDocuments(it.observations).values.map((o) => observation(o, superseded.has(o.id))),
         candidates: it.candidates.map((c) => ({ patientId: c.patientId, patientName: c.patientName, ownerName: c.ownerName, species: c.species, dateOfBirth: c.dateOfBirth, score: c.score, reasons: c.reasons, orderId: c.orderId, orderNumber: c.orderNumber }))
       }
     })
@@ -152,6 +156,12 @@ export class LabViews {
     return rows.map((r) => (direction === 'inbound' ? this.inboundEntry(camel(r) as InboundRow) : this.outboundEntry(camel(r) as OutboundRow)))
   }
 
+  private documentsById(ids: string[]): LabReport['documents'] {
+    if (ids.length === 0) return []
+    const stmt = this.core.store.statement('SELECT id, title, mime FROM documents WHERE id = ? AND deleted_at IS NULL')
+    return ids.flatMap((id) => (stmt.get(id) as LabReport['documents'][number] | undefined) ?? [])
+  }
+
   private observationRows(reportId: string): ObservationRow[] {
     return (this.core.store.sqlite.prepare('SELECT * FROM lab_observations WHERE report_id = ? ORDER BY rowid').all(reportId) as Record<string, unknown>[]).map((r) => camel(r) as ObservationRow)
   }
@@ -165,6 +175,15 @@ export class LabViews {
       .all(...reportIds) as string[]
     return new Set(rows)
   }
+}
+
+/**
+ * A lab's embedded report (HL7 OBX of type ED) is stored as an observation row that carries the
+ * document (results are append-only, so rows stored that way before stay); it is read here as a
+ * document of the report, never as a value. Done at read time so that earlier results show right too.
+ */
+export function splitDocuments(rows: ObservationRow[]): { values: ObservationRow[]; documentIds: string[] } {
+  return { values: rows.filter((o) => !o.documentId), documentIds: rows.flatMap((o) => (o.documentId ? [o.documentId] : [])) }
 }
 
 function observation(o: ObservationRow, superseded: boolean): LabObservation {

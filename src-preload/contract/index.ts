@@ -353,7 +353,9 @@ export const Notification = z.object({
   body: z.string().nullable(),
   patientId: z.string().nullable(),
   createdAt: z.string(),
-  readAt: z.string().nullable()
+  readAt: z.string().nullable(),
+  /** the app route it opens (a patient's tab at one order or study, a review item); null: the patient's page */
+  link: z.string().nullable()
 })
 export type Notification = z.infer<typeof Notification>
 
@@ -428,7 +430,9 @@ export const LabReport = z.object({
   integrationName: z.string().nullable(),
   attachedAutomatically: z.boolean(),
   attachedBy: z.string().nullable(),
-  observations: z.array(LabObservation)
+  observations: z.array(LabObservation),
+  /** documents the lab sent with the report (an embedded PDF): never values */
+  documents: z.array(z.object({ id: Id, title: z.string(), mime: z.string() }))
 })
 export type LabReport = z.infer<typeof LabReport>
 

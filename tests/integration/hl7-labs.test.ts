@@ -110,7 +110,7 @@ describe('reference lab over HL7/MLLP', () => {
     expect(results[0].observations.map((x) => [x.code, x.valueNum, x.flag])).toEqual([['WBC', 12.5, 'N'], ['HCT', 29, 'L']])
     expect(order(o.id).status).toBe('final')
     const vetNotes = t.call('notifications.list', {}, t.vetToken)
-    expect(vetNotes.some((n) => n.kind === 'lab.result' && n.patientId === patient.id && n.severity === 'warning')).toBe(true)
+    expect(vetNotes.some((n) => n.kind === 'lab.final' && n.patientId === patient.id && n.severity === 'warning')).toBe(true)
     expect(t.call('labs.reviewQueue', {})).toHaveLength(0)
   })
 

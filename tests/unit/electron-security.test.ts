@@ -13,7 +13,7 @@ function fakes() {
     setPermissionCheckHandler: (h: never) => (handlers.check = h),
     webRequest: { onHeadersReceived: (h: never) => (handlers.headers = h) }
   }
-  lockDown(app as unknown as App, session as unknown as Session)
+  lockDown(app as unknown as App, session as unknown as Session, '/app/out/preload/index.cjs')
   const contents = Object.assign(new EventEmitter(), { setWindowOpenHandler: (h: never) => (handlers.open = h) })
   app.emit('web-contents-created', {}, contents)
   const attempt = (event: string, url?: string) => {

@@ -14,7 +14,7 @@ describe('live events to a renderer', () => {
   afterEach(() => vi.useRealTimers())
 
   const change = (entity: 'patient' | 'audit', id: string) => bus.emit('changed', { entity, id, patientId: entity === 'patient' ? id : null })
-  const note = (title: string) => bus.emit('notification', { id: title, kind: 'lab.result', severity: 'info', title, body: null, patientId: null, createdAt: '', readAt: null }, 'vet-1')
+  const note = (title: string) => bus.emit('notification', { id: title, kind: 'lab.result', severity: 'info', title, body: null, patientId: null, createdAt: '', readAt: null, link: null }, 'vet-1')
 
   it('sends a lone change at once', () => {
     change('patient', 'p1')

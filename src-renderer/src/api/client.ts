@@ -91,6 +91,23 @@ function hubTokenFromLocation(): string | null {
   return sessionStorage.getItem(TOKEN_KEY)
 }
 
+/**
+ * A window this tab opened (Print: see print.ts) starts with this tab's hub token and session when
+ * the browser did not copy sessionStorage over; never from another origin.
+ */
+function inheritFromOpener(): void {
+  try {
+    const opener = window.opener as Window | null
+    if (!opener || opener.location.origin !== location.origin) return
+    for (const key of [TOKEN_KEY, SESSION_KEY]) {
+      const value = opener.sessionStorage.getItem(key)
+      if (value && !sessionStorage.getItem(key)) sessionStorage.setItem(key, value)
+    }
+  } catch {
+    // another origin's window: nothing to inherit
+  }
+}
+
 export class ApiClient {
   private session: string | null = sessionStorage.getItem(SESSION_KEY)
   private sessionListeners = new Set<() => void>()
@@ -135,6 +152,7 @@ export class ApiClient {
 
 /** null when neither host is present (the hub token is missing from the address). */
 export function createApiClient(): ApiClient | null {
+  inheritFromOpener()
   if (window.vetos) return new ApiClient(bridgeTransport(window.vetos))
   const token = hubTokenFromLocation()
   return token ? new ApiClient(hubTransport(token)) : null

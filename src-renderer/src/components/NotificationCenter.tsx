@@ -4,8 +4,14 @@ import { IconBell } from '@tabler/icons-react'
 import { useNavigate } from 'react-router-dom'
 import { useAction, useCall } from '../api/hooks'
 import { dateTime } from '../format'
+import type { Notification } from '../../../src-preload/contract'
 
 const COLOR = { info: 'teal', warning: 'yellow', critical: 'red' } as const
+
+/** Where a notification opens: its own link, else its patient's page. */
+export function notificationTarget(n: Pick<Notification, 'link' | 'patientId'>): string | null {
+  return n.link ?? (n.patientId ? `/patients/${n.patientId}` : null)
+}
 
 /** The bell: unread count, and a drawer of what needs this person's attention. Updates live. */
 export function NotificationCenter() {
@@ -15,6 +21,13 @@ export function NotificationCenter() {
   const navigate = useNavigate()
   const items = list.data ?? []
   const unread = items.filter((n) => !n.readAt)
+  const openNote = (n: Notification, target: string | null) => {
+    if (!n.readAt) markRead.mutate({ ids: [n.id] })
+    if (target) {
+      setOpen(false)
+      navigate(target)
+    }
+  }
 
   return (
     <>
@@ -33,17 +46,23 @@ export function NotificationCenter() {
             </Group>
           )}
           {items.length === 0 && <Text c="dimmed">Nothing needs your attention.</Text>}
-          {items.map((n) => (
+          {items.map((n) => {
+            const target = notificationTarget(n)
+            return (
             <Paper
               key={n.id}
               withBorder
               p="sm"
-              style={{ borderLeft: `4px solid var(--mantine-color-${COLOR[n.severity]}-6)`, opacity: n.readAt ? 0.6 : 1, cursor: n.patientId ? 'pointer' : undefined }}
-              onClick={() => {
-                if (!n.readAt) markRead.mutate({ ids: [n.id] })
-                if (n.patientId) {
-                  setOpen(false)
-                  navigate(`/patients/${n.patientId}`)
+              style={{ borderLeft: `4px solid var(--mantine-color-${COLOR[n.severity]}-6)`, opacity: n.readAt ? 0.6 : 1, cursor: target ? 'pointer' : undefined }}
+              data-testid="notification"
+              // A notification opens the exact place it is about (the order, the study, the review item), by mouse or keyboard.
+              role="button"
+              tabIndex={0}
+              onClick={() => openNote(n, target)}
+              onKeyDown={(e: React.KeyboardEvent) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault()
+                  openNote(n, target)
                 }
               }}
             >
@@ -55,7 +74,8 @@ export function NotificationCenter() {
                 {dateTime(n.createdAt)}
               </Text>
             </Paper>
-          ))}
+            )
+          })}
         </Stack>
       </Drawer>
     </>

@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react'
+import { LINKED_STYLE, useLinkedItem } from './focus'
 import { Alert, Badge, Box, Button, Group, Paper, Select, Stack, Table, Text, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { useCall } from '../api/hooks'
@@ -83,8 +84,11 @@ export function ReviewCard(props: {
   /** what arrived, shown before the identifiers (a study's images) */
   preview?: ReactNode
   children?: ReactNode
+  /** the item's id under a link's parameter (?report=…): a notification opens the queue at it */
+  link?: { param: string; id: string }
 }) {
   const me = useMe()
+  const linked = useLinkedItem<HTMLDivElement>(props.link?.param ?? '', props.link?.id ?? '')
   const [query, setQuery] = useState('')
   const [debounced] = useDebouncedValue(query.trim(), 200)
   const search = useCall('patients.search', { query: debounced, limit: 10 }, { enabled: debounced.length > 1 })
@@ -95,7 +99,7 @@ export function ReviewCard(props: {
     if (reason) props.onAttach(patientId, linkId, reason)
   }
   return (
-    <Paper withBorder p="md" data-testid={props.testId}>
+    <Paper ref={linked.ref} withBorder p="md" data-testid={props.testId} data-focused={linked.focused} style={linked.focused ? LINKED_STYLE : undefined}>
       <Group justify="space-between" align="flex-start">
         <div>
           <Text fw={600}>{props.title}</Text>

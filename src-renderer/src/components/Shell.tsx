@@ -1,11 +1,9 @@
-import { Fragment, useEffect, useRef, type ReactNode } from 'react'
+import { Fragment, type ReactNode } from 'react'
 import { AppShell, Avatar, Badge, Group, Kbd, Menu, NavLink, Text, Tooltip, UnstyledButton } from '@mantine/core'
-import { notifications as toast } from '@mantine/notifications'
 import { IconCalendarEvent, IconPaw, IconFlask, IconRadioactive, IconShieldCheck, IconPlugConnected, IconSettings, IconLogout, IconSwitchHorizontal, IconCashRegister, IconReceipt } from '@tabler/icons-react'
 import { IconDog } from '@tabler/icons-react'
 import { NavLink as RouterLink, useLocation, useNavigate } from 'react-router-dom'
 import { useApi, useCall, useLiveEvents } from '../api/hooks'
-import type { Notification } from '../../../src-preload/contract'
 import { useMe } from '../App'
 import { ROLE_LABEL } from '../format'
 import { NotificationCenter } from './NotificationCenter'
@@ -13,6 +11,7 @@ import { SyncIndicator } from './SyncIndicator'
 import { ScreenErrorBoundary } from './ScreenErrorBoundary'
 import { ScanHandler } from '../scan/ScanHandler'
 import { KeyboardShortcuts } from './KeyboardShortcuts'
+import { useToastBurst } from './toast-burst'
 
 /** Sidebar entries appear only once their feature works, in sections. */
 const NAV = [
@@ -28,38 +27,6 @@ const NAV = [
   { to: '/integrations', label: 'Integrations', icon: IconPlugConnected, keys: 'alt+5', section: 'Administration' },
   { to: '/settings', label: 'Settings', icon: IconSettings, keys: 'alt+6', section: 'Administration' }
 ]
-
-const TOAST_COLOR = { critical: 'red', warning: 'yellow', info: 'teal' } as const
-/** After a toast, others within this window are counted into one summary instead of stacking up. */
-const BURST_MS = 4000
-
-/**
- * Shows a notification as a toast. A critical one always shows; the others in a burst (an
- * analyzer run, a lab's batch) become one "N more" toast, and the bell lists each of them.
- */
-function useToastBurst(): (n: Notification) => void {
-  const burst = useRef<{ more: number; warning: boolean; timer: ReturnType<typeof setTimeout> } | null>(null)
-  useEffect(() => () => clearTimeout(burst.current?.timer), [])
-  return (n) => {
-    const show = () => toast.show({ title: n.title, message: n.body ?? '', color: TOAST_COLOR[n.severity] })
-    if (n.severity === 'critical') return show()
-    if (burst.current) {
-      burst.current.more++
-      burst.current.warning ||= n.severity === 'warning'
-      return
-    }
-    show()
-    const state = {
-      more: 0,
-      warning: false,
-      timer: setTimeout(() => {
-        burst.current = null
-        if (state.more > 0) toast.show({ title: `${state.more} more notification${state.more === 1 ? '' : 's'}`, message: 'The bell lists each of them.', color: state.warning ? 'yellow' : 'teal' })
-      }, BURST_MS)
-    }
-    burst.current = state
-  }
-}
 
 export function Shell({ children }: { children: ReactNode }) {
   const api = useApi()

@@ -19,6 +19,7 @@ export function ImagingReviewScreen() {
         <ReviewCard
           key={item.studyId}
           testId="imaging-review-item"
+          link={{ param: 'study', id: item.studyId }}
           noun="study"
           title={`${item.description ?? 'Study'} from ${item.sourceAet ?? 'an unknown station'}`}
           subtitle={`Received ${dateTime(item.receivedAt)} · ${item.instanceCount} image${item.instanceCount === 1 ? '' : 's'} · ${item.accessionNumber ? `accession ${item.accessionNumber}` : 'no accession number'}`}

@@ -16,6 +16,7 @@ export function LabReviewScreen() {
         <ReviewCard
           key={item.reportId}
           testId="review-item"
+          link={{ param: 'report', id: item.reportId }}
           noun="result"
           title={`${item.title ?? 'Lab result'} from ${item.integrationName ?? 'an unknown sender'}`}
           subtitle={`Received ${dateTime(item.receivedAt)} · ${item.orderNumber ? `order number ${item.orderNumber}` : 'no order number'}`}

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { Alert, Anchor, Badge, Button, Group, Loader, Modal, Paper, Select, SimpleGrid, Stack, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core'
 import { IconAlertTriangle, IconEdit, IconUserShare } from '@tabler/icons-react'
-import { Link, useParams } from 'react-router-dom'
+import { Link, useParams, useSearchParams } from 'react-router-dom'
 import { OWNER_CHANGE_ROLES, type ClinicalNote, type PatientAlert, type PatientDetail, type Visit } from '../../../src-preload/contract'
 import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
@@ -52,6 +52,8 @@ export function PatientScreen() {
   const detail = useCall('patients.get', { id })
   const [editing, setEditing] = useState(false)
   const [changingOwner, setChangingOwner] = useState(false)
+  const [params, setParams] = useSearchParams()
+  const tab = params.get('tab') ?? 'overview'
   const me = useMe()
   const unit = useWeightUnit()
   if (detail.isLoading) return <Loader />
@@ -109,7 +111,8 @@ export function PatientScreen() {
         </Group>
       </Paper>
       <MissingBanner patientId={patient.id} />
-      <Tabs defaultValue="overview" keepMounted={false}>
+      {/* The tab is in the address (?tab=labs): a notification opens the exact tab, and Back returns to it. */}
+      <Tabs value={tab} onChange={(v) => setParams(v && v !== 'overview' ? { tab: v } : {}, { replace: true })} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
           <Tabs.Tab value="labs">Lab Orders</Tabs.Tab>

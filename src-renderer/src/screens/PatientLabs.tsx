@@ -1,15 +1,16 @@
 import { useMemo, useState } from 'react'
 import { Alert, Badge, Button, Checkbox, Group, Modal, Paper, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Timeline, Title } from '@mantine/core'
-import { IconPrinter } from '@tabler/icons-react'
-import { Link } from 'react-router-dom'
+import { IconFileTypePdf, IconPrinter } from '@tabler/icons-react'
 import type { LabOrder, LabReport } from '../../../src-preload/contract'
-import { useAction, useCall } from '../api/hooks'
+import { useAction, useApi, useCall } from '../api/hooks'
 import { useMe } from '../App'
 import { LabValues, isAbnormalFlag, isCriticalFlag } from '../components/LabValues'
 import { TrendChart } from '../components/TrendChart'
 import { fieldErrors } from '../components/forms'
 import { askReason } from '../prompt'
 import { dateTime } from '../format'
+import { openPrintable } from '../print'
+import { LINKED_STYLE, useLinkedItem } from '../components/focus'
 
 const CLINICAL = new Set(['veterinarian', 'technician', 'admin'])
 
@@ -87,8 +88,9 @@ function OrderCard({ order, reports, onTrend }: { order: LabOrder; reports: LabR
   const abnormal = values.filter((v) => isAbnormalFlag(v.flag)).length
   const clinical = CLINICAL.has(me.role)
   const error = cancel.error ?? resubmit.error ?? reviewed.error
+  const linked = useLinkedItem<HTMLDivElement>('order', order.id)
   return (
-    <Paper withBorder p="md" data-testid="lab-order" style={critical ? { borderColor: 'var(--mantine-color-red-6)' } : undefined}>
+    <Paper ref={linked.ref} withBorder p="md" data-testid="lab-order" data-order-id={order.id} data-focused={linked.focused} style={{ ...(critical ? { borderColor: 'var(--mantine-color-red-6)' } : {}), ...(linked.focused ? LINKED_STYLE : {}) }}>
       <Group justify="space-between" align="flex-start">
         <div>
           <Group gap="xs">
@@ -195,13 +197,32 @@ function ReportBlock({ report, onTrend }: { report: LabReport; onTrend: (code: s
               {history ? 'Hide replaced values' : 'Show replaced values'}
             </Button>
           )}
-          <Button size="compact-xs" variant="subtle" leftSection={<IconPrinter size={14} />} component={Link} to={`/reports/${report.id}`} target="_blank">
+          <Button size="compact-xs" variant="subtle" leftSection={<IconPrinter size={14} />} onClick={() => openPrintable(`/reports/${report.id}`)} data-testid="report-print">
             Print
           </Button>
         </Group>
       </Group>
-      <LabValues observations={report.observations} onTrend={onTrend} showHistory={history} />
+      {report.observations.length > 0 && <LabValues observations={report.observations} onTrend={onTrend} showHistory={history} />}
+      <ReportDocuments documents={report.documents} />
     </Stack>
+  )
+}
+
+/** The lab's own report (an embedded PDF) beside the values: a document of the record, opened in a window of its own. */
+function ReportDocuments({ documents }: { documents: LabReport['documents'] }) {
+  const api = useApi()
+  if (documents.length === 0) return null
+  return (
+    <Group gap="xs">
+      {documents.map((d) => {
+        const href = api.mediaUrl(`/media/documents/${d.id}`)
+        return (
+          <Button key={d.id} size="compact-xs" variant="light" component="a" href={href} target="_blank" rel="noopener" leftSection={<IconFileTypePdf size={14} />} data-testid="report-document">
+            {d.title}
+          </Button>
+        )
+      })}
+    </Group>
   )
 }
 

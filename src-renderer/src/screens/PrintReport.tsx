@@ -37,6 +37,11 @@ export function PrintReport() {
         <Text size="sm"><b>Reported</b> {dateTime(report.receivedAt)}</Text>
       </Group>
       <LabValues observations={report.observations} />
+      {report.documents.length > 0 && (
+        <Text size="sm">
+          <b>From the lab</b> {report.documents.map((d) => d.title).join(', ')}: the lab&apos;s own report, kept with the patient&apos;s documents.
+        </Text>
+      )}
       <Text size="xs" c="dimmed">
         Printed {date(new Date().toISOString())} from VetOS. Values flagged H/L are outside the reference range; HH/LL are critical.
       </Text>

@@ -4,6 +4,7 @@ import type { ImagingStudy, Visit } from '../../../../src-preload/contract'
 import { date } from '../../format'
 import { markOpen } from '../../imaging/firstRender'
 import { Thumbnail } from './Thumbnail'
+import { LINKED_STYLE, useLinkedItem } from '../focus'
 import { seriesOf, studyDate } from './series'
 
 export interface Selection {
@@ -27,12 +28,22 @@ function VisitLine({ visitId, visits }: { visitId: string | null; visits: Visit[
   )
 }
 
+/** One study's card; the study a link points at (?study=, from a notification) stands out and scrolls into view. */
+function StudyCard({ study, children }: { study: ImagingStudy; children: React.ReactNode }) {
+  const linked = useLinkedItem<HTMLDivElement>('study', study.id)
+  return (
+    <Paper ref={linked.ref} withBorder p="sm" data-testid="study" data-study-uid={study.studyInstanceUid} data-focused={linked.focused} style={linked.focused ? LINKED_STYLE : undefined}>
+      {children}
+    </Paper>
+  )
+}
+
 /** The patient's studies, newest first, each with the visit it belongs to and a thumbnail per series; a click opens the series. */
 export function StudyList({ studies, visits, selected, onOpen, onDetach, canEdit }: { studies: ImagingStudy[]; visits: Visit[]; selected: Selection | null; onOpen: (s: Selection) => void; onDetach: (s: ImagingStudy) => void; canEdit: boolean }) {
   return (
     <Stack gap="sm" data-testid="study-list">
       {studies.map((study) => (
-        <Paper key={study.id} withBorder p="sm" data-testid="study" data-study-uid={study.studyInstanceUid}>
+        <StudyCard key={study.id} study={study}>
           <Group justify="space-between" align="flex-start" wrap="nowrap">
             <div>
               <Text fw={600} size="sm">
@@ -85,7 +96,7 @@ export function StudyList({ studies, visits, selected, onOpen, onDetach, canEdit
               )
             })}
           </Group>
-        </Paper>
+        </StudyCard>
       ))}
     </Stack>
   )
