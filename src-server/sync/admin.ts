@@ -33,7 +33,7 @@ export async function createClinic(db: Db, input: { name: string; timezone?: str
   await db.tx(async (q) => {
     await q.query('INSERT INTO sync_clinic (clinic_id, version, epoch, created_at) VALUES ($1, 0, 1, $2)', [clinicId, createdAt])
     await applyChanges(q, clinicId, [
-      row('clinics', clinicId, { name: input.name, phone: null, email: null, address: null, timezone: input.timezone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'), currency: input.currency ?? 'USD' }),
+      row('clinics', clinicId, { name: input.name, phone: null, email: null, address: null, timezone: input.timezone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'), currency: input.currency ?? 'USD', weight_unit: 'kg' }),
       row('staff', adminId, { display_name: 'Administrator', username: 'admin', role: 'admin', pin_hash: hashPin(adminPin), active: true, license_number: null })
     ])
   })

@@ -53,6 +53,8 @@ describe('DICOM node on the Integrations screen in Chromium', () => {
 
   it('asks a new modality for its AE title and address, and suggests approving it for identity and imaging', async () => {
     await env.page.getByRole('button', { name: 'Add integration' }).click()
+    // not in the catalog: a blank integration
+    await env.page.getByTestId('connect-blank').click()
     const dialog = env.page.getByRole('dialog')
     await dialog.getByTestId('integration-kind').click()
     await env.page.getByRole('option', { name: 'Imaging (DICOM)' }).click()

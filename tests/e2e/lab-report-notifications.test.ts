@@ -68,6 +68,7 @@ describe("a lab report, its PDF and its notifications in Chromium", () => {
   it("a blood count's final result makes exactly one notification, and it says final", async () => {
     await env.page.goto(`${env.hub.url}?token=${env.hub.token}`)
     await signIn(env.page, /Sarah Chen/)
+    await env.page.getByRole('link', { name: 'Patients' }).click()
     await env.page.getByTestId('patient-search').fill('bella')
     await env.page.getByTestId('patient-results').locator('tbody tr', { hasText: 'Dog' }).first().click()
     patientId = /\/patients\/([0-9a-f-]+)/.exec(env.page.url())![1]

@@ -70,7 +70,7 @@ describe('Audit Log search, action filter and export', () => {
 
   it('exports every matching entry, not a page, and records the export with who made it and the filter', () => {
     const c = client('Ophelia', 'Thistlewood')
-    for (let i = 0; i < 120; i++) t.call('patients.create', { clientId: c.id, name: 'Pebble', species: 'rodent' })
+    for (let i = 0; i < 120; i++) t.call('patients.create', { clientId: c.id, name: 'Pebble', species: 'rodent', confirm: true })
     const out = t.call('audit.export', { search: 'thistlewood', action: 'patient.created' })
     expect(out.truncated).toBe(false)
     expect(out.entries).toHaveLength(120)
