@@ -1,6 +1,6 @@
 /**
- * The Audit Log's search, action filter and export (the rest of audit.* is in index.ts): the
- * filter an auditor narrows the log with, and every entry it matches, to take out as a file.
+ * The Audit Log's entries, search, action filter and export (audit.list and audit.verify are in
+ * index.ts): the filter an auditor narrows the log with, and every entry it matches, to take out as a file.
  */
 import { z } from 'zod'
 import { EVERY_ROLE, Empty, Id, IsoDateTime, method } from './common'
@@ -13,7 +13,8 @@ export const AuditSearchFields = {
   action: z.string().trim().max(100).optional()
 }
 
-export const AuditExportEntry = z.object({
+/** One entry of the tamper-evident log, as the Audit Log screen shows it. */
+export const AuditEntry = z.object({
   seq: z.number().int(),
   id: z.string(),
   occurredAt: z.string(),
@@ -23,9 +24,7 @@ export const AuditExportEntry = z.object({
   action: z.string(),
   direction: z.enum(['inbound', 'outbound', 'internal']),
   integrationId: z.string().nullable(),
-  integrationName: z.string().nullable(),
   patientId: z.string().nullable(),
-  patientName: z.string().nullable(),
   entityType: z.string().nullable(),
   entityId: z.string().nullable(),
   outcome: z.enum(['ok', 'refused', 'error']),
@@ -33,6 +32,10 @@ export const AuditExportEntry = z.object({
   details: z.string().nullable(),
   hash: z.string()
 })
+export type AuditEntry = z.infer<typeof AuditEntry>
+
+/** An entry as exported: the names of its integration and patient beside their ids. */
+export const AuditExportEntry = AuditEntry.extend({ integrationName: z.string().nullable(), patientName: z.string().nullable() })
 export type AuditExportEntry = z.infer<typeof AuditExportEntry>
 
 export const AuditExport = z.object({

@@ -13,7 +13,7 @@ import { billingMethods } from './billing'
 import { proveniqMethods } from './proveniq'
 import { petlifelogMethods } from './petlifelog'
 import { scannerMethods, type ChipScan } from './scanners'
-import { auditMethods, AuditSearchFields } from './audit'
+import { AuditEntry, auditMethods, AuditSearchFields } from './audit'
 import { todayMethods } from './today'
 import { Confirm, WeightText, type DuplicateRecord } from './forms'
 
@@ -184,25 +184,6 @@ export type PatientDetail = z.infer<typeof PatientDetail>
 export const ClientDetail = z.object({ client: Client, patients: z.array(Patient) })
 export type ClientDetail = z.infer<typeof ClientDetail>
 
-export const AuditEntry = z.object({
-  seq: z.number().int(),
-  id: z.string(),
-  occurredAt: z.string(),
-  recordedAt: z.string(),
-  actorId: z.string().nullable(),
-  actorName: z.string().nullable(),
-  action: z.string(),
-  direction: Direction,
-  integrationId: z.string().nullable(),
-  patientId: z.string().nullable(),
-  entityType: z.string().nullable(),
-  entityId: z.string().nullable(),
-  outcome: z.enum(['ok', 'refused', 'error']),
-  summary: z.string(),
-  details: z.string().nullable(),
-  hash: z.string()
-})
-export type AuditEntry = z.infer<typeof AuditEntry>
 
 export const AuditVerifyResult = z.object({
   ok: z.boolean(),

@@ -1,7 +1,7 @@
 import { useState } from 'react'
-import { Badge, Group, Modal, Text, UnstyledButton } from '@mantine/core'
+import { Group, Modal } from '@mantine/core'
 import type { ImagingInstance } from '../../../../src-preload/contract'
-import { Thumbnail } from './Thumbnail'
+import { SeriesTile } from './Thumbnail'
 import { Viewer } from './Viewer'
 import { seriesOf, type Series } from './series'
 
@@ -17,19 +17,7 @@ export default function ReviewSeries({ instances, title }: { instances: ImagingI
     <>
       <Group gap="xs" align="flex-start" data-testid="review-series">
         {series.map((s) => (
-          <UnstyledButton key={s.uid} onClick={() => setOpen(s)} aria-label={`Look at ${s.description ?? 'series'} ${s.number ?? ''}`.trim()} data-testid="review-series-item">
-            <Thumbnail instance={s.instances[0]} />
-            <Group gap={4} mt={2} maw={112} wrap="nowrap">
-              <Text size="xs" truncate>
-                {s.description ?? `Series ${s.number ?? ''}`}
-              </Text>
-              {s.frames > 1 && (
-                <Badge size="xs" variant="light">
-                  {s.frames}
-                </Badge>
-              )}
-            </Group>
-          </UnstyledButton>
+          <SeriesTile key={s.uid} series={s} onClick={() => setOpen(s)} label="Look at" testId="review-series-item" />
         ))}
       </Group>
       <Modal opened={!!open} onClose={() => setOpen(null)} size="80rem" title={title} data-testid="review-viewer">

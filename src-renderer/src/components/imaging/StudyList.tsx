@@ -1,9 +1,9 @@
-import { ActionIcon, Badge, Group, Paper, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core'
+import { ActionIcon, Group, Paper, Stack, Text, Tooltip } from '@mantine/core'
 import { IconUnlink } from '@tabler/icons-react'
 import type { ImagingStudy, Visit } from '../../../../src-preload/contract'
 import { date } from '../../format'
 import { markOpen } from '../../imaging/firstRender'
-import { Thumbnail } from './Thumbnail'
+import { SeriesTile } from './Thumbnail'
 import { LINKED_STYLE, useLinkedItem } from '../focus'
 import { seriesOf, studyDate } from './series'
 
@@ -71,28 +71,17 @@ export function StudyList({ studies, visits, selected, onOpen, onDetach, canEdit
             {seriesOf(study).map((s) => {
               const active = selected?.studyId === study.id && selected.seriesUid === s.uid
               return (
-                <UnstyledButton
+                <SeriesTile
                   key={s.uid}
+                  series={s}
                   onClick={() => {
                     markOpen()
                     onOpen({ studyId: study.id, seriesUid: s.uid })
                   }}
-                  aria-label={`Open ${s.description ?? 'series'} ${s.number ?? ''}`.trim()}
-                  data-testid="series"
+                  label="Open"
+                  testId="series"
                   style={{ outline: active ? '3px solid var(--mantine-color-teal-6)' : undefined, borderRadius: 4 }}
-                >
-                  <Thumbnail instance={s.instances[0]} />
-                  <Group gap={4} mt={2} maw={112} wrap="nowrap">
-                    <Text size="xs" truncate>
-                      {s.description ?? `Series ${s.number ?? ''}`}
-                    </Text>
-                    {s.frames > 1 && (
-                      <Badge size="xs" variant="light">
-                        {s.frames}
-                      </Badge>
-                    )}
-                  </Group>
-                </UnstyledButton>
+                />
               )
             })}
           </Group>

@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from 'react'
-import { Box, Loader, Text } from '@mantine/core'
+import { Badge, Box, Group, Loader, Text, UnstyledButton } from '@mantine/core'
+import type { CSSProperties } from 'react'
 import { utilities } from '@cornerstonejs/core'
 import type { ImagingInstance } from '../../../../src-preload/contract'
 import { useApi } from '../../api/hooks'
 import { renderPath, startCornerstone } from '../../imaging/cornerstone'
 import { imageIdsOf } from '../../imaging/imageIds'
+import type { Series } from './series'
 
 /** The first image of a series, drawn small by cornerstone itself (the file is then cached for the viewer). */
 export function Thumbnail({ instance, size = 112 }: { instance: ImagingInstance; size?: number }) {
@@ -41,5 +43,24 @@ export function Thumbnail({ instance, size = 112 }: { instance: ImagingInstance;
         </Text>
       )}
     </Box>
+  )
+}
+
+/** A series as a button: its first image, its name, and its frame count when it is a loop. */
+export function SeriesTile({ series: s, onClick, label, testId, style }: { series: Series; onClick: () => void; label: string; testId: string; style?: CSSProperties }) {
+  return (
+    <UnstyledButton onClick={onClick} aria-label={`${label} ${s.description ?? 'series'} ${s.number ?? ''}`.trim()} data-testid={testId} style={style}>
+      <Thumbnail instance={s.instances[0]} />
+      <Group gap={4} mt={2} maw={112} wrap="nowrap">
+        <Text size="xs" truncate>
+          {s.description ?? `Series ${s.number ?? ''}`}
+        </Text>
+        {s.frames > 1 && (
+          <Badge size="xs" variant="light">
+            {s.frames}
+          </Badge>
+        )}
+      </Group>
+    </UnstyledButton>
   )
 }
