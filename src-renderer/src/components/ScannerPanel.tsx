@@ -4,11 +4,12 @@
  * scanner needs nothing here: it works wherever the app is open.
  */
 import { useState } from 'react'
-import { Alert, Badge, Button, Group, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core'
+import { Badge, Button, Group, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core'
 import { SCAN_BAUD_RATES, type ScannerStatus } from '../../../src-preload/contract'
 import { useAction, useCall } from '../api/hooks'
 import { fieldErrors } from './forms'
 import { dateTime } from '../format'
+import { FormProblems } from './FormProblems'
 
 const STATE = { connected: { color: 'teal', label: 'connected' }, error: { color: 'orange', label: 'not connected' }, off: { color: 'gray', label: 'none' } } as const
 
@@ -68,7 +69,7 @@ export function ScannerPanel({ admin }: { admin: boolean }) {
                 name="scannerFraming"
               />
             </Group>
-            {save.error && !Object.keys(errors).length && <Alert color="red">{save.error.message}</Alert>}
+            <FormProblems error={save.error} fields={['serial.baudRate', 'serial.path']} />
             <Group justify="space-between">
               {s.serial ? (
                 <Button variant="subtle" color="red" onClick={() => save.mutate({ serial: null })}>

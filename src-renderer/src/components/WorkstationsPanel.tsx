@@ -10,6 +10,7 @@ import type { SyncDevice } from '../../../src-preload/contract'
 import { useAction, useCall } from '../api/hooks'
 import { fieldErrors } from './forms'
 import { date, dateTime } from '../format'
+import { FormProblems } from './FormProblems'
 
 /** "just now", "3 min ago", "5 h ago", then the date. */
 function ago(iso: string): string {
@@ -124,7 +125,7 @@ function RevokeModal({ device, onClose }: { device: SyncDevice; onClose: () => v
           <TextInput label="Reason" description="Kept on the clinic server and in the audit log with your name." value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={errors.reason} maxLength={300} required data-autofocus />
           <PasswordInput label="Your PIN" description="The clinic server checks it again." value={pin} onChange={(e) => setPin(e.currentTarget.value)} error={errors.pin} inputMode="numeric" required />
           {refused && <Alert color="red">{refused}</Alert>}
-          {ask.error && !Object.keys(errors).length && <Alert color="red">{ask.error.message}</Alert>}
+          <FormProblems error={ask.error} fields={['pin', 'reason']} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -11,6 +11,7 @@ import { LabProfileForm, completeProfile, profileErrors } from '../components/La
 import { DicomNodePanel } from '../components/DicomNodePanel'
 import { CATEGORY_LABEL, KIND_LABEL } from '../components/integrations/labels'
 import { CatalogModal } from '../components/integrations/CatalogModal'
+import { FormProblems } from '../components/FormProblems'
 
 /** A starting point for a new lab: what it offers and how it codes species and sex. */
 const PROFILE_TEMPLATE: LabProfile = completeProfile({
@@ -398,7 +399,7 @@ function ConfigModal({ integration, entry, onClose }: { integration: Integration
           {integration?.approval && (
             <Alert color="yellow">Changing where data goes (host, port, device, URL, account or key) withdraws the approval; approve it again afterwards.</Alert>
           )}
-          {action.error && !Object.keys(errors).length && <Alert color="red">{action.error.message}</Alert>}
+          <FormProblems error={action.error} fields={['config.aeTitle', 'config.allowedPeers', 'config.baseUrl', 'config.baudRate', 'config.host', 'config.listenPort', 'config.port', 'name', ...Object.keys(errors).filter((k) => k.startsWith('config.lab'))]} />
           <Group justify="flex-end">
             <Button type="submit" loading={action.isPending}>
               Save

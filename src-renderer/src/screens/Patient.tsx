@@ -19,6 +19,7 @@ import { askReason } from '../prompt'
 import { MissingMatchDetails } from '../components/lost-found/shared'
 import { PetLifeLogCard } from '../components/petlifelog/PetLifeLogCard'
 import { age, date, dateTime, sexLabel, SPECIES_LABEL } from '../format'
+import { FormProblems } from '../components/FormProblems'
 
 const CLINICAL = new Set(['veterinarian', 'technician', 'admin'])
 const SEVERITY_COLOR = { info: 'blue', warning: 'orange', critical: 'red' } as const
@@ -244,7 +245,7 @@ function CheckInModal({ patientId, onClose }: { patientId: string; onClose: () =
             value={vet}
             onChange={setVet}
           />
-          {create.error && !Object.keys(errors).length && <Alert color="red">{create.error.message}</Alert>}
+          <FormProblems error={create.error} fields={['reason']} />
           <Group justify="flex-end">
             <Button type="submit" loading={create.isPending}>
               Check in

@@ -11,6 +11,7 @@ import { askReason } from '../prompt'
 import { dateTime } from '../format'
 import { openPrintable } from '../print'
 import { LINKED_STYLE, useLinkedItem } from '../components/focus'
+import { FormProblems } from '../components/FormProblems'
 
 const CLINICAL = new Set(['veterinarian', 'technician', 'admin'])
 
@@ -270,7 +271,7 @@ function OrderModal({ patientId, visitId, onClose }: { patientId: string; visitI
             <SegmentedControl value={priority} onChange={(v) => setPriority(v as 'routine' | 'stat')} data={[{ value: 'routine', label: 'Routine' }, { value: 'stat', label: 'STAT' }]} />
           </Group>
           <Textarea label="Note to the lab" value={note} onChange={(e) => setNote(e.currentTarget.value)} autosize minRows={2} />
-          {place.error && !Object.keys(errors).length && <Alert color="red">{place.error.message}</Alert>}
+          <FormProblems error={place.error} fields={['tests']} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { Alert, Badge, Button, Group, Modal, Paper, PasswordInput, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core'
+import { Badge, Button, Group, Modal, Paper, PasswordInput, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core'
 import { ROLES, type Role, type StaffMember } from '../../../src-preload/contract'
 import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
@@ -7,6 +7,7 @@ import { fieldErrors } from '../components/forms'
 import { WorkstationsPanel } from '../components/WorkstationsPanel'
 import { ScannerPanel } from '../components/ScannerPanel'
 import { ROLE_LABEL } from '../format'
+import { FormProblems } from '../components/FormProblems'
 
 export function SettingsScreen() {
   const me = useMe()
@@ -178,7 +179,7 @@ function StaffModal({ member, onClose }: { member: StaffMember | null; onClose: 
           <TextInput label="License number" value={license} onChange={(e) => setLicense(e.currentTarget.value)} />
           <PasswordInput label={member ? 'New PIN (leave empty to keep)' : 'PIN'} value={pin} onChange={(e) => setPin(e.currentTarget.value)} error={errors.pin} inputMode="numeric" />
           {member && <Switch label="Active" checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />}
-          {action.error && !Object.keys(errors).length && <Alert color="red">{action.error.message}</Alert>}
+          <FormProblems error={action.error} fields={['displayName', 'pin', 'username']} />
           <Group justify="flex-end">
             <Button type="submit" loading={action.isPending}>
               Save

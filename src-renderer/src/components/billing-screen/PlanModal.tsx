@@ -7,6 +7,7 @@ import { date, money, parseMoney } from '../../format'
 import { fieldErrors } from '../forms'
 import { NUM, moneyText, todayIso } from '../billing-shared'
 import { addDays, addMonths, isDay } from './shared'
+import { FormProblems } from '../FormProblems'
 
 type Interval = 'monthly' | 'biweekly'
 interface Row {
@@ -181,7 +182,7 @@ export function PlanModal({ inv, currency, onClose }: { inv: Invoice; currency: 
             </Button>
           )}
           <TextInput label="Note" placeholder="Optional, e.g. agreed with the owner by phone" value={note} onChange={(e) => setNote(e.currentTarget.value)} error={errors.note} maxLength={300} data-testid="plan-note" />
-          {create.error && !Object.keys(errors).length && <Alert color="red">{create.error.message}</Alert>}
+          <FormProblems error={create.error} fields={['installments', 'note']} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

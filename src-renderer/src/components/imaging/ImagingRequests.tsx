@@ -7,6 +7,7 @@ import { useAction } from '../../api/hooks'
 import { fieldErrors } from '../forms'
 import { askReason } from '../../prompt'
 import { dateTime } from '../../format'
+import { FormProblems } from '../FormProblems'
 
 export const MODALITY_LABEL: Record<(typeof IMAGING_MODALITIES)[number], string> = {
   DX: 'DX · digital radiograph',
@@ -105,7 +106,7 @@ export function RequestImagingModal({ patientId, visits, onClose }: { patientId:
             error={errors.scheduledStationAet}
             maxLength={16}
           />
-          {create.error && !Object.keys(errors).length && <Alert color="red">{create.error.message}</Alert>}
+          <FormProblems error={create.error} fields={['description', 'scheduledStationAet']} />
           <Group justify="flex-end">
             <Button type="submit" loading={create.isPending} data-testid="request-submit">
               Put on the worklist
