@@ -167,7 +167,8 @@ export function IntegrationsScreen() {
                     </Button>
                   {admin && (
                     <Group gap={4} justify="flex-end">
-                      <Button size="compact-sm" variant="subtle" onClick={() => setEditing(i)}>
+                      {/* read afresh first: the form starts from what is saved now, also right after a save */}
+                      <Button size="compact-sm" variant="subtle" onClick={() => void list.refetch().then((r) => setEditing(r.data?.find((x) => x.id === i.id) ?? i))}>
                         Configure
                       </Button>
                       <Button size="compact-sm" variant="light" onClick={() => setApproving(i)}>
