@@ -117,17 +117,18 @@ export function IntegrationsScreen() {
                     {KIND_LABEL[i.kind]}
                   </Text>
                 </Table.Td>
-                <Table.Td>
-                  <Text size="sm" ff="monospace">
+                <Table.Td maw={240}>
+                  <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
                     {describeConfig(i.config)}
                   </Text>
                 </Table.Td>
-                <Table.Td maw={360}>
+                <Table.Td miw={240} maw={360}>
                   <HealthLine health={healthOf.get(i.id)} />
                   <Badge color={STATE_COLOR[i.status.state]} variant="light">
                     {i.status.state.replace('_', ' ')}
                   </Badge>
-                  {i.status.detail && (
+                  {/* a failing link's health already says it */}
+                  {i.status.detail && healthOf.get(i.id)?.level !== 'failing' && (
                     <Text size="xs" c="dimmed">
                       {i.status.detail}
                     </Text>
