@@ -43,33 +43,38 @@ export class IntegrationHealthMonitor {
     private readonly notifications: NotificationsService
   ) {}
 
+  /**
+   * Whether the integration fails, and how, from its live status and its outbound queue only (two
+   * index reads): check() runs on every patient change, so the audit log's figures stay in report().
+   */
+  private failure(i: Integration, now: number): { headline: string; waiting: number } | null {
+    const store = this.core.store
+    // The queue tries one message at a time: when its head failed, everything behind it waits too.
+    const error = store.statement("SELECT last_error FROM outbound_messages WHERE integration_id = ? AND status = 'pending' AND last_error IS NOT NULL ORDER BY seq LIMIT 1").pluck().get(i.id) as string | undefined
+    const s = i.status
+    // Messages waiting after a failed try say the most (and stay true between retries); then the link's own state.
+    if (error) {
+      const waiting = store.statement("SELECT count(*) AS n, min(created_at) AS oldest FROM outbound_messages WHERE integration_id = ? AND status = 'pending'").get(i.id) as { n: number; oldest: string }
+      return { waiting: waiting.n, headline: `${waiting.n} ${waiting.n === 1 ? 'message is' : 'messages are'} waiting to be delivered since ${clock(waiting.oldest)}. Last try: ${error}.` }
+    }
+    if (s.state === 'error') return { waiting: 0, headline: `Not working: ${s.detail ?? 'it stopped with an error'}.` }
+    if (s.state === 'connecting' && s.since && now - Date.parse(s.since) > CONNECTING_TOO_LONG_MS) return { waiting: 0, headline: `Cannot reach it since ${clock(s.since)}${s.detail ? ` (${s.detail})` : ''}.` }
+    return null
+  }
+
   report(now = Date.now()): IntegrationHealth[] {
     const since = new Date(now - DAY_MS).toISOString()
     const sql = this.core.store.sqlite
     const last = sql.prepare("SELECT max(occurred_at) FROM audit_log WHERE integration_id = ? AND direction = ? AND outcome = 'ok'").pluck()
     const errors = sql.prepare("SELECT count(*) FROM audit_log WHERE integration_id = ? AND outcome IN ('error', 'refused') AND occurred_at >= ?").pluck()
-    // The queue tries one message at a time: when its head failed, everything behind it waits too.
-    const failedHead = sql.prepare("SELECT last_error FROM outbound_messages WHERE integration_id = ? AND status = 'pending' AND last_error IS NOT NULL ORDER BY seq LIMIT 1").pluck()
-    const pending = sql.prepare("SELECT count(*) AS n, min(created_at) AS oldest FROM outbound_messages WHERE integration_id = ? AND status = 'pending'")
     return this.registry.list().map((i) => {
       const lastReceivedAt = (last.get(i.id, 'inbound') as string | null) ?? null
       const lastSentAt = (last.get(i.id, 'outbound') as string | null) ?? null
       const errorsLastDay = errors.get(i.id, since) as number
-      const error = failedHead.get(i.id) as string | undefined
-      const waiting = error ? { ...(pending.get(i.id) as { n: number; oldest: string }), error } : { n: 0, oldest: null, error: null }
-      const base = { integrationId: i.id, lastReceivedAt, lastSentAt, errorsLastDay, waiting: waiting.n }
+      const failing = i.enabled ? this.failure(i, now) : null
+      const base = { integrationId: i.id, lastReceivedAt, lastSentAt, errorsLastDay, waiting: failing?.waiting ?? 0 }
       if (!i.enabled) return { ...base, level: 'off' as const, headline: 'Turned off: nothing is sent or received.', advice: 'An administrator turns it on under Configure.' }
-      const s = i.status
-      // Messages waiting after a failed try say the most (and stay true between retries); then the link's own state.
-      const failing =
-        waiting.n > 0
-          ? `${waiting.n} ${waiting.n === 1 ? 'message is' : 'messages are'} waiting to be delivered since ${clock(waiting.oldest!)}. Last try: ${waiting.error}.`
-          : s.state === 'error'
-            ? `Not working: ${s.detail ?? 'it stopped with an error'}.`
-            : s.state === 'connecting' && s.since && now - Date.parse(s.since) > CONNECTING_TOO_LONG_MS
-              ? `Cannot reach it since ${clock(s.since)}${s.detail ? ` (${s.detail})` : ''}.`
-              : null
-      if (failing) return { ...base, level: 'failing' as const, headline: failing, advice: WHAT_TO_DO[i.kind] }
+      if (failing) return { ...base, level: 'failing' as const, headline: failing.headline, advice: WHAT_TO_DO[i.kind] }
       if (!i.approval && SENDS.has(i.kind)) return { ...base, level: 'attention' as const, headline: 'Not approved: VetOS sends it nothing.', advice: 'An administrator approves it for the data it needs.' }
       if (errorsLastDay > 0) return { ...base, level: 'attention' as const, headline: `Working, with ${errorsLastDay} ${errorsLastDay === 1 ? 'problem' : 'problems'} in the last day.`, advice: 'Open Messages to see what went wrong; refused or unreadable messages are kept there.' }
       const heard = [lastReceivedAt && `last received ${clock(lastReceivedAt)}`, lastSentAt && `last sent ${clock(lastSentAt)}`].filter(Boolean).join(', ')
@@ -84,17 +89,17 @@ export class IntegrationHealthMonitor {
    */
   check(now = Date.now()): void {
     if (this.stopped) return
-    const names = new Map(this.registry.list().map((i) => [i.id, i.name]))
-    for (const h of this.report(now)) {
-      if (h.level !== 'failing') {
-        this.failing.delete(h.integrationId)
+    for (const i of this.registry.list()) {
+      const failing = i.enabled ? this.failure(i, now) : null
+      if (!failing) {
+        this.failing.delete(i.id)
         continue
       }
-      const f = this.failing.get(h.integrationId) ?? { since: now, notified: false }
-      this.failing.set(h.integrationId, f)
-      if (f.notified || (h.waiting === 0 && now - f.since < NOTIFY_AFTER_MS)) continue
+      const f = this.failing.get(i.id) ?? { since: now, notified: false }
+      this.failing.set(i.id, f)
+      if (f.notified || (failing.waiting === 0 && now - f.since < NOTIFY_AFTER_MS)) continue
       f.notified = true
-      this.notifications.notify({ recipientId: null, kind: 'integration.failing', severity: 'warning', title: `${names.get(h.integrationId)} is not working`, body: `${h.headline} ${h.advice}` })
+      this.notifications.notify({ recipientId: null, kind: 'integration.failing', severity: 'warning', title: `${i.name} is not working`, body: `${failing.headline} ${WHAT_TO_DO[i.kind]}` })
     }
   }
 
