@@ -4,26 +4,10 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Locator } from 'playwright-core'
 import { api, apiSignIn, dicomPortOf } from '../helpers/hub'
-import { demoInBrowser, openPage, signIn } from '../helpers/browser'
+import { demoInBrowser, greyLevels, openPage, signIn } from '../helpers/browser'
 import { syntheticRadiograph } from '../../src-main/imaging/synthetic'
 
 const SHOTS = process.env.VETOS_SCREENSHOTS ?? null
-
-/** How many grey levels a canvas inside `el` holds (a blank or failed render has one or two). */
-async function greyLevels(el: Locator): Promise<number> {
-  return el.evaluate((node) => {
-    const canvas = node.querySelector('canvas')!
-    const copy = node.ownerDocument.createElement('canvas')
-    copy.width = canvas.width
-    copy.height = canvas.height
-    const ctx = copy.getContext('2d')!
-    ctx.drawImage(canvas, 0, 0)
-    const px = ctx.getImageData(0, 0, copy.width, copy.height).data
-    const seen = new Set<number>()
-    for (let i = 0; i < px.length; i += 4 * 3) seen.add(px[i])
-    return seen.size
-  })
-}
 
 /** Whether the element is wholly inside the window as it is, the page not scrolled. */
 async function inViewport(el: Locator): Promise<{ inside: boolean; box: { top: number; bottom: number; left: number; right: number }; window: { w: number; h: number; scrollY: number } }> {

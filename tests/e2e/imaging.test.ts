@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { api, apiSignIn, dicomPortOf, startHubProcess } from '../helpers/hub'
-import { answerPrompt, demoInBrowser, signIn } from '../helpers/browser'
+import { answerPrompt, demoInBrowser, greyLevels, signIn } from '../helpers/browser'
 import { syntheticRadiograph } from '../../src-main/imaging/synthetic'
 
 const SHOTS = process.env.VETOS_SCREENSHOTS ?? null
@@ -90,18 +90,7 @@ describe('imaging in Chromium', () => {
     await openStudy(currentUid)
     await expect.poll(() => env.page.locator(`[data-testid=study][data-study-uid="${currentUid}"] [data-testid=thumbnail]`).getAttribute('data-state')).toBe('done')
     // Not blank: the rendered canvas holds many grey levels.
-    const levels = await mainViewport().evaluate((el) => {
-      const canvas = el.querySelector('canvas')!
-      const copy = el.ownerDocument.createElement('canvas')
-      copy.width = canvas.width
-      copy.height = canvas.height
-      const ctx = copy.getContext('2d')!
-      ctx.drawImage(canvas, 0, 0)
-      const px = ctx.getImageData(0, 0, copy.width, copy.height).data
-      const seen = new Set<number>()
-      for (let i = 0; i < px.length; i += 4 * 7) seen.add(px[i])
-      return seen.size
-    })
+    const levels = await greyLevels(mainViewport(), 7)
     expect(levels).toBeGreaterThan(20)
     expect(Number(await mainViewport().getAttribute('data-first-render-ms'))).toBeGreaterThan(0)
     await shot('imaging-tab')

@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs'
 import { afterAll, afterEach, beforeAll } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
 import { startHubProcess, type RunningHub } from './hub'
 import { tempDir } from './app'
 
@@ -91,4 +91,20 @@ export function demoInBrowser(opts: { flags?: string[]; waitMs?: number } = {}):
   })
   explainFailures(() => env)
   return env
+}
+
+/** How many grey levels the canvas inside `el` holds, sampling every `step`th pixel (a blank or failed render has one or two). */
+export async function greyLevels(el: Locator, step = 3): Promise<number> {
+  return el.evaluate((node, step) => {
+    const canvas = node.querySelector('canvas')!
+    const copy = node.ownerDocument.createElement('canvas')
+    copy.width = canvas.width
+    copy.height = canvas.height
+    const ctx = copy.getContext('2d')!
+    ctx.drawImage(canvas, 0, 0)
+    const px = ctx.getImageData(0, 0, copy.width, copy.height).data
+    const seen = new Set<number>()
+    for (let i = 0; i < px.length; i += 4 * step) seen.add(px[i])
+    return seen.size
+  }, step)
 }

@@ -1,5 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net'
-import { MllpFramer, type MllpChunk } from '../../src-main/hl7/mllp'
+import { MllpFramer, frame, type MllpChunk } from '../../src-main/hl7/mllp'
+import hl7 from 'simple-hl7'
 import { Hl7Message } from '../../src-main/hl7/codec'
 import type { LabProfile } from '../../src-preload/contract'
 import { makeApp, type TestApp } from './app'
@@ -91,9 +92,6 @@ export async function exchange(port: number, payloads: Buffer[], expectAnswers =
   })
 }
 
-/** An MLLP frame around one message. */
-export const frame = (s: string) => Buffer.concat([Buffer.from([0x0b]), Buffer.from(s), Buffer.from([0x1c, 0x0d])])
-
 /** A lab's MLLP server (on port, or any free one) that accepts every order, keeping what it received. */
 export function ackingLab(port = 0): Promise<{ server: Server; port: number; received: string[]; close(): Promise<void> }> {
   return new Promise((resolve, reject) => {
@@ -117,4 +115,17 @@ export function ackingLab(port = 0): Promise<{ server: Server; port: number; rec
       resolve({ server, port: (server.address() as { port: number }).port, received, close: () => new Promise((r) => { server.close(() => r()); for (const s of sockets) s.destroy() }) })
     )
   })
+}
+
+/** A lab's MLLP server run by the independent simple-hl7 library: ACKs with `answer` and keeps what it received. */
+export function fakeLab(port: number, answer: 'AA' | 'AR' = 'AA') {
+  const received: string[] = []
+  const server = hl7.tcp()
+  server.use((req, res) => {
+    received.push(req.raw.replace(/^\x0b|\x1c\r$/g, ''))
+    if (answer !== 'AA') res.ack.getSegment('MSA').setField(1, answer)
+    res.end()
+  })
+  server.start(port)
+  return { received, stop: () => server.stop() }
 }

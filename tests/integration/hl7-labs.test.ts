@@ -4,24 +4,11 @@ import { connect } from 'node:net'
 import hl7 from 'simple-hl7'
 import { frame } from '../../src-main/hl7/mllp'
 import { Hl7Message } from '../../src-main/hl7/codec'
-import { exchange, freePort, labApp, oru } from '../helpers/labs'
+import { exchange, fakeLab, freePort, labApp, oru } from '../helpers/labs'
 import type { TestApp } from '../helpers/app'
 import { until } from '../helpers/wait'
 
 type App = Awaited<ReturnType<typeof labApp>>
-
-/** The lab's MLLP server: ACKs AA and keeps what it received. */
-function fakeLab(port: number, answer: 'AA' | 'AR' = 'AA') {
-  const received: string[] = []
-  const server = hl7.tcp()
-  server.use((req, res) => {
-    received.push(req.raw.replace(/^\x0b|\x1c\r$/g, ''))
-    if (answer !== 'AA') res.ack.getSegment('MSA').setField(1, answer)
-    res.end()
-  })
-  server.start(port)
-  return { received, stop: () => server.stop() }
-}
 
 /** Sends one ORU with the independent library's client and returns its ACK. */
 function sendWithLibrary(port: number, message: string): Promise<{ code: string; controlId: string }> {

@@ -1,22 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import hl7 from 'simple-hl7'
 import { frame } from '../../src-main/hl7/mllp'
-import { exchange, freePort, labApp, oru } from '../helpers/labs'
+import { exchange, fakeLab, freePort, labApp, oru } from '../helpers/labs'
 import type { TestApp } from '../helpers/app'
 import { until } from '../helpers/wait'
 
 type App = Awaited<ReturnType<typeof labApp>>
-
-/** The lab's MLLP server: ACKs with `answer`. */
-function fakeLab(port: number, answer: 'AA' | 'AR' = 'AA') {
-  const server = hl7.tcp()
-  server.use((_req, res) => {
-    if (answer !== 'AA') res.ack.getSegment('MSA').setField(1, answer)
-    res.end()
-  })
-  server.start(port)
-  return { stop: () => server.stop() }
-}
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n')
 const withPdf = (msg: string) => `${msg}\rOBX|3|ED|PDF^Lab report (PDF)^L||^application^pdf^Base64^${PDF.toString('base64')}||||||F`

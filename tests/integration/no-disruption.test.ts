@@ -10,11 +10,11 @@
 import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeApp, type TestApp } from '../helpers/app'
-import { ackingLab, freePort, frame, oru, REFLAB_PROFILE } from '../helpers/labs'
+import { ackingLab, freePort, oru, REFLAB_PROFILE } from '../helpers/labs'
+import { MllpFramer, frame, type MllpChunk } from '../../src-main/hl7/mllp'
 import { until } from '../helpers/wait'
 import { AnalyzerSimulator } from '../../src-main/simulators/analyzer'
 import { TcpClientTransport } from '../../src-main/astm/transport'
-import { MllpFramer, type MllpChunk } from '../../src-main/hl7/mllp'
 import { Hl7Message } from '../../src-main/hl7/codec'
 
 const TIMERS = { establishMs: 2000, frameAckMs: 2000, receiveMs: 3000, busyRetryMs: 200, contentionMs: 200 }
