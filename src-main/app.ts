@@ -39,6 +39,8 @@ import { PetLifeLog } from './proveniq/petlifelog'
 import { ChipScanners } from './scanners'
 import { findShippedCatalog, readCatalog } from './integrations/catalog'
 import { IntegrationHealthMonitor } from './integrations/health'
+import { CaptureLog } from './integrations/capture'
+import { InboundArchive } from './integrations/inbound'
 import type { IntegrationCatalog } from '../src-preload/contract'
 import { PetMayday } from './proveniq/petmayday'
 import { createToday, type TodayService } from './domain/today'
@@ -96,6 +98,8 @@ export interface Services {
   catalog: () => IntegrationCatalog
   /** whether each integration works, and one notification when one starts failing */
   health: IntegrationHealthMonitor
+  /** capture mode: what a device nobody has profiled sent, field by field */
+  captures: CaptureLog
   gate: ConsentGate
   audit: AuditLog
   auditQuery: AuditQuery
@@ -175,6 +179,7 @@ export function createApp(config: AppConfig): App {
     const patients = new PatientsService(core, clients)
     const integrations = new IntegrationRegistry(core, chooseSealer(config.dataDir, config.keychain))
     const gate = new ConsentGate(core, integrations, notifications)
+    const captures = new CaptureLog(core, new InboundArchive(core), integrations)
     const sessions = new Sessions(core, staffSvc)
     const media = new MediaRoutes((t) => sessions.resolve(t))
     const billing = createBilling(core, integrations, gate, config.billing)
@@ -196,10 +201,11 @@ export function createApp(config: AppConfig): App {
       integrations,
       catalog: () => readCatalog({ shipped: findShippedCatalog(), clinic: join(config.dataDir, 'catalog') }),
       health: new IntegrationHealthMonitor(core, integrations, notifications),
+      captures,
       gate,
       audit,
       auditQuery: new AuditQuery(sqlite, audit),
-      labs: createLabs(core, integrations, gate, notifications, config.labs ?? {}, billing.charges),
+      labs: createLabs(core, integrations, gate, notifications, captures, config.labs ?? {}, billing.charges),
       imaging,
       documentFiles,
       billing,

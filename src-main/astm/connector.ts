@@ -9,6 +9,7 @@ import type { IntegrationRegistry } from '../integrations/registry'
 import type { RefusalLog } from '../integrations/refusals'
 import type { LabResultsService } from '../labs/results'
 import type { LabOrdersService } from '../labs/orders'
+import type { CaptureLog } from '../integrations/capture'
 import { isOpen } from '../labs/lifecycle'
 import { sexToCode } from '../matching/rule'
 import { AstmLink, DEFAULT_TIMERS, type LinkTimers } from './link'
@@ -61,7 +62,7 @@ export class AnalyzerConnector implements Transmitter {
   constructor(
     private readonly integrationId: string,
     private readonly transport: Transport,
-    private readonly deps: { archive: InboundArchive; registry: IntegrationRegistry; gate: ConsentGate; results: LabResultsService; orders: LabOrdersService; audit: AuditLog; refusals: RefusalLog },
+    private readonly deps: { archive: InboundArchive; registry: IntegrationRegistry; gate: ConsentGate; results: LabResultsService; orders: LabOrdersService; audit: AuditLog; refusals: RefusalLog; captures: CaptureLog },
     private readonly timers: LinkTimers = DEFAULT_TIMERS
   ) {}
 
@@ -181,7 +182,13 @@ export class AnalyzerConnector implements Transmitter {
 
   /** Reads an archived transmission; also used to reprocess one from the Integrations screen. */
   async process(row: InboundRow): Promise<void> {
-    const { archive, registry, gate, results } = this.deps
+    const { archive, registry, gate, results, captures } = this.deps
+    if (captures.capturing(this.integrationId)) {
+      // Capture mode: kept to build the analyzer's profile; a host query is not answered (it would name patients).
+      const types = row.raw.toString('latin1').split(/\r\n|\r|\n/).map((l) => l.replace(/^\d(?=[A-Z])/, '')[0]).filter(Boolean)
+      captures.capture(row, `an ASTM transmission (${types.length} records${types.includes('Q') ? ', a host query, not answered' : ''})`)
+      return
+    }
     const name = registry.row(this.integrationId).name
     const lab = registry.config(this.integrationId).lab
     const done = (status: InboundRow['status'], text: string) => {

@@ -414,8 +414,11 @@ export const inboundMessages = sqliteTable(
     dedupeKey: text('dedupe_key'),
     messageType: text('message_type'),
     controlId: text('control_id'),
-    /** receiving: an ASTM transmission still arriving frame by frame (its raw grows until EOT) */
-    status: text('status', { enum: ['receiving', 'received', 'processed', 'duplicate', 'rejected', 'error'] }).notNull(),
+    /**
+     * receiving: an ASTM transmission still arriving frame by frame (its raw grows until EOT);
+     * captured: from an integration in capture mode, kept to build its profile and never filed
+     */
+    status: text('status', { enum: ['receiving', 'received', 'processed', 'duplicate', 'rejected', 'error', 'captured'] }).notNull(),
     error: text('error'),
     duplicateOf: text('duplicate_of'),
     processedAt: text('processed_at'),

@@ -6,6 +6,7 @@ import type { InboundArchive, InboundRow } from '../integrations/inbound'
 import type { IntegrationRegistry } from '../integrations/registry'
 import type { ConsentGate } from '../consent/gate'
 import type { LabResultsService } from '../labs/results'
+import type { CaptureLog } from '../integrations/capture'
 import { Hl7Message, Hl7ParseError } from './codec'
 import { frame, MllpFramer, type MllpChunk } from './mllp'
 import { buildAck, Hl7ContentError, parseOru, type AckCode } from './lab-messages'
@@ -42,6 +43,7 @@ export class Hl7Listener {
     private readonly registry: IntegrationRegistry,
     private readonly gate: ConsentGate,
     private readonly results: LabResultsService,
+    private readonly captures: CaptureLog,
     private readonly opts: Hl7ListenerOptions
   ) {}
 
@@ -165,7 +167,8 @@ export class Hl7Listener {
       // A resend: answer as the first time; if the first copy never got processed (a crash), do it now.
       if (original.status === 'received') return this.process(original, msg, integration)
       if (integration) this.registry.count(integration.id, 'duplicates')
-      return buildAck(msg, original.status === 'processed' ? 'AA' : 'AE', `A${msg.controlId}`.slice(0, 20), now, original.status === 'processed' ? 'duplicate of a message already received' : (original.error ?? undefined))
+      const done = original.status === 'processed' || original.status === 'captured'
+      return buildAck(msg, done ? 'AA' : 'AE', `A${msg.controlId}`.slice(0, 20), now, done ? 'duplicate of a message already received' : (original.error ?? undefined))
     }
     return this.process(row, msg, integration)
   }
@@ -181,6 +184,11 @@ export class Hl7Listener {
       return buildAck(msg, code, `A${msg.controlId}`.slice(0, 20), now, code === 'AA' ? undefined : text, location)
     }
     if (!integration) return ack('AR', 'rejected', `no lab is configured for sender ${msg.sendingApplication || '(empty MSH-3)'}`, 'MSH^1^3')
+    if (this.captures.capturing(integration.id)) {
+      // Capture mode: kept to build the lab's profile, whatever its type; the ACK says only that it arrived.
+      this.captures.capture(row, `${msg.type}^${msg.trigger} ${msg.controlId}`)
+      return buildAck(msg, 'AA', `A${msg.controlId}`.slice(0, 20), now)
+    }
     if (msg.type !== 'ORU') return ack('AR', 'rejected', `message type ${msg.type}^${msg.trigger} is not accepted here`, 'MSH^1^9')
     try {
       const reports = parseOru(msg)

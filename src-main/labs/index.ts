@@ -7,6 +7,7 @@ import { labsLink } from './result-notice'
 import type { ConsentGate } from '../consent/gate'
 import type { IntegrationRegistry } from '../integrations/registry'
 import { InboundArchive } from '../integrations/inbound'
+import type { CaptureLog } from '../integrations/capture'
 import { OutboundQueue } from '../integrations/outbound'
 import { Hl7Listener, type Hl7ListenerOptions } from '../hl7/listener'
 import { MllpTransmitter } from '../hl7/transmitter'
@@ -40,7 +41,7 @@ export interface LabsConfig {
 export type Labs = ReturnType<typeof createLabs>
 
 /** Wires the lab pipeline: orders → gate → outbound queue → transport; transport → archive → results → match. */
-export function createLabs(core: Core, registry: IntegrationRegistry, gate: ConsentGate, notifications: NotificationsService, config: LabsConfig, charges: ChargeCapture | null = null) {
+export function createLabs(core: Core, registry: IntegrationRegistry, gate: ConsentGate, notifications: NotificationsService, captures: CaptureLog, config: LabsConfig, charges: ChargeCapture | null = null) {
   const archive = new InboundArchive(core)
   const orders = new LabOrdersService(core, registry, gate, charges)
   const results = new LabResultsService(core, orders, notifications)
@@ -76,7 +77,7 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
     notifications.notify({ recipientId: order.orderedBy, kind: 'lab.rejected', severity: 'warning', title: `Rejected by the lab: ${patient?.name ?? 'a patient'} — ${tests}`, body: `${lab}: ${detail} · order ${order.orderNumber}`, patientId: order.patientId, link: labsLink(order.patientId, order.id), dedupeKey: `lab:order:${order.id}:rejected:${order.updatedAt}` })
   }
 
-  const listener = config.hl7 ? new Hl7Listener(core, archive, registry, gate, results, config.hl7) : null
+  const listener = config.hl7 ? new Hl7Listener(core, archive, registry, gate, results, captures, config.hl7) : null
 
   const analyzers = new Map<string, AnalyzerConnector>()
   const timers: LinkTimers = { ...DEFAULT_TIMERS, ...config.astmTimers }
@@ -118,7 +119,7 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
       await analyzers.get(i.id)?.stop()
       analyzers.delete(i.id)
       if (!t) continue
-      const connector = new AnalyzerConnector(i.id, t.make(), { archive, registry, gate, results, orders, audit: core.audit, refusals: core.refusals }, timers)
+      const connector = new AnalyzerConnector(i.id, t.make(), { archive, registry, gate, results, orders, audit: core.audit, refusals: core.refusals, captures }, timers)
       analyzers.set(i.id, connector)
       try {
         await connector.start()

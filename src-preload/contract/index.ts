@@ -15,6 +15,7 @@ import { petlifelogMethods } from './petlifelog'
 import { scannerMethods, type ChipScan } from './scanners'
 import { AuditEntry, auditMethods, AuditSearchFields } from './audit'
 import { todayMethods } from './today'
+import { captureMethods } from './capture'
 import { Confirm, WeightText, type DuplicateRecord } from './forms'
 
 export { ROLES, Role } from './common'
@@ -24,6 +25,7 @@ export * from './petlifelog'
 export * from './scanners'
 export * from './audit'
 export * from './today'
+export * from './capture'
 export * from './forms'
 
 // ---------- shared vocabulary ----------
@@ -263,7 +265,12 @@ export const IntegrationConfig = z
     workstationId: z.string().max(100).optional(),
     workstationName: z.string().trim().max(120).optional(),
     /** the catalog entry it was started from (the Integrations screen names it) */
-    catalogEntry: z.string().max(64).optional()
+    catalogEntry: z.string().max(64).optional(),
+    /**
+     * Capture mode, for a device nobody has profiled yet: what it sends is recorded and shown field
+     * by field, never filed to a patient, and nothing is answered with patient data.
+     */
+    capture: z.boolean().optional()
   })
   .strict()
 export type IntegrationConfig = z.infer<typeof IntegrationConfig>
@@ -1123,7 +1130,8 @@ export const contract = {
   ...petlifelogMethods,
   ...scannerMethods,
   ...auditMethods,
-  ...todayMethods
+  ...todayMethods,
+  ...captureMethods
 } as const
 
 export type Contract = typeof contract

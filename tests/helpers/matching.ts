@@ -45,7 +45,7 @@ export async function matchingClinic() {
   const modality = t.call('integrations.create', { kind: 'imaging', name: 'DR room', config: { aeTitle: 'DRROOM', host: '127.0.0.1' } })
   t.signIn('veterinarian')
   const { labs, integrations, gate, imaging } = t.app.services
-  const connector = new AnalyzerConnector(analyzer.id, {} as Transport, { archive: labs.archive, registry: integrations, gate, results: labs.results, orders: labs.orders, audit: t.app.core.audit, refusals: t.app.core.refusals })
+  const connector = new AnalyzerConnector(analyzer.id, {} as Transport, { archive: labs.archive, registry: integrations, gate, results: labs.results, orders: labs.orders, audit: t.app.core.audit, refusals: t.app.core.refusals, captures: t.app.services.captures })
   const clients = new Map<string, string>()
   let seq = 0
 

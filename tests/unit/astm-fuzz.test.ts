@@ -136,7 +136,7 @@ describe('a connector fed random and mutated transmissions', () => {
     t.signIn('admin')
     analyzerId = t.call('integrations.create', { kind: 'analyzer', name: 'Fuzzed analyzer', config: {} }).id
     const { labs, integrations: registry, gate } = t.app.services
-    connector = new AnalyzerConnector(analyzerId, transport, { archive: labs.archive, registry, gate, results: labs.results, orders: labs.orders, audit: t.app.core.audit, refusals: t.app.core.refusals }, TIMERS)
+    connector = new AnalyzerConnector(analyzerId, transport, { archive: labs.archive, registry, gate, results: labs.results, orders: labs.orders, audit: t.app.core.audit, refusals: t.app.core.refusals, captures: t.app.services.captures }, TIMERS)
     await connector.start()
     transport.emit('channel', ch)
   })

@@ -1,0 +1,134 @@
+/**
+ * A captured message, field by field, for the person building a device's profile: every field
+ * that holds something, named by its place (PID-3, R-3.4) and, where VetOS reads that place by
+ * default, by what it reads there. DICOM objects are dissected by src-main/imaging (their tags).
+ */
+import type { CapturedPart } from '../../src-preload/contract'
+import { Hl7Message } from '../hl7/codec'
+import { parseRecords, STANDARD_PROFILE } from '../astm/records'
+
+export interface Dissection {
+  text: string
+  parts: CapturedPart[]
+  problem: string | null
+}
+
+/** What the HL7 results reader takes from each place (see hl7/lab-messages.ts). */
+const HL7_LABELS: Record<string, string> = {
+  'MSH-3': 'Sending application (routes results to this lab)',
+  'MSH-4': 'Sending facility',
+  'MSH-9': 'Message type',
+  'MSH-10': 'Message control id',
+  'MSH-12': 'HL7 version',
+  'PID-3': 'Patient id (ours, echoed back)',
+  'PID-5.1': 'Owner family name',
+  'PID-5.2': 'Pet name',
+  'PID-7': 'Date of birth',
+  'PID-8': 'Sex code',
+  'PID-35.1': 'Species code',
+  'PID-35.2': 'Species text',
+  'PID-36.1': 'Breed code',
+  'PID-36.2': 'Breed text',
+  'NK1-2.1': 'Owner family name',
+  'NK1-2.2': 'Owner given name',
+  'ORC-2': 'Order number (ours)',
+  'ORC-3': "Lab's number",
+  'OBR-2': 'Order number (ours)',
+  'OBR-3': "Lab's number",
+  'OBR-4.1': 'Panel code',
+  'OBR-4.2': 'Panel name',
+  'OBR-7': 'Observed at',
+  'OBR-25': 'Result status',
+  'OBX-2': 'Value type',
+  'OBX-3.1': 'Test code',
+  'OBX-3.2': 'Test name',
+  'OBX-5': 'Value',
+  'OBX-6': 'Units',
+  'OBX-7': 'Reference range',
+  'OBX-8': 'Abnormal flag',
+  'OBX-11': 'Result status'
+}
+
+/** Each field (and, when it has several, each component) of every segment, decoded. */
+export function dissectHl7(raw: Buffer): Dissection {
+  const text = raw.toString('utf8').replace(/\r\n|\r|\n/g, '\n').trimEnd()
+  let msg: Hl7Message
+  try {
+    msg = Hl7Message.parse(raw.toString('utf8'))
+  } catch (e) {
+    return { text, parts: [], problem: (e as Error).message }
+  }
+  const parts = msg.segments.map((seg) => {
+    const fields: CapturedPart['fields'] = []
+    for (let n = seg.name === 'MSH' ? 3 : 1; n < seg.fields.length; n++) {
+      const rawField = seg.raw(n)
+      if (!rawField) continue
+      const components = rawField.split(seg.enc.repetition)[0].split(seg.enc.component)
+      const position = `${seg.name}-${n}`
+      if (components.length === 1) fields.push({ position, value: seg.get(n), label: HL7_LABELS[position] ?? null })
+      else
+        components.forEach((c, k) => {
+          if (!c) return
+          const at = `${position}.${k + 1}`
+          fields.push({ position: at, value: seg.get(n, k + 1), label: HL7_LABELS[at] ?? HL7_LABELS[position] ?? null })
+        })
+    }
+    return { name: seg.name, fields }
+  })
+  return { text, parts, problem: null }
+}
+
+/** What the ASTM reader takes from each place by default (the standard profile, astm/records.ts). */
+function astmLabels(): Record<string, string> {
+  const p = STANDARD_PROFILE
+  return {
+    [`P-${p.patientIdField}`]: 'Patient id',
+    [`P-${p.patientNameField}`]: 'Owner^pet name',
+    [`P-${p.patientNameField}.1`]: 'Owner family name',
+    [`P-${p.patientNameField}.2`]: 'Pet name',
+    [`P-${p.patientDobField}`]: 'Date of birth',
+    [`P-${p.patientSexField}`]: 'Sex code',
+    [`O-${p.sampleIdField}`]: 'Sample id (our order number)',
+    [`R-${p.resultCodeField}.${p.resultCodeComponent}`]: 'Test code',
+    [`R-${p.resultValueField}`]: 'Value',
+    [`R-${p.resultUnitsField}`]: 'Units',
+    [`R-${p.resultRangeField}`]: 'Reference range',
+    [`R-${p.resultFlagField}`]: 'Abnormal flag',
+    [`R-${p.resultStatusField}`]: 'Result status',
+    [`R-${p.resultTimeField}`]: 'Completed at',
+    [`R-${p.resultInstrumentField}`]: 'Instrument'
+  }
+}
+
+/** Each field (and component) of every record, with the delimiters the H record declares. */
+export function dissectAstm(raw: Buffer): Dissection {
+  const text = raw.toString('latin1').replace(/\r\n|\r|\n/g, '\n').trimEnd()
+  let parsed: ReturnType<typeof parseRecords>
+  try {
+    parsed = parseRecords(raw.toString('latin1'))
+  } catch (e) {
+    return { text, parts: [], problem: (e as Error).message }
+  }
+  const labels = astmLabels()
+  const d = parsed.delimiters
+  const parts = parsed.records.map((r) => {
+    const fields: CapturedPart['fields'] = []
+    // Field 2 of H declares the delimiters; it is not data.
+    for (let n = 2; n <= r.fields.length; n++) {
+      if (r.type === 'H' && n === 2) continue
+      const value = r.fields[n - 1] ?? ''
+      if (!value) continue
+      const position = `${r.type}-${n}`
+      const components = value.split(d.repeat)[0].split(d.component)
+      if (components.length === 1) fields.push({ position, value, label: labels[position] ?? null })
+      else
+        components.forEach((c, k) => {
+          if (!c) return
+          const at = `${position}.${k + 1}`
+          fields.push({ position: at, value: c, label: labels[at] ?? labels[position] ?? null })
+        })
+    }
+    return { name: r.type, fields }
+  })
+  return { text, parts, problem: null }
+}
