@@ -86,6 +86,7 @@ export function createHandlers(s: Services): Handlers {
     'integrations.catalog': () => s.catalog(),
     'integrations.health': () => s.health.report(),
     'integrations.captures': (i) => s.captures.list(i.integrationId, i.limit),
+    'integrations.capturePreview': (i) => s.labs.capturePreview.preview(i.integrationId, i.profile, i.limit),
     'integrations.create': (i, ctx) => s.integrations.create(who(ctx), i),
     'integrations.update': (i, ctx) => s.integrations.update(who(ctx), i),
     'integrations.approve': (i, ctx) => s.integrations.approve(who(ctx), i.id, i.categories),
@@ -94,7 +95,7 @@ export function createHandlers(s: Services): Handlers {
     'labs.catalog': () =>
       s.integrations
         .list()
-        .filter((i) => i.enabled && (i.kind === 'reference_lab' || i.kind === 'analyzer'))
+        .filter((i) => i.enabled && !i.config.capture && (i.kind === 'reference_lab' || i.kind === 'analyzer'))
         .map((i) => ({ integrationId: i.id, integrationName: i.name, kind: i.kind, approved: !!i.approval?.categories.includes('lab_orders'), tests: s.labs.orders.catalog(i.id) })),
     'labs.placeOrder': (i, ctx) => s.labs.views.order(s.labs.orders.place(who(ctx), i)),
     'labs.cancelOrder': (i, ctx) => s.labs.views.order(s.labs.orders.cancel(who(ctx), i.orderId, i.reason)),

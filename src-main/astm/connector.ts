@@ -11,6 +11,7 @@ import type { LabResultsService } from '../labs/results'
 import type { LabOrdersService } from '../labs/orders'
 import type { CaptureLog } from '../integrations/capture'
 import { isOpen } from '../labs/lifecycle'
+import { applyCodeMap } from '../labs/normalize'
 import { sexToCode } from '../matching/rule'
 import { AstmLink, DEFAULT_TIMERS, type LinkTimers } from './link'
 import { AstmRecordError, STANDARD_PROFILE, headerRecord, readTransmission, record, testId, type AstmProfile } from './records'
@@ -211,14 +212,7 @@ export class AnalyzerConnector implements Transmitter {
       done('processed', 'no results in the transmission')
       return
     }
-    // The analyzer's own codes become the clinic's, so its values trend with the reference lab's.
-    const names = new Map((lab?.catalog ?? []).map((t) => [t.code, t.name]))
-    for (const r of read.reports)
-      for (const o of r.observations) {
-        const mapped = lab?.codeMap?.[o.code]
-        if (mapped) Object.assign(o, { code: mapped.code, name: mapped.name })
-        else o.name = names.get(o.code) ?? o.name
-      }
+    applyCodeMap(lab, read.reports)
     const outcome = results.ingest({ inboundId: row.id, integrationId: this.integrationId, integrationName: name, profile: lab }, read.reports)
     done('processed', outcome.summary)
   }

@@ -22,6 +22,8 @@ export interface AstmProfile {
   patientNameField: number
   patientDobField: number
   patientSexField: number
+  /** where the analyzer writes the species, if it does (0: it does not) */
+  patientSpeciesField: number
   sampleIdField: number
   resultCodeField: number
   /** the component of the universal test id holding the analyzer's test code (^^^CODE → 4) */
@@ -40,6 +42,7 @@ export const STANDARD_PROFILE: AstmProfile = {
   patientNameField: 6,
   patientDobField: 8,
   patientSexField: 9,
+  patientSpeciesField: 0,
   sampleIdField: 3,
   resultCodeField: 3,
   resultCodeComponent: 4,
@@ -134,7 +137,7 @@ export function readTransmission(text: string, profile: AstmProfile = STANDARD_P
         const name = field(r, profile.patientNameField, d, 1)
         const first = field(r, profile.patientNameField, d, 2)
         identifiers = Object.fromEntries(
-          Object.entries({ patientId: field(r, profile.patientIdField, d), ownerLastName: first ? name : undefined, petName: first || name, dateOfBirth: astmDate(field(r, profile.patientDobField, d)), sex: field(r, profile.patientSexField, d) }).filter(([, v]) => v)
+          Object.entries({ patientId: field(r, profile.patientIdField, d), ownerLastName: first ? name : undefined, petName: first || name, dateOfBirth: astmDate(field(r, profile.patientDobField, d)), sex: field(r, profile.patientSexField, d), species: profile.patientSpeciesField ? field(r, profile.patientSpeciesField, d) : undefined }).filter(([, v]) => v)
         )
         current = null
         break

@@ -10,6 +10,7 @@ import type { CaptureLog } from '../integrations/capture'
 import { Hl7Message, Hl7ParseError } from './codec'
 import { frame, MllpFramer, type MllpChunk } from './mllp'
 import { buildAck, Hl7ContentError, parseOru, type AckCode } from './lab-messages'
+import { applyCodeMap } from '../labs/normalize'
 
 export interface Hl7ListenerOptions {
   host: string
@@ -194,6 +195,7 @@ export class Hl7Listener {
       const reports = parseOru(msg)
       // the listed config: secrets are masked there, and a lab profile holds none
       const profile = integration.config.lab
+      applyCodeMap(profile, reports)
       const outcome = this.results.ingest({ inboundId: row.id, integrationId: integration.id, integrationName: integration.name, profile }, reports)
       return ack('AA', 'processed', outcome.summary)
     } catch (e) {

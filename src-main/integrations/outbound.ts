@@ -52,7 +52,9 @@ export class OutboundQueue {
     private readonly core: Core,
     private readonly registry: IntegrationRegistry,
     private readonly gate: ConsentGate,
-    private readonly hooks: OutboundHooks
+    private readonly hooks: OutboundHooks,
+    /** an integration whose messages wait for now (capture mode: nothing goes to a device being profiled) */
+    private readonly held: (integrationId: string) => boolean = () => false
   ) {}
 
   register(integrationId: string, t: Transmitter): void {
@@ -120,7 +122,7 @@ export class OutboundQueue {
       if (this.stopped) return
       const t = this.transmitters.get(integrationId)
       const msg = this.head(integrationId)
-      if (!t || !msg) return
+      if (!t || !msg || this.held(integrationId)) return
       const due = Date.parse(msg.nextAttemptAt ?? msg.createdAt) - Date.now()
       if (due > 0) {
         clearTimeout(this.timers.get(integrationId))

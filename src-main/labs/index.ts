@@ -17,6 +17,7 @@ import { LabResultsService } from './results'
 import { LabReviewService } from './review'
 import { Hl7Message, Hl7ParseError } from '../hl7/codec'
 import { LabViews } from './views'
+import { CapturePreviewer } from './capture-preview'
 import { AnalyzerConnector, orderRecords } from '../astm/connector'
 import { SerialTransport, TcpClientTransport, TcpServerTransport, type Transport } from '../astm/transport'
 import { DEFAULT_TIMERS, type LinkTimers } from '../astm/link'
@@ -67,7 +68,7 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
     refused(msg, reason) {
       if (msg.orderId) orders.applyStatus(msg.orderId, 'error', `Not sent: ${reason}`, null)
     }
-  })
+  }, (id) => captures.capturing(id))
   orders.onQueued = (id) => outbound.wake(id)
   /** The lab refused the order: the vet who ordered it hears once, and the click opens the order to resubmit it. */
   const notifyRejected = (orderId: string, lab: string, detail: string) => {
@@ -143,6 +144,7 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
   }
 
   const views = new LabViews(core, registry, orders, review)
+  const capturePreview = new CapturePreviewer(core, captures, registry, results)
 
   /** The Integrations screen's "reprocess": a received message that failed goes through the pipeline again. */
   const reprocess = (messageId: string) => {
@@ -184,6 +186,7 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
   let sub: { unsubscribe(): void } | null = null
   return {
     views,
+    capturePreview,
     documents: (id: string) => core.store.byId(documents, id),
     reprocess,
     archive,
@@ -207,6 +210,8 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
       sub = core.events.subscribe(({ event }) => {
         if (event.type !== 'changed') return
         if (event.payload.entity === 'integration' || (event.payload.entity === 'sync' && event.payload.id === 'integrations')) queueMicrotask(() => void syncTransmitters().then(pickUp))
+        // Capture mode ended: what waited for it goes now.
+        if (event.payload.entity === 'integration') outbound.wake(event.payload.id)
         // Orders placed on other workstations arrive by sync: the one that runs their lab sends them.
         if (event.payload.entity === 'sync') schedulePickUp()
       })

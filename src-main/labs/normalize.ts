@@ -3,6 +3,7 @@
  * bounds, abnormal flags in one vocabulary. Both HL7 and ASTM parsers produce these shapes.
  */
 import type { PatientIdentifiers } from '../matching/rule'
+import type { LabProfile } from '../../src-preload/contract'
 export type ReportIdentifiers = PatientIdentifiers
 
 export interface NormalizedObservation {
@@ -73,3 +74,18 @@ export function effectiveFlag(o: { flag: string | null; valueNum: number | null;
 
 export const isAbnormal = (flag: string | null): boolean => !!flag && flag !== 'N'
 export const isCritical = (flag: string | null): boolean => flag === 'HH' || flag === 'LL' || flag === 'AA'
+
+/**
+ * A lab's or analyzer's own result codes become the clinic's (the profile's code map), so its values
+ * trend with another lab's; a code it does not map keeps its own, named from the profile's catalog.
+ */
+export function applyCodeMap(lab: Pick<LabProfile, 'codeMap' | 'catalog'> | undefined, reports: NormalizedReport[]): void {
+  const names = new Map((lab?.catalog ?? []).map((t) => [t.code, t.name]))
+  for (const r of reports)
+    for (const o of r.observations) {
+      if (o.document) continue
+      const mapped = lab?.codeMap?.[o.code]
+      if (mapped) Object.assign(o, { code: mapped.code, name: mapped.name })
+      else if (o.name === o.code) o.name = names.get(o.code) ?? o.name
+    }
+}

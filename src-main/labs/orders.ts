@@ -67,6 +67,7 @@ export class LabOrdersService {
     const profile = this.registry.config(input.integrationId).lab
     const encoder = this.encoders.get(integration.kind)
     if (!profile || !encoder) throw new ApiError('invalid-input', `"${integration.name}" does not take lab orders`, [{ path: 'integrationId', message: 'is not a lab or analyzer' }])
+    if (this.registry.config(input.integrationId).capture) throw new ApiError('conflict', `"${integration.name}" is in capture mode: it records what the device sends and takes no orders until its profile is saved`)
     const byCode = new Map(profile.catalog.map((t) => [t.code, t]))
     const unknown = input.tests.filter((c) => !byCode.has(c))
     if (input.tests.length === 0) throw new ApiError('invalid-input', 'Choose at least one test', [{ path: 'tests', message: 'choose at least one test' }])

@@ -16,6 +16,7 @@ import { scannerMethods, type ChipScan } from './scanners'
 import { AuditEntry, auditMethods, AuditSearchFields } from './audit'
 import { todayMethods } from './today'
 import { captureMethods } from './capture'
+import { CatalogTest, LabProfile } from './lab-profile'
 import { Confirm, WeightText, type DuplicateRecord } from './forms'
 
 export { ROLES, Role } from './common'
@@ -26,6 +27,7 @@ export * from './scanners'
 export * from './audit'
 export * from './today'
 export * from './capture'
+export * from './lab-profile'
 export * from './forms'
 
 // ---------- shared vocabulary ----------
@@ -203,41 +205,6 @@ export const IntegrationStatus = z.object({
   counters: z.record(z.string(), z.number())
 })
 export type IntegrationStatus = z.infer<typeof IntegrationStatus>
-
-export const CatalogTest = z.object({
-  code: NonEmpty(40),
-  name: NonEmpty(120),
-  specimen: z.string().trim().max(60).optional(),
-  kind: z.enum(['panel', 'test']).default('test')
-})
-export type CatalogTest = z.infer<typeof CatalogTest>
-
-/**
- * How one lab or analyzer wants orders and sends results: its catalog and code mappings.
- * A new lab is mostly a new profile, not new code.
- */
-export const LabProfile = z
-  .object({
-    orderMessage: z.enum(['ORM^O01', 'OML^O21']).default('ORM^O01'),
-    /** MSH-3/4 we send as, and MSH-3 the lab sends as (routes its results to this integration) */
-    application: z.string().trim().max(40).default('VETOS'),
-    facility: z.string().trim().max(40).default(''),
-    labApplication: z.string().trim().max(40).default(''),
-    labFacility: z.string().trim().max(40).default(''),
-    catalog: z.array(CatalogTest).max(1000).default([]),
-    /** our species → the lab's code */
-    speciesCodes: z.record(z.string(), z.string().max(40)).default({}),
-    /** "male/neutered", "female/intact", … → the lab's sex code */
-    sexCodes: z.record(z.string(), z.string().max(10)).default({}),
-    /** ASTM analyzers: where this analyzer puts fields, when it differs from the standard (1-based field numbers) */
-    astmFields: z.record(z.string(), z.number().int().min(1).max(40)).optional(),
-    /** an analyzer's (or lab's) result codes → the clinic's code and name, so trends line up across instruments */
-    codeMap: z.record(z.string(), z.object({ code: z.string().max(40), name: z.string().max(120) })).optional(),
-    /** ASTM analyzers: the sender name VetOS writes in its H records */
-    astmSender: z.string().max(40).optional()
-  })
-  .strict()
-export type LabProfile = z.infer<typeof LabProfile>
 
 /** Transport settings; fields not used by a kind are ignored by its connector. */
 export const IntegrationConfig = z
