@@ -12,6 +12,7 @@ import { PatientScreen } from './screens/Patient'
 import { ClientScreen } from './screens/Client'
 import { AuditScreen } from './screens/Audit'
 import { IntegrationsScreen } from './screens/Integrations'
+import { IntegrationCaptureScreen } from './screens/IntegrationCapture'
 import { SettingsScreen } from './screens/Settings'
 import { LabReviewScreen } from './screens/LabReview'
 import { ImagingReviewScreen } from './screens/ImagingReview'
@@ -82,6 +83,7 @@ function Screens() {
           <Route path="/lost-found" element={<LostFoundScreen />} />
           <Route path="/audit" element={<AuditScreen />} />
           <Route path="/integrations" element={<IntegrationsScreen />} />
+          <Route path="/integrations/:id/capture" element={<IntegrationCaptureScreen />} />
           <Route path="/settings" element={<SettingsScreen />} />
           <Route path="*" element={<Navigate to="/today" replace />} />
         </Routes>

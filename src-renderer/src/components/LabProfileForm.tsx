@@ -4,7 +4,7 @@ import { LabProfile, SPECIES, type IntegrationKind } from '../../../src-preload/
 import { AstmFieldsGrid, CatalogTable, CodeMapTable, useDerivedDraft, type ProfileErrors } from './LabProfileTables'
 
 type Tab = 'messages' | 'tests' | 'codes' | 'codemap' | 'astm'
-const ANALYZER_TABS: Tab[] = ['codemap', 'astm']
+const ANALYZER_TABS: Tab[] = ['astm']
 
 /** A full profile from a possibly partial one (a profile saved before a field existed lacks it). */
 export function completeProfile(p: Partial<LabProfile> | undefined): LabProfile {
@@ -35,7 +35,7 @@ function tabOf(key: string): Tab | null {
 
 /**
  * A lab's or analyzer's profile as a guided form: message settings, the test catalog, the lab's species
- * and sex codes, and for analyzers the result code map and ASTM field positions. Experts can switch to
+ * and sex codes, the result code map, and for analyzers the ASTM field positions. Experts can switch to
  * the JSON; both views edit the same value. `onJsonError` reports JSON that is not (yet) a valid
  * profile, so the caller can refuse to save while it is pending.
  */
@@ -113,7 +113,7 @@ export function LabProfileForm({
             {tabLabel('messages', 'Messages')}
             {tabLabel('tests', `Tests (${value.catalog.length})`)}
             {tabLabel('codes', 'Species & sex')}
-            {analyzer && tabLabel('codemap', `Result codes (${Object.keys(value.codeMap ?? {}).length})`)}
+            {tabLabel('codemap', `Result codes (${Object.keys(value.codeMap ?? {}).length})`)}
             {analyzer && tabLabel('astm', 'ASTM fields')}
           </Tabs.List>
           <Tabs.Panel value="messages">
@@ -152,13 +152,11 @@ export function LabProfileForm({
               />
             </Stack>
           </Tabs.Panel>
-          {analyzer && (
-            <Tabs.Panel value="codemap">
-              <Section title="Result codes" hint="The analyzer's codes for its results, mapped to the clinic's, so trends line up across instruments">
-                <CodeMapTable codeMap={value.codeMap} onChange={(m) => set('codeMap', m)} errors={errors} />
-              </Section>
-            </Tabs.Panel>
-          )}
+          <Tabs.Panel value="codemap">
+            <Section title="Result codes" hint={`The ${analyzer ? 'analyzer' : 'lab'}'s codes for its results, mapped to the clinic's, so trends line up across labs and instruments`}>
+              <CodeMapTable codeMap={value.codeMap} onChange={(m) => set('codeMap', m)} errors={errors} />
+            </Section>
+          </Tabs.Panel>
           {analyzer && (
             <Tabs.Panel value="astm">
               <Section title="ASTM field positions" hint="Only where this analyzer differs from the standard (shown in grey); 1-based field numbers, as in the standard">

@@ -150,7 +150,7 @@ export function CodeMapTable({ codeMap, onChange, errors }: { codeMap: CodeMap |
   return (
     <EditableTable
       testId="codemap"
-      columns={[{ label: 'Analyzer code', w: 150 }, { label: 'Clinic code', w: 150 }, { label: 'Clinic name' }]}
+      columns={[{ label: 'Code it sends', w: 150 }, { label: 'Clinic code', w: 150 }, { label: 'Clinic name' }]}
       empty="No mappings: results keep the analyzer's own codes."
       addLabel="Add mapping"
       onAdd={() => setRows([...rows, { from: '', code: '', name: '' }], codeMap)}
@@ -160,7 +160,7 @@ export function CodeMapTable({ codeMap, onChange, errors }: { codeMap: CodeMap |
           removeLabel: `Remove ${r.from || 'mapping'}`,
           onRemove: () => commit(rows.filter((_, j) => j !== i)),
           cells: [
-            <TextInput key="from" aria-label="Analyzer code" value={r.from} onChange={(e) => edit(i, { from: e.currentTarget.value })} error={rowError(i)} data-testid="codemap-from" />,
+            <TextInput key="from" aria-label="Code it sends" value={r.from} onChange={(e) => edit(i, { from: e.currentTarget.value })} error={rowError(i)} data-testid="codemap-from" />,
             <TextInput key="code" aria-label="Clinic code" value={r.code} maxLength={40} onChange={(e) => edit(i, { code: e.currentTarget.value })} error={from ? errors[`codeMap.${from}.code`] : undefined} data-testid="codemap-code" />,
             <TextInput key="name" aria-label="Clinic name" value={r.name} maxLength={120} onChange={(e) => edit(i, { name: e.currentTarget.value })} error={from ? errors[`codeMap.${from}.name`] : undefined} data-testid="codemap-name" />
           ]
@@ -181,7 +181,9 @@ export const ASTM_FIELD_GROUPS: { record: string; fields: { name: string; label:
       { name: 'patientIdField', label: 'Patient id', standard: 3 },
       { name: 'patientNameField', label: 'Name', standard: 6 },
       { name: 'patientDobField', label: 'Date of birth', standard: 8 },
-      { name: 'patientSexField', label: 'Sex', standard: 9 }
+      { name: 'patientSexField', label: 'Sex', standard: 9 },
+      // The standard has no species field; an analyzer that writes one is read there once it is set.
+      { name: 'patientSpeciesField', label: 'Species', standard: 0 }
     ]
   },
   { record: 'Order (O) record', fields: [{ name: 'sampleIdField', label: 'Sample id', standard: 3 }] },
@@ -206,11 +208,12 @@ type AstmFields = NonNullable<LabProfile['astmFields']>
 
 /** Only positions that differ from the standard need a value; a blank field reads the standard one. */
 export function AstmFieldsGrid({ fields, onChange, errors }: { fields: AstmFields | undefined; onChange: (f: AstmFields | undefined) => void; errors: ProfileErrors }) {
+  const current = (fields ?? {}) as Record<string, number | undefined>
   const set = (name: string, v: string | number) => {
-    const next = { ...fields }
+    const next = { ...current }
     if (typeof v === 'number') next[name] = v
     else delete next[name]
-    onChange(Object.keys(next).length ? next : undefined)
+    onChange(Object.keys(next).length ? (next as AstmFields) : undefined)
   }
   // Names VetOS does not read are kept (and shown) so that nothing pasted as JSON is silently dropped.
   const unknown = Object.keys(fields ?? {}).filter((n) => !KNOWN_ASTM_FIELDS.has(n))
@@ -228,9 +231,9 @@ export function AstmFieldsGrid({ fields, onChange, errors }: { fields: AstmField
                 key={f.name}
                 label={f.label}
                 placeholder={f.standard ? String(f.standard) : undefined}
-                value={fields?.[f.name] ?? ''}
+                value={current[f.name] ?? ''}
                 onChange={(v) => set(f.name, v)}
-                min={1}
+                min={f.standard ? 1 : 0}
                 max={40}
                 allowDecimal={false}
                 allowNegative={false}

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { Link } from 'react-router-dom'
 import { Alert, Badge, Button, Checkbox, Group, Modal, NumberInput, Paper, Select, Stack, Switch, Table, TagsInput, Text, TextInput, Title } from '@mantine/core'
 import { DATA_CATEGORIES, INTEGRATION_KINDS, type CatalogEntry, type DataCategory, type IntegrationHealth, type Integration, type IntegrationConfig, type IntegrationKind, type LabProfile } from '../../../src-preload/contract'
 import { useAction, useCall } from '../api/hooks'
@@ -31,6 +32,9 @@ const NEEDED: Partial<Record<IntegrationKind, { who: string; categories: DataCat
   analyzer: { who: 'an analyzer', categories: ['patient_identity', 'lab_orders'], why: 'Orders sent to the analyzer carry the patient’s identity.' },
   imaging: { who: 'a modality', categories: ['patient_identity', 'imaging'], why: 'The modality’s worklist shows it each scheduled patient’s identity and imaging request. Images it sends are received either way.' }
 }
+
+/** Kinds whose devices can be listened to in capture mode while nobody has profiled them. */
+const CAPTURES: IntegrationKind[] = ['reference_lab', 'analyzer', 'imaging']
 
 const shortCategory = (c: DataCategory) => CATEGORY_LABEL[c].replace(/ \(.*\)$/, '').toLowerCase()
 
@@ -116,6 +120,11 @@ export function IntegrationsScreen() {
                   <Text size="xs" c="dimmed">
                     {KIND_LABEL[i.kind]}
                   </Text>
+                  {i.config.capture && (
+                    <Badge size="sm" color="grape" variant="light" data-testid="capture-badge">
+                      capture mode
+                    </Badge>
+                  )}
                 </Table.Td>
                 <Table.Td maw={240}>
                   <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
@@ -172,6 +181,11 @@ export function IntegrationsScreen() {
                       <Button size="compact-sm" variant="subtle" onClick={() => void list.refetch().then((r) => setEditing(r.data?.find((x) => x.id === i.id) ?? i))}>
                         Configure
                       </Button>
+                      {CAPTURES.includes(i.kind) && (
+                        <Button size="compact-sm" variant={i.config.capture ? 'light' : 'subtle'} color="grape" component={Link} to={`/integrations/${i.id}/capture`} data-testid="integration-capture">
+                          Capture
+                        </Button>
+                      )}
                       <Button size="compact-sm" variant="light" onClick={() => setApproving(i)}>
                         {i.approval ? 'Change approval' : 'Approve'}
                       </Button>
@@ -335,6 +349,15 @@ function ConfigModal({ integration, entry, onClose }: { integration: Integration
           {!integration && !entry && <Select label="Kind" data={INTEGRATION_KINDS.map((k) => ({ value: k, label: KIND_LABEL[k] }))} value={kind} onChange={(v) => setKind(v as IntegrationKind)} allowDeselect={false} data-testid="integration-kind" />}
           <TextInput label="Name" placeholder={imaging ? 'Digital X-ray room (DR)' : undefined} value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} required={!imaging} withAsterisk data-testid="integration-name" />
           <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+          {CAPTURES.includes(kind) && (
+            <Switch
+              label="Capture mode"
+              description="For a device nobody has profiled yet: VetOS records what it sends (Capture, on the list) without filing anything or answering with patient data; build its profile from that, then turn this off."
+              checked={config.capture === true}
+              onChange={(e) => set('capture', e.currentTarget.checked || undefined)}
+              data-testid="integration-capture-mode"
+            />
+          )}
           {network && (
             <Group grow>
               <TextInput label="Peer host" value={config.host ?? ''} onChange={(e) => set('host', e.currentTarget.value)} error={errors['config.host']} />
