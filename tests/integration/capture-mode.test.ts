@@ -133,8 +133,11 @@ describe('capture mode for a reference lab (real MLLP)', () => {
     expect(results).toHaveLength(1)
     expect(tables(t).reports).toBe(before.reports + 1)
     expect(results[0].observations.map((o) => [o.code, o.name])).toEqual([['GLU', 'Glucose'], ['CREA', 'Creatinine']])
-    // What was captured stays captured: it is never filed after the fact.
-    expect(t.call('integrations.captures', { integrationId: lab.id })).toHaveLength(2)
+    // What was captured stays captured: it is never filed after the fact, not even by "reprocess".
+    const kept = t.call('integrations.captures', { integrationId: lab.id })
+    expect(kept).toHaveLength(2)
+    expect(t.raw('integrations.reprocess', { messageId: kept[1].id })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/never filed/) } })
+    expect(t.call('labs.results', { patientId: patient.id })).toHaveLength(1)
   })
 
   it('a message that is not HL7 is kept as a reject, and capture goes on', async () => {
