@@ -247,6 +247,8 @@ export function generateDemoClinic(s: Services, core: Core): void {
   // VetOS dials the analyzer (here its simulator) and keeps redialling quietly while it is off.
   const analyzer = s.integrations.create(actor, { kind: 'analyzer', name: 'In-house chemistry analyzer (simulator)', enabled: true, config: { host: '127.0.0.1', port: 5001, lab: DEMO_ANALYZER_PROFILE } })
   s.integrations.approve(actor, analyzer.id, ['patient_identity', 'lab_orders'])
+  // A urine analyzer just delivered and not profiled yet: in capture mode, so Integrations → Capture shows what it sends.
+  s.integrations.create(actor, { kind: 'analyzer', name: 'Urine analyzer, new (simulator)', enabled: true, config: { host: '127.0.0.1', port: 5002, capture: true, lab: { ...DEMO_ANALYZER_PROFILE, catalog: [{ code: 'UA', name: 'Urinalysis', kind: 'panel' }], codeMap: {}, speciesCodes: {}, sexCodes: {} } } })
   s.integrations.create(actor, { kind: 'petlifelog', name: 'PetLifeLog microchip registry', enabled: false, config: { baseUrl: 'https://registry.petlifelog.example/api' } })
   // Card terminals through the Stripe simulator (--simulators runs it on this port); a real Stripe account is a key and no base URL.
   const cards = s.integrations.create(actor, { kind: 'payments', name: 'Stripe Terminal (simulator)', enabled: true, config: { baseUrl: `http://127.0.0.1:${DEMO_STRIPE_PORT}`, apiKey: DEMO_STRIPE_KEY } })

@@ -5,7 +5,7 @@
  */
 import type { CapturedPart } from '../../src-preload/contract'
 import { Hl7Message } from '../hl7/codec'
-import { parseRecords, STANDARD_PROFILE } from '../astm/records'
+import { parseRecords, STANDARD_PROFILE, unescapeAstm } from '../astm/records'
 
 export interface Dissection {
   text: string
@@ -120,12 +120,12 @@ export function dissectAstm(raw: Buffer): Dissection {
       if (!value) continue
       const position = `${r.type}-${n}`
       const components = value.split(d.repeat)[0].split(d.component)
-      if (components.length === 1) fields.push({ position, value, label: labels[position] ?? null })
+      if (components.length === 1) fields.push({ position, value: unescapeAstm(value.split(d.repeat)[0], d), label: labels[position] ?? null })
       else
         components.forEach((c, k) => {
           if (!c) return
           const at = `${position}.${k + 1}`
-          fields.push({ position: at, value: c, label: labels[at] ?? labels[position] ?? null })
+          fields.push({ position: at, value: unescapeAstm(c, d), label: labels[at] ?? labels[position] ?? null })
         })
     }
     return { name: r.type, fields }

@@ -5,6 +5,7 @@ import { TcpServerTransport } from '../astm/transport'
 import { StripeSimulator } from './stripe'
 import { DEMO_READER, DEMO_STRIPE_KEY } from '../demo/generate'
 import { startDemoProveniq } from '../demo/proveniq'
+import { runUrinalysis, type UrinalysisPatient } from './urinalysis'
 
 export interface RunningSimulators {
   stop(): Promise<void>
@@ -55,6 +56,11 @@ export async function startSimulators(app: App, log: (line: string) => void): Pr
       try {
         await sim.start()
         running.push(sim)
+        // The one nobody has profiled yet (capture mode) runs urine samples of the day's patients by itself.
+        if (i.config.capture) {
+          const runs = runUrinalysis(sim, demoUrinePatients(app), { firstMs: 5000, everyMs: 90_000, max: 12, log })
+          running.push({ stop: async () => runs.stop() })
+        }
       } catch (e) {
         log(`The analyzer simulator could not listen on port ${i.config.port}: ${(e as Error).message}`)
       }
@@ -69,4 +75,11 @@ export async function startSimulators(app: App, log: (line: string) => void): Pr
     }
   }
   return { stop: async () => void (await Promise.all(running.map((s) => s.stop()))) }
+}
+
+/** A few of the demo clinic's dogs and cats, as a technician would type them at the urine analyzer. */
+function demoUrinePatients(app: App): UrinalysisPatient[] {
+  return app.core.store.sqlite
+    .prepare("SELECT p.name AS pet, c.last_name AS owner, p.species, p.sex FROM patients p JOIN clients c ON c.id = p.client_id WHERE p.species IN ('canine', 'feline') AND p.deceased_at IS NULL AND p.deleted_at IS NULL ORDER BY p.rowid LIMIT 6")
+    .all() as UrinalysisPatient[]
 }

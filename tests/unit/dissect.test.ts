@@ -26,11 +26,12 @@ describe('a captured message, field by field', () => {
   })
 
   it('reads ASTM records with the delimiters the H record declares, frame numbers stripped', () => {
-    const d = dissectAstm(Buffer.from('1H|\\^&|||CHEM^2.1\r2P|1|P-9|||Okafor^Biscuit||20190301|M||||||FEL\r3O|1|S-7||^^^T4\r4R|1|^^^T4|2.9|ug/dL|1.0-4.0|N||F\r5L|1|N\r', 'latin1'))
+    const d = dissectAstm(Buffer.from('1H|\\^&|||CHEM^2.1\r2P|1|P-9|||Okafor^Bis&S&cuit||20190301|M||||||FEL\r3O|1|S-7||^^^T4\r4R|1|^^^T4|2.9|ug/dL|1.0-4.0|N||F\r5L|1|N\r', 'latin1'))
     expect(d.problem).toBeNull()
     expect(d.parts.map((p) => p.name)).toEqual(['H', 'P', 'O', 'R', 'L'])
     const fields = d.parts.flatMap((p) => p.fields)
-    expect(fields.find((f) => f.position === 'P-6.2')).toEqual({ position: 'P-6.2', value: 'Biscuit', label: 'Pet name' })
+    // An escaped component separator (&S&) is part of the name.
+    expect(fields.find((f) => f.position === 'P-6.2')).toEqual({ position: 'P-6.2', value: 'Bis^cuit', label: 'Pet name' })
     expect(fields.find((f) => f.position === 'P-15')).toEqual({ position: 'P-15', value: 'FEL', label: null })
     expect(fields.find((f) => f.position === 'O-3')).toEqual({ position: 'O-3', value: 'S-7', label: 'Sample id (our order number)' })
     expect(fields.find((f) => f.position === 'R-3.4')).toEqual({ position: 'R-3.4', value: 'T4', label: 'Test code' })
