@@ -181,8 +181,8 @@ export function IntegrationsScreen() {
                       <Button size="compact-sm" variant="subtle" onClick={() => void list.refetch().then((r) => setEditing(r.data?.find((x) => x.id === i.id) ?? i))}>
                         Configure
                       </Button>
-                      {CAPTURES.includes(i.kind) && (
-                        <Button size="compact-sm" variant={i.config.capture ? 'light' : 'subtle'} color="grape" component={Link} to={`/integrations/${i.id}/capture`} data-testid="integration-capture">
+                      {i.config.capture && (
+                        <Button size="compact-sm" variant="light" color="grape" component={Link} to={`/integrations/${i.id}/capture`} data-testid="integration-capture">
                           Capture
                         </Button>
                       )}
