@@ -3,7 +3,7 @@
  * profile preview: who the patient would be taken for, and which study and request it would name.
  */
 import type { PatientIdentifiers } from '../matching/rule'
-import { DicomFileError, filingFieldsOf, parseHeader } from './dicom-file'
+import { filingFieldsOf, parseHeader } from './dicom-file'
 
 export interface CapturedDicomReading {
   identifiers: PatientIdentifiers
@@ -18,8 +18,8 @@ export function readCapturedDicom(raw: Buffer): CapturedDicomReading {
   try {
     const f = filingFieldsOf(parseHeader(raw))
     return { identifiers: f.identifiers, accessionNumber: f.accessionNumber, studyInstanceUid: f.studyInstanceUid, description: f.studyDescription, modality: f.modality }
-  } catch (e) {
-    if (!(e instanceof DicomFileError)) throw e
+  } catch {
+    // DicomFileError, or dicom-parser's own throw (a string) reading an attribute cut off at the end.
     return { identifiers: {}, accessionNumber: null, studyInstanceUid: null, description: null, modality: null }
   }
 }

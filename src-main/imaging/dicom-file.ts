@@ -144,6 +144,16 @@ export function filingFieldsOf(ds: dicomParser.DataSet): { accessionNumber: stri
 /** Parses the header of a Part 10 file (or of a dataset with its meta group); pixel data is not touched. */
 export function readHeader(bytes: Uint8Array): InstanceHeader {
   const ds = parseHeader(bytes)
+  try {
+    return headerFrom(ds)
+  } catch (e) {
+    // dicom-parser parses an attribute cut off at the end, and throws (a string) only when it is read.
+    if (e instanceof DicomFileError) throw e
+    throw new DicomFileError(`not a readable DICOM file: ${parseProblem(e)}`)
+  }
+}
+
+function headerFrom(ds: dicomParser.DataSet): InstanceHeader {
   const required = (tag: string, name: string) => {
     const v = text(ds, tag)
     if (!v) throw new DicomFileError(`${name} ${tag.replace(/^x(\w{4})(\w{4})$/, '($1,$2)')} is missing`)

@@ -8,7 +8,9 @@ import dicomParser from 'dicom-parser'
 import dcmjs from 'dcmjs'
 import type { CapturedField, CapturedPart } from '../../src-preload/contract'
 import type { Dissection } from '../integrations/dissect'
-import { parseProblem } from './dicom-file'
+import { DicomFileError, parseProblem, readHeader } from './dicom-file'
+
+const WORKLIST_FIND = '1.2.840.10008.5.1.4.31'
 
 const dictionary = dcmjs.data.DicomMetaDictionary.dictionary
 
@@ -123,11 +125,20 @@ interface Collected {
   line: string
 }
 
-/** Every attribute of a dataset, items of sequences under their sequence, in the order sent. */
-function collect(ds: dicomParser.DataSet, into: Collected[], parent: { path: string; part: PartName; depth: number } | null): void {
+/** Every attribute of a dataset, items of sequences under their sequence, in the order sent; problems says what was cut off. */
+function collect(ds: dicomParser.DataSet, into: Collected[], problems: string[], parent: { path: string; part: PartName; depth: number } | null): void {
   for (const tag of Object.keys(ds.elements).sort()) {
     const el = ds.elements[tag]
     const own = positionOf(tag)
+    const arrived = ds.byteArray.length - el.dataOffset
+    if (!el.items && !el.fragments && el.length > arrived) {
+      // dicom-parser takes an attribute cut off at the end as if it were whole.
+      const { keyword, vr } = describe(own, el.vr)
+      const value = `(cut off: ${el.length} bytes declared, ${Math.max(0, arrived)} arrived)`
+      problems.push(`the object is cut off in ${parent ? `${parent.path}.` : ''}${own}${keyword ? ` ${keyword}` : ''}: ${el.length} bytes declared, ${Math.max(0, arrived)} arrived`)
+      into.push({ part: parent?.part ?? partOf(own), field: { position: parent ? `${parent.path}.${own}` : own, name: keyword ?? undefined, value, label: LABELS[own] ?? null }, line: `${'>'.repeat(parent?.depth ?? 0)}${own} ${vr ?? '??'} ${keyword ?? '(private)'}: ${value}` })
+      continue
+    }
     const position = parent ? `${parent.path}.${own}` : own
     const part = parent?.part ?? partOf(own)
     const { keyword, vr } = describe(own, el.vr)
@@ -137,7 +148,7 @@ function collect(ds: dicomParser.DataSet, into: Collected[], parent: { path: str
       const value = `${el.items.length} item${el.items.length === 1 ? '' : 's'}`
       into.push({ part, field: { position, name: keyword ?? undefined, value, label: LABELS[own] ?? null }, line: `${indent}${own} SQ ${keyword ?? '(private)'}: ${value}` })
       el.items.forEach((item, i) => {
-        if (item.dataSet) collect(item.dataSet, into, { path: `${position}[${i}]`, part, depth: depth + 1 })
+        if (item.dataSet) collect(item.dataSet, into, problems, { path: `${position}[${i}]`, part, depth: depth + 1 })
       })
       continue
     }
@@ -145,7 +156,8 @@ function collect(ds: dicomParser.DataSet, into: Collected[], parent: { path: str
     try {
       value = valueOf(ds, el, vr, own)
     } catch (e) {
-      value = `(unreadable: ${(e as Error).message})`
+      value = `(unreadable: ${parseProblem(e)})`
+      problems.push(`${own} could not be read: ${parseProblem(e)}`)
     }
     into.push({ part, field: { position, name: keyword ?? undefined, value, label: LABELS[own] ?? null }, line: `${indent}${own} ${vr ?? '??'} ${keyword ?? '(private)'}: ${value === '' ? '(empty)' : value}` })
   }
@@ -163,6 +175,14 @@ function hexDump(raw: Buffer, bytes = 256): string {
 
 /** Reads a Part 10 file attribute by attribute; what cannot be read is said in problem, never thrown. */
 export function dissectDicom(raw: Buffer): Dissection {
+  try {
+    return dissect(raw)
+  } catch (e) {
+    return { text: hexDump(raw), parts: [], problem: `not a readable DICOM object: ${parseProblem(e)}` }
+  }
+}
+
+function dissect(raw: Buffer): Dissection {
   let ds: dicomParser.DataSet
   let problem: string | null = null
   try {
@@ -175,10 +195,16 @@ export function dissectDicom(raw: Buffer): Dissection {
     ds = partial
   }
   const collected: Collected[] = []
-  try {
-    collect(ds, collected, null)
-  } catch (e) {
-    problem ??= `not a readable DICOM object: ${(e as Error).message}`
+  const problems: string[] = []
+  collect(ds, collected, problems, null)
+  problem ??= problems.length ? `not a readable DICOM object: ${problems.join('; ')}` : null
+  // An image that parses may still lack what filing needs (bytes that happen to parse): said as filing says it.
+  if (!problem && ds.string('x00020002') !== WORKLIST_FIND) {
+    try {
+      readHeader(raw)
+    } catch (e) {
+      problem = `VetOS could not file it: ${e instanceof DicomFileError ? e.message : parseProblem(e)}`
+    }
   }
   const parts: CapturedPart[] = PARTS.map((name) => ({ name, fields: collected.filter((c) => c.part === name).map((c) => c.field) })).filter((p) => p.fields.length > 0)
   const text = PARTS.flatMap((name) => collected.filter((c) => c.part === name).map((c) => c.line)).join('\n')

@@ -15,7 +15,7 @@ import type { DataCategory } from '../../src-preload/contract'
 import type { IntegrationRegistry } from '../integrations/registry'
 import type { InboundArchive } from '../integrations/inbound'
 import type { CaptureLog } from '../integrations/capture'
-import { DicomFileError, fileMeta, readHeader, type InstanceHeader } from './dicom-file'
+import { DicomFileError, fileMeta, parseProblem, readHeader, type InstanceHeader } from './dicom-file'
 import type { ImageStorage } from './storage'
 import type { StudiesService } from './studies'
 import { uuidUid, type ImagingRequests } from './requests'
@@ -630,7 +630,7 @@ class VetosScp extends Scp {
       try {
         received = { file: sink.file, sha256: sink.digest(), bytes: sink.bytes, header: headerOf(sink.file) }
       } catch (e) {
-        received = { file: sink.file, error: e instanceof DicomFileError ? e.message : `not readable: ${(e as Error).message}` }
+        received = { file: sink.file, error: e instanceof DicomFileError ? e.message : `not readable: ${parseProblem(e)}` }
       }
       const ds = new Dataset({}, pc.getAcceptedTransferSyntaxUid())
       ;(ds as unknown as { vetos: Received }).vetos = received
