@@ -96,8 +96,9 @@ const plainIp = (ip: string | undefined) => (ip ?? '').replace(/^::ffff:/, '')
 class AssociationLog {
   readonly id = newId()
   stored = 0
-  /** kept in capture mode, not filed */
+  /** kept in capture mode, not filed, and their bytes */
   captured = 0
+  capturedBytes = 0
   failed = 0
   queries = 0
   bytes = 0
@@ -244,7 +245,7 @@ export class DicomNode {
     if (log.ended || this.stopped) return
     log.ended = true
     const { store } = this.core
-    const words = [`${log.stored} image(s) stored (${(log.bytes / 1e6).toFixed(1)} MB)`, ...(log.captured ? [`${log.captured} kept in capture mode (not filed)`] : []), ...(log.failed ? [`${log.failed} refused`] : []), ...(log.queries ? [`${log.queries} worklist quer${log.queries === 1 ? 'y' : 'ies'}`] : [])]
+    const words = [`${log.stored} image(s) stored (${(log.bytes / 1e6).toFixed(1)} MB)`, ...(log.captured ? [`${log.captured} kept in capture mode, not filed (${(log.capturedBytes / 1e6).toFixed(1)} MB)`] : []), ...(log.failed ? [`${log.failed} refused`] : []), ...(log.queries ? [`${log.queries} worklist quer${log.queries === 1 ? 'y' : 'ies'}`] : [])]
     const d = [detail, ...log.errors.slice(0, 3)].filter(Boolean).join('; ') || null
     store.updateLocal(dicomAssociations, log.id, { endedAt: store.nowIso(), outcome, stored: log.stored, failed: log.failed, queries: log.queries, bytes: log.bytes, detail: d })
     const summary = `DICOM association from ${log.callingAet} (${log.peer}) ${outcome}: ${words.join(', ')}${d ? ` — ${d}` : ''}`
@@ -329,7 +330,7 @@ export class DicomNode {
       log.captured++
       this.counters.captured++
     }
-    log.bytes += raw.length
+    log.capturedBytes += raw.length
     if (!readable) return this.failed(log, STORE_CANNOT_UNDERSTAND, `${received.error} (kept in capture mode)`)
     return { status: Status.Success }
   }

@@ -86,6 +86,10 @@ describe('a modality in capture mode', () => {
     expect(t.app.core.store.sqlite.prepare("SELECT count(*) FROM notifications WHERE kind LIKE 'imaging.%' AND (patient_id = ? OR title LIKE '%Biscuit%')").pluck().get(patient.patientId)).toBe(0)
     expect(t.call('imaging.requests', { patientId: patient.patientId })[0]).toMatchObject({ id: request.id, status: 'scheduled' })
 
+    // the association's record says what happened to it
+    const association = t.app.core.store.sqlite.prepare("SELECT summary FROM audit_log WHERE integration_id = ? AND action = 'dicom.association' ORDER BY seq DESC LIMIT 1").pluck().get(modality.id)
+    expect(association).toMatch(/0 image\(s\) stored \(0\.0 MB\), 1 kept in capture mode, not filed/)
+
     // a resend is answered again and not captured twice
     expect((await send(write('captured.dcm', bytes))).code).toBe(0)
     expect(captures()).toHaveLength(1)
