@@ -132,36 +132,31 @@ function collect(ds: dicomParser.DataSet, into: Collected[], problems: string[],
   for (const tag of Object.keys(ds.elements).sort()) {
     const el = ds.elements[tag]
     const own = positionOf(tag)
-    const arrived = ds.byteArray.length - el.dataOffset
-    if (!el.items && !el.fragments && el.length > arrived) {
-      // dicom-parser takes an attribute cut off at the end as if it were whole.
-      const { keyword, vr } = describe(own, el.vr)
-      const value = `(cut off: ${el.length} bytes declared, ${Math.max(0, arrived)} arrived)`
-      problems.push(`the object is cut off in ${parent ? `${parent.path}.` : ''}${own}${keyword ? ` ${keyword}` : ''}: ${el.length} bytes declared, ${Math.max(0, arrived)} arrived`)
-      into.push({ part: parent?.part ?? partOf(own), field: { position: parent ? `${parent.path}.${own}` : own, name: keyword ?? undefined, value, label: LABELS[own] ?? null }, line: `${'>'.repeat(parent?.depth ?? 0)}${own} ${vr ?? '??'} ${keyword ?? '(private)'}: ${value}` })
-      continue
-    }
     const position = parent ? `${parent.path}.${own}` : own
     const part = parent?.part ?? partOf(own)
     const { keyword, vr } = describe(own, el.vr)
-    const depth = parent?.depth ?? 0
-    const indent = '>'.repeat(depth)
+    const line = (v: string, shownVr = vr) => `${'>'.repeat(parent?.depth ?? 0)}${own} ${shownVr ?? '??'} ${keyword ?? '(private)'}: ${v === '' ? '(empty)' : v}`
+    const add = (value: string, shownVr = vr) => into.push({ part, field: { position, name: keyword ?? undefined, value, label: LABELS[own] ?? null }, line: line(value, shownVr) })
     if (el.items) {
-      const value = `${el.items.length} item${el.items.length === 1 ? '' : 's'}`
-      into.push({ part, field: { position, name: keyword ?? undefined, value, label: LABELS[own] ?? null }, line: `${indent}${own} SQ ${keyword ?? '(private)'}: ${value}` })
+      add(`${el.items.length} item${el.items.length === 1 ? '' : 's'}`, 'SQ')
       el.items.forEach((item, i) => {
-        if (item.dataSet) collect(item.dataSet, into, problems, { path: `${position}[${i}]`, part, depth: depth + 1 })
+        if (item.dataSet) collect(item.dataSet, into, problems, { path: `${position}[${i}]`, part, depth: (parent?.depth ?? 0) + 1 })
       })
       continue
     }
-    let value: string
-    try {
-      value = valueOf(ds, el, vr, own)
-    } catch (e) {
-      value = `(unreadable: ${parseProblem(e)})`
-      problems.push(`${own} could not be read: ${parseProblem(e)}`)
+    const arrived = Math.max(0, ds.byteArray.length - el.dataOffset)
+    if (!el.fragments && el.length > arrived) {
+      // dicom-parser takes an attribute cut off at the end as if it were whole.
+      add(`(cut off: ${el.length} bytes declared, ${arrived} arrived)`)
+      problems.push(`the object is cut off in ${position}${keyword ? ` ${keyword}` : ''}: ${el.length} bytes declared, ${arrived} arrived`)
+      continue
     }
-    into.push({ part, field: { position, name: keyword ?? undefined, value, label: LABELS[own] ?? null }, line: `${indent}${own} ${vr ?? '??'} ${keyword ?? '(private)'}: ${value === '' ? '(empty)' : value}` })
+    try {
+      add(valueOf(ds, el, vr, own))
+    } catch (e) {
+      add(`(unreadable: ${parseProblem(e)})`)
+      problems.push(`${position} could not be read: ${parseProblem(e)}`)
+    }
   }
 }
 

@@ -318,17 +318,25 @@ export class DicomNode {
     }
     const sop = request.getAffectedSopInstanceUid()
     const readable = 'header' in received
-    const { row, original } = this.archive.store({ integrationId: log.integration!.id, transport: 'dicom', peer: `${log.callingAet} at ${log.peer}`, raw, messageType: `C-STORE ${readable ? (received.header.modality ?? '(no modality)') : '(unreadable)'}`, dedupeKey: sop })
-    if (original) {
-      // A resend of an object already captured: kept as a duplicate, answered as the first time.
-      this.counters.duplicates++
-      this.registry.count(log.integration!.id, 'duplicates')
-    } else {
-      const kb = `${Math.max(1, Math.round(raw.length / 1024))} KB`
-      const image = readable && received.header.modality ? `a ${received.header.modality} image` : 'an image'
-      this.captures.capture(row, readable ? `${image} (SOP Instance ${sop}, ${kb})` : `an object VetOS cannot read (SOP Instance ${sop}, ${kb}): ${received.error}`)
-      log.captured++
-      this.counters.captured++
+    const kb = `${Math.max(1, Math.round(raw.length / 1024))} KB`
+    const image = readable && received.header.modality ? `a ${received.header.modality} image` : 'an image'
+    const what = readable ? `${image} (SOP Instance ${sop}, ${kb})` : `an object VetOS cannot read (SOP Instance ${sop}, ${kb}): ${received.error}`
+    try {
+      const { row, original } = this.archive.store({ integrationId: log.integration!.id, transport: 'dicom', peer: `${log.callingAet} at ${log.peer}`, raw, messageType: `C-STORE ${readable ? (received.header.modality ?? '(no modality)') : '(unreadable)'}`, dedupeKey: sop })
+      // A resend of an object already captured is kept as a duplicate and answered as the first time;
+      // a first copy never marked (a failure after it was stored) is captured now.
+      const first = !original ? row : original.status === 'received' ? original : null
+      if (first) {
+        this.captures.capture(first, what)
+        log.captured++
+        this.counters.captured++
+      } else {
+        this.counters.duplicates++
+        this.registry.count(log.integration!.id, 'duplicates')
+      }
+    } catch (e) {
+      // Not kept, so not acknowledged: the modality sends it again.
+      return this.failed(log, STORE_OUT_OF_RESOURCES, `could not be kept: ${(e as Error).message}`)
     }
     log.capturedBytes += raw.length
     if (!readable) return this.failed(log, STORE_CANNOT_UNDERSTAND, `${received.error} (kept in capture mode)`)
@@ -337,10 +345,11 @@ export class DicomNode {
 
   /**
    * A worklist query from a modality in capture mode: kept as captured (the query dataset behind a
-   * meta header) and answered with no items; nothing of a patient leaves. False when not capturing.
+   * meta header) and answered with no items; nothing of a patient leaves. The final status to send,
+   * or null when not capturing.
    */
-  captureQuery(log: AssociationLog, request: CFindRequest): boolean {
-    if (!this.captures.capturing(log.integration?.id ?? null)) return false
+  captureQuery(log: AssociationLog, request: CFindRequest): { status: number; comment?: string } | null {
+    if (!this.captures.capturing(log.integration?.id ?? null)) return null
     log.queries++
     this.counters.queries++
     const ds = request.getDataset()
@@ -353,9 +362,13 @@ export class DicomNode {
       body = Buffer.from(`the query could not be encoded again: ${(e as Error).message}`, 'latin1')
     }
     const raw = Buffer.concat([fileMeta(SopClass.ModalityWorklistInformationModelFind, uuidUid(), syntax, log.callingAet), body])
-    const { row } = this.archive.store({ integrationId: log.integration!.id, transport: 'dicom', peer: `${log.callingAet} at ${log.peer}`, raw, messageType: 'MWL C-FIND' })
-    this.captures.capture(row, 'a worklist query (answered with no items: capture mode sends no patient data)')
-    return true
+    try {
+      const { row } = this.archive.store({ integrationId: log.integration!.id, transport: 'dicom', peer: `${log.callingAet} at ${log.peer}`, raw, messageType: 'MWL C-FIND' })
+      this.captures.capture(row, 'a worklist query (answered with no items: capture mode sends no patient data)')
+    } catch (e) {
+      return this.failed(log, FIND_UNABLE_TO_PROCESS, `the worklist query could not be kept: ${(e as Error).message}`)
+    }
+    return { status: Status.Success }
   }
 
   /**
@@ -670,8 +683,10 @@ class VetosScp extends Scp {
       callback([done])
       return
     }
-    if (this.node.captureQuery(this.log, request)) {
-      done.setStatus(Status.Success)
+    const captured = this.node.captureQuery(this.log, request)
+    if (captured) {
+      done.setStatus(captured.status)
+      if (captured.comment) done.setErrorComment(captured.comment.slice(0, 64))
       callback([done])
       return
     }
