@@ -183,7 +183,7 @@ export function createApp(config: AppConfig): App {
     const sessions = new Sessions(core, staffSvc)
     const media = new MediaRoutes((t) => sessions.resolve(t))
     const billing = createBilling(core, integrations, gate, config.billing)
-    const imaging = createImaging(core, config.dataDir, integrations, gate, notifications, media, !!config.demo || meta('demo') === '1', config.imaging ?? {}, billing.charges)
+    const imaging = createImaging(core, config.dataDir, integrations, gate, notifications, captures, media, !!config.demo || meta('demo') === '1', config.imaging ?? {}, billing.charges)
     const documentFiles = new DocumentFiles(config.dataDir, imaging.remote)
     const missingAlerts = new MissingPetAlerts(core, notifications)
     const missingList = new MissingPetList(core, integrations, { log, onReports: (ids) => missingAlerts.checkReports(ids) })

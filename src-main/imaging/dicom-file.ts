@@ -119,41 +119,68 @@ export function identifiersOf(ds: dicomParser.DataSet): PatientIdentifiers {
   return out
 }
 
+/** Why dicom-parser gave up, in words: it throws strings, Errors, or { exception, dataSet }. */
+export function parseProblem(e: unknown): string {
+  return typeof e === 'string' ? e : e && typeof e === 'object' && 'exception' in e ? String((e as { exception: unknown }).exception) : (e as Error).message
+}
+
+/** The attributes in front of the pixel data of a Part 10 file (or a dataset with its meta group). */
+export function parseHeader(bytes: Uint8Array): dicomParser.DataSet {
+  try {
+    return dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' })
+  } catch (e) {
+    throw new DicomFileError(`not a readable DICOM file: ${parseProblem(e)}`)
+  }
+}
+
+/**
+ * What filing reads to place a study (accession number, Study Instance UID, description, modality)
+ * and the patient identifiers it matches: one reading for readHeader and the capture preview.
+ */
+export function filingFieldsOf(ds: dicomParser.DataSet): { accessionNumber: string | null; studyInstanceUid: string | null; studyDescription: string | null; modality: string | null; identifiers: PatientIdentifiers } {
+  return { accessionNumber: text(ds, 'x00080050'), studyInstanceUid: text(ds, 'x0020000d'), studyDescription: text(ds, 'x00081030'), modality: text(ds, 'x00080060'), identifiers: identifiersOf(ds) }
+}
+
 /** Parses the header of a Part 10 file (or of a dataset with its meta group); pixel data is not touched. */
 export function readHeader(bytes: Uint8Array): InstanceHeader {
-  let ds: dicomParser.DataSet
+  const ds = parseHeader(bytes)
   try {
-    ds = dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' })
+    return headerFrom(ds)
   } catch (e) {
-    const reason = typeof e === 'string' ? e : e && typeof e === 'object' && 'exception' in e ? String((e as { exception: unknown }).exception) : (e as Error).message
-    throw new DicomFileError(`not a readable DICOM file: ${reason}`)
+    // dicom-parser parses an attribute cut off at the end, and throws (a string) only when it is read.
+    if (e instanceof DicomFileError) throw e
+    throw new DicomFileError(`not a readable DICOM file: ${parseProblem(e)}`)
   }
+}
+
+function headerFrom(ds: dicomParser.DataSet): InstanceHeader {
   const required = (tag: string, name: string) => {
     const v = text(ds, tag)
     if (!v) throw new DicomFileError(`${name} ${tag.replace(/^x(\w{4})(\w{4})$/, '($1,$2)')} is missing`)
     return v
   }
+  const filing = filingFieldsOf(ds)
   return {
     sopClassUid: required('x00080016', 'SOP Class UID'),
     sopInstanceUid: required('x00080018', 'SOP Instance UID'),
     studyInstanceUid: required('x0020000d', 'Study Instance UID'),
     seriesInstanceUid: required('x0020000e', 'Series Instance UID'),
     transferSyntaxUid: required('x00020010', 'Transfer Syntax UID'),
-    accessionNumber: text(ds, 'x00080050'),
+    accessionNumber: filing.accessionNumber,
     patientName: text(ds, 'x00100010'),
     patientId: text(ds, 'x00100020'),
     studyDate: dicomDate(text(ds, 'x00080020')),
-    studyDescription: text(ds, 'x00081030'),
+    studyDescription: filing.studyDescription,
     seriesNumber: int(ds, 'x00200011'),
     seriesDescription: text(ds, 'x0008103e'),
     instanceNumber: int(ds, 'x00200013'),
-    modality: text(ds, 'x00080060'),
+    modality: filing.modality,
     rows: us(ds, 'x00280010'),
     columns: us(ds, 'x00280011'),
     frames: Math.max(1, int(ds, 'x00280008') ?? 1),
     pixelSpacing: text(ds, 'x00280030'),
     imagerPixelSpacing: text(ds, 'x00181164'),
     ultrasoundRegions: !!ds.elements.x00186011,
-    identifiers: identifiersOf(ds)
+    identifiers: filing.identifiers
   }
 }

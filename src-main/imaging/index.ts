@@ -9,12 +9,15 @@ import type { Core } from '../domain/core'
 import type { NotificationsService } from '../domain/notifications'
 import type { ConsentGate } from '../consent/gate'
 import type { IntegrationRegistry } from '../integrations/registry'
+import { InboundArchive } from '../integrations/inbound'
+import type { CaptureLog } from '../integrations/capture'
 import type { MediaRoutes } from '../media/routes'
 import { ImageStorage } from './storage'
 import { ImagingRequests } from './requests'
 import { StudiesService } from './studies'
 import { AnnotationsService } from './annotations'
 import { DicomNode } from './node'
+import { dissectDicom } from './dissect'
 import { joinedServer } from '../sync/audit'
 import { BlobFetcher } from '../sync/blobs'
 
@@ -31,13 +34,15 @@ const MAGIC: Record<string, (b: Buffer) => boolean> = {
   'application/pdf': (b) => b.subarray(0, 5).toString('latin1') === '%PDF-'
 }
 
-/** Wires imaging: the DICOM node → storage → index → match → review; requests → worklist; the viewer's media. */
-export function createImaging(core: Core, dataDir: string, registry: IntegrationRegistry, gate: ConsentGate, notifications: NotificationsService, media: MediaRoutes, demo: boolean, config: ImagingConfig, charges: ChargeCapture | null = null) {
+/** Wires imaging: the DICOM node → storage → index → match → review (or, in capture mode, the capture log); requests → worklist; the viewer's media. */
+export function createImaging(core: Core, dataDir: string, registry: IntegrationRegistry, gate: ConsentGate, notifications: NotificationsService, captures: CaptureLog, media: MediaRoutes, demo: boolean, config: ImagingConfig, charges: ChargeCapture | null = null) {
   const storage = new ImageStorage(dataDir)
   const requests = new ImagingRequests(core, charges)
-  const studies = new StudiesService(core, requests, notifications)
+  const studies = new StudiesService(core, requests, notifications, registry)
   const annotations = new AnnotationsService(core, studies)
-  const node = config.dicom ? new DicomNode(core, storage, studies, requests, registry, gate, { ...config.dicom, acceptLoopback: config.dicom.acceptLoopback ?? demo }) : null
+  // Capture mode: what a modality in it sent is read back attribute by attribute.
+  captures.addDissector('dicom', dissectDicom)
+  const node = config.dicom ? new DicomNode(core, storage, studies, requests, registry, gate, new InboundArchive(core), captures, { ...config.dicom, acceptLoopback: config.dicom.acceptLoopback ?? demo }) : null
 
   // On a workstation joined to a clinic server, a study that arrived by sync has its rows but not its files.
   const server = joinedServer(core.store.sqlite, fetch)

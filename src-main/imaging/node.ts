@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net'
-import { closeSync, openSync, readSync, rmSync, statSync, writev as fsWritev, writeSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, readSync, rmSync, statSync, writev as fsWritev, writeSync } from 'node:fs'
 import { createHash, type Hash } from 'node:crypto'
 import { Writable } from 'node:stream'
 import dimse from 'dcmjs-dimse'
@@ -13,10 +13,12 @@ import { ConsentRefused, type ConsentGate, type Permit } from '../consent/gate'
 import { SYSTEM_ACTOR } from '../domain/actor'
 import type { DataCategory } from '../../src-preload/contract'
 import type { IntegrationRegistry } from '../integrations/registry'
-import { DicomFileError, fileMeta, readHeader, type InstanceHeader } from './dicom-file'
+import type { InboundArchive } from '../integrations/inbound'
+import type { CaptureLog } from '../integrations/capture'
+import { DicomFileError, fileMeta, parseProblem, readHeader, type InstanceHeader } from './dicom-file'
 import type { ImageStorage } from './storage'
 import type { StudiesService } from './studies'
-import type { ImagingRequests } from './requests'
+import { uuidUid, type ImagingRequests } from './requests'
 import { findWorklist, narrowing, type WorklistItem, type WorklistNarrowing } from './worklist'
 import { PduGuard, type Refusal } from './pdu-guard'
 
@@ -94,6 +96,9 @@ const plainIp = (ip: string | undefined) => (ip ?? '').replace(/^::ffff:/, '')
 class AssociationLog {
   readonly id = newId()
   stored = 0
+  /** kept in capture mode, not filed, and their bytes */
+  captured = 0
+  capturedBytes = 0
   failed = 0
   queries = 0
   bytes = 0
@@ -117,7 +122,7 @@ export class DicomNode {
   private server: Server | null = null
   private sockets = new Set<Socket>()
   port: number | null = null
-  readonly counters: Record<string, number> = { associations: 0, refused: 0, stored: 0, duplicates: 0, failed: 0, queries: 0 }
+  readonly counters: Record<string, number> = { associations: 0, refused: 0, stored: 0, captured: 0, duplicates: 0, failed: 0, queries: 0 }
 
   constructor(
     private readonly core: Core,
@@ -126,6 +131,8 @@ export class DicomNode {
     private readonly requests: ImagingRequests,
     private readonly registry: IntegrationRegistry,
     private readonly gate: ConsentGate,
+    private readonly archive: InboundArchive,
+    private readonly captures: CaptureLog,
     readonly opts: DicomNodeOptions
   ) {}
 
@@ -238,7 +245,7 @@ export class DicomNode {
     if (log.ended || this.stopped) return
     log.ended = true
     const { store } = this.core
-    const words = [`${log.stored} image(s) stored (${(log.bytes / 1e6).toFixed(1)} MB)`, ...(log.failed ? [`${log.failed} refused`] : []), ...(log.queries ? [`${log.queries} worklist quer${log.queries === 1 ? 'y' : 'ies'}`] : [])]
+    const words = [`${log.stored} image(s) stored (${(log.bytes / 1e6).toFixed(1)} MB)`, ...(log.captured ? [`${log.captured} kept in capture mode, not filed (${(log.capturedBytes / 1e6).toFixed(1)} MB)`] : []), ...(log.failed ? [`${log.failed} refused`] : []), ...(log.queries ? [`${log.queries} worklist quer${log.queries === 1 ? 'y' : 'ies'}`] : [])]
     const d = [detail, ...log.errors.slice(0, 3)].filter(Boolean).join('; ') || null
     store.updateLocal(dicomAssociations, log.id, { endedAt: store.nowIso(), outcome, stored: log.stored, failed: log.failed, queries: log.queries, bytes: log.bytes, detail: d })
     const summary = `DICOM association from ${log.callingAet} (${log.peer}) ${outcome}: ${words.join(', ')}${d ? ` — ${d}` : ''}`
@@ -249,13 +256,8 @@ export class DicomNode {
 
   /** Commit before success: the file synced into the tree, then the index; only then the response. */
   store(log: AssociationLog, request: CStoreRequest, received: Received): { status: number; comment?: string } {
-    const fail = (status: number, comment: string) => {
-      log.failed++
-      this.counters.failed++
-      log.errors.push(comment)
-      if (log.integration) this.registry.count(log.integration.id, 'failed')
-      return { status, comment }
-    }
+    const fail = (status: number, comment: string) => this.failed(log, status, comment)
+    if (this.captures.capturing(log.integration?.id ?? null)) return this.capture(log, request, received)
     if ('error' in received) {
       const kept = this.storage.reject(received.file, received.error)
       return fail(STORE_CANNOT_UNDERSTAND, `${received.error} (kept as ${kept.split(/[\\/]/).pop()})`)
@@ -287,6 +289,85 @@ export class DicomNode {
     log.bytes += received.bytes
     this.counters.stored++
     if (log.integration) this.registry.count(log.integration.id, 'received')
+    return { status: Status.Success }
+  }
+
+  private failed(log: AssociationLog, status: number, comment: string): { status: number; comment: string } {
+    log.failed++
+    this.counters.failed++
+    log.errors.push(comment)
+    if (log.integration) this.registry.count(log.integration.id, 'failed')
+    return { status, comment }
+  }
+
+  /**
+   * Capture mode: the object is kept whole (our meta header, then the dataset as sent) in the
+   * inbound archive as captured, and nothing else: no study, no image in the index, no review, no
+   * notification, no request completed. A readable one is answered success, so the modality does
+   * not send it again and again; one VetOS cannot read is answered as filing answers it (0xC000),
+   * and kept all the same, its dissection saying why.
+   */
+  private capture(log: AssociationLog, request: CStoreRequest, received: Received): { status: number; comment?: string } {
+    let raw: Buffer
+    try {
+      raw = readFileSync(received.file)
+    } catch (e) {
+      return this.failed(log, STORE_OUT_OF_RESOURCES, `could not be kept: ${(e as Error).message}`)
+    } finally {
+      this.storage.discard(received.file)
+    }
+    const sop = request.getAffectedSopInstanceUid()
+    const readable = 'header' in received
+    const kb = `${Math.max(1, Math.round(raw.length / 1024))} KB`
+    const image = readable && received.header.modality ? `a ${received.header.modality} image` : 'an image'
+    const what = readable ? `${image} (SOP Instance ${sop}, ${kb})` : `an object VetOS cannot read (SOP Instance ${sop}, ${kb}): ${received.error}`
+    try {
+      const { row, original } = this.archive.store({ integrationId: log.integration!.id, transport: 'dicom', peer: `${log.callingAet} at ${log.peer}`, raw, messageType: `C-STORE ${readable ? (received.header.modality ?? '(no modality)') : '(unreadable)'}`, dedupeKey: sop })
+      // A resend of an object already captured is kept as a duplicate and answered as the first time;
+      // a first copy never marked (a failure after it was stored) is captured now.
+      const first = !original ? row : original.status === 'received' ? original : null
+      if (first) {
+        this.captures.capture(first, what)
+        log.captured++
+        this.counters.captured++
+      } else {
+        this.counters.duplicates++
+        this.registry.count(log.integration!.id, 'duplicates')
+      }
+    } catch (e) {
+      // Not kept, so not acknowledged: the modality sends it again.
+      return this.failed(log, STORE_OUT_OF_RESOURCES, `could not be kept: ${(e as Error).message}`)
+    }
+    log.capturedBytes += raw.length
+    if (!readable) return this.failed(log, STORE_CANNOT_UNDERSTAND, `${received.error} (kept in capture mode)`)
+    return { status: Status.Success }
+  }
+
+  /**
+   * A worklist query from a modality in capture mode: kept as captured (the query dataset behind a
+   * meta header) and answered with no items; nothing of a patient leaves. The final status to send,
+   * or null when not capturing.
+   */
+  captureQuery(log: AssociationLog, request: CFindRequest): { status: number; comment?: string } | null {
+    if (!this.captures.capturing(log.integration?.id ?? null)) return null
+    log.queries++
+    this.counters.queries++
+    const ds = request.getDataset()
+    const syntax = ds?.getTransferSyntaxUid() ?? TransferSyntax.ImplicitVRLittleEndian
+    let body: Buffer
+    try {
+      body = ds ? ds.getDenaturalizedDataset() : Buffer.alloc(0)
+    } catch (e) {
+      // Kept anyway: the dissection then shows what could not be read.
+      body = Buffer.from(`the query could not be encoded again: ${(e as Error).message}`, 'latin1')
+    }
+    const raw = Buffer.concat([fileMeta(SopClass.ModalityWorklistInformationModelFind, uuidUid(), syntax, log.callingAet), body])
+    try {
+      const { row } = this.archive.store({ integrationId: log.integration!.id, transport: 'dicom', peer: `${log.callingAet} at ${log.peer}`, raw, messageType: 'MWL C-FIND' })
+      this.captures.capture(row, 'a worklist query (answered with no items: capture mode sends no patient data)')
+    } catch (e) {
+      return this.failed(log, FIND_UNABLE_TO_PROCESS, `the worklist query could not be kept: ${(e as Error).message}`)
+    }
     return { status: Status.Success }
   }
 
@@ -563,7 +644,7 @@ class VetosScp extends Scp {
       try {
         received = { file: sink.file, sha256: sink.digest(), bytes: sink.bytes, header: headerOf(sink.file) }
       } catch (e) {
-        received = { file: sink.file, error: e instanceof DicomFileError ? e.message : `not readable: ${(e as Error).message}` }
+        received = { file: sink.file, error: e instanceof DicomFileError ? e.message : `not readable: ${parseProblem(e)}` }
       }
       const ds = new Dataset({}, pc.getAcceptedTransferSyntaxUid())
       ;(ds as unknown as { vetos: Received }).vetos = received
@@ -599,6 +680,13 @@ class VetosScp extends Scp {
     const done = responses.CFindResponse.fromRequest(request)
     if (!this.log || request.getAffectedSopClassUid() !== SopClass.ModalityWorklistInformationModelFind) {
       done.setStatus(FIND_UNABLE_TO_PROCESS)
+      callback([done])
+      return
+    }
+    const captured = this.node.captureQuery(this.log, request)
+    if (captured) {
+      done.setStatus(captured.status)
+      if (captured.comment) done.setErrorComment(captured.comment.slice(0, 64))
       callback([done])
       return
     }

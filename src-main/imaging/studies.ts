@@ -9,6 +9,7 @@ import { identityReasons, scoreCandidate, type IdentityCodes, type OpenWorkWords
 import { patientFacts, shortlistPatients } from '../matching/candidates'
 import type { InstanceHeader } from './dicom-file'
 import type { ImagingRequests, RequestRow } from './requests'
+import type { IntegrationRegistry } from '../integrations/registry'
 
 export type StudyRow = typeof imagingStudies.$inferSelect
 export type InstanceRow = typeof imagingInstances.$inferSelect
@@ -17,6 +18,19 @@ export type InstanceRow = typeof imagingInstances.$inferSelect
 const REQUEST_WORDS: OpenWorkWords = { matches: (n) => `accession ${n} is this patient’s request`, open: (n) => `has a scheduled request (${n})` }
 
 const DICOM_CODES: IdentityCodes = { sexCodes: { 'male/neutered': 'MN', 'female/neutered': 'FS', 'male/intact': 'MI', 'female/intact': 'FI' }, speciesCodes: {} }
+
+/**
+ * A modality's sex and species codes: its own profile's (config.lab, built from a capture) over
+ * DICOM's. The profile wins both ways: for our value it maps, and for a code it uses (a DICOM entry
+ * read back to another value is dropped, since codes are read back by the first entry that has them).
+ */
+export function imagingCodes(profile?: Partial<IdentityCodes> | null): IdentityCodes {
+  const merge = (base: Record<string, string>, own: Record<string, string> = {}) => {
+    const used = new Set(Object.values(own).map((v) => v.toUpperCase()))
+    return { ...own, ...Object.fromEntries(Object.entries(base).filter(([k, v]) => !(k in own) && !used.has(v.toUpperCase()))) }
+  }
+  return { sexCodes: merge(DICOM_CODES.sexCodes, profile?.sexCodes), speciesCodes: merge(DICOM_CODES.speciesCodes, profile?.speciesCodes) }
+}
 
 export interface Arrival {
   header: InstanceHeader
@@ -39,8 +53,21 @@ export class StudiesService {
   constructor(
     private readonly core: Core,
     private readonly requests: ImagingRequests,
-    private readonly notifications: NotificationsService
+    private readonly notifications: NotificationsService,
+    private readonly registry: IntegrationRegistry
   ) {}
+
+  /** The codes of the modality a study came from, read per study: a profile saved applies to the next one. */
+  private codes(integrationId: string | null): IdentityCodes {
+    if (!integrationId) return imagingCodes()
+    try {
+      return imagingCodes(this.registry.config(integrationId).lab)
+    } catch (e) {
+      // A modality since deleted: its studies are read with DICOM's codes.
+      if (e instanceof ApiError) return imagingCodes()
+      throw e
+    }
+  }
 
   /** One transaction: the instance row, its study (new or known), and for a new study, where it goes. */
   index(a: Arrival): IndexOutcome {
@@ -109,7 +136,7 @@ export class StudiesService {
     if (!request) return { request: null, reasons: [study.accessionNumber ? `accession number ${study.accessionNumber} is not one of ours` : 'the study carries no accession number of ours'] }
     if (request.status === 'cancelled') return { request, reasons: [`request ${request.accessionNumber} was cancelled`] }
     const facts = patientFacts(this.core.store, request.patientId)
-    return { request, reasons: facts ? identityReasons(ids, facts, DICOM_CODES) : ['the requested patient no longer exists'] }
+    return { request, reasons: facts ? identityReasons(ids, facts, this.codes(study.integrationId)) : ['the requested patient no longer exists'] }
   }
 
 
@@ -253,11 +280,12 @@ export class StudiesService {
     const ids = JSON.parse(study.identifiers) as PatientIdentifiers
     const verdict = this.verdict(study)
     const wasDetached = this.currentLink(study.id)?.action === 'detach'
-    const shortlist = shortlistPatients(this.core.store.sqlite, ids, verdict.request ? [verdict.request.patientId] : [], DICOM_CODES)
+    const codes = this.codes(study.integrationId)
+    const shortlist = shortlistPatients(this.core.store.sqlite, ids, verdict.request ? [verdict.request.patientId] : [], codes)
     const candidates = shortlist
       .map((s) => {
         const own = this.openRequestsOf(s.facts.id).sort((a, b) => (a.accessionNumber === study.accessionNumber ? -1 : b.accessionNumber === study.accessionNumber ? 1 : b.createdAt.localeCompare(a.createdAt)))[0]
-        const scored = scoreCandidate(ids, s.facts, own ? { id: own.id, orderNumber: own.accessionNumber, matchesNumber: own.accessionNumber === study.accessionNumber } : null, REQUEST_WORDS, DICOM_CODES)
+        const scored = scoreCandidate(ids, s.facts, own ? { id: own.id, orderNumber: own.accessionNumber, matchesNumber: own.accessionNumber === study.accessionNumber } : null, REQUEST_WORDS, codes)
         return { patientId: s.facts.id, patientName: s.facts.name, ownerName: s.ownerName, species: s.facts.species, dateOfBirth: s.facts.dateOfBirth, score: scored.score, reasons: scored.reasons, requestId: own?.id ?? null, accessionNumber: own?.accessionNumber ?? null }
       })
       .filter((c) => c.score > 0)

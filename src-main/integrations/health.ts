@@ -1,8 +1,9 @@
 /**
  * Whether each integration works, in words the front desk understands: the last message received
  * and sent (from the audit log's exchanges and the outbound queue), errors in the last day, and
- * what to do. A link that starts failing raises one notification for the episode, not one per
- * message; it may raise another only after it has worked again.
+ * what to do; for a device in capture mode, what it has recorded. A link that starts failing
+ * raises one notification for the episode, not one per message; it may raise another only after
+ * it has worked again.
  */
 import type { Integration, IntegrationHealth } from '../../src-preload/contract'
 import type { Core } from '../domain/core'
@@ -75,11 +76,22 @@ export class IntegrationHealthMonitor {
       const base = { integrationId: i.id, lastReceivedAt, lastSentAt, errorsLastDay, waiting: failing?.waiting ?? 0 }
       if (!i.enabled) return { ...base, level: 'off' as const, headline: 'Turned off: nothing is sent or received.', advice: 'An administrator turns it on under Configure.' }
       if (failing) return { ...base, level: 'failing' as const, headline: failing.headline, advice: WHAT_TO_DO[i.kind] }
+      if (i.config.capture) return { ...base, level: 'attention' as const, ...this.capturing(i.id) }
       if (!i.approval && SENDS.has(i.kind)) return { ...base, level: 'attention' as const, headline: 'Not approved: VetOS sends it nothing.', advice: 'An administrator approves it for the data it needs.' }
       if (errorsLastDay > 0) return { ...base, level: 'attention' as const, headline: `Working, with ${errorsLastDay} ${errorsLastDay === 1 ? 'problem' : 'problems'} in the last day.`, advice: 'Open Messages to see what went wrong; refused or unreadable messages are kept there.' }
       const heard = [lastReceivedAt && `last received ${clock(lastReceivedAt)}`, lastSentAt && `last sent ${clock(lastSentAt)}`].filter(Boolean).join(', ')
       return { ...base, level: 'ok' as const, headline: heard ? `Working: ${heard}.` : 'Working: nothing exchanged yet.', advice: null }
     })
+  }
+
+  /** Capture mode (a device nobody has profiled yet): what it has recorded, and that nothing is filed. */
+  private capturing(integrationId: string): { headline: string; advice: string } {
+    const c = this.core.store.statement("SELECT count(*) AS n, min(received_at) AS first FROM inbound_messages WHERE integration_id = ? AND status = 'captured'").get(integrationId) as { n: number; first: string | null }
+    if (!c.first) return { headline: 'Capture mode: no messages recorded yet; nothing is filed to patients.', advice: 'Have the device send something (a test result, a test image) so its messages are recorded, then build its profile from them.' }
+    return {
+      headline: `Capture mode: ${c.n} ${c.n === 1 ? 'message' : 'messages'} recorded since ${clock(c.first)}; nothing is filed to patients.`,
+      advice: 'Build its profile from the recorded messages (where it puts each field, its species and sex codes), then turn capture mode off so what it sends is filed.'
+    }
   }
 
   /**

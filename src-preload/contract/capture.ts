@@ -10,6 +10,8 @@ import { LabProfile } from './lab-profile'
 /** One field of a captured message: where it is (PID-3, P-6, R-3.4, (0010,0010)) and what it holds. */
 export const CapturedField = z.object({
   position: z.string(),
+  /** the field's name in its standard, where it has one: a DICOM attribute's keyword (PatientName) */
+  name: z.string().optional(),
   value: z.string(),
   /** what VetOS reads there by default, when it reads that place at all */
   label: z.string().nullable()

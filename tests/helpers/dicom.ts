@@ -3,6 +3,7 @@
  * DIMSE commands (PS3.7, implicit VR little endian).
  */
 import { execFile } from 'node:child_process'
+import { connect } from 'node:net'
 
 export const DX = '1.2.840.10008.5.1.4.1.1.1.1'
 export const VERIFICATION = '1.2.840.10008.1.1'
@@ -58,3 +59,31 @@ export const pData = (pc: number, control: number, data: Buffer) => {
 export const echoRq = pData(1, 0x03, command([[0x0002, uid(VERIFICATION)], [0x0100, us(0x30)], [0x0110, us(1)], [0x0800, us(0x0101)]]))
 export const storeRq = (sop: string, dataset: Buffer) => Buffer.concat([pData(3, 0x03, command([[0x0002, uid(DX)], [0x0100, us(1)], [0x0110, us(2)], [0x0700, us(0)], [0x0800, us(0)], [0x1000, uid(sop)]])), pData(3, 0x02, dataset)])
 export const releaseRq = pdu(0x05, Buffer.alloc(4))
+
+/**
+ * A C-STORE of the given dataset bytes, in raw PDUs (garbage and cut-off transfers no DCMTK tool
+ * sends); complete, it waits for the C-STORE-RSP and returns its status.
+ */
+export function rawStore(port: number, sopInstance: string, dataset: Buffer, complete: boolean, callingAet = 'DRROOM'): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port })
+    s.once('error', reject)
+    s.once('connect', () => s.write(associateRq(callingAet)))
+    s.once('data', (d) => {
+      if (d[0] !== 0x02) return reject(new Error(`association not accepted (PDU type ${d[0]})`))
+      if (!complete) {
+        // the command and the first bytes of a dataset, not its last fragment, then the cable is pulled
+        const start = pData(3, 0x03, command([[0x0002, uid(DX)], [0x0100, us(1)], [0x0110, us(7)], [0x0700, us(0)], [0x0800, us(0)], [0x1000, uid(sopInstance)]]))
+        s.write(Buffer.concat([start, pData(3, 0x00, dataset)]), () => setTimeout(() => (s.destroy(), resolve(null)), 50))
+        return
+      }
+      s.write(storeRq(sopInstance, dataset))
+      // the C-STORE-RSP: its Status (0000,0900) is a US in the command set
+      s.once('data', (r) => {
+        const at = r.indexOf(Buffer.from([0x00, 0x00, 0x00, 0x09, 0x02, 0x00, 0x00, 0x00]))
+        s.destroy()
+        resolve(at < 0 ? null : r.readUInt16LE(at + 8))
+      })
+    })
+  })
+}

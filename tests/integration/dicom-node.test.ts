@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connect } from 'node:net'
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { makeApp, tempDir, type TestApp } from '../helpers/app'
-import { associateRq, command, dcmtk, DX, pData, storeRq, uid, us } from '../helpers/dicom'
+import { dcmtk, rawStore } from '../helpers/dicom'
 import { syntheticRadiograph, syntheticUltrasound, type SyntheticPatient } from '../../src-main/imaging/synthetic'
 import { uuidUid } from '../../src-main/imaging/requests'
 import type { ImagingRequest } from '../../src-preload/contract'
@@ -183,29 +182,4 @@ describe('the DICOM node with DCMTK as the modality', () => {
  */
 function halfStore(port: number, sopInstance: string): Promise<void> {
   return rawStore(port, sopInstance, Buffer.alloc(8192, 0x41), false).then(() => undefined)
-}
-
-/** A C-STORE of the given dataset bytes; complete, it waits for the C-STORE-RSP and returns its status. */
-function rawStore(port: number, sopInstance: string, dataset: Buffer, complete: boolean): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port })
-    s.once('error', reject)
-    s.once('connect', () => s.write(associateRq('DRROOM')))
-    s.once('data', (d) => {
-      if (d[0] !== 0x02) return reject(new Error(`association not accepted (PDU type ${d[0]})`))
-      if (!complete) {
-        // the command and the first bytes of a dataset, not its last fragment, then the cable is pulled
-        const start = pData(3, 0x03, command([[0x0002, uid(DX)], [0x0100, us(1)], [0x0110, us(7)], [0x0700, us(0)], [0x0800, us(0)], [0x1000, uid(sopInstance)]]))
-        s.write(Buffer.concat([start, pData(3, 0x00, dataset)]), () => setTimeout(() => (s.destroy(), resolve(null)), 50))
-        return
-      }
-      s.write(storeRq(sopInstance, dataset))
-      // the C-STORE-RSP: its Status (0000,0900) is a US in the command set
-      s.once('data', (r) => {
-        const at = r.indexOf(Buffer.from([0x00, 0x00, 0x00, 0x09, 0x02, 0x00, 0x00, 0x00]))
-        s.destroy()
-        resolve(at < 0 ? null : r.readUInt16LE(at + 8))
-      })
-    })
-  })
 }

@@ -1,14 +1,17 @@
 /**
- * Bounded fuzzing of what the DICOM node parses: Part 10 headers (readHeader, identifiersOf) and
- * the PDU guard in front of the network library. Random and mutated input gets a result or a
- * DicomFileError (a refusal for the guard), never another exception or a hang. Each property runs
- * a fixed number of cases, a few seconds at most.
+ * Bounded fuzzing of what the DICOM node parses: Part 10 headers (readHeader, identifiersOf, and
+ * capture mode's dissector and preview) and the PDU guard in front of the network library. Random
+ * and mutated input gets a result or a DicomFileError (a refusal for the guard; a problem for the
+ * dissector), never another exception or a hang. Each property runs a fixed number of cases, a few
+ * seconds at most.
  */
 import dicomParser from 'dicom-parser'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DicomFileError, identifiersOf, readHeader } from '../../src-main/imaging/dicom-file'
 import { MAX_REQUEST_PDU, PduGuard, type Refusal } from '../../src-main/imaging/pdu-guard'
+import { dissectDicom } from '../../src-main/imaging/dissect'
+import { readCapturedDicom } from '../../src-main/imaging/capture-read'
 import { syntheticDental, syntheticRadiograph, syntheticUltrasound, type SyntheticPatient } from '../../src-main/imaging/synthetic'
 
 /** Bounds every property by time as well as by runs (a slow machine runs fewer cases). */
@@ -75,6 +78,27 @@ describe('Part 10 headers under random and mutated bytes', () => {
         for (const v of Object.values(ids)) expect(['string', 'object']).toContain(typeof v)
       }),
       { numRuns: 3000, ...BOUND }
+    )
+  })
+
+  it('the capture dissector and preview read any of them without throwing, saying why when they cannot', () => {
+    fc.assert(
+      fc.property(file, (bytes) => {
+        const d = dissectDicom(bytes)
+        expect(typeof d.text).toBe('string')
+        // every field at a tag, (gggg,eeee) or a path of them into sequence items
+        for (const f of d.parts.flatMap((p) => p.fields)) expect(f.position).toMatch(/^\([0-9A-F]{4},[0-9A-F]{4}\)(\[\d+\]\.\([0-9A-F]{4},[0-9A-F]{4}\))*$/)
+        // what filing refuses is never shown as a clean read
+        let files = true
+        try {
+          readHeader(bytes)
+        } catch {
+          files = false
+        }
+        if (!files) expect(d.problem).toEqual(expect.any(String))
+        expect(readCapturedDicom(bytes).identifiers).toEqual(expect.any(Object))
+      }),
+      { numRuns: 1500, ...BOUND }
     )
   })
 
