@@ -86,7 +86,7 @@ export function createHandlers(s: Services): Handlers {
     'integrations.catalog': () => s.catalog(),
     'integrations.health': () => s.health.report(),
     'integrations.captures': (i) => s.captures.list(i.integrationId, i.limit),
-    'integrations.capturePreview': (i) => s.labs.capturePreview.preview(i.integrationId, i.profile, i.limit),
+    'integrations.capturePreview': (i) => s.captures.preview(i.integrationId, i.profile, i.limit),
     'integrations.create': (i, ctx) => s.integrations.create(who(ctx), i),
     'integrations.update': (i, ctx) => s.integrations.update(who(ctx), i),
     'integrations.approve': (i, ctx) => s.integrations.approve(who(ctx), i.id, i.categories),

@@ -18,6 +18,7 @@ import { StudiesService } from './studies'
 import { AnnotationsService } from './annotations'
 import { DicomNode } from './node'
 import { dissectDicom } from './dissect'
+import { dicomPreviewer } from './capture-preview'
 import { joinedServer } from '../sync/audit'
 import { BlobFetcher } from '../sync/blobs'
 
@@ -42,6 +43,7 @@ export function createImaging(core: Core, dataDir: string, registry: Integration
   const annotations = new AnnotationsService(core, studies)
   // Capture mode: what a modality in it sent is read back attribute by attribute.
   captures.addDissector('dicom', dissectDicom)
+  captures.addPreviewer('dicom', dicomPreviewer(core, studies))
   const node = config.dicom ? new DicomNode(core, storage, studies, requests, registry, gate, new InboundArchive(core), captures, { ...config.dicom, acceptLoopback: config.dicom.acceptLoopback ?? demo }) : null
 
   // On a workstation joined to a clinic server, a study that arrived by sync has its rows but not its files.

@@ -127,7 +127,12 @@ export class StudiesService {
 
   /** Decides, without side effects, whether the study may attach by itself. */
   verdict(study: StudyRow): { request: RequestRow | null; reasons: string[] } {
-    const ids = JSON.parse(study.identifiers) as PatientIdentifiers
+    return this.verdictFor({ ...study, identifiers: JSON.parse(study.identifiers) as PatientIdentifiers }, this.codes(study.integrationId))
+  }
+
+  /** The rule for what a study carries, read with these codes (the capture preview passes a draft profile's). */
+  verdictFor(study: { identifiers: PatientIdentifiers; accessionNumber: string | null; studyInstanceUid: string }, codes: IdentityCodes): { request: RequestRow | null; reasons: string[] } {
+    const ids = study.identifiers
     const byAccession = study.accessionNumber ? this.requests.byAccession(study.accessionNumber) : undefined
     const byUid = this.requests.byStudyUid(study.studyInstanceUid)
     if (byAccession && byUid && byAccession.id !== byUid.id) return { request: null, reasons: [`accession ${study.accessionNumber} and the Study Instance UID name different requests`] }
@@ -136,7 +141,7 @@ export class StudiesService {
     if (!request) return { request: null, reasons: [study.accessionNumber ? `accession number ${study.accessionNumber} is not one of ours` : 'the study carries no accession number of ours'] }
     if (request.status === 'cancelled') return { request, reasons: [`request ${request.accessionNumber} was cancelled`] }
     const facts = patientFacts(this.core.store, request.patientId)
-    return { request, reasons: facts ? identityReasons(ids, facts, this.codes(study.integrationId)) : ['the requested patient no longer exists'] }
+    return { request, reasons: facts ? identityReasons(ids, facts, codes) : ['the requested patient no longer exists'] }
   }
 
 

@@ -1,4 +1,6 @@
-import type { CapturedMessage } from '../../src-preload/contract'
+import type { CapturedMessage, CapturePreview, LabProfile, PreviewReport } from '../../src-preload/contract'
+import { ApiError } from '../api/errors'
+import { sexFromCode, speciesFromCode, type IdentityCodes, type PatientIdentifiers } from '../matching/rule'
 import type { Core } from '../domain/core'
 import type { InboundArchive, InboundRow } from './inbound'
 import type { IntegrationRegistry } from './registry'
@@ -6,6 +8,9 @@ import { dissectAstm, dissectHl7, type Dissection } from './dissect'
 
 /** Reads one transport's raw bytes field by field. */
 export type Dissector = (raw: Buffer) => Dissection
+
+/** What a captured message would become with a draft profile: how it is read and what the matching rule would do. Throws when it cannot be read. */
+export type Previewer = (row: InboundRow, profile: LabProfile) => { note: string | null; reports: PreviewReport[] }
 
 /**
  * Capture mode's record: what a device in capture mode sent, kept in the inbound archive as
@@ -24,8 +29,35 @@ export class CaptureLog {
     private readonly registry: IntegrationRegistry
   ) {}
 
+  private previewers = new Map<string, Previewer>()
+
   addDissector(transport: string, d: Dissector): void {
     this.dissectors.set(transport, d)
+  }
+
+  /** Labs add HL7 and ASTM, imaging adds DICOM: each reads and matches its own way. */
+  addPreviewer(transport: string, p: Previewer): void {
+    this.previewers.set(transport, p)
+  }
+
+  /**
+   * The capture screen's live preview: every captured message read with a profile that is not
+   * saved yet, and what the matching rule would then do with it. Nothing is stored, filed or sent.
+   */
+  preview(integrationId: string, profile: LabProfile, limit = 20): CapturePreview[] {
+    const integration = this.registry.get(integrationId)
+    if (!['reference_lab', 'analyzer', 'imaging'].includes(integration.kind)) throw new ApiError('invalid-input', `"${integration.name}" is not a lab, an analyzer or a modality`)
+    return this.list(integrationId, limit).map((m) => {
+      const row = this.raw(m.id)!
+      const base = { messageId: m.id, receivedAt: m.receivedAt, messageType: m.messageType }
+      const previewer = this.previewers.get(row.transport)
+      if (!previewer) return { ...base, problem: `VetOS has no reader for ${row.transport} here`, note: null, reports: [] }
+      try {
+        return { ...base, problem: null, ...previewer(row, profile) }
+      } catch (e) {
+        return { ...base, problem: (e as Error).message, note: null, reports: [] }
+      }
+    })
   }
 
   /** Whether this integration is in capture mode now (read per message: turning it on or off needs no restart). */
@@ -73,4 +105,22 @@ export class CaptureLog {
     const dissection = d ? d(row.raw) : { text: row.raw.toString('latin1'), parts: [], problem: `no reader for ${row.transport}` }
     return { id: row.id, integrationId: row.integrationId!, receivedAt: row.receivedAt, peer: row.peer, transport: row.transport, messageType: row.messageType, ...dissection }
   }
+}
+
+/** Each identifier a message carries, as sent and as read with the profile's codes (null: not understood). */
+export function identifiersRead(ids: PatientIdentifiers, codes: IdentityCodes): PreviewReport['identifiers'] {
+  const out: PreviewReport['identifiers'] = []
+  const plain = (what: string, v: string | undefined) => v && out.push({ what, sent: v, reads: v })
+  plain('Patient id', ids.patientId)
+  plain('Pet name', ids.petName)
+  plain('Owner family name', ids.ownerLastName)
+  plain('Owner given name', ids.ownerFirstName)
+  plain('Date of birth', ids.dateOfBirth)
+  if (ids.sex) {
+    const s = sexFromCode(ids.sex, codes)
+    out.push({ what: 'Sex', sent: ids.sex, reads: s ? [s.sex, s.neuter].filter(Boolean).join('/') : null })
+  }
+  if (ids.species) out.push({ what: 'Species', sent: ids.species, reads: speciesFromCode(ids.species, codes) })
+  plain('Breed', ids.breed)
+  return out
 }

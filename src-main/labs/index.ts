@@ -17,7 +17,7 @@ import { LabResultsService } from './results'
 import { LabReviewService } from './review'
 import { Hl7Message, Hl7ParseError } from '../hl7/codec'
 import { LabViews } from './views'
-import { CapturePreviewer } from './capture-preview'
+import { labPreviewers } from './capture-preview'
 import { AnalyzerConnector, orderRecords } from '../astm/connector'
 import { SerialTransport, TcpClientTransport, TcpServerTransport, type Transport } from '../astm/transport'
 import { DEFAULT_TIMERS, type LinkTimers } from '../astm/link'
@@ -144,7 +144,9 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
   }
 
   const views = new LabViews(core, registry, orders, review)
-  const capturePreview = new CapturePreviewer(core, captures, registry, results)
+  const previewers = labPreviewers(core, results)
+  captures.addPreviewer('mllp', previewers.mllp)
+  captures.addPreviewer('astm', previewers.astm)
 
   /** The Integrations screen's "reprocess": a received message that failed goes through the pipeline again. */
   const reprocess = (messageId: string) => {
@@ -187,7 +189,6 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
   let sub: { unsubscribe(): void } | null = null
   return {
     views,
-    capturePreview,
     documents: (id: string) => core.store.byId(documents, id),
     reprocess,
     archive,

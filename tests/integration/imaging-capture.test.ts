@@ -12,7 +12,7 @@ import { dcmtk, rawStore } from '../helpers/dicom'
 import { syntheticRadiograph, type SyntheticPatient } from '../../src-main/imaging/synthetic'
 import { uuidUid } from '../../src-main/imaging/requests'
 import { readCapturedDicom } from '../../src-main/imaging/capture-read'
-import type { CapturedMessage, ImagingRequest, Integration } from '../../src-preload/contract'
+import { LabProfile, type CapturedMessage, type ImagingRequest, type Integration } from '../../src-preload/contract'
 
 describe('a modality in capture mode', () => {
   let t: TestApp
@@ -145,6 +145,22 @@ describe('a modality in capture mode', () => {
     expect(h.level).toBe('attention')
     expect(h.headline).toMatch(/^Capture mode: 4 messages recorded since .+; nothing is filed to patients\.$/)
     expect(h.advice).toMatch(/build its profile/i)
+  })
+
+  it('previews how each captured object would now be read and matched, filing nothing', () => {
+    t.signIn('admin')
+    const preview = t.call('integrations.capturePreview', { integrationId: modality.id, profile: LabProfile.parse({}) })
+    expect(preview).toHaveLength(4)
+    const image = preview.find((p) => p.messageType?.startsWith('C-STORE') && !p.problem)!
+    expect(image.reports[0]).toMatchObject({ orderNumber: request.accessionNumber, match: { outcome: 'attach', patientId: patient.patientId, patientName: 'Biscuit', reasons: [] } })
+    expect(image.reports[0].identifiers).toEqual(expect.arrayContaining([{ what: 'Species', sent: 'Canine', reads: 'canine' }]))
+    // A draft that gives dogs another code still reads the plain name; a sex code the draft takes for a female is a disagreement.
+    const female = t.call('integrations.capturePreview', { integrationId: modality.id, profile: LabProfile.parse({ sexCodes: { 'female/neutered': 'MN' } }) }).find((p) => p.messageId === image.messageId)!
+    expect(female.reports[0].match.outcome).toBe('review')
+    expect(preview.find((p) => p.messageType === 'MWL C-FIND')!.note).toMatch(/worklist query/)
+    expect(preview.filter((p) => p.problem)).toHaveLength(2)
+    t.signIn('veterinarian')
+    expect(t.call('imaging.studies', { patientId: patient.patientId })).toEqual([])
   })
 
   it('files the next image normally once capture mode is turned off, without a restart', async () => {

@@ -123,34 +123,7 @@ export function LabProfileForm({
             <CatalogTable catalog={value.catalog} onChange={(c) => set('catalog', c)} errors={errors} />
           </Tabs.Panel>
           <Tabs.Panel value="codes">
-            <Stack gap="md">
-              <CodeGrid
-                title="Species codes"
-                hint="The lab's code for each species. Left blank, VetOS sends its own name (shown in grey)."
-                rows={SPECIES_ROWS}
-                codes={value.speciesCodes}
-                fallback={(key) => key}
-                maxLength={40}
-                onChange={(c) => set('speciesCodes', c)}
-                errors={errors}
-                path="speciesCodes"
-                testid="species-code"
-                cols={4}
-              />
-              <CodeGrid
-                title="Sex codes"
-                hint="The lab's code for each sex and neuter status. Left blank, VetOS sends the code shown in grey."
-                rows={SEX_ROWS}
-                codes={value.sexCodes}
-                fallback={(key) => value.sexCodes[key.split('/')[0]] ?? SEX_FALLBACK[key.split('/')[0]] ?? 'U'}
-                maxLength={10}
-                onChange={(c) => set('sexCodes', c)}
-                errors={errors}
-                path="sexCodes"
-                testid="sex-code"
-                cols={3}
-              />
-            </Stack>
+            <IdentityCodesForm value={value} set={set} errors={errors} />
           </Tabs.Panel>
           <Tabs.Panel value="codemap">
             <Section title="Result codes" hint={`The ${analyzer ? 'analyzer' : 'lab'}'s codes for its results, mapped to the clinic's, so trends line up across labs and instruments`}>
@@ -166,6 +139,40 @@ export function LabProfileForm({
           )}
         </Tabs>
       )}
+    </Stack>
+  )
+}
+
+/** The device's codes for species and sex: what VetOS sends, and how it reads what comes back. */
+export function IdentityCodesForm({ value, set, errors }: { value: LabProfile; set: <K extends keyof LabProfile>(k: K, v: LabProfile[K]) => void; errors: ProfileErrors }) {
+  return (
+    <Stack gap="md">
+      <CodeGrid
+        title="Species codes"
+        hint="The lab's code for each species. Left blank, VetOS sends its own name (shown in grey)."
+        rows={SPECIES_ROWS}
+        codes={value.speciesCodes}
+        fallback={(key) => key}
+        maxLength={40}
+        onChange={(c) => set('speciesCodes', c)}
+        errors={errors}
+        path="speciesCodes"
+        testid="species-code"
+        cols={4}
+      />
+      <CodeGrid
+        title="Sex codes"
+        hint="The lab's code for each sex and neuter status. Left blank, VetOS sends the code shown in grey."
+        rows={SEX_ROWS}
+        codes={value.sexCodes}
+        fallback={(key) => value.sexCodes[key.split('/')[0]] ?? SEX_FALLBACK[key.split('/')[0]] ?? 'U'}
+        maxLength={10}
+        onChange={(c) => set('sexCodes', c)}
+        errors={errors}
+        path="sexCodes"
+        testid="sex-code"
+        cols={3}
+      />
     </Stack>
   )
 }

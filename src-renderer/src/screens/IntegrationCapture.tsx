@@ -9,7 +9,7 @@ import { useMe } from '../App'
 import { dateTime } from '../format'
 import { fieldErrors } from '../components/forms'
 import { FormProblems } from '../components/FormProblems'
-import { LabProfileForm, completeProfile, profileErrors } from '../components/LabProfileForm'
+import { IdentityCodesForm, LabProfileForm, completeProfile, profileErrors } from '../components/LabProfileForm'
 import { KIND_LABEL } from '../components/integrations/labels'
 
 const DEVICE: Record<string, string> = { reference_lab: 'lab', analyzer: 'analyzer', imaging: 'modality' }
@@ -33,6 +33,7 @@ export function IntegrationCaptureScreen() {
 function Capture({ integration }: { integration: Integration }) {
   const device = DEVICE[integration.kind] ?? 'device'
   const lab = integration.kind === 'reference_lab' || integration.kind === 'analyzer'
+  const imaging = integration.kind === 'imaging'
   const captures = useCall('integrations.captures', { integrationId: integration.id, limit: 50 })
   const messages = captures.data ?? []
   const [selectedId, setSelectedId] = useState<string | null>(null)
@@ -108,10 +109,20 @@ function Capture({ integration }: { integration: Integration }) {
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack gap="sm">
-            {lab ? (
+            {lab || imaging ? (
               <Paper withBorder p="sm">
-                <LabProfileForm value={profile} onChange={setProfile} kind={integration.kind} errors={profileErrors(errors, 'config.lab')} onJsonError={setJsonError} />
-                <SeenCodes messages={messages} profile={profile} onChange={setProfile} />
+                {lab ? (
+                  <LabProfileForm value={profile} onChange={setProfile} kind={integration.kind} errors={profileErrors(errors, 'config.lab')} onJsonError={setJsonError} />
+                ) : (
+                  <Stack gap={4}>
+                    <Title order={5}>Modality profile</Title>
+                    <Text size="xs" c="dimmed">
+                      How this modality writes species (0010,2201) and sex (0010,0040). VetOS reads them with these codes first, then DICOM’s own; a blank code reads the plain name.
+                    </Text>
+                    <IdentityCodesForm value={profile} set={(k, v) => setProfile({ ...profile, [k]: v })} errors={profileErrors(errors, 'config.lab')} />
+                  </Stack>
+                )}
+                {lab && <SeenCodes messages={messages} profile={profile} onChange={setProfile} />}
                 <FormProblems error={save.error} fields={Object.keys(errors).filter((k) => k.startsWith('config.lab'))} />
                 {saved && (
                   <Alert color="teal" mt="sm" data-testid="capture-saved">
@@ -123,14 +134,14 @@ function Capture({ integration }: { integration: Integration }) {
                     Save profile, keep capturing
                   </Button>
                   <Button onClick={() => store(false)} loading={save.isPending} disabled={!!jsonError} data-testid="capture-finish">
-                    {capturing ? 'Save and start filing results' : 'Save profile'}
+                    {capturing ? `Save and start filing ${imaging ? 'images' : 'results'}` : 'Save profile'}
                   </Button>
                 </Group>
               </Paper>
             ) : (
-              <Alert color="gray">This kind of integration has no profile to build here yet; what it sent is on the left, field by field.</Alert>
+              <Alert color="gray">This kind of integration has no profile to build here; what it sent is on the left, field by field.</Alert>
             )}
-            {lab && <Preview integrationId={integration.id} profile={profile} />}
+            {(lab || imaging) && <Preview integrationId={integration.id} profile={profile} number={imaging ? 'accession' : 'order'} />}
           </Stack>
         </Grid.Col>
       </Grid>
@@ -226,7 +237,7 @@ function SeenCodes({ messages, profile, onChange }: { messages: CapturedMessage[
 }
 
 /** How each captured message would be read and matched with the profile as it is in the form now (nothing saved). */
-function Preview({ integrationId, profile }: { integrationId: string; profile: LabProfile }) {
+function Preview({ integrationId, profile, number }: { integrationId: string; profile: LabProfile; number: string }) {
   const [draft] = useDebouncedValue(profile, 300)
   const preview = useCall('integrations.capturePreview', { integrationId, profile: draft, limit: 20 }, { placeholderData: keepPreviousData })
   return (
@@ -242,14 +253,14 @@ function Preview({ integrationId, profile }: { integrationId: string; profile: L
       {(preview.data ?? []).length === 0 && !preview.isLoading && <Text c="dimmed" size="sm">No captured message to preview yet.</Text>}
       <Stack gap="sm">
         {(preview.data ?? []).map((m) => (
-          <PreviewMessage key={m.messageId} m={m} />
+          <PreviewMessage key={m.messageId} m={m} number={number} />
         ))}
       </Stack>
     </Paper>
   )
 }
 
-function PreviewMessage({ m }: { m: CapturePreview }) {
+function PreviewMessage({ m, number }: { m: CapturePreview; number: string }) {
   return (
     <Paper withBorder p="xs" data-testid="preview-message">
       <Text size="sm" fw={600}>
@@ -266,13 +277,13 @@ function PreviewMessage({ m }: { m: CapturePreview }) {
         </Text>
       )}
       {m.reports.map((r, k) => (
-        <PreviewResultBlock key={k} r={r} />
+        <PreviewResultBlock key={k} r={r} number={number} />
       ))}
     </Paper>
   )
 }
 
-function PreviewResultBlock({ r }: { r: PreviewReport }) {
+function PreviewResultBlock({ r, number }: { r: PreviewReport; number: string }) {
   const attach = r.match.outcome === 'attach'
   return (
     <Stack gap={4} mt={6} data-testid="preview-report" data-outcome={r.match.outcome}>
@@ -281,7 +292,7 @@ function PreviewResultBlock({ r }: { r: PreviewReport }) {
           {attach ? `Would attach to ${r.match.patientName}` : 'Would go to review'}
         </Badge>
         <Text size="xs" c="dimmed">
-          {r.title ?? 'result'} · order {r.orderNumber ?? 'none'}
+          {r.title ?? 'result'} · {number} {r.orderNumber ?? 'none'}
         </Text>
       </Group>
       {!attach && (
