@@ -190,7 +190,14 @@ function Fields({ message }: { message: CapturedMessage }) {
                 </Table.Tr>,
                 ...p.fields.map((f, j) => (
                   <Table.Tr key={`${k}-${j}`} data-testid="captured-field" data-position={f.position}>
-                    <Table.Td ff="monospace">{f.position}</Table.Td>
+                    <Table.Td ff="monospace">
+                      {f.position}
+                      {f.name && (
+                        <Text size="xs" c="dimmed" ff="sans-serif">
+                          {f.name}
+                        </Text>
+                      )}
+                    </Table.Td>
                     <Table.Td ff="monospace" style={{ overflowWrap: 'anywhere' }}>
                       {f.value.length > 120 ? `${f.value.slice(0, 120)}… (${f.value.length} characters)` : f.value}
                     </Table.Td>
