@@ -41,7 +41,7 @@ export const Severity = z.enum(['info', 'warning', 'critical'])
 export const NoteKind = z.enum(['soap', 'progress', 'phone', 'other'])
 export const Direction = z.enum(['inbound', 'outbound', 'internal'])
 
-export const INTEGRATION_KINDS = ['reference_lab', 'analyzer', 'imaging', 'payments', 'petmayday', 'petlifelog'] as const
+export const INTEGRATION_KINDS = ['reference_lab', 'analyzer', 'imaging', 'payments', 'petmayday', 'petlifelog', 'support'] as const
 export const IntegrationKind = z.enum(INTEGRATION_KINDS)
 export type IntegrationKind = z.infer<typeof IntegrationKind>
 
@@ -54,7 +54,9 @@ export const DATA_CATEGORIES = [
   'imaging',
   'payments',
   'microchip',
-  'lost_pet_reports'
+  'lost_pet_reports',
+  /** what a device sent, with patient identity removed, and what the clinic wrote about it (a request for a new integration) */
+  'device_samples'
 ] as const
 export const DataCategory = z.enum(DATA_CATEGORIES)
 export type DataCategory = z.infer<typeof DataCategory>

@@ -29,7 +29,8 @@ const PROFILE_TEMPLATE: LabProfile = completeProfile({
 const NEEDED: Partial<Record<IntegrationKind, { who: string; categories: DataCategory[]; why: string }>> = {
   reference_lab: { who: 'a reference lab', categories: ['patient_identity', 'lab_orders'], why: 'Lab orders carry the patient’s identity.' },
   analyzer: { who: 'an analyzer', categories: ['patient_identity', 'lab_orders'], why: 'Orders sent to the analyzer carry the patient’s identity.' },
-  imaging: { who: 'a modality', categories: ['patient_identity', 'imaging'], why: 'The modality’s worklist shows it each scheduled patient’s identity and imaging request. Images it sends are received either way.' }
+  imaging: { who: 'a modality', categories: ['patient_identity', 'imaging'], why: 'The modality’s worklist shows it each scheduled patient’s identity and imaging request. Images it sends are received either way.' },
+  support: { who: 'VetOS support', categories: ['device_samples'], why: 'A request for a new integration carries the form and sample messages with patient identity removed; a request that keeps it needs patient identity and owner contact as well.' }
 }
 
 const shortCategory = (c: DataCategory) => CATEGORY_LABEL[c].replace(/ \(.*\)$/, '').toLowerCase()
@@ -390,7 +391,7 @@ function ConfigModal({ integration, entry, onClose }: { integration: Integration
           )}
           {network && <TagsInput label="Allowed peers" description="IP addresses (or AE titles) that may connect" value={config.allowedPeers ?? []} onChange={(v) => set('allowedPeers', v.length ? v : undefined)} />}
           {!network && !imaging && <TextInput label="Service URL" value={config.baseUrl ?? ''} onChange={(e) => set('baseUrl', e.currentTarget.value)} error={errors['config.baseUrl']} />}
-          {(kind === 'payments' || kind === 'petmayday' || kind === 'petlifelog') && (
+          {(kind === 'payments' || kind === 'petmayday' || kind === 'petlifelog' || kind === 'support') && (
             <Group grow>
               <TextInput label="Account id" value={config.accountId ?? ''} onChange={(e) => set('accountId', e.currentTarget.value)} />
               <TextInput label="API key" description="Stored on this workstation; shown masked" value={config.apiKey ?? ''} onChange={(e) => set('apiKey', e.currentTarget.value)} />
