@@ -16,6 +16,7 @@ import { scannerMethods, type ChipScan } from './scanners'
 import { AuditEntry, auditMethods, AuditSearchFields } from './audit'
 import { todayMethods } from './today'
 import { captureMethods } from './capture'
+import { supportMethods } from './support'
 import { Confirm, WeightText, type DuplicateRecord } from './forms'
 
 export { ROLES, Role } from './common'
@@ -26,6 +27,7 @@ export * from './scanners'
 export * from './audit'
 export * from './today'
 export * from './capture'
+export * from './support'
 export * from './forms'
 
 // ---------- shared vocabulary ----------
@@ -1133,7 +1135,8 @@ export const contract = {
   ...scannerMethods,
   ...auditMethods,
   ...todayMethods,
-  ...captureMethods
+  ...captureMethods,
+  ...supportMethods
 } as const
 
 export type Contract = typeof contract
