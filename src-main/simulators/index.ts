@@ -5,6 +5,7 @@ import { TcpServerTransport } from '../astm/transport'
 import { StripeSimulator } from './stripe'
 import { DEMO_READER, DEMO_STRIPE_KEY } from '../demo/generate'
 import { startDemoProveniq } from '../demo/proveniq'
+import { startDemoSupportDesk } from '../demo/support'
 
 export interface RunningSimulators {
   stop(): Promise<void>
@@ -66,6 +67,12 @@ export async function startSimulators(app: App, log: (line: string) => void): Pr
       running.push(await startDemoProveniq(app, log))
     } catch (e) {
       log(`The PROVENIQ service could not start: ${(e as Error).message}`)
+    }
+    // The VetOS support desk's intake, where the demo's requests for a new integration go.
+    try {
+      running.push(await startDemoSupportDesk(app, log))
+    } catch (e) {
+      log(`The support desk simulator could not start: ${(e as Error).message}`)
     }
   }
   return { stop: async () => void (await Promise.all(running.map((s) => s.stop()))) }
