@@ -11,6 +11,7 @@ import { LabProfileForm, completeProfile, profileErrors } from '../components/La
 import { DicomNodePanel } from '../components/DicomNodePanel'
 import { CATEGORY_LABEL, KIND_LABEL } from '../components/integrations/labels'
 import { CatalogModal } from '../components/integrations/CatalogModal'
+import { RequestIntegrationModal } from '../components/integrations/RequestIntegrationModal'
 import { FormProblems } from '../components/FormProblems'
 
 /** A starting point for a new lab: what it offers and how it codes species and sex. */
@@ -68,6 +69,7 @@ export function IntegrationsScreen() {
   const [browsing, setBrowsing] = useState(false)
   const [approving, setApproving] = useState<Integration | null>(null)
   const [viewing, setViewing] = useState<Integration | null>(null)
+  const [requesting, setRequesting] = useState(false)
   const revoke = useAction('integrations.revoke')
   const admin = me.role === 'admin'
 
@@ -81,9 +83,14 @@ export function IntegrationsScreen() {
           </Text>
         </div>
         {admin ? (
-          <Button onClick={() => setBrowsing(true)} data-testid="integration-add">
-            Add integration
-          </Button>
+          <Group>
+            <Button variant="default" onClick={() => setRequesting(true)} data-testid="integration-request">
+              Request a new integration
+            </Button>
+            <Button onClick={() => setBrowsing(true)} data-testid="integration-add">
+              Add integration
+            </Button>
+          </Group>
         ) : (
           <Button variant="default" onClick={() => setBrowsing(true)} data-testid="integration-catalog">
             What can connect
@@ -215,6 +222,7 @@ export function IntegrationsScreen() {
       {editing && <ConfigModal integration={editing === 'new' || !('status' in editing) ? null : editing} entry={editing !== 'new' && !('status' in editing) ? editing : null} onClose={() => setEditing(null)} />}
       {approving && <ApproveModal integration={approving} onClose={() => setApproving(null)} />}
       {viewing && <MessageLog integration={viewing} onClose={() => setViewing(null)} />}
+      {requesting && <RequestIntegrationModal onClose={() => setRequesting(false)} />}
     </Stack>
   )
 }
