@@ -11,6 +11,7 @@ import { until } from '../helpers/wait'
 import { frame } from '../../src-main/hl7/mllp'
 import { SupportDeskSimulator } from '../../src-main/simulators/support-desk'
 import type { IntegrationRequestForm } from '../../src-preload/contract'
+import { DEMO_SUPPORT_NAME, startDemoSupportDesk } from '../../src-main/demo/support'
 
 const KEY = 'sup_test_key_0001'
 const SECRETS = ['Okafor', 'Biscuit', 'P-1001', '20190412']
@@ -142,5 +143,30 @@ describe('requests for a new integration to VetOS support', () => {
     await until(() => requests()[0].status === 'failed', 10_000, 'the refusal')
     expect(requests()[0].lastError).toMatch(/support key is missing or unknown/)
     expect(desk.received).toHaveLength(0)
+  })
+})
+
+describe('the demo’s VetOS support desk', () => {
+  it('runs the simulated desk and approves the demo’s VetOS support for sample device messages only', async () => {
+    const t = makeApp()
+    try {
+      await t.app.start()
+      const desk = await startDemoSupportDesk(t.app, () => {})
+      try {
+        t.signIn('admin')
+        const support = t.call('integrations.list', {}).find((i) => i.kind === 'support')!
+        expect(support).toMatchObject({ name: DEMO_SUPPORT_NAME, enabled: true, config: { baseUrl: desk.url } })
+        expect(support.approval?.categories).toEqual(['device_samples'])
+        const form = { system: 'other' as const, vendor: 'Demo', model: 'One', wiring: 'usb' as const, contactName: 'Alex Morgan', contactEmail: 'alex@example.com' }
+        const preview = t.call('support.requestPreview', form)
+        t.call('support.requestSend', { ...form, hash: preview.hash })
+        await until(() => t.call('support.requests', {})[0].status === 'sent', 10_000, 'the demo desk’s ticket')
+        expect(desk.received[0].body.request.contact.email).toBe('alex@example.com')
+      } finally {
+        await desk.stop()
+      }
+    } finally {
+      await t.close()
+    }
   })
 })
