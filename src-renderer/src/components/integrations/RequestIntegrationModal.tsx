@@ -39,6 +39,9 @@ export function RequestIntegrationModal({ onClose }: { onClose: () => void }) {
   const [form, setForm] = useState<Form>(EMPTY)
   const [preview, setPreview] = useState<IntegrationRequestPreview | null>(null)
   const [sent, setSent] = useState<IntegrationRequest | null>(null)
+  const requests = useCall('support.requests', { limit: 50 })
+  // The request just sent, as it is now: queued, then sent with its ticket (live events refresh the list).
+  const latest = sent ? (requests.data?.find((r) => r.id === sent.id) ?? sent) : null
   const review = useAction('support.requestPreview', setPreview)
   const send = useAction('support.requestSend', (r) => {
     setSent(r)
@@ -110,12 +113,12 @@ export function RequestIntegrationModal({ onClose }: { onClose: () => void }) {
             onSend={() => send.mutate({ ...form, hash: preview.hash })}
           />
         )}
-        {sent && (
-          <Alert color={sent.status === 'refused' ? 'red' : 'teal'} data-testid="request-sent">
-            {sent.status === 'queued' ? 'Queued: it will be sent when the support desk can be reached. Its ticket number shows below once support answers.' : statusText(sent)}
+        {latest && (
+          <Alert color={latest.status === 'refused' || latest.status === 'failed' ? 'red' : latest.status === 'sent' ? 'teal' : 'blue'} data-testid="request-sent">
+            {latest.status === 'queued' ? 'Queued: it will be sent when the support desk can be reached. Its ticket number shows here once support answers.' : statusText(latest)}
           </Alert>
         )}
-        <RequestList />
+        <RequestList list={requests.data ?? []} />
       </Stack>
     </Modal>
   )
@@ -240,9 +243,8 @@ function statusText(r: IntegrationRequest): string {
   return `The support desk refused it: ${r.lastError ?? 'no reason given'}`
 }
 
-function RequestList() {
-  const list = useCall('support.requests', { limit: 50 })
-  if (!list.data?.length) return null
+function RequestList({ list }: { list: IntegrationRequest[] }) {
+  if (!list.length) return null
   return (
     <Stack gap="xs">
       <Title order={4}>Requests sent from this workstation</Title>
@@ -256,7 +258,7 @@ function RequestList() {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {list.data.map((r) => (
+          {list.map((r) => (
             <Table.Tr key={r.id} data-testid="request-row">
               <Table.Td>{dateTime(r.createdAt)}</Table.Td>
               <Table.Td>
