@@ -49,39 +49,60 @@ const HL7_REMOVE: Record<string, number[]> = {
   TQ1: []
 }
 
-/** Where identifying values are read from before anything is rewritten: [segment, field, components]. */
-const HL7_SOURCES: [string, number, number[] | 'all'][] = [
-  ['PID', 2, [1]],
-  ['PID', 3, [1]],
-  ['PID', 4, [1]],
-  ['PID', 5, [1, 2, 3]],
-  ['PID', 6, [1, 2, 3]],
-  ['PID', 9, [1, 2, 3]],
-  ['PID', 11, [1, 2]],
-  ['PID', 13, 'all'],
-  ['PID', 14, 'all'],
-  ['PID', 18, [1]],
-  ['PID', 19, 'all'],
-  ['PID', 20, [1]],
-  ['NK1', 2, [1, 2, 3]],
-  ['NK1', 4, [1, 2]],
-  ['NK1', 5, 'all'],
-  ['NK1', 6, 'all'],
-  ['GT1', 3, [1, 2, 3]],
-  ['IN1', 16, [1, 2, 3]],
-  ['PV1', 7, [2, 3, 4]],
-  ['PV1', 8, [2, 3, 4]],
-  ['PV1', 9, [2, 3, 4]],
-  ['PV1', 17, [2, 3, 4]],
-  ['ORC', 10, [2, 3, 4]],
-  ['ORC', 11, [2, 3, 4]],
-  ['ORC', 12, [2, 3, 4]],
-  ['ORC', 19, [2, 3, 4]],
-  ['OBR', 16, [2, 3, 4]],
-  ['OBR', 28, [2, 3, 4]],
-  ['OBX', 16, [2, 3, 4]],
-  ['ROL', 4, [2, 3, 4]]
+type Kind = 'name' | 'id' | 'phone'
+/** The components of an XTN that hold a number or an address, not its use codes (PRN, PH). */
+const XTN = [1, 4, 6, 7, 12]
+/** A person's names in an XCN (doctors): family, given, middle. */
+const XCN = [2, 3, 4]
+
+/** Where identifying values are read from before anything is rewritten: [segment, field, components, what they are]. */
+const HL7_SOURCES: [string, number, number[], Kind][] = [
+  ['PID', 2, [1], 'id'],
+  ['PID', 3, [1], 'id'],
+  ['PID', 4, [1], 'id'],
+  ['PID', 5, [1, 2, 3], 'name'],
+  ['PID', 6, [1, 2, 3], 'name'],
+  ['PID', 7, [1], 'id'],
+  ['PID', 9, [1, 2, 3], 'name'],
+  ['PID', 11, [1, 2], 'id'],
+  ['PID', 13, XTN, 'phone'],
+  ['PID', 14, XTN, 'phone'],
+  ['PID', 18, [1], 'id'],
+  ['PID', 19, [1], 'id'],
+  ['PID', 20, [1], 'id'],
+  ['NK1', 2, [1, 2, 3], 'name'],
+  ['NK1', 4, [1, 2], 'id'],
+  ['NK1', 5, XTN, 'phone'],
+  ['NK1', 6, XTN, 'phone'],
+  ['GT1', 3, [1, 2, 3], 'name'],
+  ['IN1', 16, [1, 2, 3], 'name'],
+  ['PV1', 7, XCN, 'name'],
+  ['PV1', 8, XCN, 'name'],
+  ['PV1', 9, XCN, 'name'],
+  ['PV1', 17, XCN, 'name'],
+  ['ORC', 10, XCN, 'name'],
+  ['ORC', 11, XCN, 'name'],
+  ['ORC', 12, XCN, 'name'],
+  ['ORC', 14, XTN, 'phone'],
+  ['ORC', 19, XCN, 'name'],
+  ['OBR', 16, XCN, 'name'],
+  ['OBR', 17, XTN, 'phone'],
+  ['OBR', 28, XCN, 'name'],
+  ['OBX', 16, XCN, 'name'],
+  ['ROL', 4, XCN, 'name']
 ]
+
+/**
+ * Segments that carry results: only these fields are free text and looked through for found
+ * values; the rest are codes, values, units, ranges, flags and numbers, kept as sent (a pet named
+ * "Ng" must not take "ng/mL" with it). Other segments are looked through field by field.
+ */
+const HL7_TEXT_ONLY: Record<string, number[]> = {
+  MSH: [],
+  OBX: [5],
+  OBR: [13, 31],
+  ORC: [16]
+}
 
 /** A decoded value long enough and base64 enough to be an embedded file, whatever OBX-2 claims. */
 const looksEmbedded = (v: string) => v.length >= 200 && /^[A-Za-z0-9+/=\s]+$/.test(v)
@@ -151,18 +172,21 @@ export function deidentifyHl7(message: string): Deidentified {
   })
 
   const ids = new Identifiers()
-  for (const [seg, n, comps] of HL7_SOURCES)
+  for (const [seg, n, comps, kind] of HL7_SOURCES)
     for (const line of lines) {
       if (line.name !== seg) continue
       const raw = line.parts[at(line, n)] ?? ''
       for (const rep of raw.split(enc.repetition)) {
         const cs = rep.split(enc.component)
         cs.forEach((c, k) => {
-          if (comps !== 'all' && !comps.includes(k + 1)) return
+          if (!comps.includes(k + 1)) return
           for (const s of c.split(enc.subcomponent)) {
             const v = hl7Unescape(s, enc).trim()
-            // Codes and single letters (a sex, a use code) are not identity; names, ids and numbers are.
-            if (v.length >= 2) ids.add(v)
+            // Single letters (a sex, a use code) are not identity; names, ids and numbers are.
+            if (v.length < 2) continue
+            if (kind === 'name') ids.addName(v)
+            else if (kind === 'phone') ids.addPhone(v)
+            else ids.addId(v)
           }
         })
       }
@@ -174,7 +198,8 @@ export function deidentifyHl7(message: string): Deidentified {
       removed.add(`line ${i + 1} (not a segment)`)
       return REMOVED
     }
-    const keepOnly = HL7_KEEP_ONLY[line.name]
+    const name = line.name
+    const keepOnly = HL7_KEEP_ONLY[name]
     const remove = new Set(HL7_REMOVE[line.name] ?? [])
     const ed = line.name === 'OBX' && /^(ED)$/i.test(hl7Unescape(line.parts[2] ?? '', enc).trim())
     const parts = line.parts.map((raw, idx) => {
@@ -190,8 +215,9 @@ export function deidentifyHl7(message: string): Deidentified {
         removed.add('OBX-5 (embedded document dropped)')
         return REMOVED
       }
-      // Kept fields (species, breed, sex) stay as sent; every other field loses any found value.
-      if (keepOnly) return raw
+      // Coded fields of result segments stay as sent; every other field (PID's species and breed too) loses a found value.
+      const textOnly = HL7_TEXT_ONLY[name]
+      if (textOnly && !textOnly.includes(n)) return raw
       const clean = hl7Scrub(raw, enc, ids)
       if (clean !== raw) removed.add(`${position} (text)`)
       return clean
@@ -208,8 +234,18 @@ export interface AstmOptions {
   sexField?: number
 }
 
-/** P fields read for identifying values: ids 3-5, names 6-7, address 11, phone 13, physician 14. */
-const ASTM_P_SOURCES = [3, 4, 5, 6, 7, 11, 13, 14]
+/** P fields read for identifying values: ids 3-5, names 6-7, birth date 8, address 11, phone 13, physician 14. */
+const ASTM_P_SOURCES: [number, Kind][] = [
+  [3, 'id'],
+  [4, 'id'],
+  [5, 'id'],
+  [6, 'name'],
+  [7, 'name'],
+  [8, 'id'],
+  [11, 'id'],
+  [13, 'phone'],
+  [14, 'name']
+]
 /** O fields that name a person: ordering physician and their phone. */
 const ASTM_O_REMOVE = [17, 18]
 
@@ -246,16 +282,22 @@ export function deidentifyAstm(transmission: string, opts: AstmOptions = {}): De
   const sexField = opts.sexField ?? STANDARD_PROFILE.patientSexField
 
   const ids = new Identifiers()
-  const take = (raw: string) => {
+  const take = (raw: string, kind: Kind) => {
     for (const rep of raw.split(d.repeat))
       for (const c of rep.split(d.component)) {
         const v = unescapeAstm(c, d).trim()
-        if (v.length >= 2 && !isAnimalWord(v)) ids.add(v)
+        if (v.length < 2 || isAnimalWord(v)) continue
+        if (kind === 'name') ids.addName(v)
+        else if (kind === 'phone') ids.addPhone(v)
+        else ids.addId(v)
       }
   }
   for (const r of parsed.records) {
-    if (r.type === 'P') for (const n of ASTM_P_SOURCES) take(r.fields[n - 1] ?? '')
-    if (r.type === 'O') for (const n of ASTM_O_REMOVE) take(r.fields[n - 1] ?? '')
+    if (r.type === 'P') for (const [n, kind] of ASTM_P_SOURCES) take(r.fields[n - 1] ?? '', kind)
+    if (r.type === 'O') {
+      take(r.fields[16] ?? '', 'name')
+      take(r.fields[17] ?? '', 'phone')
+    }
   }
 
   const removed = new Set<string>()
@@ -318,7 +360,7 @@ export function deidentifyDicom(parts: CapturedPart[]): Deidentified & { parts: 
   for (const p of parts)
     for (const f of p.fields)
       if (tagsOf(f.position).some((t) => DICOM_SOURCES.has(t)))
-        for (const piece of f.value.split(/[\\^=]/)) if (piece.trim().length >= 2) ids.add(piece.trim())
+        for (const piece of f.value.split(/[\\^=]/)) if (piece.trim().length >= 2) ids.addName(piece.trim())
   const removed = new Set<string>()
   const clean = parts.map((p) => ({
     name: p.name,

@@ -8,18 +8,37 @@ export const REMOVED = 'REMOVED'
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase()
 const WORDISH = /[\p{L}\p{N}]/u
 
+/** A run of digits with the separators people write phone numbers with. */
+const PHONE_RUN = /\+?\d[\d\s().\/-]{5,}\d/g
+const digits = (s: string) => s.replace(/\D/g, '')
+
 export class Identifiers {
   private terms = new Set<string>()
+  /** the last seven digits of each phone number found */
+  private phones = new Set<string>()
 
-  /** A found value: kept whole (at least 2 characters) and, when it has several words, word by word (3 or more). */
-  add(value: string): void {
+  /** A person's name: kept whole (at least 2 characters) and, when it has several words, word by word (3 or more). */
+  addName(value: string): void {
     const v = fold(value).trim().replace(/\s+/g, ' ')
-    if (v.length >= 2 && WORDISH.test(v)) this.terms.add(v)
+    this.addId(v)
     for (const w of v.split(/[^\p{L}\p{N}]+/u)) if (w.length >= 3 && w !== v) this.terms.add(w)
   }
 
+  /** An id, a date or a street line: only as a whole (a lab value of 1001 is not the patient P-1001). */
+  addId(value: string): void {
+    const v = fold(value).trim().replace(/\s+/g, ' ')
+    if (v.length >= 2 && WORDISH.test(v)) this.terms.add(v)
+  }
+
+  /** A phone number: found again however it is written (spaces, dashes, brackets, a country code). */
+  addPhone(value: string): void {
+    const d = digits(value)
+    if (d.length >= 7) this.phones.add(d.slice(-7))
+    else this.addId(value)
+  }
+
   get size(): number {
-    return this.terms.size
+    return this.terms.size + this.phones.size
   }
 
   /** Whether the text holds any found value. */
@@ -42,7 +61,7 @@ export class Identifiers {
 
   /** [start, end) ranges of the original text that hold a found value, merged and in order. */
   private ranges(text: string): [number, number][] {
-    if (!this.terms.size || !text) return []
+    if (!this.size || !text) return []
     // The folded text, with where each folded character came from in the original.
     let folded = ''
     const from: number[] = []
@@ -58,6 +77,11 @@ export class Identifiers {
       i += ch.length
     }
     const hits: [number, number][] = []
+    if (this.phones.size)
+      for (const m of text.matchAll(PHONE_RUN)) {
+        const d = digits(m[0])
+        if (d.length >= 7 && this.phones.has(d.slice(-7))) hits.push([m.index, m.index + m[0].length])
+      }
     for (const term of this.terms) {
       let p = folded.indexOf(term)
       while (p >= 0) {

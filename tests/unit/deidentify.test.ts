@@ -48,7 +48,7 @@ describe('HL7 results without patient identity', () => {
   })
 
   it('takes every found name, id and phone out of free text, whatever its case, and e-mail addresses too', () => {
-    expect(out.text).toContain(`OBX|2|TX|COMM^Comment^L||${REMOVED} was sedated; Dr ${REMOVED} informed Mrs ${REMOVED} at ${REMOVED} ${REMOVED}-${REMOVED}||||||F`)
+    expect(out.text).toContain(`OBX|2|TX|COMM^Comment^L||${REMOVED} was sedated; Dr ${REMOVED} informed Mrs ${REMOVED} at ${REMOVED}||||||F`)
     expect(seg(out.text, 'NTE')).toBe(`NTE|1||Sample from ${REMOVED} (${REMOVED}), call ${REMOVED}`)
     for (const secret of ['Okafor', 'OKAFOR', 'Biscuit', 'biscuit', 'Nkem', 'Adeyemi', 'Grace', 'Lindqvist', '20190412', 'Elm Road', '555-0142', 'P-1001', '985112345678901', 'ACC-55', 'example.com']) expect(out.text).not.toContain(secret)
   })
@@ -73,6 +73,27 @@ describe('HL7 results without patient identity', () => {
       hl7('PID|1||A1||Smith^Rex~Smyth^Rexy', 'NK1|1|Jones^Pat', 'NK1|2|Ng^Alexandra', 'PID|2||A2||Brown^Bella', 'NTE|1||Rexy and Bella live with Alexandra Ng; Smyth pays')
     )
     expect(seg(out.text, 'NTE')).toBe(`NTE|1||${REMOVED} and ${REMOVED} live with ${REMOVED} ${REMOVED}; ${REMOVED} pays`)
+  })
+
+  it('keeps codes, units and values that merely look like a piece of an identity (a pet named Ng, a phone’s use code PH, an id ending 1001)', () => {
+    const out = deidentifyHl7(
+      hl7('PID|1||P-1001||Ng^Bo||||||||(217) 555-0142^PRN^PH', 'OBX|1|NM|PH^pH^L||7.4||7.0-7.6|N|||F', 'OBX|2|NM|INS^Insulin^L||1001|ng/mL|5-20|H|||F', 'NTE|1||Bo: call +1 217.555.0142 or Ng at home; pH ok')
+    )
+    expect(out.text).toContain('OBX|1|NM|PH^pH^L||7.4||7.0-7.6|N|||F')
+    expect(out.text).toContain('OBX|2|NM|INS^Insulin^L||1001|ng/mL|5-20|H|||F')
+    expect(seg(out.text, 'NTE')).toBe(`NTE|1||${REMOVED}: call ${REMOVED} or ${REMOVED} at home; pH ok`)
+  })
+
+  it('reads the delimiters the sender declares, and takes a name out of a kept field too', () => {
+    const pid = ['PID', '1', '', 'ID-4', '', 'Okafor*Biscuit', ...Array(29).fill(''), 'Canine', 'Labrador (Biscuit)']
+    const out = deidentifyHl7(['MSH#*~\\$#LAB#L#V#V#2026##ORU*R01#C9#P#2.5', pid.join('#'), 'NTE#1##biscuit*okafor'].join('\r'))
+    const lines = out.text.split('\n')
+    const expected = [...pid]
+    expected[3] = REMOVED
+    expected[5] = `${REMOVED}*${REMOVED}`
+    expected[36] = `Labrador (${REMOVED})`
+    expect(lines[1]).toBe(expected.join('#'))
+    expect(lines[2]).toBe(`NTE#1##${REMOVED}*${REMOVED}`)
   })
 
   it('reads a message with no patient segments at all, changing nothing but what names somebody', () => {
