@@ -12,12 +12,13 @@ import { frame } from '../../src-main/hl7/mllp'
 import { SupportDeskSimulator } from '../../src-main/simulators/support-desk'
 import type { IntegrationRequestForm } from '../../src-preload/contract'
 import { DEMO_SUPPORT_NAME, startDemoSupportDesk } from '../../src-main/demo/support'
+import { InboundArchive } from '../../src-main/integrations/inbound'
 
 const KEY = 'sup_test_key_0001'
 const SECRETS = ['Okafor', 'Biscuit', 'P-1001', '20190412']
 
 describe('requests for a new integration to VetOS support', () => {
-  let t: TestApp & { labId: string; hl7Port: number }
+  let t: TestApp & { labId: string; hl7Port: number; vetToken: string }
   let desk: SupportDeskSimulator
   let sampleId: string
 
@@ -84,7 +85,7 @@ describe('requests for a new integration to VetOS support', () => {
     const dir = t.dir
     await t.app.close()
     const again = makeApp({ dir, labs: { hl7: { host: '127.0.0.1', port: 0 } } })
-    t = Object.assign(again, { labId: t.labId, hl7Port: 0 })
+    t = Object.assign(again, { labId: t.labId, hl7Port: 0, vetToken: '' })
     desk = new SupportDeskSimulator({ port, apiKeys: [KEY] })
     await desk.start()
     await again.app.start()
@@ -132,6 +133,39 @@ describe('requests for a new integration to VetOS support', () => {
     const r = t.raw('support.requestSend', { ...form(), hash: preview.hash })
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.error.message).toMatch(/not set up.*Integrations.*support key.*approves it/)
+    expect(desk.hits).toBe(0)
+  })
+
+  it('sends an analyzer’s ASTM sample without the P record’s identity, and refuses one it cannot read field by field', async () => {
+    addSupport()
+    const analyzer = t.call('integrations.create', { kind: 'analyzer', name: 'New analyzer (capture)', enabled: false, config: { capture: true } })
+    const archive = new InboundArchive(t.app.core)
+    const keep = (transport: string, raw: Buffer) => {
+      const { row } = archive.store({ integrationId: analyzer.id, transport, peer: 'COM3', raw, messageType: null })
+      t.app.services.captures.capture(row, `${transport} sample`)
+      return row.id
+    }
+    const astm = keep('astm', Buffer.from(['H|\\^&|||CHEM^1.0', 'P|1|P-1001|||Okafor^Biscuit||20190412|F|||||||Canine', 'R|1|^^^ALT|45|U/L|10-100|N||F', 'C|1|I|Biscuit fasted|G', 'L|1|N'].join('\r'), 'latin1'))
+    const preview = t.call('support.requestPreview', form({ system: 'analyzer', wiring: 'serial', sampleIds: [astm] }))
+    expect(preview.samples[0].text.split('\n').slice(1, 4)).toEqual(['P|1|REMOVED|||REMOVED^REMOVED||REMOVED|F|||||||Canine', 'R|1|^^^ALT|45|U/L|10-100|N||F', 'C|1|I|REMOVED fasted|G'])
+    t.call('support.requestSend', { ...form({ system: 'analyzer', wiring: 'serial', sampleIds: [astm] }), hash: preview.hash })
+    await until(() => requests()[0].status === 'sent', 10_000, 'the ticket')
+    for (const s of SECRETS) expect(desk.received[0].raw).not.toContain(s)
+
+    // No reader for this DICOM object on this workstation: its identity cannot be removed, so it is not sent.
+    const dicom = keep('dicom', Buffer.from('DICM not really'))
+    const r = t.raw('support.requestPreview', form({ sampleIds: [dicom] }))
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.message).toMatch(/Patient identity cannot be removed from the sample .* Leave it out/)
+  })
+
+  it('is for administrators only', () => {
+    addSupport()
+    for (const m of ['support.requestPreview', 'support.requestSend', 'support.requests']) {
+      const r = t.raw(m, m === 'support.requests' ? {} : { ...form(), hash: '0'.repeat(64) }, t.vetToken)
+      expect(r.ok).toBe(false)
+      if (!r.ok) expect(r.error.code).toBe('forbidden')
+    }
     expect(desk.hits).toBe(0)
   })
 
