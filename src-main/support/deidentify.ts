@@ -44,9 +44,7 @@ const HL7_REMOVE: Record<string, number[]> = {
   ORC: [10, 11, 12, 14, 19, 24],
   OBR: [10, 16, 17, 28, 32, 33, 34, 35],
   OBX: [16],
-  ROL: [4, 11, 12],
-  SPM: [],
-  TQ1: []
+  ROL: [4, 11, 12]
 }
 
 type Kind = 'name' | 'id' | 'phone'

@@ -5,16 +5,15 @@
  * administrator reviewed proves what leaves.
  */
 import { createHash } from 'node:crypto'
-import type { DataCategory, IntegrationRequestForm, RequestSample } from '../../src-preload/contract'
 import type { z } from 'zod'
-import type { IntegrationRequestForm as FormSchema } from '../../src-preload/contract'
+import type { DataCategory, IntegrationRequestForm, RequestSample } from '../../src-preload/contract'
 import type { CaptureLog } from '../integrations/capture'
 import type { IntegrationRegistry } from '../integrations/registry'
 import { ApiError, notFound } from '../api/errors'
 import { DeidentifyError, deidentifyAstm, deidentifyDicom, deidentifyHl7, type Deidentified } from './deidentify'
 
-export type RequestForm = z.output<typeof FormSchema>
-export type { IntegrationRequestForm }
+/** The form as the contract hands it over (defaults filled in, empty text as null). */
+export type RequestForm = z.output<typeof IntegrationRequestForm>
 
 export interface BuiltRequest {
   payload: Buffer
