@@ -4,6 +4,8 @@
  * animal's species, breed and sex still there for support to build the profile.
  */
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { escape, unescape } from '../../src-main/hl7/codec'
 import { DeidentifyError, deidentifyAstm, deidentifyDicom, deidentifyHl7, REMOVED } from '../../src-main/support/deidentify'
 
 const hl7 = (...segments: string[]) => ['MSH|^~\\&|REFLAB|LAB1|VETOS|RIVERSIDE|20261128093000||ORU^R01|C1|P|2.5', ...segments].join('\r')
@@ -193,5 +195,26 @@ describe('DICOM attributes without patient identity', () => {
 
   it('refuses an object whose attributes could not be read', () => {
     expect(() => deidentifyDicom([])).toThrow(DeidentifyError)
+  })
+})
+
+describe('whatever the names and however a lab escapes them', () => {
+  // Names as owners and pets have them: letters (accented too), apostrophes, hyphens, spaces, and
+  // the HL7 delimiters themselves, which the lab must escape.
+  const letter = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzéöñçÅØ'.split(''))
+  const word = fc.array(letter, { minLength: 3, maxLength: 10 }).map((a) => a.join(''))
+  const name = fc.tuple(word, fc.constantFrom('', "'", '-', ' ', '^', '&', '|', '\\', '~')).map(([w, sep]) => (sep ? `${w.slice(0, 2)}${sep}${w.slice(2)}` : w))
+  const cased = (s: string, upper: boolean) => (upper ? s.toUpperCase() : s[0].toUpperCase() + s.slice(1))
+
+  it('never lets a found owner or pet name through in free text', () => {
+    fc.assert(
+      fc.property(name, name, fc.boolean(), (owner, pet, upper) => {
+        const text = deidentifyHl7(hl7(`PID|1||X1||${escape(owner)}^${escape(pet)}`, `NTE|1||Seen: ${escape(cased(pet, upper))} with ${escape(cased(owner, !upper))}.`)).text
+        const nte = unescape(seg(text, 'NTE').split('|')[3])
+        const words = (s: string) => s.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3)
+        for (const w of [...words(owner), ...words(pet)]) expect(nte.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '')).not.toMatch(new RegExp(`(^|[^\\p{L}\\p{N}])${w.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '')}($|[^\\p{L}\\p{N}])`, 'u'))
+      }),
+      { numRuns: 300 }
+    )
   })
 })
