@@ -150,7 +150,10 @@ export function createHandlers(s: Services): Handlers {
     'integrations.resubmit': (i) => {
       const row = s.labs.outbound.resubmit(i.messageId)
       // A request to VetOS support waits in the support queue, not the labs'.
-      s.support.outbound.wake(row.integrationId)
+      if (row.kind === 'integration_request') {
+        s.support.requeued(row.id)
+        s.support.outbound.wake(row.integrationId)
+      }
       return s.labs.views.outboundEntry(row)
     },
 

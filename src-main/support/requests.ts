@@ -136,6 +136,12 @@ export class SupportRequests {
     return this.view(this.byId(id)!)
   }
 
+  /** Its outbound message was resubmitted (Integrations → Messages): the request waits again. */
+  requeued(outboundId: string): void {
+    const { store } = this.core
+    store.db.update(integrationRequests).set({ status: 'queued', lastError: null, updatedAt: store.nowIso() }).where(eq(integrationRequests.outboundId, outboundId)).run()
+  }
+
   list(limit = 50): IntegrationRequest[] {
     return this.core.store.db.select().from(integrationRequests).orderBy(desc(integrationRequests.createdAt), desc(integrationRequests.id)).limit(limit).all().map((r) => this.view(r))
   }

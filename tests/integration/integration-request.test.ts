@@ -177,6 +177,14 @@ describe('requests for a new integration to VetOS support', () => {
     await until(() => requests()[0].status === 'failed', 10_000, 'the refusal')
     expect(requests()[0].lastError).toMatch(/support key is missing or unknown/)
     expect(desk.received).toHaveLength(0)
+
+    // The key corrected (approval given again, as a new key withdraws it), its message resubmitted from the message log: it goes.
+    t.call('integrations.update', { id: i.id, config: { ...t.call('integrations.list', {}).find((x) => x.id === i.id)!.config, apiKey: KEY } })
+    t.call('integrations.approve', { id: i.id, categories: ['device_samples'] })
+    const message = t.call('integrations.messages', { direction: 'outbound', integrationId: i.id })[0]
+    t.call('integrations.resubmit', { messageId: message.id })
+    await until(() => requests()[0].status === 'sent', 10_000, 'the resubmitted request')
+    expect(requests()[0].ticket).toBe('SUP-1001')
   })
 })
 
