@@ -90,4 +90,13 @@ describe('requesting a new integration in Chromium', () => {
     await expect.poll(() => modal.getByTestId('request-ticket').first().innerText(), { timeout: 20_000 }).toBe('SUP-1002')
     expect(desk.received.map((r) => r.body.request.model)).toEqual(['Element DC'])
   })
+
+  it('is offered from the catalog when a system is not listed', async () => {
+    const page = env.page
+    await page.keyboard.press('Escape')
+    await page.getByTestId('request-integration').waitFor({ state: 'detached' })
+    await page.getByTestId('integration-add').click()
+    await page.getByTestId('connect-request').click()
+    await expect.poll(() => page.getByTestId('request-row').count()).toBe(2)
+  })
 })

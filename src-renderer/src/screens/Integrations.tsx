@@ -217,6 +217,14 @@ export function IntegrationsScreen() {
                 }
               : undefined
           }
+          onRequest={
+            admin
+              ? () => {
+                  setBrowsing(false)
+                  setRequesting(true)
+                }
+              : undefined
+          }
         />
       )}
       {editing && <ConfigModal integration={editing === 'new' || !('status' in editing) ? null : editing} entry={editing !== 'new' && !('status' in editing) ? editing : null} onClose={() => setEditing(null)} />}
