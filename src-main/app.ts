@@ -44,6 +44,7 @@ import { InboundArchive } from './integrations/inbound'
 import type { IntegrationCatalog } from '../src-preload/contract'
 import { PetMayday } from './proveniq/petmayday'
 import { createToday, type TodayService } from './domain/today'
+import { SupportRequests, type SupportOptions } from './support/requests'
 
 /** What createApp needs to join a clinic on a new data folder (first-run.ts enrolls it). */
 export interface JoinConfig {
@@ -80,6 +81,8 @@ export interface AppConfig {
   keychain?: OsKeychain | null
   /** PetLifeLog's outbox: the pauses between attempts while the service cannot be reached (tests shorten them) */
   petlifelog?: { retry?: { firstMs: number; maxMs: number } }
+  /** requests to VetOS support (tests: the fetch it uses) */
+  support?: SupportOptions
 }
 
 export interface Services {
@@ -123,6 +126,8 @@ export interface Services {
   scanners: ChipScanners
   /** the home screen's overview of the clinic's day */
   today: TodayService
+  /** requests for a new integration, to VetOS support through the consent gate */
+  support: SupportRequests
 }
 
 export interface App {
@@ -217,7 +222,8 @@ export function createApp(config: AppConfig): App {
       petlifelog: new PetLifeLog(core, patients, clients, integrations, () => services.proveniq, { deviceId, log, retry: config.petlifelog?.retry }),
       proveniq: new ProveniqClient(integrations, gate),
       scanners: new ChipScanners(core, log, missingAlerts),
-      today: createToday(core, integrations, billing)
+      today: createToday(core, integrations, billing),
+      support: new SupportRequests(core, integrations, gate, captures, () => ({ id: store.clinicId, name: clinic.find()?.name ?? '' }), config.support)
     }
 
     let firstRunAdminPin: string | null = null
@@ -266,6 +272,7 @@ export function createApp(config: AppConfig): App {
         services.petlifelog.start()
         services.scanners.start()
         services.health.start()
+        services.support.start()
         if (sync) {
           sync.start()
           // A local commit is pushed at once rather than at the next poll.
@@ -277,6 +284,7 @@ export function createApp(config: AppConfig): App {
       async close() {
         syncSub?.unsubscribe()
         services.health.stop()
+        services.support.stop()
         missingList.stop()
         await services.petlifelog.stop()
         await services.scanners.stop()

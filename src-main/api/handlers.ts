@@ -7,6 +7,7 @@ import { petlifelogHandlers } from './petlifelog-handlers'
 import { scannerHandlers } from './scanner-handlers'
 import { auditHandlers } from './audit-handlers'
 import { todayHandlers } from './today-handlers'
+import { supportHandlers } from './support-handlers'
 import { who, type Handlers } from './handler-types'
 import { findClientIds } from '../domain/client-search'
 
@@ -26,6 +27,7 @@ export function createHandlers(s: Services): Handlers {
     ...scannerHandlers(s),
     ...auditHandlers(s),
     ...todayHandlers(s),
+    ...supportHandlers(s),
     'app.info': () => {
       const sync = s.sync?.status()
       const firstSync = sync && sync.tablesReady < sync.tables ? { tablesReady: sync.tablesReady, tables: sync.tables } : null
@@ -146,7 +148,15 @@ export function createHandlers(s: Services): Handlers {
 
     'integrations.messages': (i) => s.labs.views.messages(i.direction, i.integrationId, i.limit, i.beforeSeq),
     'integrations.reprocess': (i) => s.labs.reprocess(i.messageId),
-    'integrations.resubmit': (i) => s.labs.views.outboundEntry(s.labs.outbound.resubmit(i.messageId)),
+    'integrations.resubmit': (i) => {
+      const row = s.labs.outbound.resubmit(i.messageId)
+      // A request to VetOS support waits in the support queue, not the labs'.
+      if (row.kind === 'integration_request') {
+        s.support.requeued(row.id)
+        s.support.outbound.wake(row.integrationId)
+      }
+      return s.labs.views.outboundEntry(row)
+    },
 
     'notifications.list': (i, ctx) => s.notifications.list(who(ctx).id, i.unreadOnly, i.limit),
     'notifications.markRead': (i, ctx) => (s.notifications.markRead(who(ctx).id, i.ids), { ok: true as const })

@@ -1060,3 +1060,43 @@ export const petlifelogOutbox = sqliteTable(
   },
   (t) => [uniqueIndex('petlifelog_outbox_id_idx').on(t.id), index('petlifelog_outbox_state_idx').on(t.state, t.patientId)]
 )
+
+/**
+ * Workstation-local: a request to VetOS support for a new integration, as the administrator sent
+ * it. The payload is the exact bytes that were reviewed and queued (its hash was shown); the
+ * status follows its outbound message: queued, sent (with the desk's ticket), refused by the
+ * consent gate, or failed (the desk refused it).
+ */
+export const integrationRequests = sqliteTable(
+  'integration_requests',
+  {
+    id: text('id').primaryKey(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    requestedByName: text('requested_by_name').notNull(),
+    system: text('system').notNull(),
+    vendor: text('vendor').notNull(),
+    model: text('model').notNull(),
+    wiring: text('wiring').notNull(),
+    wiringDetail: text('wiring_detail'),
+    contactName: text('contact_name').notNull(),
+    contactPhone: text('contact_phone'),
+    contactEmail: text('contact_email'),
+    notes: text('notes'),
+    /** the captured inbound messages attached (JSON array of ids) */
+    sampleIds: text('sample_ids').notNull(),
+    identityRemoved: integer('identity_removed', { mode: 'boolean' }).notNull(),
+    /** the data categories the payload carries (JSON) */
+    categories: text('categories').notNull(),
+    payload: blob('payload', { mode: 'buffer' }).notNull(),
+    payloadHash: text('payload_hash').notNull(),
+    integrationId: text('integration_id').notNull(),
+    status: text('status', { enum: ['queued', 'sent', 'refused', 'failed'] }).notNull(),
+    ticket: text('ticket'),
+    outboundId: text('outbound_id'),
+    lastError: text('last_error'),
+    sentAt: text('sent_at')
+  },
+  (t) => [index('integration_requests_outbound_idx').on(t.outboundId)]
+)

@@ -17,7 +17,7 @@ const CHECK_EVERY_MS = 30_000
 /** A failure with nothing waiting on it is notified once it has lasted this long. */
 const NOTIFY_AFTER_MS = 5 * 60_000
 
-const SENDS = new Set<Integration['kind']>(['reference_lab', 'analyzer', 'imaging', 'payments', 'petmayday', 'petlifelog'])
+const SENDS = new Set<Integration['kind']>(['reference_lab', 'analyzer', 'imaging', 'payments', 'petmayday', 'petlifelog', 'support'])
 
 /** What the clinic can do about a failing link, by kind. */
 const WHAT_TO_DO: Record<Integration['kind'], string> = {
@@ -26,7 +26,8 @@ const WHAT_TO_DO: Record<Integration['kind'], string> = {
   imaging: 'Check that the modality is on and on the clinic network, and that its AE title and address match the ones here.',
   payments: 'Check the internet connection. Take cash or another method meanwhile; card payments resume when the service answers.',
   petmayday: 'Check the internet connection. Alerts still work from the list kept on this workstation.',
-  petlifelog: 'Check the internet connection. Registrations wait and are sent when the service answers.'
+  petlifelog: 'Check the internet connection. Registrations wait and are sent when the service answers.',
+  support: 'Check the internet connection. Requests to VetOS support wait and are sent when the support desk answers.'
 }
 
 const clock = (iso: string) => new Date(iso).toLocaleString('en-US', { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' })

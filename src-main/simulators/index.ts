@@ -6,6 +6,7 @@ import { StripeSimulator } from './stripe'
 import { DEMO_READER, DEMO_STRIPE_KEY } from '../demo/generate'
 import { startDemoProveniq } from '../demo/proveniq'
 import { runUrinalysis, type UrinalysisPatient } from './urinalysis'
+import { startDemoSupportDesk } from '../demo/support'
 
 export interface RunningSimulators {
   stop(): Promise<void>
@@ -72,6 +73,12 @@ export async function startSimulators(app: App, log: (line: string) => void): Pr
       running.push(await startDemoProveniq(app, log))
     } catch (e) {
       log(`The PROVENIQ service could not start: ${(e as Error).message}`)
+    }
+    // The VetOS support desk's intake, where the demo's requests for a new integration go.
+    try {
+      running.push(await startDemoSupportDesk(app, log))
+    } catch (e) {
+      log(`The support desk simulator could not start: ${(e as Error).message}`)
     }
   }
   return { stop: async () => void (await Promise.all(running.map((s) => s.stop()))) }

@@ -17,6 +17,7 @@ import { AuditEntry, auditMethods, AuditSearchFields } from './audit'
 import { todayMethods } from './today'
 import { captureMethods } from './capture'
 import { CatalogTest, LabProfile } from './lab-profile'
+import { supportMethods } from './support'
 import { Confirm, WeightText, type DuplicateRecord } from './forms'
 
 export { ROLES, Role } from './common'
@@ -28,6 +29,7 @@ export * from './audit'
 export * from './today'
 export * from './capture'
 export * from './lab-profile'
+export * from './support'
 export * from './forms'
 
 // ---------- shared vocabulary ----------
@@ -43,7 +45,7 @@ export const Severity = z.enum(['info', 'warning', 'critical'])
 export const NoteKind = z.enum(['soap', 'progress', 'phone', 'other'])
 export const Direction = z.enum(['inbound', 'outbound', 'internal'])
 
-export const INTEGRATION_KINDS = ['reference_lab', 'analyzer', 'imaging', 'payments', 'petmayday', 'petlifelog'] as const
+export const INTEGRATION_KINDS = ['reference_lab', 'analyzer', 'imaging', 'payments', 'petmayday', 'petlifelog', 'support'] as const
 export const IntegrationKind = z.enum(INTEGRATION_KINDS)
 export type IntegrationKind = z.infer<typeof IntegrationKind>
 
@@ -56,7 +58,9 @@ export const DATA_CATEGORIES = [
   'imaging',
   'payments',
   'microchip',
-  'lost_pet_reports'
+  'lost_pet_reports',
+  /** what a device sent, with patient identity removed, and what the clinic wrote about it (a request for a new integration) */
+  'device_samples'
 ] as const
 export const DataCategory = z.enum(DATA_CATEGORIES)
 export type DataCategory = z.infer<typeof DataCategory>
@@ -1098,7 +1102,8 @@ export const contract = {
   ...scannerMethods,
   ...auditMethods,
   ...todayMethods,
-  ...captureMethods
+  ...captureMethods,
+  ...supportMethods
 } as const
 
 export type Contract = typeof contract

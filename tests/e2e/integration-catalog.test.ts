@@ -42,7 +42,7 @@ describe('the integration catalog in Chromium', () => {
     const catalog = page.getByTestId('connect-catalog')
     await catalog.getByRole('heading', { name: 'Reference labs' }).waitFor()
     const groups = await catalog.getByRole('heading', { level: 4 }).allInnerTexts()
-    expect(groups).toEqual(['Reference labs', 'In-house analyzers', 'Imaging modalities', 'Payment processors', 'PROVENIQ network'])
+    expect(groups).toEqual(['Reference labs', 'In-house analyzers', 'Imaging modalities', 'Payment processors', 'PROVENIQ network', 'VetOS support'])
     const orm = page.getByTestId('connect-entry-reference-lab-hl7-v25-orm')
     expect(await orm.innerText()).toMatch(/HL7 v2\.5 over MLLP/)
     expect(await orm.getByTestId('connect-categories').innerText()).toMatch(/patient identity[\s\S]*lab orders/i)

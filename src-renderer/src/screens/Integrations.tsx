@@ -12,6 +12,7 @@ import { LabProfileForm, completeProfile, profileErrors } from '../components/La
 import { DicomNodePanel } from '../components/DicomNodePanel'
 import { CATEGORY_LABEL, KIND_LABEL } from '../components/integrations/labels'
 import { CatalogModal } from '../components/integrations/CatalogModal'
+import { RequestIntegrationModal } from '../components/integrations/RequestIntegrationModal'
 import { FormProblems } from '../components/FormProblems'
 
 /** A starting point for a new lab: what it offers and how it codes species and sex. */
@@ -30,7 +31,8 @@ const PROFILE_TEMPLATE: LabProfile = completeProfile({
 const NEEDED: Partial<Record<IntegrationKind, { who: string; categories: DataCategory[]; why: string }>> = {
   reference_lab: { who: 'a reference lab', categories: ['patient_identity', 'lab_orders'], why: 'Lab orders carry the patient’s identity.' },
   analyzer: { who: 'an analyzer', categories: ['patient_identity', 'lab_orders'], why: 'Orders sent to the analyzer carry the patient’s identity.' },
-  imaging: { who: 'a modality', categories: ['patient_identity', 'imaging'], why: 'The modality’s worklist shows it each scheduled patient’s identity and imaging request. Images it sends are received either way.' }
+  imaging: { who: 'a modality', categories: ['patient_identity', 'imaging'], why: 'The modality’s worklist shows it each scheduled patient’s identity and imaging request. Images it sends are received either way.' },
+  support: { who: 'VetOS support', categories: ['device_samples'], why: 'A request for a new integration carries the form and sample messages with patient identity removed; a request that keeps it needs patient identity and owner contact as well.' }
 }
 
 /** Kinds whose devices can be listened to in capture mode while nobody has profiled them. */
@@ -71,6 +73,7 @@ export function IntegrationsScreen() {
   const [browsing, setBrowsing] = useState(false)
   const [approving, setApproving] = useState<Integration | null>(null)
   const [viewing, setViewing] = useState<Integration | null>(null)
+  const [requesting, setRequesting] = useState(false)
   const revoke = useAction('integrations.revoke')
   const admin = me.role === 'admin'
 
@@ -84,9 +87,14 @@ export function IntegrationsScreen() {
           </Text>
         </div>
         {admin ? (
-          <Button onClick={() => setBrowsing(true)} data-testid="integration-add">
-            Add integration
-          </Button>
+          <Group>
+            <Button variant="default" onClick={() => setRequesting(true)} data-testid="integration-request">
+              Request a new integration
+            </Button>
+            <Button onClick={() => setBrowsing(true)} data-testid="integration-add">
+              Add integration
+            </Button>
+          </Group>
         ) : (
           <Button variant="default" onClick={() => setBrowsing(true)} data-testid="integration-catalog">
             What can connect
@@ -223,11 +231,20 @@ export function IntegrationsScreen() {
                 }
               : undefined
           }
+          onRequest={
+            admin
+              ? () => {
+                  setBrowsing(false)
+                  setRequesting(true)
+                }
+              : undefined
+          }
         />
       )}
       {editing && <ConfigModal integration={editing === 'new' || !('status' in editing) ? null : editing} entry={editing !== 'new' && !('status' in editing) ? editing : null} onClose={() => setEditing(null)} />}
       {approving && <ApproveModal integration={approving} onClose={() => setApproving(null)} />}
       {viewing && <MessageLog integration={viewing} onClose={() => setViewing(null)} />}
+      {requesting && <RequestIntegrationModal onClose={() => setRequesting(false)} />}
     </Stack>
   )
 }
@@ -413,7 +430,7 @@ function ConfigModal({ integration, entry, onClose }: { integration: Integration
           )}
           {network && <TagsInput label="Allowed peers" description="IP addresses (or AE titles) that may connect" value={config.allowedPeers ?? []} onChange={(v) => set('allowedPeers', v.length ? v : undefined)} />}
           {!network && !imaging && <TextInput label="Service URL" value={config.baseUrl ?? ''} onChange={(e) => set('baseUrl', e.currentTarget.value)} error={errors['config.baseUrl']} />}
-          {(kind === 'payments' || kind === 'petmayday' || kind === 'petlifelog') && (
+          {(kind === 'payments' || kind === 'petmayday' || kind === 'petlifelog' || kind === 'support') && (
             <Group grow>
               <TextInput label="Account id" value={config.accountId ?? ''} onChange={(e) => set('accountId', e.currentTarget.value)} />
               <TextInput label="API key" description="Stored on this workstation; shown masked" value={config.apiKey ?? ''} onChange={(e) => set('apiKey', e.currentTarget.value)} />

@@ -11,7 +11,7 @@ const short = (label: string) => label.replace(/ \(.*\)$/, '')
  * administrator starts a new integration from an entry (its profile filled in); it sends nothing
  * until approved. Everyone else can read what connects.
  */
-export function CatalogModal({ onClose, onStart }: { onClose: () => void; onStart?: (entry: CatalogEntry | null) => void }) {
+export function CatalogModal({ onClose, onStart, onRequest }: { onClose: () => void; onStart?: (entry: CatalogEntry | null) => void; onRequest?: () => void }) {
   const catalog = useCall('integrations.catalog', {})
   const [query, setQuery] = useState('')
   const words = query.toLowerCase().split(/\s+/).filter(Boolean)
@@ -57,11 +57,18 @@ export function CatalogModal({ onClose, onStart }: { onClose: () => void; onStar
               Not listed? VetOS support assesses a system and sets up its connection, usually without disturbing the clinic’s day.
               {onStart && ' You can also start from a blank integration and fill in its profile yourself.'}
             </Text>
-            {onStart && (
-              <Button variant="default" onClick={() => onStart(null)} data-testid="connect-blank">
-                Blank integration
-              </Button>
-            )}
+            <Group gap="xs" wrap="nowrap">
+              {onRequest && (
+                <Button variant="default" onClick={onRequest} data-testid="connect-request">
+                  Request it from support
+                </Button>
+              )}
+              {onStart && (
+                <Button variant="default" onClick={() => onStart(null)} data-testid="connect-blank">
+                  Blank integration
+                </Button>
+              )}
+            </Group>
           </Group>
         </Paper>
       </Stack>

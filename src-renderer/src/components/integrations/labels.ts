@@ -7,7 +7,8 @@ export const KIND_LABEL: Record<IntegrationKind, string> = {
   imaging: 'Imaging (DICOM)',
   payments: 'Card payments',
   petmayday: 'PetMayday lost-pet alerts',
-  petlifelog: 'PetLifeLog microchip registry'
+  petlifelog: 'PetLifeLog microchip registry',
+  support: 'VetOS support'
 }
 
 export const CATEGORY_LABEL: Record<DataCategory, string> = {
@@ -18,7 +19,8 @@ export const CATEGORY_LABEL: Record<DataCategory, string> = {
   imaging: 'Images and imaging requests',
   payments: 'Payment amounts',
   microchip: 'Microchip numbers',
-  lost_pet_reports: 'Lost and found pet reports'
+  lost_pet_reports: 'Lost and found pet reports',
+  device_samples: 'Sample device messages, patient identity removed, and the clinic’s notes about them'
 }
 
 /** The catalog's groups, in the order a clinic meets them. */
@@ -28,5 +30,6 @@ export const KIND_GROUP: Record<IntegrationKind, string> = {
   imaging: 'Imaging modalities',
   payments: 'Payment processors',
   petmayday: 'PROVENIQ network',
-  petlifelog: 'PROVENIQ network'
+  petlifelog: 'PROVENIQ network',
+  support: 'VetOS support'
 }

@@ -1,0 +1,382 @@
+/**
+ * Patient identity removed from a captured message before it goes to VetOS support: what support
+ * needs to build a device's profile is the structure (which segment, record or tag holds what),
+ * the codes, values, units, ranges, flags and order numbers, and the animal's species, breed and
+ * sex. Names, ids, dates of birth, addresses, phones and doctors are replaced by REMOVED in place,
+ * so every field keeps its position; free text loses any name or id found elsewhere in the message;
+ * embedded documents (a PDF report) are dropped whole. What cannot be read reliably is refused,
+ * never sent half-cleaned.
+ */
+import type { CapturedPart } from '../../src-preload/contract'
+import { escape as hl7Escape, unescape as hl7Unescape, type Encoding } from '../hl7/codec'
+import { escapeAstm, parseRecords, unescapeAstm, STANDARD_PROFILE, type Delimiters } from '../astm/records'
+import { Identifiers, REMOVED, scrubEmails } from './identifiers'
+import { isAnimalWord } from './animal-words'
+
+export { REMOVED } from './identifiers'
+
+export interface Deidentified {
+  /** the message without identity, one segment / record / attribute per line */
+  text: string
+  /** where something was removed (PID-5, P-6, (0010,0010), OBX-5 embedded document), for the review */
+  removed: string[]
+}
+
+export class DeidentifyError extends Error {}
+
+// ------------------------------------------------------------------ HL7 v2
+
+/** Segments whose fields are all identity but for the ones kept (set ids, the animal's sex, species, breed). */
+const HL7_KEEP_ONLY: Record<string, number[]> = {
+  PID: [1, 8, 35, 36],
+  PD1: [],
+  NK1: [1, 3],
+  GT1: [1],
+  IN1: [1, 2, 3, 4],
+  IN2: [],
+  IN3: [1],
+  ACC: []
+}
+
+/** Fields of other segments that name a person (doctors, callers, the owner's phone). */
+const HL7_REMOVE: Record<string, number[]> = {
+  PV1: [7, 8, 9, 17, 19, 50, 52],
+  ORC: [10, 11, 12, 14, 19, 24],
+  OBR: [10, 16, 17, 28, 32, 33, 34, 35],
+  OBX: [16],
+  ROL: [4, 11, 12]
+}
+
+type Kind = 'name' | 'id' | 'phone'
+/** The components of an XTN that hold a number or an address, not its use codes (PRN, PH). */
+const XTN = [1, 4, 6, 7, 12]
+/** A person's names in an XCN (doctors): family, given, middle. */
+const XCN = [2, 3, 4]
+
+/** Where identifying values are read from before anything is rewritten: [segment, field, components, what they are]. */
+const HL7_SOURCES: [string, number, number[], Kind][] = [
+  ['PID', 2, [1], 'id'],
+  ['PID', 3, [1], 'id'],
+  ['PID', 4, [1], 'id'],
+  ['PID', 5, [1, 2, 3], 'name'],
+  ['PID', 6, [1, 2, 3], 'name'],
+  ['PID', 7, [1], 'id'],
+  ['PID', 9, [1, 2, 3], 'name'],
+  ['PID', 11, [1, 2], 'id'],
+  ['PID', 13, XTN, 'phone'],
+  ['PID', 14, XTN, 'phone'],
+  ['PID', 18, [1], 'id'],
+  ['PID', 19, [1], 'id'],
+  ['PID', 20, [1], 'id'],
+  ['NK1', 2, [1, 2, 3], 'name'],
+  ['NK1', 4, [1, 2], 'id'],
+  ['NK1', 5, XTN, 'phone'],
+  ['NK1', 6, XTN, 'phone'],
+  ['GT1', 3, [1, 2, 3], 'name'],
+  ['IN1', 16, [1, 2, 3], 'name'],
+  ['PV1', 7, XCN, 'name'],
+  ['PV1', 8, XCN, 'name'],
+  ['PV1', 9, XCN, 'name'],
+  ['PV1', 17, XCN, 'name'],
+  ['ORC', 10, XCN, 'name'],
+  ['ORC', 11, XCN, 'name'],
+  ['ORC', 12, XCN, 'name'],
+  ['ORC', 14, XTN, 'phone'],
+  ['ORC', 19, XCN, 'name'],
+  ['OBR', 16, XCN, 'name'],
+  ['OBR', 17, XTN, 'phone'],
+  ['OBR', 28, XCN, 'name'],
+  ['OBX', 16, XCN, 'name'],
+  ['ROL', 4, XCN, 'name']
+]
+
+/**
+ * Segments that carry results: only these fields are free text and looked through for found
+ * values; the rest are codes, values, units, ranges, flags and numbers, kept as sent (a pet named
+ * "Ng" must not take "ng/mL" with it). Other segments are looked through field by field.
+ */
+const HL7_TEXT_ONLY: Record<string, number[]> = {
+  MSH: [],
+  OBX: [5],
+  OBR: [13, 31],
+  ORC: [16]
+}
+
+/** A decoded value long enough and base64 enough to be an embedded file, whatever OBX-2 claims. */
+const looksEmbedded = (v: string) => v.length >= 200 && /^[A-Za-z0-9+/=\s]+$/.test(v)
+
+interface Hl7Line {
+  name: string | null
+  /** for MSH, parts[1] is MSH-2; otherwise parts[n] is field n */
+  parts: string[]
+}
+
+function hl7Encoding(first: string): Encoding {
+  if (!first.startsWith('MSH') || first.length < 8) throw new DeidentifyError('It does not start with an MSH segment, so its fields cannot be told apart')
+  const field = first[3]
+  const end = first.indexOf(field, 4)
+  const chars = first.slice(4, end < 0 ? undefined : end)
+  if (chars.length < 4 || /[A-Za-z0-9\s]/.test(field + chars) || new Set(field + chars.slice(0, 4)).size !== 5) throw new DeidentifyError('Its MSH segment does not declare usable delimiters')
+  return { field, component: chars[0], repetition: chars[1], escape: chars[2], subcomponent: chars[3] }
+}
+
+/** Field n of a line (for MSH, MSH-n): its index in parts. */
+const at = (line: Hl7Line, n: number) => (line.name === 'MSH' ? n - 1 : n)
+
+/** Each non-empty subcomponent replaced by REMOVED, separators kept: support still sees the shape. */
+function hl7Placeholder(raw: string, enc: Encoding): string {
+  return raw
+    .split(enc.repetition)
+    .map((rep) =>
+      rep
+        .split(enc.component)
+        .map((c) => c.split(enc.subcomponent).map((s) => (s ? REMOVED : '')).join(enc.subcomponent))
+        .join(enc.component)
+    )
+    .join(enc.repetition)
+}
+
+/** Each subcomponent decoded, cleaned of found values and e-mail addresses, and encoded again when it changed. */
+function hl7Scrub(raw: string, enc: Encoding, ids: Identifiers): string {
+  return raw
+    .split(enc.repetition)
+    .map((rep) =>
+      rep
+        .split(enc.component)
+        .map((c) =>
+          c
+            .split(enc.subcomponent)
+            .map((s) => {
+              const value = hl7Unescape(s, enc)
+              const clean = scrubEmails(ids.scrub(value))
+              return clean === value ? s : hl7Escape(clean, enc)
+            })
+            .join(enc.subcomponent)
+        )
+        .join(enc.component)
+    )
+    .join(enc.repetition)
+}
+
+export function deidentifyHl7(message: string): Deidentified {
+  const texts = message.split(/\r\n|\r|\n/).filter((l) => l.trim() !== '')
+  if (!texts.length) throw new DeidentifyError('The message is empty')
+  const enc = hl7Encoding(texts[0])
+  const lines: Hl7Line[] = texts.map((t, i) => {
+    const parts = t.split(enc.field)
+    // A line that is not a segment (a value broken by a stray line break) cannot be read field by field.
+    const name = /^[A-Z][A-Z0-9]{2}$/.test(parts[0]) && !(parts[0] === 'MSH' && i > 0) ? parts[0] : null
+    return { name, parts }
+  })
+
+  const ids = new Identifiers()
+  for (const [seg, n, comps, kind] of HL7_SOURCES)
+    for (const line of lines) {
+      if (line.name !== seg) continue
+      const raw = line.parts[at(line, n)] ?? ''
+      for (const rep of raw.split(enc.repetition)) {
+        const cs = rep.split(enc.component)
+        cs.forEach((c, k) => {
+          if (!comps.includes(k + 1)) return
+          for (const s of c.split(enc.subcomponent)) {
+            const v = hl7Unescape(s, enc).trim()
+            // Single letters (a sex, a use code) are not identity; names, ids and numbers are.
+            if (v.length < 2) continue
+            if (kind === 'name') ids.addName(v)
+            else if (kind === 'phone') ids.addPhone(v)
+            else ids.addId(v)
+          }
+        })
+      }
+    }
+
+  const removed = new Set<string>()
+  const out = lines.map((line, i) => {
+    if (!line.name) {
+      removed.add(`line ${i + 1} (not a segment)`)
+      return REMOVED
+    }
+    const name = line.name
+    const keepOnly = HL7_KEEP_ONLY[name]
+    const remove = new Set(HL7_REMOVE[line.name] ?? [])
+    const ed = line.name === 'OBX' && /^(ED)$/i.test(hl7Unescape(line.parts[2] ?? '', enc).trim())
+    const parts = line.parts.map((raw, idx) => {
+      if (idx === 0 || !raw) return raw
+      if (line.name === 'MSH' && idx === 1) return raw // MSH-2: the encoding characters
+      const n = line.name === 'MSH' ? idx + 1 : idx
+      const position = `${line.name}-${n}`
+      if ((keepOnly && !keepOnly.includes(n)) || remove.has(n)) {
+        removed.add(position)
+        return hl7Placeholder(raw, enc)
+      }
+      if (line.name === 'OBX' && n === 5 && (ed || raw.split(enc.repetition).some((r) => r.split(enc.component).some((c) => looksEmbedded(hl7Unescape(c, enc)))))) {
+        removed.add('OBX-5 (embedded document dropped)')
+        return REMOVED
+      }
+      // Coded fields of result segments stay as sent; every other field (PID's species and breed too) loses a found value.
+      const textOnly = HL7_TEXT_ONLY[name]
+      if (textOnly && !textOnly.includes(n)) return raw
+      const clean = hl7Scrub(raw, enc, ids)
+      if (clean !== raw) removed.add(`${position} (text)`)
+      return clean
+    })
+    return parts.join(enc.field)
+  })
+  return { text: out.join('\n'), removed: [...removed] }
+}
+
+// ------------------------------------------------------------------ ASTM E1394
+
+export interface AstmOptions {
+  /** the P field holding the animal's sex (the analyzer's profile; 9 in the standard) */
+  sexField?: number
+}
+
+/** P fields read for identifying values: ids 3-5, names 6-7, birth date 8, address 11, phone 13, physician 14. */
+const ASTM_P_SOURCES: [number, Kind][] = [
+  [3, 'id'],
+  [4, 'id'],
+  [5, 'id'],
+  [6, 'name'],
+  [7, 'name'],
+  [8, 'id'],
+  [11, 'id'],
+  [13, 'phone'],
+  [14, 'name']
+]
+/** O fields that name a person: ordering physician and their phone. */
+const ASTM_O_REMOVE = [17, 18]
+
+function astmPlaceholder(raw: string, d: Delimiters): string {
+  return raw
+    .split(d.repeat)
+    .map((rep) =>
+      rep
+        .split(d.component)
+        .map((c) => (c ? REMOVED : ''))
+        .join(d.component)
+    )
+    .join(d.repeat)
+}
+
+/** Whether every non-empty component of a field is a species or breed word. */
+function onlyAnimal(raw: string, d: Delimiters): boolean {
+  const values = raw
+    .split(d.repeat)
+    .flatMap((r) => r.split(d.component))
+    .map((c) => unescapeAstm(c, d).trim())
+    .filter(Boolean)
+  return values.length > 0 && values.every(isAnimalWord)
+}
+
+export function deidentifyAstm(transmission: string, opts: AstmOptions = {}): Deidentified {
+  let parsed: ReturnType<typeof parseRecords>
+  try {
+    parsed = parseRecords(transmission)
+  } catch (e) {
+    throw new DeidentifyError((e as Error).message)
+  }
+  const d = parsed.delimiters
+  const sexField = opts.sexField ?? STANDARD_PROFILE.patientSexField
+
+  const ids = new Identifiers()
+  const take = (raw: string, kind: Kind) => {
+    for (const rep of raw.split(d.repeat))
+      for (const c of rep.split(d.component)) {
+        const v = unescapeAstm(c, d).trim()
+        if (v.length < 2 || isAnimalWord(v)) continue
+        if (kind === 'name') ids.addName(v)
+        else if (kind === 'phone') ids.addPhone(v)
+        else ids.addId(v)
+      }
+  }
+  for (const r of parsed.records) {
+    if (r.type === 'P') for (const [n, kind] of ASTM_P_SOURCES) take(r.fields[n - 1] ?? '', kind)
+    if (r.type === 'O') {
+      take(r.fields[16] ?? '', 'name')
+      take(r.fields[17] ?? '', 'phone')
+    }
+  }
+
+  const removed = new Set<string>()
+  const out = parsed.records.map((r) => {
+    if (!/^[A-Z]$/.test(r.type)) {
+      removed.add(`${r.type.slice(0, 10) || 'a line'} (not a record)`)
+      return REMOVED
+    }
+    const fields = r.fields.map((raw, idx) => {
+      const n = idx + 1
+      if (n === 1 || !raw) return raw
+      if (r.type === 'H' && n === 2) return raw // the delimiters
+      const position = `${r.type}-${n}`
+      if (r.type === 'P') {
+        if (n === 2 || n === sexField || onlyAnimal(raw, d)) return raw
+        removed.add(position)
+        return astmPlaceholder(raw, d)
+      }
+      if (r.type === 'O' && ASTM_O_REMOVE.includes(n)) {
+        removed.add(position)
+        return astmPlaceholder(raw, d)
+      }
+      const clean = raw
+        .split(d.repeat)
+        .map((rep) =>
+          rep
+            .split(d.component)
+            .map((c) => {
+              const value = unescapeAstm(c, d)
+              const scrubbed = scrubEmails(ids.scrub(value))
+              return scrubbed === value ? c : escapeAstm(scrubbed, d)
+            })
+            .join(d.component)
+        )
+        .join(d.repeat)
+      if (clean !== raw) removed.add(`${position} (text)`)
+      return clean
+    })
+    return fields.join(d.field)
+  })
+  return { text: out.join('\n'), removed: [...removed] }
+}
+
+// ------------------------------------------------------------------ DICOM (its dissection)
+
+/** The patient module's tags that describe the animal, not who it is or belongs to. */
+const DICOM_KEEP = new Set(['0010,0040', '0010,2201', '0010,2292'])
+/** Outside group 0010: people and the institution. */
+const DICOM_REMOVE = new Set(['0008,0090', '0008,0080', '0008,0081', '0008,0092', '0008,0094', '0008,1048', '0008,1050', '0008,1060', '0008,1070', '0032,1032', '0032,1033', '0040,0006', '0040,A123'])
+/** Person names and ids read first, then looked for in every other value. */
+const DICOM_SOURCES = new Set(['0010,0010', '0010,0020', '0010,1000', '0010,1001', '0010,1060', '0010,2297', '0008,0090', '0008,1048', '0008,1050', '0008,1060', '0032,1032', '0040,0006'])
+
+const tagsOf = (position: string) => [...position.matchAll(/\(([0-9A-Fa-f]{4}),([0-9A-Fa-f]{4})\)/g)].map((m) => `${m[1]},${m[2]}`.toUpperCase())
+const identityTag = (t: string) => (t.startsWith('0010,') && !DICOM_KEEP.has(t)) || DICOM_REMOVE.has(t)
+
+/** A DICOM object's dissection without the patient module (but sex, species and breed) and people. */
+export function deidentifyDicom(parts: CapturedPart[]): Deidentified & { parts: CapturedPart[] } {
+  if (!parts.length) throw new DeidentifyError('Its attributes could not be read one by one')
+  const ids = new Identifiers()
+  for (const p of parts)
+    for (const f of p.fields)
+      if (tagsOf(f.position).some((t) => DICOM_SOURCES.has(t)))
+        for (const piece of f.value.split(/[\\^=]/)) if (piece.trim().length >= 2) ids.addName(piece.trim())
+  const removed = new Set<string>()
+  const clean = parts.map((p) => ({
+    name: p.name,
+    fields: p.fields.map((f) => {
+      const tags = tagsOf(f.position)
+      if (!tags.length) {
+        // A place with no tag cannot be judged by its tag: its value goes only if it names nobody.
+        if (!ids.found(f.value) && scrubEmails(f.value) === f.value) return f
+        removed.add(f.position)
+        return { ...f, value: REMOVED }
+      }
+      if (tags.some(identityTag) || ids.found(f.value) || scrubEmails(f.value) !== f.value) {
+        removed.add(f.position)
+        return { ...f, value: REMOVED }
+      }
+      return f
+    })
+  }))
+  const text = clean.map((p) => [p.name, ...p.fields.map((f) => `  ${f.position}${f.label ? ` ${f.label}` : ''}: ${f.value}`)].join('\n')).join('\n')
+  return { parts: clean, text, removed: [...removed] }
+}
