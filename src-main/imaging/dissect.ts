@@ -6,13 +6,13 @@
  */
 import dicomParser from 'dicom-parser'
 import dcmjs from 'dcmjs'
-import dimse from 'dcmjs-dimse'
 import type { CapturedField, CapturedPart } from '../../src-preload/contract'
 import type { Dissection } from '../integrations/dissect'
 import { DicomFileError, parseProblem, readHeader } from './dicom-file'
 
 /** A captured worklist query is kept under this class (node.ts); it is not an image filing would take. */
-const WORKLIST_FIND = dimse.constants.SopClass.ModalityWorklistInformationModelFind
+// Modality Worklist Information Model – FIND (PS3.4 K.6), written out: this module reads, it never opens the network library.
+const WORKLIST_FIND = '1.2.840.10008.5.1.4.31'
 
 const dictionary = dcmjs.data.DicomMetaDictionary.dictionary
 
