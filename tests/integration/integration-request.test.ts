@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { exchange, freePort, labApp, oru } from '../helpers/labs'
 import { makeApp, type TestApp } from '../helpers/app'
+import { syntheticRadiograph } from '../../src-main/imaging/synthetic'
 import { until } from '../helpers/wait'
 import { frame } from '../../src-main/hl7/mllp'
 import { SupportDeskSimulator } from '../../src-main/simulators/support-desk'
@@ -136,7 +137,7 @@ describe('requests for a new integration to VetOS support', () => {
     expect(desk.hits).toBe(0)
   })
 
-  it('sends an analyzer’s ASTM sample without the P record’s identity, and refuses one it cannot read field by field', async () => {
+  it('sends an analyzer’s ASTM sample without the P record’s identity and a modality’s image without its patient module, and refuses one it cannot read field by field', async () => {
     addSupport()
     const analyzer = t.call('integrations.create', { kind: 'analyzer', name: 'New analyzer (capture)', enabled: false, config: { capture: true } })
     const archive = new InboundArchive(t.app.core)
@@ -157,6 +158,18 @@ describe('requests for a new integration to VetOS support', () => {
     const r = t.raw('support.requestPreview', form({ sampleIds: [dicom] }))
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.error.message).toMatch(/Patient identity cannot be removed from the sample .* Leave it out/)
+
+    // A real image a modality sent in capture mode: its attributes go, identity removed, never its pixels.
+    const image = keep('dicom', syntheticRadiograph({ patient: { ownerLastName: 'Okafor', ownerFirstName: 'Ada', petName: 'Biscuit', patientId: 'P-1001', species: 'Canine', breed: 'Beagle', sex: 'F', birthDate: '20190412' }, accessionNumber: 'A-77', studyInstanceUid: '1.2.826.0.1.3680043.10.77', description: 'Thorax, Biscuit', rows: 64, columns: 64 }))
+    const dx = t.call('support.requestPreview', form({ system: 'imaging', sampleIds: [image] }))
+    const text = dx.samples[0].text
+    for (const s of [...SECRETS, 'Ada']) expect(text).not.toContain(s)
+    expect(text).toMatch(/\(0010,2201\).*Canine/)
+    expect(text).toMatch(/\(0008,0050\).*A-77/)
+    expect(text).toMatch(/\(7FE0,0010\).*bytes/)
+    t.call('support.requestSend', { ...form({ system: 'imaging', sampleIds: [image] }), hash: dx.hash })
+    await until(() => requests()[0].status === 'sent', 10_000, 'the ticket')
+    for (const s of [...SECRETS, 'Ada']) expect(desk.received.at(-1)!.raw).not.toContain(s)
   })
 
   it('is for administrators only', () => {
