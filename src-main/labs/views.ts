@@ -141,12 +141,20 @@ export class LabViews {
     })
   }
 
+  /** How a queued message leaves: by the kind of integration it is for. */
+  private outboundTransport(integrationId: string): string {
+    const i = this.registry.list().find((x) => x.id === integrationId)
+    if (i?.kind === 'analyzer') return 'astm'
+    if (i?.config.baseUrl) return new URL(i.config.baseUrl).protocol.replace(':', '')
+    return 'mllp'
+  }
+
   inboundEntry(r: InboundRow): MessageLogEntry {
     return { id: r.id, seq: r.seq, direction: 'inbound', integrationId: r.integrationId, at: r.receivedAt, transport: r.transport, peer: r.peer, type: r.messageType, controlId: r.controlId, status: r.status, summary: r.summary, error: r.error, attempts: null, raw: printable(r.raw), response: null }
   }
 
   outboundEntry(r: OutboundRow): MessageLogEntry {
-    return { id: r.id, seq: r.seq, direction: 'outbound', integrationId: r.integrationId, at: r.createdAt, transport: 'mllp', peer: null, type: r.kind, controlId: r.controlId, status: r.status, summary: null, error: r.lastError, attempts: r.attempts, raw: printable(r.payload), response: r.response ? printable(r.response) : null }
+    return { id: r.id, seq: r.seq, direction: 'outbound', integrationId: r.integrationId, at: r.createdAt, transport: this.outboundTransport(r.integrationId), peer: null, type: r.kind, controlId: r.controlId, status: r.status, summary: null, error: r.lastError, attempts: r.attempts, raw: printable(r.payload), response: r.response ? printable(r.response) : null }
   }
 
   messages(direction: 'inbound' | 'outbound', integrationId: string | undefined, limit: number, beforeSeq: number | undefined): MessageLogEntry[] {
