@@ -4,7 +4,7 @@
  * PID-5 OwnerSurname^PetName, PID-7 date of birth, PID-8 sex, PID-35 species, PID-36 breed.
  */
 import type { LabProfile } from '../../src-preload/contract'
-import { Hl7Message, Hl7ParseError, hl7Time, parseHl7Time, segment } from './codec'
+import { Hl7Message, Hl7ParseError, hl7Time, parseHl7Time, segment, type FieldValue } from './codec'
 import { parseFlag, parseNumber, parseRange, type NormalizedObservation, type NormalizedReport } from '../labs/normalize'
 import { normalizeName } from '../core/normalize'
 import { sexToCode } from '../matching/rule'
@@ -40,8 +40,8 @@ export function buildOrderMessage(profile: LabProfile, o: OrderMessageInput): st
   const sex = sexToCode(o.patient.sex, o.patient.neuterStatus, profile)
   const vet = o.vet ? [o.vet.id, ...o.vet.name.replace(/^Dr\.?\s*/, '').split(' ').reverse().slice(0, 2)] : null
   const lines = [
-    segment('MSH', ['', '', profile.application, profile.facility, profile.labApplication, profile.labFacility, hl7Time(o.now), '', type, o.controlId, 'P', '2.5', '', '', 'AL', 'NE', '', 'UNICODE UTF-8']),
-    segment('PID', ['1', '', o.patient.id, '', [o.owner.lastName, o.patient.name], '', o.patient.dateOfBirth?.replace(/-/g, '') ?? '', sex, ...Array(26).fill(''), [species, o.patient.species], o.patient.breed ? [o.patient.breed] : '']),
+    segment('MSH', ['', '', profile.application, profile.facility, profile.labApplication, profile.labFacility, hl7Time(o.now), '', type, o.controlId, 'P', profile.hl7Version ?? '2.5', '', '', 'AL', 'NE', '', 'UNICODE UTF-8']),
+    segment('PID', pidFields(profile, o, species, sex)),
     segment('ORC', [o.control, o.orderNumber, '', '', '', '', ['', '', '', '', '', o.priority === 'stat' ? 'S' : 'R'], '', hl7Time(o.orderedAt), '', '', vet ?? ''])
   ]
   o.tests.forEach((t, i) => {
@@ -50,6 +50,24 @@ export function buildOrderMessage(profile: LabProfile, o: OrderMessageInput): st
     if (i === 0 && o.note) lines.push(segment('NTE', ['1', 'P', o.note]))
   })
   return lines.join('\r') + '\r'
+}
+
+/** The PID as this lab wants it: our patient id, owner^pet, birth date, sex, and the species and breed where its profile puts them. */
+function pidFields(profile: LabProfile, o: OrderMessageInput, species: string, sex: string): FieldValue[] {
+  const fields: FieldValue[] = ['1', '', o.patient.id, '', [o.owner.lastName, o.patient.name], '', o.patient.dateOfBirth?.replace(/-/g, '') ?? '', sex]
+  const { species: at, breed } = pidPlaces(profile)
+  const put = (n: number, v: FieldValue) => {
+    while (fields.length < n) fields.push('')
+    fields[n - 1] = v
+  }
+  put(at, [species, o.patient.species])
+  if (o.patient.breed) put(breed, [o.patient.breed])
+  return fields
+}
+
+/** Where this lab's PID carries the species and the breed (v2.4 and later: PID-35 and PID-36). */
+export function pidPlaces(profile?: Pick<LabProfile, 'pidSpeciesField' | 'pidBreedField'>): { species: number; breed: number } {
+  return { species: profile?.pidSpeciesField ?? 35, breed: profile?.pidBreedField ?? 36 }
 }
 
 export type AckCode = 'AA' | 'AE' | 'AR'
@@ -88,8 +106,8 @@ const OWNER_RELATIONSHIPS = new Set(['', 'OWN', 'OWNER', 'OWR'])
 type Segment = NonNullable<ReturnType<Hl7Message['segment']>>
 
 /** The patient group's identifiers from its PID; what is empty stays absent. */
-function pidIdentifiers(seg: Segment): NormalizedReport['identifiers'] {
-  const breed = [seg.get(36, 1), seg.get(36, 2)].filter(Boolean).join('^')
+function pidIdentifiers(seg: Segment, places: { species: number; breed: number }): NormalizedReport['identifiers'] {
+  const breed = [seg.get(places.breed, 1), seg.get(places.breed, 2)].filter(Boolean).join('^')
   return Object.fromEntries(
     Object.entries({
       patientId: seg.get(3),
@@ -97,7 +115,7 @@ function pidIdentifiers(seg: Segment): NormalizedReport['identifiers'] {
       petName: seg.get(5, 2),
       dateOfBirth: toDate(seg.get(7)),
       sex: seg.get(8),
-      species: seg.get(35, 1) || seg.get(35, 2),
+      species: seg.get(places.species, 1) || seg.get(places.species, 2),
       breed
     }).filter(([, v]) => v)
   )
@@ -124,7 +142,8 @@ function addOwner(ids: NormalizedReport['identifiers'], seg: Segment): void {
  * applies to the OBR that follows it, not to later ones). Content that cannot be a result is an
  * Hl7ContentError (answered AE).
  */
-export function parseOru(m: Hl7Message): NormalizedReport[] {
+export function parseOru(m: Hl7Message, profile?: Pick<LabProfile, 'pidSpeciesField' | 'pidBreedField'>): NormalizedReport[] {
+  const places = pidPlaces(profile)
   if (m.type !== 'ORU') throw new Hl7ContentError(`Expected ORU, got ${m.type}^${m.trigger}`, 'MSH^1^9')
   const reports: NormalizedReport[] = []
   let identifiers: NormalizedReport['identifiers'] = {}
@@ -133,7 +152,7 @@ export function parseOru(m: Hl7Message): NormalizedReport[] {
   for (const [i, seg] of m.segments.entries()) {
     switch (seg.name) {
       case 'PID':
-        identifiers = pidIdentifiers(seg)
+        identifiers = pidIdentifiers(seg, places)
         orc = null
         current = null
         break

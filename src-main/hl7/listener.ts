@@ -192,9 +192,9 @@ export class Hl7Listener {
     }
     if (msg.type !== 'ORU') return ack('AR', 'rejected', `message type ${msg.type}^${msg.trigger} is not accepted here`, 'MSH^1^9')
     try {
-      const reports = parseOru(msg)
       // the listed config: secrets are masked there, and a lab profile holds none
       const profile = integration.config.lab
+      const reports = parseOru(msg, profile)
       applyCodeMap(profile, reports)
       const outcome = this.results.ingest({ inboundId: row.id, integrationId: integration.id, integrationName: integration.name, profile }, reports)
       return ack('AA', 'processed', outcome.summary)

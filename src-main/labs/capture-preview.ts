@@ -16,10 +16,10 @@ interface Read {
   note: string | null
 }
 
-const readHl7 = (raw: Buffer): Read => {
+const readHl7 = (raw: Buffer, profile: LabProfile): Read => {
   const msg = Hl7Message.parse(raw.toString('utf8'))
   if (msg.type !== 'ORU') return { reports: [], note: `${msg.type}^${msg.trigger} is not a result: VetOS files only ORU^R01 from a lab, and answers anything else AR` }
-  return { reports: parseOru(msg), note: null }
+  return { reports: parseOru(msg, profile), note: null }
 }
 
 const readAstm = (raw: Buffer, profile: LabProfile): Read => {

@@ -24,6 +24,14 @@ export type AstmFields = z.infer<typeof AstmFields>
 export const LabProfile = z
   .object({
     orderMessage: z.enum(['ORM^O01', 'OML^O21']).default('ORM^O01'),
+    /** the HL7 version VetOS writes in MSH-12 (absent: 2.5); OML^O21 exists from v2.4 only */
+    hl7Version: z.enum(['2.5', '2.3.1']).optional(),
+    /**
+     * The PID fields this lab uses for the species and the breed (absent: 35 and 36, as in v2.4 and
+     * later; a v2.3.1 lab has no such fields and often uses one of its own, or none)
+     */
+    pidSpeciesField: z.number().int().min(1).max(60).optional(),
+    pidBreedField: z.number().int().min(1).max(60).optional(),
     /** MSH-3/4 we send as, and MSH-3 the lab sends as (routes its results to this integration) */
     application: z.string().trim().max(40).default('VETOS'),
     facility: z.string().trim().max(40).default(''),
@@ -42,5 +50,14 @@ export const LabProfile = z
     astmSender: z.string().max(40).optional()
   })
   .strict()
+  .superRefine((p, ctx) => {
+    if (p.hl7Version === '2.3.1' && p.orderMessage === 'OML^O21') ctx.addIssue({ code: 'custom', path: ['orderMessage'], message: 'OML^O21 exists from HL7 v2.4: a v2.3.1 lab takes ORM^O01' })
+    for (const k of ['pidSpeciesField', 'pidBreedField'] as const) {
+      const n = p[k]
+      // PID fields VetOS already fills or reads for something else.
+      if (n !== undefined && [1, 2, 3, 4, 5, 7, 8].includes(n)) ctx.addIssue({ code: 'custom', path: [k], message: `PID-${n} holds the patient's ${n === 5 ? 'name' : n === 7 ? 'date of birth' : n === 8 ? 'sex' : 'identifiers'}` })
+    }
+    if (p.pidSpeciesField !== undefined && p.pidSpeciesField === p.pidBreedField) ctx.addIssue({ code: 'custom', path: ['pidBreedField'], message: 'is the species field too' })
+  })
 export type LabProfile = z.infer<typeof LabProfile>
 

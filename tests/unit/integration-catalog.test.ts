@@ -33,7 +33,8 @@ describe('the integration catalog', () => {
       expect(e.categories.length).toBeGreaterThan(0)
     }
     const labs = entries.filter((e) => e.kind === 'reference_lab')
-    expect(labs.map((e) => e.config.lab?.orderMessage).sort()).toEqual(['OML^O21', 'ORM^O01'])
+    // HL7 v2.5 with either order message, and v2.3.1 (ORM only: OML^O21 came with v2.4).
+    expect(labs.map((e) => `${e.config.lab?.hl7Version ?? '2.5'} ${e.config.lab?.orderMessage}`).sort()).toEqual(['2.3.1 ORM^O01', '2.5 OML^O21', '2.5 ORM^O01'])
     // grouped by kind, in the order the screen shows kinds
     const order = entries.map((e) => INTEGRATION_KINDS.indexOf(e.kind))
     expect(order).toEqual([...order].sort((a, b) => a - b))

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { Alert, Badge, Divider, Group, List, Select, SimpleGrid, Stack, Switch, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core'
+import { Alert, Badge, Divider, Group, List, NumberInput, Select, SimpleGrid, Stack, Switch, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core'
 import { LabProfile, SPECIES, type IntegrationKind } from '../../../src-preload/contract'
 import { AstmFieldsGrid, CatalogTable, CodeMapTable, useDerivedDraft, type ProfileErrors } from './LabProfileTables'
 
@@ -21,7 +21,7 @@ export function profileErrors(errors: Record<string, string>, prefix: string): P
   return out
 }
 
-const MESSAGE_FIELDS = new Set(['orderMessage', 'application', 'facility', 'labApplication', 'labFacility', 'astmSender'])
+const MESSAGE_FIELDS = new Set(['orderMessage', 'hl7Version', 'pidSpeciesField', 'pidBreedField', 'application', 'facility', 'labApplication', 'labFacility', 'astmSender'])
 
 function tabOf(key: string): Tab | null {
   const head = key.split('.')[0]
@@ -192,7 +192,31 @@ function MessageSettings({ value, set, analyzer, errors }: { value: LabProfile; 
   })
   return (
     <Stack gap="sm">
-      <Select label="Order message" description="The HL7 message type this lab expects for orders" data={ORDER_MESSAGES} value={value.orderMessage} allowDeselect={false} onChange={(v) => set('orderMessage', v as LabProfile['orderMessage'])} error={errors.orderMessage} w={300} data-testid="profile-orderMessage" />
+      <Group align="flex-start">
+        <Select label="Order message" description="The HL7 message type this lab expects for orders" data={ORDER_MESSAGES} value={value.orderMessage} allowDeselect={false} onChange={(v) => set('orderMessage', v as LabProfile['orderMessage'])} error={errors.orderMessage} w={300} data-testid="profile-orderMessage" />
+        {!analyzer && (
+          <Select
+            label="HL7 version"
+            description="What VetOS writes in MSH-12"
+            data={[
+              { value: '2.5', label: 'v2.5' },
+              { value: '2.3.1', label: 'v2.3.1' }
+            ]}
+            value={value.hl7Version ?? '2.5'}
+            allowDeselect={false}
+            onChange={(v) => set('hl7Version', v === '2.5' ? undefined : (v as LabProfile['hl7Version']))}
+            error={errors.hl7Version}
+            w={160}
+            data-testid="profile-hl7Version"
+          />
+        )}
+      </Group>
+      {!analyzer && (
+        <Group align="flex-start">
+          <NumberInput label="Species in PID-" description="Where the lab reads and writes the species" placeholder="35" min={1} max={60} allowDecimal={false} value={value.pidSpeciesField ?? ''} onChange={(v) => set('pidSpeciesField', typeof v === 'number' ? v : undefined)} error={errors.pidSpeciesField} w={200} data-testid="profile-pidSpeciesField" />
+          <NumberInput label="Breed in PID-" description="Where it reads and writes the breed" placeholder="36" min={1} max={60} allowDecimal={false} value={value.pidBreedField ?? ''} onChange={(v) => set('pidBreedField', typeof v === 'number' ? v : undefined)} error={errors.pidBreedField} w={200} data-testid="profile-pidBreedField" />
+        </Group>
+      )}
       <Group grow align="flex-start">
         <TextInput label="VetOS sends as (MSH-3)" description="Our application name in orders" placeholder="VETOS" {...text('application')} />
         <TextInput label="Clinic facility (MSH-4)" description="Often the clinic's account at the lab" {...text('facility')} />
