@@ -58,6 +58,34 @@ describe('reference lab over HL7/MLLP', () => {
     expect(order(o.id).timeline.map((e) => e.status)).toEqual(['queued', 'sent', 'accepted'])
   })
 
+  it('speaks HL7 v2.3.1 to a lab whose profile says so: the species and breed where its PID has them, both ways', async () => {
+    const lab231 = { ...t.call('integrations.list', {}).find((i) => i.id === t.labId)!.config.lab!, hl7Version: '2.3.1' as const, pidSpeciesField: 10, pidBreedField: 22 }
+    t.signIn('admin')
+    t.call('integrations.update', { id: t.labId, config: { ...t.call('integrations.list', {}).find((i) => i.id === t.labId)!.config, lab: lab231 } })
+    t.call('integrations.approve', { id: t.labId, categories: ['patient_identity', 'lab_orders'] })
+    t.signIn('veterinarian')
+    const c = t.call('clients.create', { firstName: 'Ines', lastName: 'Arroyo', phones: [] })
+    const pet = t.call('patients.create', { clientId: c.id, name: 'Canela', species: 'canine', breed: 'Podenco', sex: 'female', neuterStatus: 'neutered', dateOfBirth: '2020-05-06' })
+    const o = t.call('labs.placeOrder', { patientId: pet.id, integrationId: t.labId, tests: ['CBC'], priority: 'routine' })
+    const status = () => t.call('labs.orders', { patientId: pet.id })[0].status
+    await until(() => status() === 'accepted')
+    // Read as the lab's own system would: plain fields, no VetOS code.
+    const lines = lab!.received[0].split('\r')
+    expect(lines[0].split('|')[11]).toBe('2.3.1')
+    const pid = lines.find((l) => l.startsWith('PID|'))!.split('|')
+    expect([pid[10], pid[22], pid[35]]).toEqual(['CAN^canine', 'Podenco', undefined])
+    // Its result says the species and breed in the same places, sent by the independent library's client.
+    const result = oru({ controlId: 'V231-1', orderNumber: o.orderNumber, owner: 'Arroyo', pet: 'Canela', patientId: pet.id, sex: 'FS' })
+      .replace('|2.5\r', '|2.3.1\r')
+      .replace(/^(PID\|[^\r]*)/m, (line) => `${line}${'|'.repeat(10 - (line.split('|').length - 1))}CAN${'|'.repeat(12)}Podenco`)
+    expect(await sendWithLibrary(t.hl7Port, result)).toMatchObject({ code: 'AA' })
+    await until(() => status() === 'final')
+    expect(t.call('labs.results', { patientId: pet.id })[0].attachedAutomatically).toBe(true)
+    // Both were read from where this lab puts them, and agreed with Canela.
+    const ids = JSON.parse(t.app.core.store.sqlite.prepare('SELECT identifiers FROM lab_reports WHERE order_number = ?').pluck().get(o.orderNumber) as string)
+    expect(ids).toMatchObject({ species: 'CAN', breed: 'Podenco' })
+  })
+
   it('sends an order queued while the queue was just finishing a look for work', async () => {
     // Wiring a transmitter makes the queue look for work at once; an order queued before that look has ended must still go.
     const sent: Buffer[] = []
