@@ -173,7 +173,9 @@ export class AnalyzerConnector implements Transmitter {
     if (!row) return
     registry.count(this.integrationId, 'received')
     const { row: done, original } = archive.finish(row.id, createHash('sha256').update(text).digest('hex'), 'ASTM')
-    if (original && original.status !== 'receiving' && original.status !== 'received') {
+    // Captured while the profile was built and sent again now that capture is over: this copy is read and filed.
+    const recaptured = original?.status === 'captured' && !this.deps.captures.capturing(this.integrationId)
+    if (original && original.status !== 'receiving' && original.status !== 'received' && !recaptured) {
       // The same transmission again (the analyzer did not hear our last ACK): nothing twice.
       registry.count(this.integrationId, 'duplicates')
       return

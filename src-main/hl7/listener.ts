@@ -167,6 +167,8 @@ export class Hl7Listener {
     if (original) {
       // A resend: answer as the first time; if the first copy never got processed (a crash), do it now.
       if (original.status === 'received') return this.process(original, msg, integration)
+      // Captured while the profile was built, sent again now that capture is over: this copy is the one filed.
+      if (original.status === 'captured' && !this.captures.capturing(integration?.id ?? null)) return this.process(row, msg, integration)
       if (integration) this.registry.count(integration.id, 'duplicates')
       const done = original.status === 'processed' || original.status === 'captured'
       return buildAck(msg, done ? 'AA' : 'AE', `A${msg.controlId}`.slice(0, 20), now, done ? 'duplicate of a message already received' : (original.error ?? undefined))

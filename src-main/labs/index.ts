@@ -153,7 +153,7 @@ export function createLabs(core: Core, registry: IntegrationRegistry, gate: Cons
     const row = archive.get(messageId)
     if (!row) throw notFound('Message')
     if (row.status === 'processed' || row.status === 'duplicate') throw conflict('This message was already processed; reprocessing it would store its results twice')
-    if (row.status === 'captured') throw conflict('This message was captured to build a profile; captured messages are never filed (ask the device to send it again)')
+    if (row.status === 'captured') throw conflict('This message was captured to build a profile and is not filed from here; once capture mode is off, have the device send it again and that copy is filed')
     if (row.transport === 'astm') {
       const connector = row.integrationId ? analyzers.get(row.integrationId) : undefined
       if (!connector) throw new ApiError('conflict', 'That analyzer is not running here')

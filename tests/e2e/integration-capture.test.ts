@@ -106,6 +106,9 @@ describe('capture mode and the capture-to-profile form in Chromium', () => {
     await page.getByTestId('capture-finish').click()
     await page.getByTestId('capture-saved').waitFor()
     await expect.poll(() => page.getByTestId('capture-state').innerText()).toMatch(/capture mode off/i)
+    // Capture is over: saving again can no longer switch it back on.
+    expect(await page.getByTestId('capture-save').count()).toBe(0)
+    expect(await page.getByTestId('capture-finish').innerText()).toBe('Save profile')
 
     // No restart: the lab's next message is read with the profile and filed to Biscuit.
     const [ack] = await exchange(hl7PortOf(env.hub), [novaOru('NV2', orderNumber, patientId)])

@@ -127,16 +127,21 @@ describe('capture mode for a reference lab (real MLLP)', () => {
     const current = t.call('integrations.list', {}).find((i) => i.id === lab.id)!
     const saved = t.call('integrations.update', { id: lab.id, config: { ...current.config, lab: draft, capture: false } })
     expect(saved.approval).not.toBeNull()
-    const [ack] = await exchange(port, [newLabOru({ controlId: 'NV3', orderNumber: order.orderNumber, patientId: patient.id, owner: 'Okafor', pet: 'Biscuit' })])
+    // The very message captured before, sent again: this time it is filed.
+    const [ack] = await exchange(port, [newLabOru({ controlId: 'NV1', orderNumber: order.orderNumber, patientId: patient.id, owner: 'Okafor', pet: 'Biscuit' })])
     expect(ack.segment('MSA')!.get(1)).toBe('AA')
     const results = t.call('labs.results', { patientId: patient.id })
     expect(results).toHaveLength(1)
     expect(tables(t).reports).toBe(before.reports + 1)
     expect(results[0].observations.map((o) => [o.code, o.name])).toEqual([['GLU', 'Glucose'], ['CREA', 'Creatinine']])
-    // What was captured stays captured: it is never filed after the fact, not even by "reprocess".
+    // What was captured stays captured: "reprocess" does not file it (the device's resend did, once).
     const kept = t.call('integrations.captures', { integrationId: lab.id })
     expect(kept).toHaveLength(2)
-    expect(t.raw('integrations.reprocess', { messageId: kept[1].id })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/never filed/) } })
+    expect(t.raw('integrations.reprocess', { messageId: kept[1].id })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/send it again/) } })
+    expect(t.call('labs.results', { patientId: patient.id })).toHaveLength(1)
+    // Sent a third time, it is a duplicate of the filed copy: acknowledged, nothing twice.
+    const [again] = await exchange(port, [newLabOru({ controlId: 'NV1', orderNumber: order.orderNumber, patientId: patient.id, owner: 'Okafor', pet: 'Biscuit' })])
+    expect(again.segment('MSA')!.get(1)).toBe('AA')
     expect(t.call('labs.results', { patientId: patient.id })).toHaveLength(1)
   })
 
@@ -182,7 +187,8 @@ describe('capture mode for an analyzer (ASTM over TCP)', () => {
     await until(() => status().state === 'connected', 10_000, 'analyzer connected')
     await sim.hostQuery(order.orderNumber)
     // The analyzer puts the species in P-15.
-    await sim.transmit([headerRecord('NEWCHEM^2.1', new Date()), record(['P', 1, p.id, '', '', ['Baptiste', 'Crouton'], '', '', 'M', '', '', '', '', '', 'FEL']), record(['O', 1, 'S-77', '', [testId('TT4')], 'R']), record(['R', 1, testId('TT4'), '2.9', 'ug/dL', '1.0-4.0', 'N', '', 'F']), 'L|1|N'])
+    const transmission = [headerRecord('NEWCHEM^2.1', new Date()), record(['P', 1, p.id, '', '', ['Baptiste', 'Crouton'], '', '', 'M', '', '', '', '', '', 'FEL']), record(['O', 1, 'S-77', '', [testId('TT4')], 'R']), record(['R', 1, testId('TT4'), '2.9', 'ug/dL', '1.0-4.0', 'N', '', 'F']), 'L|1|N']
+    await sim.transmit(transmission)
     await until(() => t.call('integrations.captures', { integrationId: a.id }).length === 2, 10_000, 'both captured')
     // The query was never answered and the queued order never sent: the analyzer got no order list.
     expect(sim.orders).toEqual([])
@@ -210,6 +216,10 @@ describe('capture mode for an analyzer (ASTM over TCP)', () => {
     // Capture off, no restart: the order that waited goes out on the same connection.
     t.call('integrations.update', { id: a.id, config: { listenPort: port, lab: draft, capture: false } })
     await until(() => sim!.orders.some((o) => o.sampleId === order.orderNumber), 10_000, 'the waiting order delivered')
+    // The run captured earlier, sent again: now it is read with the profile (S-77 is not ours, so it waits in review).
+    await sim.transmit(transmission)
+    await until(() => reports() === before + 1, 10_000, 'the resent run stored')
+    expect(t.call('labs.reviewQueue', {}).some((i) => i.observations.some((o) => o.code === 'T4' && o.name === 'Total T4'))).toBe(true)
     expect(t.call('integrations.list', {}).find((i) => i.id === a.id)!.status.counters.connections).toBe(1)
   }, 60_000)
 })

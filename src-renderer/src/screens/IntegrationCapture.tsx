@@ -49,7 +49,7 @@ function Capture({ integration }: { integration: Integration }) {
     setSaved(null)
     save.mutate(
       { id: integration.id, config: { ...integration.config, lab: profile, capture } },
-      { onSuccess: () => setSaved(capture ? 'Profile saved. Capture mode is still on: nothing is filed yet.' : `Profile saved and capture mode ended: from now on what ${integration.name} sends is read with this profile and filed by the matching rule.`) }
+      { onSuccess: () => setSaved(capture ? 'Profile saved. Capture mode is still on: nothing is filed yet.' : capturing ? `Profile saved and capture mode ended: from now on what ${integration.name} sends is read with this profile and filed by the matching rule.` : `Profile saved: what ${integration.name} sends from now on is read with it.`) }
     )
   }
 
@@ -130,9 +130,12 @@ function Capture({ integration }: { integration: Integration }) {
                   </Alert>
                 )}
                 <Group justify="flex-end" mt="sm">
-                  <Button variant="default" onClick={() => store(true)} loading={save.isPending} disabled={!!jsonError} data-testid="capture-save">
-                    Save profile, keep capturing
-                  </Button>
+                  {/* Once capture mode is off, saving never turns it back on: that is Configure's switch. */}
+                  {capturing && (
+                    <Button variant="default" onClick={() => store(true)} loading={save.isPending} disabled={!!jsonError} data-testid="capture-save">
+                      Save profile, keep capturing
+                    </Button>
+                  )}
                   <Button onClick={() => store(false)} loading={save.isPending} disabled={!!jsonError} data-testid="capture-finish">
                     {capturing ? `Save and start filing ${imaging ? 'images' : 'results'}` : 'Save profile'}
                   </Button>
