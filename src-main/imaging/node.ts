@@ -363,8 +363,10 @@ export class DicomNode {
     }
     const raw = Buffer.concat([fileMeta(SopClass.ModalityWorklistInformationModelFind, uuidUid(), syntax, log.callingAet), body])
     try {
-      const { row } = this.archive.store({ integrationId: log.integration!.id, transport: 'dicom', peer: `${log.callingAet} at ${log.peer}`, raw, messageType: 'MWL C-FIND' })
-      this.captures.capture(row, 'a worklist query (answered with no items: capture mode sends no patient data)')
+      // A modality polls its worklist every few seconds: the same query again is kept as a duplicate, not captured again (it would bury the images).
+      const dedupeKey = `mwl:${createHash('sha256').update(body).digest('hex')}`
+      const { row, original } = this.archive.store({ integrationId: log.integration!.id, transport: 'dicom', peer: `${log.callingAet} at ${log.peer}`, raw, messageType: 'MWL C-FIND', dedupeKey })
+      if (!original) this.captures.capture(row, 'a worklist query (answered with no items: capture mode sends no patient data)')
     } catch (e) {
       return this.failed(log, FIND_UNABLE_TO_PROCESS, `the worklist query could not be kept: ${(e as Error).message}`)
     }

@@ -79,6 +79,10 @@ export class CaptureLog {
     this.core.events.emit('changed', { entity: 'integration', id: row.integrationId! })
   }
 
+  // A captured message never changes: its dissection is kept, so a screen refreshing on every change
+  // does not read a modality's images (megabytes each) out of the database again and again.
+  private views = new Map<string, CapturedMessage>()
+
   /** Captured messages of one integration, newest first, each field by field. */
   list(integrationId: string, limit = 50): CapturedMessage[] {
     this.registry.row(integrationId)
@@ -86,13 +90,19 @@ export class CaptureLog {
       .prepare("SELECT id FROM inbound_messages WHERE integration_id = ? AND status = 'captured' ORDER BY seq DESC LIMIT ?")
       .pluck()
       .all(integrationId, limit) as string[]
-    return rows.map((id) => this.view(this.archive.get(id)!))
+    return rows.map((id) => this.get(id)!)
   }
 
   /** One captured message, field by field; undefined when it is not a captured message. */
   get(id: string): CapturedMessage | undefined {
+    const kept = this.views.get(id)
+    if (kept) return kept
     const row = this.archive.get(id)
-    return row && row.status === 'captured' ? this.view(row) : undefined
+    if (!row || row.status !== 'captured') return undefined
+    const view = this.view(row)
+    if (this.views.size >= 200) this.views.delete(this.views.keys().next().value!)
+    this.views.set(id, view)
+    return view
   }
 
   raw(id: string): InboundRow | undefined {

@@ -219,12 +219,14 @@ const CONTROL_NAMES: Record<number, string> = { 0x02: '<STX>', 0x03: '<ETX>', 0x
 
 /** Raw bytes for a person to read: control characters named, segments on their own lines. */
 export function printable(raw: Buffer): string {
+  const LIMIT = 200_000
   let out = ''
-  for (const ch of raw.toString('utf8')) {
+  // Only the start is shown: a captured image can be tens of megabytes, and this runs on every refresh.
+  for (const ch of raw.subarray(0, LIMIT).toString('utf8')) {
     const code = ch.charCodeAt(0)
     out += CONTROL_NAMES[code] ?? (code < 0x20 ? `<${code.toString(16).padStart(2, '0')}>` : ch)
   }
-  return out.length > 200_000 ? `${out.slice(0, 200_000)}… (${raw.length} bytes)` : out
+  return out.length > LIMIT || raw.length > LIMIT ? `${out.slice(0, LIMIT)}… (${raw.length} bytes)` : out
 }
 
 /** snake_case row → the camelCase shape drizzle returns; raw statements are used where SQL reads better. */

@@ -108,6 +108,10 @@ describe('a modality in capture mode', () => {
     expect(field(q, '(0010,0010)')).toMatchObject({ part: 'Patient', value: '', label: expect.stringMatching(/Pet name/) })
     expect(field(q, '(0040,0100)')).toMatchObject({ part: 'Study', name: 'ScheduledProcedureStepSequence', value: '1 item' })
     expect(field(q, '(0040,0100)[0].(0008,0060)')).toMatchObject({ name: 'Modality', value: 'DX' })
+    // The modality polls: the same query again is answered alike but not captured again.
+    const count = captures().length
+    expect((await dcmtk('findscu', ['-W', '-aec', 'VETOS', '-aet', 'NEWDR', '-k', 'PatientName', '-k', 'PatientID', '-k', 'AccessionNumber', '-k', 'ScheduledProcedureStepSequence[0].Modality=DX', '127.0.0.1', String(port)])).code).toBe(0)
+    expect(captures()).toHaveLength(count)
     // nothing was sent to it
     const sent = t.app.core.store.sqlite.prepare("SELECT count(*) FROM audit_log WHERE integration_id = ? AND action = 'dicom.worklist'").pluck().get(modality.id)
     expect(sent).toBe(0)
