@@ -146,7 +146,7 @@ export function createHandlers(s: Services): Handlers {
     },
     'documents.import': (i, ctx) => s.imaging.importDocument(who(ctx), i),
 
-    'integrations.messages': (i) => s.labs.views.messages(i.direction, i.integrationId, i.limit, i.beforeSeq),
+    'integrations.messages': (i, ctx) => s.labs.views.messages(i.direction, i.integrationId, i.limit, i.beforeSeq, who(ctx).role === 'admin'),
     'integrations.reprocess': (i) => s.labs.reprocess(i.messageId),
     'integrations.resubmit': (i) => {
       const row = s.labs.outbound.resubmit(i.messageId)

@@ -157,11 +157,13 @@ export class LabViews {
     return { id: r.id, seq: r.seq, direction: 'outbound', integrationId: r.integrationId, at: r.createdAt, transport: this.outboundTransport(r.integrationId), peer: null, type: r.kind, controlId: r.controlId, status: r.status, summary: null, error: r.lastError, attempts: r.attempts, raw: printable(r.payload), response: r.response ? printable(r.response) : null }
   }
 
-  messages(direction: 'inbound' | 'outbound', integrationId: string | undefined, limit: number, beforeSeq: number | undefined): MessageLogEntry[] {
+  messages(direction: 'inbound' | 'outbound', integrationId: string | undefined, limit: number, beforeSeq: number | undefined, admin = true): MessageLogEntry[] {
     const table = direction === 'inbound' ? 'inbound_messages' : 'outbound_messages'
     const where = [integrationId ? 'integration_id = @integrationId' : null, beforeSeq ? 'seq < @beforeSeq' : null].filter(Boolean)
     const rows = this.core.store.sqlite.prepare(`SELECT * FROM ${table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`).all({ integrationId, beforeSeq, limit }) as Record<string, unknown>[]
-    return rows.map((r) => (direction === 'inbound' ? this.inboundEntry(camel(r) as InboundRow) : this.outboundEntry(camel(r) as OutboundRow)))
+    const entries = rows.map((r) => (direction === 'inbound' ? this.inboundEntry(camel(r) as InboundRow) : this.outboundEntry(camel(r) as OutboundRow)))
+    // What a device sent in capture mode and what goes to VetOS support are read by administrators only (as on the Capture screen).
+    return admin ? entries : entries.map((e) => (e.status === 'captured' || e.type === 'integration_request' ? { ...e, raw: '(shown to administrators only)', response: null } : e))
   }
 
   private documentsById(ids: string[]): LabReport['documents'] {

@@ -92,6 +92,11 @@ describe('capture mode for a reference lab (real MLLP)', () => {
     expect(t.call('labs.catalog', {}).map((c) => c.integrationId)).not.toContain(lab.id)
     // Only an administrator reads what a device sent.
     expect(t.raw('integrations.captures', { integrationId: lab.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    // Nor through the message log: the vet sees that it came, not what it said.
+    const logged = t.call('integrations.messages', { integrationId: lab.id, direction: 'inbound', limit: 10 })
+    expect(logged.filter((m) => m.status === 'captured').map((m) => m.raw)).toEqual(['(shown to administrators only)', '(shown to administrators only)'])
+    t.signIn('admin')
+    expect(t.call('integrations.messages', { integrationId: lab.id, direction: 'inbound', limit: 10 }).find((m) => m.status === 'captured')!.raw).toMatch(/Biscuit|Okafor/)
   })
 
   it('previews each captured message with a draft profile, and files the next one once the profile is saved', async () => {
