@@ -310,6 +310,8 @@ export function deidentifyHl7(message: string, opts: Hl7Options = {}): Deidentif
 export interface AstmOptions {
   /** the P field holding the animal's sex (the analyzer's profile; 9 in the standard) */
   sexField?: number
+  /** the analyzer's sex codes (the profile's sexCodes values), kept in that field beside any code of up to 3 characters */
+  sexCodes?: string[]
 }
 
 /** P fields read for identifying values: ids 3-5, names 6-7, birth date 8, address 11, phone 13, physician 14. */
@@ -339,6 +341,20 @@ function astmPlaceholder(raw: string, d: Delimiters): string {
     .join(d.repeat)
 }
 
+/**
+ * Whether the profile's sex field holds a sex: every value a code of at most 3 characters or one of
+ * the analyzer's sex codes (a profile pointing at the name field must not send the name).
+ */
+function onlySex(raw: string, d: Delimiters, codes: string[]): boolean {
+  const values = raw
+    .split(d.repeat)
+    .flatMap((r) => r.split(d.component))
+    .map((c) => unescapeAstm(c, d).trim())
+    .filter(Boolean)
+  const known = new Set(codes.map((c) => c.trim().toUpperCase()))
+  return values.length > 0 && values.every((v) => v.length <= 3 || known.has(v.toUpperCase()))
+}
+
 /** Whether every non-empty component of a field is a species or breed word. */
 function onlyAnimal(raw: string, d: Delimiters): boolean {
   const values = raw
@@ -358,6 +374,8 @@ export function deidentifyAstm(transmission: string, opts: AstmOptions = {}): De
   }
   const d = parsed.delimiters
   const sexField = opts.sexField ?? STANDARD_PROFILE.patientSexField
+  const sexCodes = opts.sexCodes ?? []
+  const sexOf = (r: { fields: string[] }) => r.fields[sexField - 1] ?? ''
 
   const ids = new Identifiers()
   const take = (raw: string, kind: Kind) => {
@@ -371,7 +389,12 @@ export function deidentifyAstm(transmission: string, opts: AstmOptions = {}): De
       }
   }
   for (const r of parsed.records) {
-    if (r.type === 'P') for (const [n, kind] of ASTM_P_SOURCES) take(r.fields[n - 1] ?? '', kind)
+    if (r.type === 'P') {
+      // A sex code is not identity ("MN" must not be scrubbed from comments); a sex field holding anything else is read as a name.
+      const sexKept = onlySex(sexOf(r), d, sexCodes)
+      for (const [n, kind] of ASTM_P_SOURCES) if (!(n === sexField && sexKept)) take(r.fields[n - 1] ?? '', kind)
+      if (!sexKept) take(sexOf(r), 'name')
+    }
     if (r.type === 'O') {
       take(r.fields[16] ?? '', 'name')
       take(r.fields[17] ?? '', 'phone')
@@ -390,13 +413,21 @@ export function deidentifyAstm(transmission: string, opts: AstmOptions = {}): De
       if (r.type === 'H' && n === 2) return raw // the delimiters
       const position = `${r.type}-${n}`
       if (r.type === 'P') {
-        if (n === 2 || n === sexField || onlyAnimal(raw, d)) return raw
+        if (n === 2 || (n === sexField ? onlySex(raw, d, sexCodes) && !ids.found(unescapeAstm(raw, d)) : onlyAnimal(raw, d))) return raw
         removed.add(position)
         return astmPlaceholder(raw, d)
       }
       if (r.type === 'O' && ASTM_O_REMOVE.includes(n)) {
         removed.add(position)
         return astmPlaceholder(raw, d)
+      }
+      const values = raw
+        .split(d.repeat)
+        .flatMap((rep) => rep.split(d.component))
+        .map((c) => unescapeAstm(c, d))
+      if (values.some(looksEmbedded) || looksEmbedded(values.join(''))) {
+        removed.add(`${position} (embedded document dropped)`)
+        return REMOVED
       }
       const clean = raw
         .split(d.repeat)

@@ -187,6 +187,13 @@ describe('HL7 results without patient identity', () => {
     expect(std[35]).toBe('FEL^Feline')
   })
 
+  it('finds a known phone number beside other digits: a year after it, or a second number after a slash', () => {
+    const out = deidentifyHl7(hl7('PID|1||P-1||Smith^Rex||||||||0412 345 678^PRN^PH', 'NTE|1||Call 0412345678 2024', 'NTE|2||0412 345 678 / 02 9876 5432', 'NTE|3||Owner: +61 412-345-678, batch 20261128'))
+    const notes = out.text.split('\n').filter((l) => l.startsWith('NTE'))
+    expect(notes).toEqual([`NTE|1||Call ${REMOVED}`, `NTE|2||${REMOVED}`, `NTE|3||Owner: ${REMOVED}, batch 20261128`])
+    expect(out.text).not.toMatch(/345.?678/)
+  })
+
   it('replaces a line that is not a segment (a value split by a stray line break) instead of guessing what it holds', () => {
     const out = deidentifyHl7(['MSH|^~\\&|L|L|V|V|20261128||ORU^R01|C1|P|2.5', 'PID|1||P-1||Okafor^Biscuit||2019', '0412|F', 'OBX|1|NM|K^Potassium||4.1|mmol/L'].join('\n'))
     expect(out.text.split('\n')[2]).toBe(REMOVED)
@@ -219,6 +226,28 @@ describe('ASTM transmissions without patient identity', () => {
   it('uses the analyzer’s own delimiters and its sex field', () => {
     const custom = deidentifyAstm(['H#@$%', 'P#1#ID-9###Lee$Momo####M##feline'].join('\r'), { sexField: 10 })
     expect(custom.text.split('\n')[1]).toBe(`P#1#${REMOVED}###${REMOVED}$${REMOVED}####M##feline`)
+  })
+
+  it('keeps the profile’s sex field only when it holds a sex code, not a name a profile pointed it at', () => {
+    const p = 'P|1|P-1|||SMITH^REX|||||||||Canine'
+    const wrong = deidentifyAstm(['H|\\^&', p, 'C|1|I|REX ate; SMITH called|G'].join('\r'), { sexField: 6 })
+    expect(wrong.text.split('\n')[1]).toBe(`P|1|${REMOVED}|||${REMOVED}^${REMOVED}|||||||||Canine`)
+    expect(wrong.text).not.toMatch(/smith|rex/i)
+    expect(wrong.removed).toContain('P-6')
+    // The analyzer's own longer codes go, and short ones do.
+    const coded = deidentifyAstm(['H|\\^&', 'P|1|P-1||Smith^Rex|NEUTM'].join('\r'), { sexField: 6, sexCodes: ['NEUTM', 'SPAYF'] })
+    expect(coded.text.split('\n')[1]).toBe(`P|1|${REMOVED}||${REMOVED}^${REMOVED}|NEUTM`)
+    const short = deidentifyAstm(['H|\\^&', 'P|1|P-1||Smith^Rex|MN'].join('\r'), { sexField: 6 })
+    expect(short.text.split('\n')[1]).toBe(`P|1|${REMOVED}||${REMOVED}^${REMOVED}|MN`)
+  })
+
+  it('drops a document an analyzer put in a result or a comment', () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Title (Okafor Biscuit) >>\n'.repeat(20)).toString('base64')
+    const out = deidentifyAstm(['H|\\^&', `R|1|^^^GRAPH|${pdf}|||N||F`, `C|1|I|${pdf.slice(0, 300)}^${pdf.slice(300, 600)}|G`].join('\r'))
+    const lines = out.text.split('\n')
+    expect(lines[1]).toBe(`R|1|^^^GRAPH|${REMOVED}|||N||F`)
+    expect(lines[2]).toBe(`C|1|I|${REMOVED}|G`)
+    expect(out.removed).toEqual(expect.arrayContaining(['R-4 (embedded document dropped)', 'C-4 (embedded document dropped)']))
   })
 
   it('refuses a transmission without a header', () => {
