@@ -112,6 +112,9 @@ describe('requests for a new integration to VetOS support', () => {
     const raw = t.call('support.requestPreview', form({ removeIdentity: false }))
     expect(raw.categories).toEqual(['device_samples', 'patient_identity', 'owner_contact'])
     expect(raw.samples[0].text).toContain('Okafor^Biscuit')
+    // The review says so before sending: the approval does not cover what this request needs, but covers one without identity.
+    expect(raw.destination).toMatchObject({ integrationId: id, approved: false })
+    expect(t.call('support.requestPreview', form()).destination).toMatchObject({ integrationId: id, approved: true })
     const kept = t.raw('support.requestSend', { ...form({ removeIdentity: false }), hash: raw.hash })
     if (!kept.ok) expect(kept.error.message).toMatch(/not approved for: patient_identity, owner_contact/)
     expect(kept.ok).toBe(false)
@@ -170,6 +173,32 @@ describe('requests for a new integration to VetOS support', () => {
     t.call('support.requestSend', { ...form({ system: 'imaging', sampleIds: [image] }), hash: dx.hash })
     await until(() => requests()[0].status === 'sent', 10_000, 'the ticket')
     for (const s of [...SECRETS, 'Ada']) expect(desk.received.at(-1)!.raw).not.toContain(s)
+  })
+
+  it('asks approval for imaging when a DICOM sample goes with identity kept, and refuses a request too large to send', async () => {
+    const id = addSupport()
+    const modality = t.call('integrations.create', { kind: 'analyzer', name: 'New modality (capture)', enabled: false, config: { capture: true } })
+    const archive = new InboundArchive(t.app.core)
+    const keep = (transport: string, raw: Buffer) => {
+      const { row } = archive.store({ integrationId: modality.id, transport, peer: '10.0.0.9', raw, messageType: null })
+      t.app.services.captures.capture(row, `${transport} sample`)
+      return row.id
+    }
+    const image = keep('dicom', syntheticRadiograph({ patient: { ownerLastName: 'Okafor', ownerFirstName: 'Ada', petName: 'Biscuit', patientId: 'P-1001', species: 'Canine', breed: 'Beagle', sex: 'F', birthDate: '20190412' }, accessionNumber: 'A-78', studyInstanceUid: '1.2.826.0.1.3680043.10.78', description: 'Thorax', rows: 64, columns: 64 }))
+    const raw = t.call('support.requestPreview', form({ system: 'imaging', sampleIds: [image], removeIdentity: false }))
+    expect(raw.categories).toEqual(['device_samples', 'patient_identity', 'owner_contact', 'imaging'])
+    t.call('integrations.approve', { id, categories: ['device_samples', 'patient_identity', 'owner_contact'] })
+    const refused = t.raw('support.requestSend', { ...form({ system: 'imaging', sampleIds: [image], removeIdentity: false }), hash: raw.hash })
+    expect(refused.ok).toBe(false)
+    if (!refused.ok) expect(refused.error.message).toMatch(/not approved for: imaging/)
+    // Without identity only its attributes go: no imaging approval needed.
+    expect(t.call('support.requestPreview', form({ system: 'imaging', sampleIds: [image] })).categories).toEqual(['device_samples'])
+
+    const big = keep('mllp', Buffer.from(`MSH|^~\\&|L|L|V|V|20261128||ORU^R01|BIG|P|2.5\rOBX|1|ED|PDF^Report||^application^pdf^Base64^${'QUFB'.repeat(2_600_000)}`, 'latin1'))
+    const tooBig = t.raw('support.requestPreview', form({ sampleIds: [big], removeIdentity: false }))
+    expect(tooBig.ok).toBe(false)
+    if (!tooBig.ok) expect(tooBig.error).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/at most 20 MB/) })
+    expect(desk.hits).toBe(0)
   })
 
   it('is for administrators only', () => {
