@@ -14,6 +14,9 @@ import { SupportDeskSimulator } from '../../src-main/simulators/support-desk'
 import type { IntegrationRequestForm } from '../../src-preload/contract'
 import { DEMO_SUPPORT_NAME, startDemoSupportDesk } from '../../src-main/demo/support'
 import { InboundArchive } from '../../src-main/integrations/inbound'
+import { INTAKE_PATH } from '../../src-main/support/transmitter'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 
 const KEY = 'sup_test_key_0001'
 const SECRETS = ['Okafor', 'Biscuit', 'P-1001', '20190412']
@@ -199,6 +202,26 @@ describe('requests for a new integration to VetOS support', () => {
     expect(tooBig.ok).toBe(false)
     if (!tooBig.ok) expect(tooBig.error).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/at most 20 MB/) })
     expect(desk.hits).toBe(0)
+  })
+
+  it('never follows a redirect to another address: the request fails, kept with the reason, and the other host receives nothing', async () => {
+    // A desk address that answers 307 to the real desk: following it would re-POST the payload to a host nobody approved.
+    const redirector = createServer((req, res) => {
+      req.resume()
+      res.writeHead(307, { location: `${desk.url}${INTAKE_PATH}` }).end()
+    })
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve))
+    try {
+      const i = t.call('integrations.create', { kind: 'support', name: 'VetOS support', enabled: true, config: { baseUrl: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`, apiKey: KEY, retrySeconds: 1 } })
+      t.call('integrations.approve', { id: i.id, categories: ['device_samples'] })
+      const preview = t.call('support.requestPreview', form())
+      t.call('support.requestSend', { ...form(), hash: preview.hash })
+      await until(() => requests()[0].status === 'failed', 10_000, 'the refused redirect')
+      expect(requests()[0].lastError).toMatch(/redirect to another address.*only to the address that was approved/)
+      expect(desk.hits).toBe(0)
+    } finally {
+      await new Promise((resolve) => redirector.close(resolve))
+    }
   })
 
   it('is for administrators only', () => {
