@@ -204,6 +204,31 @@ describe('requests for a new integration to VetOS support', () => {
     expect(desk.hits).toBe(0)
   })
 
+  it('reads each sample with its integration’s profile: a v2.3.1 lab’s species and breed fields, an analyzer’s sex field and codes', () => {
+    addSupport()
+    const archive = new InboundArchive(t.app.core)
+    const keep = (integrationId: string, transport: string, raw: Buffer) => {
+      const { row } = archive.store({ integrationId, transport, peer: 'peer', raw, messageType: null })
+      t.app.services.captures.capture(row, `${transport} sample`)
+      return row.id
+    }
+    const lab = t.call('integrations.list', {}).find((i) => i.id === t.labId)!
+    t.call('integrations.update', { id: lab.id, config: { ...lab.config, lab: { ...lab.config.lab!, hl7Version: '2.3.1', pidSpeciesField: 10, pidBreedField: 22 } } })
+    const pid = ['PID', '1', '', 'P-1001', '', 'Okafor^Biscuit', '', '20190412', 'F', '', 'CAN^Canine', ...Array(11).fill(''), 'Biscuit Okafor', ...Array(12).fill(''), 'FEL^Feline']
+    const v231 = keep(t.labId, 'mllp', Buffer.from(['MSH|^~\\&|REFLAB|LAB1|VETOS|RIVERSIDE|20261128||ORU^R01|V231|P|2.3.1', pid.join('|'), 'OBX|1|NM|WBC^White blood cells^L||12.5|10*9/L|6.0-17.0|N|||F'].join('\r')))
+    const hl7 = t.call('support.requestPreview', form({ sampleIds: [v231] })).samples[0].text.split('\n')[1].split('|')
+    expect(hl7[10]).toBe('CAN^Canine')
+    expect(hl7[22]).toBe('REMOVED')
+    expect(hl7[35]).toBe('REMOVED^REMOVED')
+
+    const analyzer = t.call('integrations.create', { kind: 'analyzer', name: 'Odd analyzer (capture)', enabled: false, config: { capture: true, lab: { astmFields: { patientSexField: 6 }, sexCodes: { 'male/neutered': 'NEUTM' } } } })
+    const odd = keep(analyzer.id, 'astm', Buffer.from(['H|\\^&|||ODD^1.0', 'P|1|P-1001|||NEUTM|Okafor^Biscuit', 'L|1|N'].join('\r'), 'latin1'))
+    const named = keep(analyzer.id, 'astm', Buffer.from(['H|\\^&|||ODD^1.0', 'P|1|P-1001|||Okafor^Biscuit', 'L|1|N'].join('\r'), 'latin1'))
+    const [coded, wrong] = t.call('support.requestPreview', form({ system: 'analyzer', sampleIds: [odd, named] })).samples.map((x) => x.text.split('\n')[1])
+    expect(coded).toBe('P|1|REMOVED|||NEUTM|REMOVED^REMOVED')
+    expect(wrong).toBe('P|1|REMOVED|||REMOVED^REMOVED')
+  })
+
   it('never follows a redirect to another address: the request fails, kept with the reason, and the other host receives nothing', async () => {
     // A desk address that answers 307 to the real desk: following it would re-POST the payload to a host nobody approved.
     const redirector = createServer((req, res) => {
