@@ -120,8 +120,8 @@ const looksEmbedded = (v: string) => {
   return compact.length >= 200 && /^[A-Za-z0-9+/=]+$/.test(compact) && (v.length - compact.length) * 40 <= compact.length
 }
 
-/** One line of base64 (a document split over many short OBX or NTE segments). */
-const BASE64_CHUNK = /^[A-Za-z0-9+/]{16,}={0,2}$/
+/** One line of base64 (a document split over many short OBX or NTE segments); its last line may be short. */
+const BASE64_CHUNK = /^[A-Za-z0-9+/]+={0,2}$/
 /** Consecutive segments of these fields whose values are base64 chunks adding up to a document are dropped together. */
 const CHUNKED_TEXT: Record<string, number> = { OBX: 5, NTE: 3 }
 
@@ -203,26 +203,45 @@ function animalField(raw: string, enc: Encoding, ids: Identifiers): boolean {
   return values.some(isAnimalWord) && values.every((v) => isAnimalWord(v) || (/^[A-Za-z0-9]{1,4}$/.test(v) && !ids.found(v)))
 }
 
-/** Line indexes whose text field (OBX-5, NTE-3) is one chunk of base64 among neighbours that add up to a document. */
+/**
+ * Line indexes whose text field (OBX-5, NTE-3) is one line of base64 among neighbours that add up
+ * to a document: lines as long as the first, then at most one shorter last line that completes the
+ * base64 (a multiple of 4 characters). Words alone on their lines ("Normal") are base64 letters too,
+ * so a document also needs long lines.
+ */
 function chunkedDocuments(lines: Hl7Line[], enc: Encoding): Set<number> {
   const dropped = new Set<number>()
   let run: number[] = []
   let length = 0
+  let width = 0
   let name: string | null = null
   const close = () => {
-    if (length >= 200) for (const i of run) dropped.add(i)
+    if (length >= 200 && width >= 40) for (const i of run) dropped.add(i)
     run = []
     length = 0
+    width = 0
+  }
+  const add = (i: number, value: string) => {
+    if (!run.length) width = value.length
+    run.push(i)
+    length += value.length
   }
   lines.forEach((line, i) => {
     const n = line.name ? CHUNKED_TEXT[line.name] : undefined
     const value = n ? hl7Pieces(line.parts[n] ?? '', enc).join('').trim() : ''
     if (!n || line.name !== name || !BASE64_CHUNK.test(value)) close()
     name = line.name
-    if (n && BASE64_CHUNK.test(value)) {
-      run.push(i)
-      length += value.length
+    if (!n || !BASE64_CHUNK.test(value)) return
+    if (run.length && value.length !== width) {
+      // A shorter (or longer) line ends the document when it completes the base64; otherwise it starts something else.
+      if (value.length < width && (length + value.length) % 4 === 0) {
+        add(i, value)
+        close()
+        return
+      }
+      close()
     }
+    add(i, value)
   })
   close()
   return dropped

@@ -134,6 +134,7 @@ describe('HL7 results without patient identity', () => {
 
   it('drops a document wherever it sits: base64 in NTE or a Z-segment, an ED or RP or untyped OBX-5, and a PDF cut into many short TX lines', () => {
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Title (Okafor Biscuit CBC) >>\n'.repeat(20)).toString('base64')
+    // 60-character lines, the last one short (40).
     const chunks = pdf.match(/.{1,60}/g)!
     const out = deidentifyHl7(
       hl7(
@@ -152,10 +153,16 @@ describe('HL7 results without patient identity', () => {
     const obx = out.text.split('\n').filter((l) => l.startsWith('OBX'))
     expect(obx[0]).toBe(`OBX|1|RP|IMG^Image^L||${REMOVED}||||||F`)
     expect(obx[1]).toBe(`OBX|2||NOTE^Note^L||${REMOVED}||||||F`)
-    expect(obx[2]).toBe(`OBX|3|TX|RPT^Report^L||${REMOVED}||||||F`)
+    chunks.forEach((_, i) => expect(obx[i + 2]).toBe(`OBX|${i + 3}|TX|RPT^Report^L||${REMOVED}||||||F`))
     // A plain comment after the document still goes.
     expect(obx.at(-1)).toBe('OBX|99|TX|COMM^Comment^L||Haemolysed||||||F')
     expect(out.removed).toEqual(expect.arrayContaining(['NTE-3 (embedded document dropped)', 'ZDC-2 (embedded document dropped)', 'OBX-5 (embedded document dropped)']))
+  })
+
+  it('keeps a report written one word a line, which is base64 letters but no document', () => {
+    const words = 'Sample haemolysed lipaemic icteric moderate marked clumping platelets present neutrophils toxic change noted reticulocytes increased polychromasia anisocytosis target cells present recheck advised'.split(' ')
+    const out = deidentifyHl7(hl7(...[...words, ...words].map((w, i) => `OBX|${i + 1}|TX|RPT^Report^L||${w}||||||F`)))
+    expect(out.text).not.toContain(REMOVED)
   })
 
   it('keeps a long comment in prose, which is not a document however long', () => {
