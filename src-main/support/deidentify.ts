@@ -203,28 +203,32 @@ function animalField(raw: string, enc: Encoding, ids: Identifiers): boolean {
   return values.some(isAnimalWord) && values.every((v) => isAnimalWord(v) || (/^[A-Za-z0-9]{1,4}$/.test(v) && !ids.found(v)))
 }
 
+/** A line that reads as a word ("Normal", "LIPAEMIC"), not a piece of base64 (mixed case, digits, + / =). */
+const WORD = /^(?:[A-Z]?[a-z]+|[A-Z]+)$/
+
 /**
  * Line indexes whose text field (OBX-5, NTE-3) is one line of base64 among neighbours that add up
- * to a document: lines as long as the first, then at most one shorter last line that completes the
- * base64 (a multiple of 4 characters). Words alone on their lines ("Normal") are base64 letters too,
- * so a document also needs long lines.
+ * to a document, whatever the width of its lines. A word alone on its line after a document starts
+ * something else, unless it completes the base64 (a multiple of 4 characters): then it may be the
+ * document's last line and goes with it (dropping a comment is the safe mistake). Words alone on
+ * their lines are base64 letters too, so a document also needs long lines.
  */
 function chunkedDocuments(lines: Hl7Line[], enc: Encoding): Set<number> {
   const dropped = new Set<number>()
   let run: number[] = []
   let length = 0
-  let width = 0
+  let longest = 0
   let name: string | null = null
   const close = () => {
-    if (length >= 200 && width >= 40) for (const i of run) dropped.add(i)
+    if (length >= 200 && longest >= 40) for (const i of run) dropped.add(i)
     run = []
     length = 0
-    width = 0
+    longest = 0
   }
   const add = (i: number, value: string) => {
-    if (!run.length) width = value.length
     run.push(i)
     length += value.length
+    longest = Math.max(longest, value.length)
   }
   lines.forEach((line, i) => {
     const n = line.name ? CHUNKED_TEXT[line.name] : undefined
@@ -232,9 +236,8 @@ function chunkedDocuments(lines: Hl7Line[], enc: Encoding): Set<number> {
     if (!n || line.name !== name || !BASE64_CHUNK.test(value)) close()
     name = line.name
     if (!n || !BASE64_CHUNK.test(value)) return
-    if (run.length && value.length !== width) {
-      // A shorter (or longer) line ends the document when it completes the base64; otherwise it starts something else.
-      if (value.length < width && (length + value.length) % 4 === 0) {
+    if (run.length && value.length < 40 && WORD.test(value)) {
+      if ((length + value.length) % 4 === 0) {
         add(i, value)
         close()
         return
