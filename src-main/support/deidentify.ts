@@ -12,6 +12,7 @@ import { escape as hl7Escape, unescape as hl7Unescape, type Encoding } from '../
 import { escapeAstm, parseRecords, unescapeAstm, STANDARD_PROFILE, type Delimiters } from '../astm/records'
 import { Identifiers, REMOVED, scrubEmails } from './identifiers'
 import { isAnimalWord } from './animal-words'
+import { pidPlaces } from '../hl7/lab-messages'
 
 export { REMOVED } from './identifiers'
 
@@ -26,9 +27,12 @@ export class DeidentifyError extends Error {}
 
 // ------------------------------------------------------------------ HL7 v2
 
-/** Segments whose fields are all identity but for the ones kept (set ids, the animal's sex, species, breed). */
+/**
+ * Segments whose fields are all identity but for the ones kept (set ids, the animal's sex; PID's
+ * species and breed are added from the lab's profile, see deidentifyHl7).
+ */
 const HL7_KEEP_ONLY: Record<string, number[]> = {
-  PID: [1, 8, 35, 36],
+  PID: [1, 8],
   PD1: [],
   NK1: [1, 3],
   GT1: [1],
@@ -91,19 +95,35 @@ const HL7_SOURCES: [string, number, number[], Kind][] = [
 ]
 
 /**
- * Segments that carry results: only these fields are free text and looked through for found
- * values; the rest are codes, values, units, ranges, flags and numbers, kept as sent (a pet named
- * "Ng" must not take "ng/mL" with it). Other segments are looked through field by field.
+ * The coded fields of result segments, kept exactly as sent: set ids, value types, test codes,
+ * units, ranges, flags, statuses, order numbers and times (a pet named "Ng" must not take "ng/mL"
+ * with it). Every other field of every segment, whatever a lab puts there (OBR-18..21, OBX-23..25,
+ * Z-segments), is looked through for found names, ids, phones and e-mail addresses. MSH is all
+ * routing and codes.
  */
-const HL7_TEXT_ONLY: Record<string, number[]> = {
-  MSH: [],
-  OBX: [5],
-  OBR: [13, 31],
-  ORC: [16]
+const HL7_RAW: Record<string, number[] | 'all'> = {
+  MSH: 'all',
+  OBX: [1, 2, 3, 4, 6, 7, 8, 11, 14],
+  OBR: [1, 2, 3, 4, 7, 25],
+  ORC: [1, 2, 3, 5, 9]
 }
 
-/** A decoded value long enough and base64 enough to be an embedded file, whatever OBX-2 claims. */
-const looksEmbedded = (v: string) => v.length >= 200 && /^[A-Za-z0-9+/=\s]+$/.test(v)
+/** OBX-2 value types whose OBX-5 is a plain value or text; any other (ED, RP, an absent type) may carry a document. */
+const PLAIN_VALUE_TYPES = new Set(['NM', 'ST', 'SN', 'CE', 'CWE', 'CNE', 'CF', 'TX', 'FT', 'DT', 'DTM', 'TM', 'TS', 'ID', 'IS'])
+
+/**
+ * A decoded value long enough and base64 enough to be an embedded file, whatever its field claims:
+ * base64 lines are long runs without spaces (prose of 200 letters has a space every few words).
+ */
+const looksEmbedded = (v: string) => {
+  const compact = v.replace(/\s+/g, '')
+  return compact.length >= 200 && /^[A-Za-z0-9+/=]+$/.test(compact) && (v.length - compact.length) * 40 <= compact.length
+}
+
+/** One line of base64 (a document split over many short OBX or NTE segments); its last line may be short. */
+const BASE64_CHUNK = /^[A-Za-z0-9+/]+={0,2}$/
+/** Consecutive segments of these fields whose values are base64 chunks adding up to a document are dropped together. */
+const CHUNKED_TEXT: Record<string, number> = { OBX: 5, NTE: 3 }
 
 interface Hl7Line {
   name: string | null
@@ -158,7 +178,85 @@ function hl7Scrub(raw: string, enc: Encoding, ids: Identifiers): string {
     .join(enc.repetition)
 }
 
-export function deidentifyHl7(message: string): Deidentified {
+/** Every subcomponent of a field, decoded. */
+const hl7Pieces = (raw: string, enc: Encoding) =>
+  raw
+    .split(enc.repetition)
+    .flatMap((r) => r.split(enc.component))
+    .flatMap((c) => c.split(enc.subcomponent))
+    .map((s) => hl7Unescape(s, enc))
+
+/** A field holding a document: one of its values, or all of them run together (a PDF cut in components), is base64. */
+const hl7Embedded = (raw: string, enc: Encoding) => {
+  const pieces = hl7Pieces(raw, enc)
+  return pieces.some(looksEmbedded) || looksEmbedded(pieces.join(''))
+}
+
+/**
+ * A species or breed field as labs write it: animal words, with at most short codes beside them
+ * ("CAN^Canine", "LAB^Labrador Retriever"); a code that is a found name is not a code.
+ */
+function animalField(raw: string, enc: Encoding, ids: Identifiers): boolean {
+  const values = hl7Pieces(raw, enc)
+    .map((v) => v.trim())
+    .filter(Boolean)
+  return values.some(isAnimalWord) && values.every((v) => isAnimalWord(v) || (/^[A-Za-z0-9]{1,4}$/.test(v) && !ids.found(v)))
+}
+
+/** A line that reads as a word ("Normal", "LIPAEMIC"), not a piece of base64 (mixed case, digits, + / =). */
+const WORD = /^(?:[A-Z]?[a-z]+|[A-Z]+)$/
+
+/**
+ * Line indexes whose text field (OBX-5, NTE-3) is one line of base64 among neighbours that add up
+ * to a document, whatever the width of its lines. A word alone on its line after a document starts
+ * something else, unless it completes the base64 (a multiple of 4 characters): then it may be the
+ * document's last line and goes with it (dropping a comment is the safe mistake). Words alone on
+ * their lines are base64 letters too, so a document also needs long lines.
+ */
+function chunkedDocuments(lines: Hl7Line[], enc: Encoding): Set<number> {
+  const dropped = new Set<number>()
+  let run: number[] = []
+  let length = 0
+  let longest = 0
+  let name: string | null = null
+  const close = () => {
+    if (length >= 200 && longest >= 40) for (const i of run) dropped.add(i)
+    run = []
+    length = 0
+    longest = 0
+  }
+  const add = (i: number, value: string) => {
+    run.push(i)
+    length += value.length
+    longest = Math.max(longest, value.length)
+  }
+  lines.forEach((line, i) => {
+    const n = line.name ? CHUNKED_TEXT[line.name] : undefined
+    const value = n ? hl7Pieces(line.parts[n] ?? '', enc).join('').trim() : ''
+    if (!n || line.name !== name || !BASE64_CHUNK.test(value)) close()
+    name = line.name
+    if (!n || !BASE64_CHUNK.test(value)) return
+    if (run.length && value.length < 40 && WORD.test(value)) {
+      if ((length + value.length) % 4 === 0) {
+        add(i, value)
+        close()
+        return
+      }
+      close()
+    }
+    add(i, value)
+  })
+  close()
+  return dropped
+}
+
+export interface Hl7Options {
+  /** the PID fields the lab's profile puts the species and the breed in (absent: 35 and 36) */
+  pidSpeciesField?: number
+  pidBreedField?: number
+}
+
+export function deidentifyHl7(message: string, opts: Hl7Options = {}): Deidentified {
   const texts = message.split(/\r\n|\r|\n/).filter((l) => l.trim() !== '')
   if (!texts.length) throw new DeidentifyError('The message is empty')
   const enc = hl7Encoding(texts[0])
@@ -168,6 +266,8 @@ export function deidentifyHl7(message: string): Deidentified {
     const name = /^[A-Z][A-Z0-9]{2}$/.test(parts[0]) && !(parts[0] === 'MSH' && i > 0) ? parts[0] : null
     return { name, parts }
   })
+  const animal = pidPlaces(opts)
+  const animalFields = new Set([animal.species, animal.breed])
 
   const ids = new Identifiers()
   for (const [seg, n, comps, kind] of HL7_SOURCES)
@@ -190,6 +290,7 @@ export function deidentifyHl7(message: string): Deidentified {
       }
     }
 
+  const chunked = chunkedDocuments(lines, enc)
   const removed = new Set<string>()
   const out = lines.map((line, i) => {
     if (!line.name) {
@@ -198,24 +299,25 @@ export function deidentifyHl7(message: string): Deidentified {
     }
     const name = line.name
     const keepOnly = HL7_KEEP_ONLY[name]
-    const remove = new Set(HL7_REMOVE[line.name] ?? [])
-    const ed = line.name === 'OBX' && /^(ED)$/i.test(hl7Unescape(line.parts[2] ?? '', enc).trim())
+    const remove = new Set(HL7_REMOVE[name] ?? [])
+    const raws = HL7_RAW[name]
+    const valueType = name === 'OBX' ? hl7Unescape(line.parts[2] ?? '', enc).trim().toUpperCase() : ''
     const parts = line.parts.map((raw, idx) => {
       if (idx === 0 || !raw) return raw
-      if (line.name === 'MSH' && idx === 1) return raw // MSH-2: the encoding characters
-      const n = line.name === 'MSH' ? idx + 1 : idx
-      const position = `${line.name}-${n}`
-      if ((keepOnly && !keepOnly.includes(n)) || remove.has(n)) {
+      if (name === 'MSH' && idx === 1) return raw // MSH-2: the encoding characters
+      const n = name === 'MSH' ? idx + 1 : idx
+      const position = `${name}-${n}`
+      const kept = name === 'PID' && animalFields.has(n) ? animalField(raw, enc, ids) : !keepOnly || keepOnly.includes(n)
+      if (!kept || remove.has(n)) {
         removed.add(position)
         return hl7Placeholder(raw, enc)
       }
-      if (line.name === 'OBX' && n === 5 && (ed || raw.split(enc.repetition).some((r) => r.split(enc.component).some((c) => looksEmbedded(hl7Unescape(c, enc)))))) {
-        removed.add('OBX-5 (embedded document dropped)')
+      if (raws === 'all' || raws?.includes(n)) return raw
+      // An observation that is not a plain value (ED, RP, no type), or base64 anywhere: a document, dropped whole.
+      if ((name === 'OBX' && n === 5 && !PLAIN_VALUE_TYPES.has(valueType)) || (CHUNKED_TEXT[name] === n && chunked.has(i)) || hl7Embedded(raw, enc)) {
+        removed.add(`${position} (embedded document dropped)`)
         return REMOVED
       }
-      // Coded fields of result segments stay as sent; every other field (PID's species and breed too) loses a found value.
-      const textOnly = HL7_TEXT_ONLY[name]
-      if (textOnly && !textOnly.includes(n)) return raw
       const clean = hl7Scrub(raw, enc, ids)
       if (clean !== raw) removed.add(`${position} (text)`)
       return clean
@@ -230,6 +332,8 @@ export function deidentifyHl7(message: string): Deidentified {
 export interface AstmOptions {
   /** the P field holding the animal's sex (the analyzer's profile; 9 in the standard) */
   sexField?: number
+  /** the analyzer's sex codes (the profile's sexCodes values), kept in that field beside any code of up to 3 characters */
+  sexCodes?: string[]
 }
 
 /** P fields read for identifying values: ids 3-5, names 6-7, birth date 8, address 11, phone 13, physician 14. */
@@ -259,6 +363,20 @@ function astmPlaceholder(raw: string, d: Delimiters): string {
     .join(d.repeat)
 }
 
+/**
+ * Whether the profile's sex field holds a sex: every value a code of at most 3 characters or one of
+ * the analyzer's sex codes (a profile pointing at the name field must not send the name).
+ */
+function onlySex(raw: string, d: Delimiters, codes: string[]): boolean {
+  const values = raw
+    .split(d.repeat)
+    .flatMap((r) => r.split(d.component))
+    .map((c) => unescapeAstm(c, d).trim())
+    .filter(Boolean)
+  const known = new Set(codes.map((c) => c.trim().toUpperCase()))
+  return values.length > 0 && values.every((v) => v.length <= 3 || known.has(v.toUpperCase()))
+}
+
 /** Whether every non-empty component of a field is a species or breed word. */
 function onlyAnimal(raw: string, d: Delimiters): boolean {
   const values = raw
@@ -278,6 +396,8 @@ export function deidentifyAstm(transmission: string, opts: AstmOptions = {}): De
   }
   const d = parsed.delimiters
   const sexField = opts.sexField ?? STANDARD_PROFILE.patientSexField
+  const sexCodes = opts.sexCodes ?? []
+  const sexOf = (r: { fields: string[] }) => r.fields[sexField - 1] ?? ''
 
   const ids = new Identifiers()
   const take = (raw: string, kind: Kind) => {
@@ -291,7 +411,12 @@ export function deidentifyAstm(transmission: string, opts: AstmOptions = {}): De
       }
   }
   for (const r of parsed.records) {
-    if (r.type === 'P') for (const [n, kind] of ASTM_P_SOURCES) take(r.fields[n - 1] ?? '', kind)
+    if (r.type === 'P') {
+      // A sex code is not identity ("MN" must not be scrubbed from comments); a sex field holding anything else is read as a name.
+      const sexKept = onlySex(sexOf(r), d, sexCodes)
+      for (const [n, kind] of ASTM_P_SOURCES) if (!(n === sexField && sexKept)) take(r.fields[n - 1] ?? '', kind)
+      if (!sexKept) take(sexOf(r), 'name')
+    }
     if (r.type === 'O') {
       take(r.fields[16] ?? '', 'name')
       take(r.fields[17] ?? '', 'phone')
@@ -310,13 +435,21 @@ export function deidentifyAstm(transmission: string, opts: AstmOptions = {}): De
       if (r.type === 'H' && n === 2) return raw // the delimiters
       const position = `${r.type}-${n}`
       if (r.type === 'P') {
-        if (n === 2 || n === sexField || onlyAnimal(raw, d)) return raw
+        if (n === 2 || (n === sexField ? onlySex(raw, d, sexCodes) && !ids.found(unescapeAstm(raw, d)) : onlyAnimal(raw, d))) return raw
         removed.add(position)
         return astmPlaceholder(raw, d)
       }
       if (r.type === 'O' && ASTM_O_REMOVE.includes(n)) {
         removed.add(position)
         return astmPlaceholder(raw, d)
+      }
+      const values = raw
+        .split(d.repeat)
+        .flatMap((rep) => rep.split(d.component))
+        .map((c) => unescapeAstm(c, d))
+      if (values.some(looksEmbedded) || looksEmbedded(values.join(''))) {
+        removed.add(`${position} (embedded document dropped)`)
+        return REMOVED
       }
       const clean = raw
         .split(d.repeat)

@@ -79,8 +79,9 @@ export class Identifiers {
     const hits: [number, number][] = []
     if (this.phones.size)
       for (const m of text.matchAll(PHONE_RUN)) {
+        // The number may sit among other digits ("0412345678 2024", two numbers with a slash): its tail anywhere in the run counts.
         const d = digits(m[0])
-        if (d.length >= 7 && this.phones.has(d.slice(-7))) hits.push([m.index, m.index + m[0].length])
+        if (d.length >= 7 && [...this.phones].some((p) => d.includes(p))) hits.push([m.index, m.index + m[0].length])
       }
     for (const term of this.terms) {
       let p = folded.indexOf(term)

@@ -24,6 +24,9 @@ export interface BuiltRequest {
 
 export const FORMAT = 'vetos.integration-request/1'
 
+/** A request is a form and a few sample messages; anything bigger is an image or a document that should not go this way. */
+export const MAX_PAYLOAD_BYTES = 20 * 1024 * 1024
+
 /** One captured message as it will go: without identity, or (kept) as it was received, its bytes too. */
 function sampleText(captures: CaptureLog, registry: IntegrationRegistry, id: string, removeIdentity: boolean): { sample: RequestSample; raw: string | null } {
   const row = captures.raw(id)
@@ -36,6 +39,14 @@ function sampleText(captures: CaptureLog, registry: IntegrationRegistry, id: str
       return 'a removed integration'
     }
   })()
+  // The capturing integration's profile says where its species, breed and sex are; a removed one: the standard places.
+  const lab = (() => {
+    try {
+      return registry.config(view.integrationId).lab
+    } catch {
+      return undefined
+    }
+  })()
   const base = { captureId: id, integrationName, transport: view.transport, messageType: view.messageType, receivedAt: view.receivedAt }
   if (!removeIdentity) {
     const text = view.transport === 'mllp' ? row.raw.toString('utf8').replace(/\r\n|\r/g, '\n').trimEnd() : view.text
@@ -43,8 +54,8 @@ function sampleText(captures: CaptureLog, registry: IntegrationRegistry, id: str
   }
   let clean: Deidentified
   try {
-    if (view.transport === 'mllp') clean = deidentifyHl7(row.raw.toString('utf8'))
-    else if (view.transport === 'astm') clean = deidentifyAstm(row.raw.toString('latin1'), { sexField: registry.config(view.integrationId).lab?.astmFields?.patientSexField })
+    if (view.transport === 'mllp') clean = deidentifyHl7(row.raw.toString('utf8'), { pidSpeciesField: lab?.pidSpeciesField, pidBreedField: lab?.pidBreedField })
+    else if (view.transport === 'astm') clean = deidentifyAstm(row.raw.toString('latin1'), { sexField: lab?.astmFields?.patientSexField, sexCodes: Object.values(lab?.sexCodes ?? {}) })
     else if (view.transport === 'dicom') clean = deidentifyDicom(view.parts)
     else throw new DeidentifyError(`VetOS cannot read ${view.transport} messages field by field`)
   } catch (e) {
@@ -73,7 +84,11 @@ export function buildRequest(form: RequestForm, clinic: { id: string; name: stri
     samples: built.map(({ sample, raw }) => ({ ...sample, ...(raw === null ? {} : { raw }) }))
   }
   const payload = Buffer.from(JSON.stringify(body), 'utf8')
-  // Kept identity: the samples carry the patient's and the owner's names as the device wrote them.
-  const categories: DataCategory[] = ['device_samples', ...(!form.removeIdentity && ids.length ? (['patient_identity', 'owner_contact'] as const) : [])]
+  if (payload.length > MAX_PAYLOAD_BYTES)
+    throw new ApiError('invalid-input', `This request would send ${(payload.length / 1024 / 1024).toFixed(1)} MB; at most ${MAX_PAYLOAD_BYTES / 1024 / 1024} MB can go. Attach fewer or smaller samples (an image sent as received carries its pixels).`, [{ path: 'sampleIds', message: 'too large to send' }])
+  // Kept identity: the samples carry the patient's and the owner's names as the device wrote them, and a DICOM sample its image.
+  const kept = !form.removeIdentity && ids.length > 0
+  const imaging = kept && built.some((b) => b.sample.transport === 'dicom')
+  const categories: DataCategory[] = ['device_samples', ...(kept ? (['patient_identity', 'owner_contact'] as const) : []), ...(imaging ? (['imaging'] as const) : [])]
   return { payload, hash: createHash('sha256').update(payload).digest('hex'), samples: built.map((b) => b.sample), categories }
 }

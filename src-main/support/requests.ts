@@ -56,25 +56,30 @@ export class SupportRequests {
     })
   }
 
-  /** The clinic's VetOS support integration: enabled, with an address and a key; null when there is none. */
-  target(): SupportTarget | null {
+  /**
+   * The clinic's VetOS support integration: enabled, with an address and a key; null when there is
+   * none. Approved only when its approval covers every category this request needs (an approval for
+   * samples without identity does not cover one that keeps it).
+   */
+  target(categories: DataCategory[]): SupportTarget | null {
     for (const i of this.registry.list()) {
       if (i.kind !== 'support' || !i.enabled) continue
       const c = this.registry.config(i.id)
-      if (c.baseUrl && c.apiKey) return { integrationId: i.id, name: i.name, approved: !!i.approval }
+      const approved = new Set<string>(i.approval?.categories ?? [])
+      if (c.baseUrl && c.apiKey) return { integrationId: i.id, name: i.name, approved: !!i.approval && categories.every((k) => approved.has(k)) }
     }
     return null
   }
 
   preview(form: RequestForm): IntegrationRequestPreview {
     const built = buildRequest(form, this.clinic(), this.captures, this.registry)
-    return { payload: built.payload.toString('utf8'), hash: built.hash, samples: built.samples, categories: built.categories, destination: this.target() }
+    return { payload: built.payload.toString('utf8'), hash: built.hash, samples: built.samples, categories: built.categories, destination: this.target(built.categories) }
   }
 
   send(actor: Actor, input: RequestForm & { hash: string }): IntegrationRequest {
     const built = buildRequest(input, this.clinic(), this.captures, this.registry)
     if (built.hash !== input.hash) throw conflict('What would be sent has changed since it was reviewed (a field or a sample differs). Review it again before sending.')
-    const target = this.target()
+    const target = this.target(built.categories)
     if (!target) throw new ApiError('consent-refused', NOT_SET_UP)
     const summary = `Request for a new integration (${input.vendor} ${input.model}) to ${target.name}`
     const { store } = this.core

@@ -13,6 +13,8 @@ const TIMEOUT_MS = 15_000
 
 export const INTAKE_PATH = '/v1/integration-requests'
 
+export const REDIRECT_REFUSED = 'the support desk answered with a redirect to another address; VetOS sends only to the address that was approved, so nothing was sent there. Check the desk’s address under Integrations'
+
 export class SupportTransmitter implements Transmitter {
   constructor(
     private readonly integrationId: string,
@@ -30,9 +32,14 @@ export class SupportTransmitter implements Transmitter {
         // The request id: a retry after a lost answer is the same request, not a second ticket.
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'idempotency-key': controlId },
         body: new Uint8Array(payload),
+        // Never re-POSTed elsewhere: a 307/308 would carry the payload to a host nobody approved.
+        // (http is allowed: the desk may be a local one on the clinic's network, and the simulator is.)
+        redirect: 'error',
         signal: AbortSignal.timeout(TIMEOUT_MS)
       })
     } catch (e) {
+      // Kept on the request as its answer: trying again would meet the same redirect.
+      if ((e as { cause?: { message?: string } }).cause?.message?.includes('redirect')) return { accepted: false, response: Buffer.alloc(0), detail: REDIRECT_REFUSED }
       const detail = (e as Error).name === 'TimeoutError' ? `no answer in ${TIMEOUT_MS / 1000} s` : ((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message)
       throw new Error(`the support desk cannot be reached (${detail})`)
     }

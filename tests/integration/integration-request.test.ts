@@ -14,6 +14,9 @@ import { SupportDeskSimulator } from '../../src-main/simulators/support-desk'
 import type { IntegrationRequestForm } from '../../src-preload/contract'
 import { DEMO_SUPPORT_NAME, startDemoSupportDesk } from '../../src-main/demo/support'
 import { InboundArchive } from '../../src-main/integrations/inbound'
+import { INTAKE_PATH } from '../../src-main/support/transmitter'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 
 const KEY = 'sup_test_key_0001'
 const SECRETS = ['Okafor', 'Biscuit', 'P-1001', '20190412']
@@ -112,6 +115,9 @@ describe('requests for a new integration to VetOS support', () => {
     const raw = t.call('support.requestPreview', form({ removeIdentity: false }))
     expect(raw.categories).toEqual(['device_samples', 'patient_identity', 'owner_contact'])
     expect(raw.samples[0].text).toContain('Okafor^Biscuit')
+    // The review says so before sending: the approval does not cover what this request needs, but covers one without identity.
+    expect(raw.destination).toMatchObject({ integrationId: id, approved: false })
+    expect(t.call('support.requestPreview', form()).destination).toMatchObject({ integrationId: id, approved: true })
     const kept = t.raw('support.requestSend', { ...form({ removeIdentity: false }), hash: raw.hash })
     if (!kept.ok) expect(kept.error.message).toMatch(/not approved for: patient_identity, owner_contact/)
     expect(kept.ok).toBe(false)
@@ -170,6 +176,77 @@ describe('requests for a new integration to VetOS support', () => {
     t.call('support.requestSend', { ...form({ system: 'imaging', sampleIds: [image] }), hash: dx.hash })
     await until(() => requests()[0].status === 'sent', 10_000, 'the ticket')
     for (const s of [...SECRETS, 'Ada']) expect(desk.received.at(-1)!.raw).not.toContain(s)
+  })
+
+  it('asks approval for imaging when a DICOM sample goes with identity kept, and refuses a request too large to send', async () => {
+    const id = addSupport()
+    const modality = t.call('integrations.create', { kind: 'analyzer', name: 'New modality (capture)', enabled: false, config: { capture: true } })
+    const archive = new InboundArchive(t.app.core)
+    const keep = (transport: string, raw: Buffer) => {
+      const { row } = archive.store({ integrationId: modality.id, transport, peer: '10.0.0.9', raw, messageType: null })
+      t.app.services.captures.capture(row, `${transport} sample`)
+      return row.id
+    }
+    const image = keep('dicom', syntheticRadiograph({ patient: { ownerLastName: 'Okafor', ownerFirstName: 'Ada', petName: 'Biscuit', patientId: 'P-1001', species: 'Canine', breed: 'Beagle', sex: 'F', birthDate: '20190412' }, accessionNumber: 'A-78', studyInstanceUid: '1.2.826.0.1.3680043.10.78', description: 'Thorax', rows: 64, columns: 64 }))
+    const raw = t.call('support.requestPreview', form({ system: 'imaging', sampleIds: [image], removeIdentity: false }))
+    expect(raw.categories).toEqual(['device_samples', 'patient_identity', 'owner_contact', 'imaging'])
+    t.call('integrations.approve', { id, categories: ['device_samples', 'patient_identity', 'owner_contact'] })
+    const refused = t.raw('support.requestSend', { ...form({ system: 'imaging', sampleIds: [image], removeIdentity: false }), hash: raw.hash })
+    expect(refused.ok).toBe(false)
+    if (!refused.ok) expect(refused.error.message).toMatch(/not approved for: imaging/)
+    // Without identity only its attributes go: no imaging approval needed.
+    expect(t.call('support.requestPreview', form({ system: 'imaging', sampleIds: [image] })).categories).toEqual(['device_samples'])
+
+    const big = keep('mllp', Buffer.from(`MSH|^~\\&|L|L|V|V|20261128||ORU^R01|BIG|P|2.5\rOBX|1|ED|PDF^Report||^application^pdf^Base64^${'QUFB'.repeat(2_600_000)}`, 'latin1'))
+    const tooBig = t.raw('support.requestPreview', form({ sampleIds: [big], removeIdentity: false }))
+    expect(tooBig.ok).toBe(false)
+    if (!tooBig.ok) expect(tooBig.error).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/at most 20 MB/) })
+    expect(desk.hits).toBe(0)
+  })
+
+  it('reads each sample with its integration’s profile: a v2.3.1 lab’s species and breed fields, an analyzer’s sex field and codes', () => {
+    addSupport()
+    const archive = new InboundArchive(t.app.core)
+    const keep = (integrationId: string, transport: string, raw: Buffer) => {
+      const { row } = archive.store({ integrationId, transport, peer: 'peer', raw, messageType: null })
+      t.app.services.captures.capture(row, `${transport} sample`)
+      return row.id
+    }
+    const lab = t.call('integrations.list', {}).find((i) => i.id === t.labId)!
+    t.call('integrations.update', { id: lab.id, config: { ...lab.config, lab: { ...lab.config.lab!, hl7Version: '2.3.1', pidSpeciesField: 10, pidBreedField: 22 } } })
+    const pid = ['PID', '1', '', 'P-1001', '', 'Okafor^Biscuit', '', '20190412', 'F', '', 'CAN^Canine', ...Array(11).fill(''), 'Biscuit Okafor', ...Array(12).fill(''), 'FEL^Feline']
+    const v231 = keep(t.labId, 'mllp', Buffer.from(['MSH|^~\\&|REFLAB|LAB1|VETOS|RIVERSIDE|20261128||ORU^R01|V231|P|2.3.1', pid.join('|'), 'OBX|1|NM|WBC^White blood cells^L||12.5|10*9/L|6.0-17.0|N|||F'].join('\r')))
+    const hl7 = t.call('support.requestPreview', form({ sampleIds: [v231] })).samples[0].text.split('\n')[1].split('|')
+    expect(hl7[10]).toBe('CAN^Canine')
+    expect(hl7[22]).toBe('REMOVED')
+    expect(hl7[35]).toBe('REMOVED^REMOVED')
+
+    const analyzer = t.call('integrations.create', { kind: 'analyzer', name: 'Odd analyzer (capture)', enabled: false, config: { capture: true, lab: { astmFields: { patientSexField: 6 }, sexCodes: { 'male/neutered': 'NEUTM' } } } })
+    const odd = keep(analyzer.id, 'astm', Buffer.from(['H|\\^&|||ODD^1.0', 'P|1|P-1001|||NEUTM|Okafor^Biscuit', 'L|1|N'].join('\r'), 'latin1'))
+    const named = keep(analyzer.id, 'astm', Buffer.from(['H|\\^&|||ODD^1.0', 'P|1|P-1001|||Okafor^Biscuit', 'L|1|N'].join('\r'), 'latin1'))
+    const [coded, wrong] = t.call('support.requestPreview', form({ system: 'analyzer', sampleIds: [odd, named] })).samples.map((x) => x.text.split('\n')[1])
+    expect(coded).toBe('P|1|REMOVED|||NEUTM|REMOVED^REMOVED')
+    expect(wrong).toBe('P|1|REMOVED|||REMOVED^REMOVED')
+  })
+
+  it('never follows a redirect to another address: the request fails, kept with the reason, and the other host receives nothing', async () => {
+    // A desk address that answers 307 to the real desk: following it would re-POST the payload to a host nobody approved.
+    const redirector = createServer((req, res) => {
+      req.resume()
+      res.writeHead(307, { location: `${desk.url}${INTAKE_PATH}` }).end()
+    })
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve))
+    try {
+      const i = t.call('integrations.create', { kind: 'support', name: 'VetOS support', enabled: true, config: { baseUrl: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`, apiKey: KEY, retrySeconds: 1 } })
+      t.call('integrations.approve', { id: i.id, categories: ['device_samples'] })
+      const preview = t.call('support.requestPreview', form())
+      t.call('support.requestSend', { ...form(), hash: preview.hash })
+      await until(() => requests()[0].status === 'failed', 10_000, 'the refused redirect')
+      expect(requests()[0].lastError).toMatch(/redirect to another address.*only to the address that was approved/)
+      expect(desk.hits).toBe(0)
+    } finally {
+      await new Promise((resolve) => redirector.close(resolve))
+    }
   })
 
   it('is for administrators only', () => {

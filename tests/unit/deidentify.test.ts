@@ -86,14 +86,15 @@ describe('HL7 results without patient identity', () => {
     expect(seg(out.text, 'NTE')).toBe(`NTE|1||${REMOVED}: call ${REMOVED} or ${REMOVED} at home; pH ok`)
   })
 
-  it('reads the delimiters the sender declares, and takes a name out of a kept field too', () => {
+  it('reads the delimiters the sender declares, and removes a breed field that holds more than animal words', () => {
     const pid = ['PID', '1', '', 'ID-4', '', 'Okafor*Biscuit', ...Array(29).fill(''), 'Canine', 'Labrador (Biscuit)']
     const out = deidentifyHl7(['MSH#*~\\$#LAB#L#V#V#2026##ORU*R01#C9#P#2.5', pid.join('#'), 'NTE#1##biscuit*okafor'].join('\r'))
     const lines = out.text.split('\n')
     const expected = [...pid]
     expected[3] = REMOVED
     expected[5] = `${REMOVED}*${REMOVED}`
-    expected[36] = `Labrador (${REMOVED})`
+    // "Labrador (Biscuit)": the pet's name beside the breed; the field goes as a whole.
+    expected[36] = REMOVED
     expect(lines[1]).toBe(expected.join('#'))
     expect(lines[2]).toBe(`NTE#1##${REMOVED}*${REMOVED}`)
   })
@@ -111,6 +112,93 @@ describe('HL7 results without patient identity', () => {
     expect(obx[1]).toBe(`OBX|2|ST|IMG^Image^L||${REMOVED}||||||F`)
     expect(out.text).not.toContain(pdf.slice(0, 40))
     expect(out.removed).toContain('OBX-5 (embedded document dropped)')
+  })
+
+  it('scrubs found names from every field outside the coded ones, also where a lab puts free text of its own (OBR-18, OBR-39, OBX-23, ORC-22, Z-segments)', () => {
+    const out = deidentifyHl7(
+      hl7(
+        'PID|1||P-1||SMITH^REX',
+        'ORC|RE|ORD-1|F-1||CM||||20261128|||||||||||||Rex Smith Clinic^^Rex Smith',
+        'OBR|1|ORD-1|F-1|CBC^Complete blood count|||20261128||||||||||Rex Smith|smith-rex|REX|Smith||||||F|||||||||||||Rex bit the collector, Smith held',
+        'OBX|1|NM|WBC^White blood cells^L||12.5|10*9/L|6.0-17.0|N|||F|||20261128|||||||||Smith Rex Lab^^^Rex',
+        'ZPT|1|Rex|SMITH'
+      )
+    )
+    for (const secret of ['Rex', 'REX', 'Smith', 'SMITH', 'smith']) expect(out.text).not.toContain(secret)
+    // The coded fields still go as sent: order numbers, test code, value, units, range, flag.
+    expect(out.text).toContain('OBR|1|ORD-1|F-1|CBC^Complete blood count|||20261128|')
+    expect(out.text).toContain('OBX|1|NM|WBC^White blood cells^L||12.5|10*9/L|6.0-17.0|N|||F|||20261128|')
+    expect(field(seg(out.text, 'OBR'), 39)).toBe(`${REMOVED} bit the collector, ${REMOVED} held`)
+    expect(out.removed).toEqual(expect.arrayContaining(['OBR-18 (text)', 'OBR-39 (text)', 'OBX-23 (text)', 'ZPT-2 (text)']))
+  })
+
+  it('drops a document wherever it sits: base64 in NTE or a Z-segment, an ED or RP or untyped OBX-5, and a PDF cut into many short TX lines', () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Title (Okafor Biscuit CBC) >>\n'.repeat(20)).toString('base64')
+    // Lines of uneven width (as a lab cuts them), the last one short.
+    const chunks = pdf.match(/.{1,60}/g)!.flatMap((c, i) => (i % 3 ? [c] : [c.slice(0, 12), c.slice(12)]))
+    const out = deidentifyHl7(
+      hl7(
+        'PID|1||P-1||Okafor^Biscuit',
+        `NTE|1||${pdf}`,
+        `ZDC|1|${pdf.slice(0, 300)}^${pdf.slice(300, 600)}`,
+        'OBX|1|RP|IMG^Image^L||http://lab.example/r/123^IMAGE||||||F',
+        'OBX|2||NOTE^Note^L||short words||||||F',
+        ...chunks.map((c, i) => `OBX|${i + 3}|TX|RPT^Report^L||${c}||||||F`),
+        'OBX|99|TX|COMM^Comment^L||Haemolysed||||||F'
+      )
+    )
+    for (const piece of [pdf.slice(0, 40), chunks[1], chunks[chunks.length - 2], 'lab.example']) expect(out.text).not.toContain(piece)
+    expect(seg(out.text, 'NTE')).toBe(`NTE|1||${REMOVED}`)
+    expect(seg(out.text, 'ZDC')).toBe(`ZDC|1|${REMOVED}`)
+    const obx = out.text.split('\n').filter((l) => l.startsWith('OBX'))
+    expect(obx[0]).toBe(`OBX|1|RP|IMG^Image^L||${REMOVED}||||||F`)
+    expect(obx[1]).toBe(`OBX|2||NOTE^Note^L||${REMOVED}||||||F`)
+    chunks.forEach((_, i) => expect(obx[i + 2]).toBe(`OBX|${i + 3}|TX|RPT^Report^L||${REMOVED}||||||F`))
+    // A plain comment after the document still goes.
+    expect(obx.at(-1)).toBe('OBX|99|TX|COMM^Comment^L||Haemolysed||||||F')
+    expect(out.removed).toEqual(expect.arrayContaining(['NTE-3 (embedded document dropped)', 'ZDC-2 (embedded document dropped)', 'OBX-5 (embedded document dropped)']))
+  })
+
+  it('keeps a report written one word a line, which is base64 letters but no document', () => {
+    const words = 'Sample haemolysed lipaemic icteric moderate marked clumping platelets present neutrophils toxic change noted reticulocytes increased polychromasia anisocytosis target cells present recheck advised'.split(' ')
+    const out = deidentifyHl7(hl7(...[...words, ...words].map((w, i) => `OBX|${i + 1}|TX|RPT^Report^L||${w}||||||F`)))
+    expect(out.text).not.toContain(REMOVED)
+  })
+
+  it('keeps a long comment in prose, which is not a document however long', () => {
+    const prose = 'Sample slightly haemolysed and lipaemic on arrival so potassium and ALT may read high repeat in two weeks if the clinical picture does not match these values thank you from the night shift team at the reference laboratory'
+    const out = deidentifyHl7(hl7('OBX|1|TX|COMM^Comment^L||' + prose + '||||||F', 'NTE|1||' + prose))
+    expect(out.text).toContain(prose)
+    expect(seg(out.text, 'NTE')).toBe(`NTE|1||${prose}`)
+  })
+
+  it('keeps species and breed where a v2.3.1 lab’s profile puts them, only when they hold animal words, and removes PID-35/36 there', () => {
+    const pid = (f10: string, f22: string, f35: string) => {
+      const p = ['PID', '1', '', 'P-1', '', 'Smith^Rex', '', '', 'M', '', f10, ...Array(11).fill(''), f22, ...Array(12).fill(''), f35]
+      return p.join('|')
+    }
+    const places = { pidSpeciesField: 10, pidBreedField: 22 }
+    const ok = seg(deidentifyHl7(hl7(pid('CAN^Canine', 'BEA^Beagle', 'Rex')), places).text, 'PID').split('|')
+    expect(ok[10]).toBe('CAN^Canine')
+    expect(ok[22]).toBe('BEA^Beagle')
+    expect(ok[35]).toBe(REMOVED)
+    expect(ok[8]).toBe('M')
+    // A lab that put the owner's name or the pet's name there: not an animal word, so it does not go.
+    const bad = seg(deidentifyHl7(hl7(pid('Smith household', 'REX^Rexy', 'Canine')), places).text, 'PID').split('|')
+    expect(bad[10]).toBe(REMOVED)
+    expect(bad[22]).toBe(`${REMOVED}^${REMOVED}`)
+    expect(bad[35]).toBe(REMOVED)
+    // Without a profile: PID-35/36 as in v2.4 and later, the same rule.
+    const std = seg(deidentifyHl7(hl7(pid('CAN^Canine', '', 'FEL^Feline'))).text, 'PID').split('|')
+    expect(std[10]).toBe(`${REMOVED}^${REMOVED}`)
+    expect(std[35]).toBe('FEL^Feline')
+  })
+
+  it('finds a known phone number beside other digits: a year after it, or a second number after a slash', () => {
+    const out = deidentifyHl7(hl7('PID|1||P-1||Smith^Rex||||||||0412 345 678^PRN^PH', 'NTE|1||Call 0412345678 2024', 'NTE|2||0412 345 678 / 02 9876 5432', 'NTE|3||Owner: +61 412-345-678, batch 20261128'))
+    const notes = out.text.split('\n').filter((l) => l.startsWith('NTE'))
+    expect(notes).toEqual([`NTE|1||Call ${REMOVED}`, `NTE|2||${REMOVED}`, `NTE|3||Owner: ${REMOVED}, batch 20261128`])
+    expect(out.text).not.toMatch(/345.?678/)
   })
 
   it('replaces a line that is not a segment (a value split by a stray line break) instead of guessing what it holds', () => {
@@ -145,6 +233,28 @@ describe('ASTM transmissions without patient identity', () => {
   it('uses the analyzer’s own delimiters and its sex field', () => {
     const custom = deidentifyAstm(['H#@$%', 'P#1#ID-9###Lee$Momo####M##feline'].join('\r'), { sexField: 10 })
     expect(custom.text.split('\n')[1]).toBe(`P#1#${REMOVED}###${REMOVED}$${REMOVED}####M##feline`)
+  })
+
+  it('keeps the profile’s sex field only when it holds a sex code, not a name a profile pointed it at', () => {
+    const p = 'P|1|P-1|||SMITH^REX|||||||||Canine'
+    const wrong = deidentifyAstm(['H|\\^&', p, 'C|1|I|REX ate; SMITH called|G'].join('\r'), { sexField: 6 })
+    expect(wrong.text.split('\n')[1]).toBe(`P|1|${REMOVED}|||${REMOVED}^${REMOVED}|||||||||Canine`)
+    expect(wrong.text).not.toMatch(/smith|rex/i)
+    expect(wrong.removed).toContain('P-6')
+    // The analyzer's own longer codes go, and short ones do.
+    const coded = deidentifyAstm(['H|\\^&', 'P|1|P-1||Smith^Rex|NEUTM'].join('\r'), { sexField: 6, sexCodes: ['NEUTM', 'SPAYF'] })
+    expect(coded.text.split('\n')[1]).toBe(`P|1|${REMOVED}||${REMOVED}^${REMOVED}|NEUTM`)
+    const short = deidentifyAstm(['H|\\^&', 'P|1|P-1||Smith^Rex|MN'].join('\r'), { sexField: 6 })
+    expect(short.text.split('\n')[1]).toBe(`P|1|${REMOVED}||${REMOVED}^${REMOVED}|MN`)
+  })
+
+  it('drops a document an analyzer put in a result or a comment', () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Title (Okafor Biscuit) >>\n'.repeat(20)).toString('base64')
+    const out = deidentifyAstm(['H|\\^&', `R|1|^^^GRAPH|${pdf}|||N||F`, `C|1|I|${pdf.slice(0, 300)}^${pdf.slice(300, 600)}|G`].join('\r'))
+    const lines = out.text.split('\n')
+    expect(lines[1]).toBe(`R|1|^^^GRAPH|${REMOVED}|||N||F`)
+    expect(lines[2]).toBe(`C|1|I|${REMOVED}|G`)
+    expect(out.removed).toEqual(expect.arrayContaining(['R-4 (embedded document dropped)', 'C-4 (embedded document dropped)']))
   })
 
   it('refuses a transmission without a header', () => {
