@@ -75,7 +75,7 @@ export class CaptureLog {
     this.archive.mark(row.id, 'captured', null, `captured (not filed): ${what}`)
     const name = this.registry.row(row.integrationId!).name
     this.registry.count(row.integrationId!, 'captured')
-    this.core.audit.append({ action: 'integration.captured', direction: 'inbound', integrationId: row.integrationId, entityType: 'inbound_message', entityId: row.id, summary: `Captured ${what} from ${name} (capture mode: kept for its profile, not filed to any patient)` })
+    this.core.audit.append({ action: 'capture.received', direction: 'inbound', integrationId: row.integrationId, entityType: 'inbound_message', entityId: row.id, summary: `Captured ${what} from ${name} (capture mode: kept for its profile, not filed to any patient)` })
     this.core.events.emit('changed', { entity: 'integration', id: row.integrationId! })
   }
 

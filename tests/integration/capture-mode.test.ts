@@ -85,7 +85,7 @@ describe('capture mode for a reference lab (real MLLP)', () => {
     expect(fields.get('OBX-3.1')).toMatchObject({ value: 'GLU1', label: 'Test code' })
     expect(oru.parts[5].fields.find((f) => f.position === 'OBX-5')).toMatchObject({ value: '212', label: 'Value' })
     expect(oru.parts.map((p) => p.name)).toEqual(['MSH', 'PID', 'ORC', 'OBR', 'OBX', 'OBX'])
-    expect(t.app.core.store.sqlite.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'integration.captured'").get()).toEqual({ n: 2 })
+    expect(t.app.core.store.sqlite.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'capture.received'").get()).toEqual({ n: 2 })
     // Orders are not taken while it is only being listened to.
     t.signIn('veterinarian')
     expect(t.raw('labs.placeOrder', { patientId: patient.id, integrationId: lab.id, tests: ['CHM'] })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/capture mode/) } })
