@@ -14,7 +14,7 @@ export const SEND_PATHS = {
     'src-main/astm/connector.ts': 'ASTM order lists (through the outbound queue) and answers to host queries, to an analyzer',
     'src-main/imaging/node.ts': 'Modality Worklist answers to a modality',
     'src-main/billing/stripe-gateway.ts': 'card payments to the payment service (Stripe Terminal, server-driven): amounts, the clinic’s currency, the local payment and refund ids, the terminal; never a patient or a client',
-    'src-main/support/transmitter.ts': 'requests for a new integration to the VetOS support desk (through its own outbound queue): the form, and captured device messages with patient identity removed unless the administrator kept it (then approved for patient_identity and owner_contact too)',
+    'src-main/support/transmitter.ts': 'requests for a new integration to the VetOS support desk (through its own outbound queue): the form, and captured device messages with patient identity removed unless the administrator kept it (then approved for patient_identity and owner_contact too, and imaging for a DICOM object); never to a redirected address',
     'src-main/proveniq/client.ts': 'PetMayday reports, sightings and list queries, and PetLifeLog registrations, transfers and lookups, to the PROVENIQ service with the clinic’s member key: only the categories each call names'
   },
   /**
