@@ -149,7 +149,7 @@ export function IdentityCodesForm({ value, set, errors }: { value: LabProfile; s
     <Stack gap="md">
       <CodeGrid
         title="Species codes"
-        hint="The lab's code for each species. Left blank, VetOS sends its own name (shown in grey)."
+        hint="Its code for each species. Left blank, VetOS uses its own name (shown in grey)."
         rows={SPECIES_ROWS}
         codes={value.speciesCodes}
         fallback={(key) => key}
@@ -162,7 +162,7 @@ export function IdentityCodesForm({ value, set, errors }: { value: LabProfile; s
       />
       <CodeGrid
         title="Sex codes"
-        hint="The lab's code for each sex and neuter status. Left blank, VetOS sends the code shown in grey."
+        hint="Its code for each sex and neuter status. Left blank, VetOS uses the code shown in grey."
         rows={SEX_ROWS}
         codes={value.sexCodes}
         fallback={(key) => value.sexCodes[key.split('/')[0]] ?? SEX_FALLBACK[key.split('/')[0]] ?? 'U'}
