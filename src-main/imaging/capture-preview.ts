@@ -3,15 +3,12 @@ import { identifiersRead, type Previewer } from '../integrations/capture'
 import type { Core } from '../domain/core'
 import { patients } from '../db/schema'
 import { readCapturedDicom } from './capture-read'
-import { dissectDicom } from './dissect'
 import { imagingCodes, type StudiesService } from './studies'
 
-/** A modality's captured objects read as filing reads them, and matched with the draft profile's species and sex codes over DICOM's. */
+/** A modality's captured objects (the capture log has already refused what does not read) read as filing reads them, and matched with the draft profile's species and sex codes over DICOM's. */
 export function dicomPreviewer(core: Core, studies: StudiesService): Previewer {
   return (row, profile) => {
     if (row.messageType?.startsWith('MWL')) return { note: 'A worklist query: once capture mode is off, VetOS answers it with the scheduled imaging requests, if the modality is approved for patient identity and imaging', reports: [] }
-    const problem = dissectDicom(row.raw).problem
-    if (problem) throw new Error(problem)
     const read = readCapturedDicom(row.raw)
     const codes = imagingCodes(profile)
     const verdict = studies.verdictFor({ identifiers: read.identifiers, accessionNumber: read.accessionNumber, studyInstanceUid: read.studyInstanceUid ?? '' }, codes)

@@ -48,12 +48,13 @@ export class CaptureLog {
     const integration = this.registry.get(integrationId)
     if (!['reference_lab', 'analyzer', 'imaging'].includes(integration.kind)) throw new ApiError('invalid-input', `"${integration.name}" is not a lab, an analyzer or a modality`)
     return this.list(integrationId, limit).map((m) => {
-      const row = this.raw(m.id)!
       const base = { messageId: m.id, receivedAt: m.receivedAt, messageType: m.messageType }
-      const previewer = this.previewers.get(row.transport)
-      if (!previewer) return { ...base, problem: `VetOS has no reader for ${row.transport} here`, note: null, reports: [] }
+      const previewer = this.previewers.get(m.transport)
+      if (!previewer) return { ...base, problem: `VetOS has no reader for ${m.transport} here`, note: null, reports: [] }
+      // What cannot be read field by field cannot be read with any profile: the kept dissection says why.
+      if (m.problem) return { ...base, problem: m.problem, note: null, reports: [] }
       try {
-        return { ...base, problem: null, ...previewer(row, profile) }
+        return { ...base, problem: null, ...previewer(this.raw(m.id)!, profile) }
       } catch (e) {
         return { ...base, problem: (e as Error).message, note: null, reports: [] }
       }
@@ -64,7 +65,8 @@ export class CaptureLog {
   capturing(integrationId: string | null): boolean {
     if (!integrationId) return false
     try {
-      return this.registry.row(integrationId).enabled && this.registry.get(integrationId).config.capture === true
+      const i = this.registry.get(integrationId)
+      return i.enabled && i.config.capture === true
     } catch {
       return false
     }
@@ -76,7 +78,8 @@ export class CaptureLog {
     const name = this.registry.row(row.integrationId!).name
     this.registry.count(row.integrationId!, 'captured')
     this.core.audit.append({ action: 'capture.received', direction: 'inbound', integrationId: row.integrationId, entityType: 'inbound_message', entityId: row.id, summary: `Captured ${what} from ${name} (capture mode: kept for its profile, not filed to any patient)` })
-    this.core.events.emit('changed', { entity: 'integration', id: row.integrationId! })
+    // Its own entity: screens refresh, while what follows integration changes (transmitters, PetMayday's list) is not woken per message.
+    this.core.events.emit('changed', { entity: 'capture', id: row.integrationId! })
   }
 
   // A captured message never changes: its dissection is kept, so a screen refreshing on every change

@@ -1138,7 +1138,7 @@ export interface ServerEvents {
   notification: Notification
   /** a read from this workstation's serial microchip scanner */
   chipScan: ChipScan
-  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit' | 'imaging' | 'sync' | 'invoice' | 'payment' | 'refund' | 'plan' | 'card' | 'missing' | 'petlifelog' | 'lab'; id: string; patientId?: string | null }
+  changed: { entity: 'client' | 'patient' | 'visit' | 'note' | 'integration' | 'staff' | 'clinic' | 'audit' | 'imaging' | 'sync' | 'invoice' | 'payment' | 'refund' | 'plan' | 'card' | 'missing' | 'petlifelog' | 'lab' | 'capture'; id: string; patientId?: string | null }
 }
 export type ServerEvent = { [K in keyof ServerEvents]: { type: K; payload: ServerEvents[K] } }[keyof ServerEvents]
 
