@@ -30,6 +30,8 @@ export async function signIn(page: Page, name: RegExp, pin = '1234'): Promise<vo
   await page.getByRole('option', { name }).click()
   await page.getByTestId('signin-pin').fill(pin)
   await page.getByRole('button', { name: 'Sign in' }).click()
+  // Signed in only when the form is gone: navigating before then aborts the sign-in request.
+  await page.getByTestId('signin-pin').waitFor({ state: 'detached', timeout: 15_000 })
 }
 
 /**
