@@ -24,12 +24,17 @@ export async function openPage(browser: Browser, errors: string[], waitMs = 10_0
   return page
 }
 
-/** Picks a staff member on the sign-in screen and types the PIN (the demo's is 1234). */
-export async function signIn(page: Page, name: RegExp, pin = '1234'): Promise<void> {
+/** Picks a staff member on the sign-in screen, types the PIN and presses Sign in; it may be refused. */
+export async function trySignIn(page: Page, name: RegExp, pin: string): Promise<void> {
   await page.getByTestId('signin-staff').click()
   await page.getByRole('option', { name }).click()
   await page.getByTestId('signin-pin').fill(pin)
   await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
+/** Signs a staff member in (the demo's PIN is 1234) and returns once the app is theirs. */
+export async function signIn(page: Page, name: RegExp, pin = '1234'): Promise<void> {
+  await trySignIn(page, name, pin)
   // Signed in only when the form is gone: navigating before then aborts the sign-in request.
   await page.getByTestId('signin-pin').waitFor({ state: 'detached', timeout: 15_000 })
 }
