@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { contract, isMethodName, type ApiErrorBody, type ApiResponse } from '../../src-preload/contract'
-import { plainMessage } from '../../src-preload/contract/plain-errors'
+import { issuesMessage, plainMessage } from '../../src-preload/contract/plain-errors'
 import type { Actor } from '../domain/actor'
 import { ApiError } from './errors'
 import type { Handlers } from './handler-types'
@@ -68,8 +68,7 @@ function safely(f: () => Issue[]): Issue[] {
 function invalidInput(error: z.ZodError, extra: Issue[]): ApiError {
   const issues = error.issues.map((i) => ({ path: i.path.join('.') || '(input)', message: plainMessage(i) }))
   for (const e of extra) if (!issues.some((i) => i.path === e.path)) issues.push(e)
-  const first = issues[0]
-  return new ApiError('invalid-input', `${first.path} ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, issues)
+  return new ApiError('invalid-input', issuesMessage(issues), issues)
 }
 
 function toErrorBody(method: unknown, e: unknown, onInternalError: DispatchDeps['onInternalError']): ApiErrorBody {

@@ -14,13 +14,9 @@ import { isOpen } from '../labs/lifecycle'
 import { applyCodeMap } from '../labs/normalize'
 import { sexToCode } from '../matching/rule'
 import { AstmLink, DEFAULT_TIMERS, type LinkTimers } from './link'
-import { AstmRecordError, STANDARD_PROFILE, headerRecord, readTransmission, record, testId, type AstmProfile } from './records'
+import { AstmRecordError, astmProfile, headerRecord, readTransmission, record, testId } from './records'
 import type { Channel, Transport, TransportState } from './transport'
 import type { OrderMessageInput } from '../hl7/lab-messages'
-
-export function astmProfile(lab: LabProfile | undefined): AstmProfile {
-  return { ...STANDARD_PROFILE, ...(lab?.astmFields ?? {}) } as AstmProfile
-}
 
 /** An order as the records an analyzer expects: H, P, O (sample id = our order number), L. */
 export function orderRecords(lab: LabProfile, o: Pick<OrderMessageInput, 'orderNumber' | 'tests' | 'priority' | 'patient' | 'owner' | 'control' | 'now'>): string[] {

@@ -4,6 +4,7 @@
  * the record type as field 1. Where an analyzer puts things varies, so the positions VetOS reads
  * are an analyzer profile, not code.
  */
+import type { LabProfile } from '../../src-preload/contract'
 import type { NormalizedObservation, NormalizedReport } from '../labs/normalize'
 import { parseFlag, parseNumber, parseRange } from '../labs/normalize'
 
@@ -53,6 +54,11 @@ export const STANDARD_PROFILE: AstmProfile = {
   resultStatusField: 9,
   resultTimeField: 13,
   resultInstrumentField: 14
+}
+
+/** The field positions an analyzer's profile sets, over the standard ones. */
+export function astmProfile(lab: Pick<LabProfile, 'astmFields'> | undefined): AstmProfile {
+  return { ...STANDARD_PROFILE, ...(lab?.astmFields ?? {}) } as AstmProfile
 }
 
 export class AstmRecordError extends Error {}

@@ -9,6 +9,7 @@ import type { DuplicateRecord, WeightUnit } from '../../src-preload/contract'
 import { checkBirthDate, checkWeight, isSpecies, readWeight, type FieldIssue } from '../core/plausible'
 import { MicrochipError, parseMicrochip } from '../core/microchip'
 import { ApiError } from '../api/errors'
+import { issuesMessage } from '../../src-preload/contract/plain-errors'
 
 export interface CheckedFields {
   species?: unknown
@@ -61,8 +62,6 @@ export function fieldIssues(i: CheckedFields, ctx: CheckContext): { issues: Fiel
   return { issues, kg }
 }
 
-const count = (n: number) => (n > 1 ? ` (and ${n - 1} more)` : '')
-
 /**
  * Throws what the caller must hear before anything is written: refused issues (invalid-input,
  * with the ones needing confirmation listed too, so the form shows everything at once), else,
@@ -71,8 +70,8 @@ const count = (n: number) => (n > 1 ? ` (and ${n - 1} more)` : '')
 export function refuseOrAsk(issues: FieldIssue[], confirmed: boolean, duplicates: DuplicateRecord[] = []): void {
   const plain = issues.map(({ path, message }) => ({ path, message }))
   const refused = issues.filter((i) => i.severity === 'refuse')
-  if (refused.length) throw new ApiError('invalid-input', `${refused[0].message}${count(refused.length)}`, plain)
+  if (refused.length) throw new ApiError('invalid-input', issuesMessage(refused), plain)
   if (confirmed || (issues.length === 0 && duplicates.length === 0)) return
   const asks = [...plain, ...duplicates.map((d) => ({ path: '(duplicate)', message: `${d.label}: ${d.reason}` }))]
-  throw new ApiError('needs-confirmation', `Please confirm: ${asks[0].message}${count(asks.length)}`, asks, duplicates.length ? duplicates : undefined)
+  throw new ApiError('needs-confirmation', `Please confirm: ${issuesMessage(asks)}`, asks, duplicates.length ? duplicates : undefined)
 }

@@ -4,7 +4,7 @@ import { sexFromCode, speciesFromCode, type IdentityCodes, type PatientIdentifie
 import type { Core } from '../domain/core'
 import type { InboundArchive, InboundRow } from './inbound'
 import type { IntegrationRegistry } from './registry'
-import { dissectAstm, dissectHl7, type Dissection } from './dissect'
+import { astmLabels, dissectAstm, dissectHl7, hl7Labels, relabel, type Dissection, type FieldLabels } from './dissect'
 
 /** Reads one transport's raw bytes field by field. */
 export type Dissector = (raw: Buffer) => Dissection
@@ -21,6 +21,12 @@ export class CaptureLog {
   private dissectors = new Map<string, Dissector>([
     ['mllp', dissectHl7],
     ['astm', dissectAstm]
+  ])
+
+  /** HL7 and ASTM places are named by what the device's profile reads there (a v2.3.1 lab's species field, an analyzer's own layout). */
+  private labellers = new Map<string, (profile: LabProfile | undefined) => FieldLabels>([
+    ['mllp', hl7Labels],
+    ['astm', astmLabels]
   ])
 
   constructor(
@@ -86,14 +92,18 @@ export class CaptureLog {
   // does not read a modality's images (megabytes each) out of the database again and again.
   private views = new Map<string, CapturedMessage>()
 
-  /** Captured messages of one integration, newest first, each field by field. */
+  /** Captured messages of one integration, newest first, each field by field, named as its saved profile reads them. */
   list(integrationId: string, limit = 50): CapturedMessage[] {
-    this.registry.row(integrationId)
+    const profile = this.registry.config(integrationId).lab
     const rows = this.core.store.sqlite
       .prepare("SELECT id FROM inbound_messages WHERE integration_id = ? AND status = 'captured' ORDER BY seq DESC LIMIT ?")
       .pluck()
       .all(integrationId, limit) as string[]
-    return rows.map((id) => this.get(id)!)
+    return rows.map((id) => {
+      const view = this.get(id)!
+      const labeller = this.labellers.get(view.transport)
+      return labeller ? { ...view, ...relabel(view, labeller(profile)) } : view
+    })
   }
 
   /** One captured message, field by field; undefined when it is not a captured message. */

@@ -28,6 +28,8 @@ export interface SupportTarget {
   integrationId: string
   name: string
   approved: boolean
+  /** the categories the request needs that its approval does not cover */
+  missing: string[]
 }
 
 export interface SupportOptions {
@@ -66,7 +68,9 @@ export class SupportRequests {
       if (i.kind !== 'support' || !i.enabled) continue
       const c = this.registry.config(i.id)
       const approved = new Set<string>(i.approval?.categories ?? [])
-      if (c.baseUrl && c.apiKey) return { integrationId: i.id, name: i.name, approved: !!i.approval && categories.every((k) => approved.has(k)) }
+      if (!c.baseUrl || !c.apiKey) continue
+      const missing = i.approval ? categories.filter((k) => !approved.has(k)) : [...categories]
+      return { integrationId: i.id, name: i.name, approved: !!i.approval && missing.length === 0, missing }
     }
     return null
   }

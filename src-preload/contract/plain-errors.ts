@@ -45,3 +45,41 @@ export function plainMessage(issue: z.core.$ZodIssue): string {
       return 'is not valid'
   }
 }
+
+/** Units and id suffixes are how the API stores a value, not what the person typed. */
+const STORAGE_SUFFIX = /(Minor|Cents|Milli|Kg|Id|Ids|At)$/
+
+/**
+ * A field path as a person names it: 'unitPriceMinor' → 'unit price', 'phones.0.number' →
+ * 'phone 1 number', 'clientId' → 'client'; the whole input ('(input)') is 'the request'.
+ */
+export function fieldLabel(path: string): string {
+  if (!path || path === '(input)') return 'the request'
+  const words: string[] = []
+  for (const part of path.split('.')) {
+    if (/^\d+$/.test(part)) {
+      // an entry of a list: the list's name in the singular, counted from 1
+      const list = words.pop() ?? 'entry'
+      words.push(`${list.replace(/ies$/, 'y').replace(/(?<!s)s$/, '')} ${Number(part) + 1}`)
+      continue
+    }
+    const bare = part.length > 3 ? part.replace(STORAGE_SUFFIX, '') : part
+    words.push(bare.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase())
+  }
+  return words.join(' ')
+}
+
+/**
+ * One issue as a sentence a form can show away from its field: a follow-on phrase ("must be 2,000
+ * or less") gets the field's name in front; the core's own sentences stay as they are.
+ */
+export function issueSentence(issue: { path: string; message: string }): string {
+  const m = issue.message.trim()
+  const text = /^[a-z]/.test(m) ? `${fieldLabel(issue.path)} ${m}` : m
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+/** A refused call's message: every issue, each a sentence, so a caller that shows only the message loses none. */
+export function issuesMessage(issues: readonly { path: string; message: string }[]): string {
+  return issues.map((i) => issueSentence(i).replace(/[.]?$/, '.')).join(' ')
+}

@@ -63,7 +63,7 @@ export const IntegrationRequestPreview = z.object({
   /** the data categories the support integration must be approved for */
   categories: z.array(z.string()),
   /** where it would go; null when no VetOS support integration is set up (sending will say what to do) */
-  destination: z.object({ integrationId: Id, name: z.string(), approved: z.boolean() }).nullable()
+  destination: z.object({ integrationId: Id, name: z.string(), approved: z.boolean(), /** the categories its approval does not cover yet */ missing: z.array(z.string()) }).nullable()
 })
 export type IntegrationRequestPreview = z.infer<typeof IntegrationRequestPreview>
 

@@ -71,6 +71,16 @@ describe('the integration catalog in Chromium', () => {
     await expect.poll(() => row.innerText()).toMatch(/not approved: sends nothing/i)
     // its health, in words for the front desk
     expect(await row.getByTestId('integration-health').innerText()).toMatch(/^Not approved: VetOS sends it nothing\.\s+An administrator approves it/)
+    // A device still being captured sends nothing because it is capturing, whatever its approval.
+    expect(await page.getByTestId('integrations-table').locator('tr', { hasText: 'Urine analyzer' }).innerText()).toMatch(/capturing: sends nothing/i)
+    // Services called on request (cards, the registry, support) are idle between calls, not "not running".
+    const all = (await api(env.hub, 'integrations.list', {}, admin)).json.result as { name: string; kind: string; enabled: boolean }[]
+    const onRequest = all.filter((i) => i.enabled && ['payments', 'petmayday', 'petlifelog', 'support'].includes(i.kind))
+    expect(onRequest.length).toBeGreaterThan(0)
+    for (const { name } of onRequest) {
+      const state = await page.getByTestId('integrations-table').locator('tr', { hasText: name }).first().getByTestId('integration-state').innerText()
+      expect(state, name).not.toMatch(/not running/i)
+    }
     const saved = ((await api(env.hub, 'integrations.list', {}, admin)).json.result as { name: string; approval: unknown; config: Record<string, unknown> }[]).find((i) => i.name === 'Riverside Reference Lab')!
     expect(saved.approval).toBeNull()
     expect(saved.config).toMatchObject({ host: '10.20.0.15', port: 2575, catalogEntry: 'reference-lab-hl7-v25-orm', lab: { orderMessage: 'ORM^O01', labApplication: 'REFLAB' } })

@@ -57,6 +57,17 @@ describe('requesting a new integration in Chromium', () => {
     expect(text).toContain('OBX|1|NM|WBC^White blood cells^L||12.5')
     for (const secret of ['Biscuit', 'Okafor', 'P-1001']) expect(text).not.toContain(secret)
     expect(await modal.getByTestId('request-preview').innerText()).toMatch(/To VetOS support, through the consent gate, for: Sample device messages/)
+    expect(await modal.getByTestId('request-not-approved').count()).toBe(0)
+
+    // Keeping the patient's identity needs approvals support does not have: the review names them before anything is sent.
+    await modal.getByRole('button', { name: 'Back' }).click()
+    await modal.getByTestId('request-remove-identity').uncheck()
+    await modal.getByTestId('request-review').click()
+    expect(await modal.getByTestId('request-not-approved').innerText()).toMatch(/not approved for Patient identity .* and Owner name and contact details yet/)
+    await modal.getByRole('button', { name: 'Back' }).click()
+    await modal.getByTestId('request-remove-identity').check()
+    await modal.getByTestId('request-review').click()
+    expect(await modal.getByTestId('request-sample-text').innerText()).not.toContain('Biscuit')
 
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/integration-request-review.png`, fullPage: true })
     await modal.getByTestId('request-send').click()

@@ -103,7 +103,7 @@ describe('requests for a new integration to VetOS support', () => {
   it('refuses, audited, when support is not approved for what the request carries, and nothing reaches the desk', async () => {
     const id = addSupport(false)
     const preview = t.call('support.requestPreview', form())
-    expect(preview.destination).toMatchObject({ integrationId: id, approved: false })
+    expect(preview.destination).toMatchObject({ integrationId: id, approved: false, missing: ['device_samples'] })
     const r = t.raw('support.requestSend', { ...form(), hash: preview.hash })
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.error).toMatchObject({ code: 'consent-refused', message: expect.stringMatching(/not been approved/) })
@@ -116,8 +116,8 @@ describe('requests for a new integration to VetOS support', () => {
     expect(raw.categories).toEqual(['device_samples', 'patient_identity', 'owner_contact'])
     expect(raw.samples[0].text).toContain('Okafor^Biscuit')
     // The review says so before sending: the approval does not cover what this request needs, but covers one without identity.
-    expect(raw.destination).toMatchObject({ integrationId: id, approved: false })
-    expect(t.call('support.requestPreview', form()).destination).toMatchObject({ integrationId: id, approved: true })
+    expect(raw.destination).toMatchObject({ integrationId: id, approved: false, missing: ['patient_identity', 'owner_contact'] })
+    expect(t.call('support.requestPreview', form()).destination).toMatchObject({ integrationId: id, approved: true, missing: [] })
     const kept = t.raw('support.requestSend', { ...form({ removeIdentity: false }), hash: raw.hash })
     if (!kept.ok) expect(kept.error.message).toMatch(/not approved for: patient_identity, owner_contact/)
     expect(kept.ok).toBe(false)

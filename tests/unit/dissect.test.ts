@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dissectAstm, dissectHl7 } from '../../src-main/integrations/dissect'
+import { astmLabels, dissectAstm, dissectHl7, hl7Labels, relabel } from '../../src-main/integrations/dissect'
 
 const at = (d: ReturnType<typeof dissectHl7>, position: string) => d.parts.flatMap((p) => p.fields).filter((f) => f.position === position)
 
@@ -15,6 +15,26 @@ describe('a captured message, field by field', () => {
     // A repeated field shows its first repetition; the whole line is in the text.
     expect(at(d, 'OBX-5')[0].value).toBe('5.4')
     expect(d.text.split('\n')).toHaveLength(3)
+  })
+
+  it('names the places a device’s profile reads, where that profile puts them', () => {
+    // A v2.3.1 lab has no PID-35: its profile says species is in PID-10 and breed in PID-11.
+    const raw = Buffer.from('MSH|^~\\&|OLD|L1|VETOS||20261202||ORU^R01|C1|P|2.3.1\rPID|1||P-9||Okafor^Biscuit||20190301|M||K9^Canine|LAB^Labrador\r')
+    const standard = dissectHl7(raw)
+    expect(at(standard, 'PID-10.1')[0]).toMatchObject({ value: 'K9', label: null })
+    const v231 = relabel(standard, hl7Labels({ pidSpeciesField: 10, pidBreedField: 11 }))
+    expect(at(v231, 'PID-10.1')[0]).toMatchObject({ value: 'K9', label: 'Species code' })
+    expect(at(v231, 'PID-11.2')[0]).toMatchObject({ value: 'Labrador', label: 'Breed text' })
+    expect(at(v231, 'PID-5.2')[0].label).toBe('Pet name')
+    // The kept dissection is not changed by a relabelling.
+    expect(at(standard, 'PID-10.1')[0].label).toBeNull()
+
+    // An analyzer with its own layout: species in P-15, the sample id in O-4.
+    const astm = dissectAstm(Buffer.from('1H|\\^&|||URI\r2P|1|P-9|||Okafor^Biscuit||20190301|1||||||CN\r3O|1||S-7|^^^USG\r4L|1|N\r', 'latin1'))
+    const own = relabel(astm, astmLabels({ astmFields: { patientSpeciesField: 15, sampleIdField: 4 } }))
+    const fields = own.parts.flatMap((p) => p.fields)
+    expect(fields.find((f) => f.position === 'P-15')).toMatchObject({ value: 'CN', label: 'Species code' })
+    expect(fields.find((f) => f.position === 'O-4')).toMatchObject({ value: 'S-7', label: 'Sample id (our order number)' })
   })
 
   it('keeps what cannot be read as HL7 as text, with the reason, instead of failing', () => {

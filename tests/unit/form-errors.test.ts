@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { contract } from '../../src-preload/contract'
-import { plainMessage } from '../../src-preload/contract/plain-errors'
+import { fieldLabel, issueSentence, plainMessage } from '../../src-preload/contract/plain-errors'
 import { fieldErrors, formProblems, sentence } from '../../src-renderer/src/components/forms'
 import type { ApiErrorBody } from '../../src-preload/contract'
 import { createDispatcher } from '../../src-main/api/dispatch'
@@ -45,6 +45,29 @@ describe('contract errors in plain words', () => {
     expect(r.error.message).not.toMatch(ZOD_WORDS)
   })
 
+  it('says every problem of a refused call in its message, each naming its field as a person would', () => {
+    const dispatch = createDispatcher({ handlers: {} as never, resolveSession: () => ({ id: 'x', name: 'X', role: 'front_desk' }) as never, onInternalError: () => {} })
+    const r = dispatch('clients.create', { firstName: '', lastName: 'x'.repeat(200), email: 'nope', phones: [{ number: 'abc' }] }, 't') as { ok: false; error: { message: string } }
+    expect(r.error.message).toMatch(/First name is required\./)
+    expect(r.error.message).toMatch(/Last name must be at most \d+ characters\./)
+    expect(r.error.message).toMatch(/Email must be an email address\./)
+    expect(r.error.message).toMatch(/Phone 1 number /)
+    expect(r.error.message).not.toMatch(/firstName|lastName|phones\.0|\(and \d+ more\)/)
+  })
+
+  it('names fields the way the form labels them, not the way the API stores them', () => {
+    expect(fieldLabel('unitPriceMinor')).toBe('unit price')
+    expect(fieldLabel('weightKg')).toBe('weight')
+    expect(fieldLabel('clientId')).toBe('client')
+    expect(fieldLabel('lines.2.quantityMilli')).toBe('line 3 quantity')
+    expect(fieldLabel('categories.0')).toBe('category 1')
+    expect(fieldLabel('status')).toBe('status')
+    expect(fieldLabel('(input)')).toBe('the request')
+    expect(issueSentence({ path: 'amountMinor', message: 'must be more than zero' })).toBe('Amount must be more than zero')
+    // the core's own sentences are kept as written
+    expect(issueSentence({ path: 'weightKg', message: '1,999 kg is not possible for a dog' })).toBe('1,999 kg is not possible for a dog')
+  })
+
   it('words every input schema of the contract without zod’s defaults for a wrong type', () => {
     for (const [name, def] of Object.entries(contract)) {
       const issues = def.input.safeParse({ __nonsense__: 1 }).error?.issues ?? []
@@ -74,7 +97,7 @@ describe('the form side', () => {
     })
     const p = formProblems(e, ['name', 'weight', 'dateOfBirth'], { weightKg: 'weight' })
     expect(p.fields).toEqual({ name: 'Required', weight: '1,999 kg is not possible for a dog (at most 160 kg): check the number and the unit', dateOfBirth: 'A date of birth cannot be in the future' })
-    expect(p.general).toEqual(['Has a field this form does not know: x'])
+    expect(p.general).toEqual(['The request has a field this form does not know: x'])
     expect(p.needsConfirmation).toBe(false)
   })
 

@@ -6,6 +6,7 @@
  * field on the form is listed above the buttons instead of being lost.
  */
 import type { ApiErrorBody, DuplicateRecord } from '../../../src-preload/contract'
+import { issueSentence } from '../../../src-preload/contract/plain-errors'
 
 /** A refused call as the API client throws it (ApiClientError), or as the API answers it. */
 type Refusal = Pick<ApiErrorBody, 'code' | 'message' | 'issues' | 'duplicates'>
@@ -45,10 +46,13 @@ export interface FormProblems {
 export function formProblems(error: Refusal | null | undefined, fields: readonly string[], alias: Record<string, string> = {}): FormProblems {
   const all = fieldErrors(error, alias)
   const shown: Record<string, string> = {}
+  for (const [path, text] of Object.entries(all)) if (fields.includes(path)) shown[path] = text
+  // Away from its field a problem names the field ("Unit price must be 2,000 or less").
   const general: string[] = []
-  for (const [path, text] of Object.entries(all)) {
-    if (fields.includes(path)) shown[path] = text
-    else if (path !== '(duplicate)') general.push(text)
+  for (const i of error?.issues ?? []) {
+    if (fields.includes(alias[i.path] ?? i.path) || i.path === '(duplicate)') continue
+    const text = issueSentence(i)
+    if (!general.includes(text)) general.push(text)
   }
   if (error && !error.issues?.length) general.push(sentence(error.message))
   return { fields: shown, general, needsConfirmation: error?.code === 'needs-confirmation', duplicates: error?.duplicates ?? [] }

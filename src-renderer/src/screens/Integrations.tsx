@@ -59,6 +59,15 @@ function modalityErrors(name: string, config: IntegrationConfig): Record<string,
   return errors
 }
 
+/** Services VetOS calls when there is something to send or fetch: no link runs between calls. */
+const ON_REQUEST = new Set<Integration['kind']>(['payments', 'petmayday', 'petlifelog', 'support'])
+
+/** The link's state in a word or two; a service called on request is idle, not "not running", between calls. */
+function stateLabel(i: Integration): string {
+  if (i.status.state === 'not_running' && ON_REQUEST.has(i.kind)) return 'idle'
+  return i.status.state.replace('_', ' ')
+}
+
 const STATE_COLOR: Record<Integration['status']['state'], string> = { not_running: 'gray', disabled: 'gray', listening: 'teal', connected: 'green', connecting: 'yellow', error: 'red' }
 
 /** Each connection to the outside, its live status, and exactly what it has been approved to receive. */
@@ -141,8 +150,8 @@ export function IntegrationsScreen() {
                 </Table.Td>
                 <Table.Td miw={240} maw={360}>
                   <HealthLine health={healthOf.get(i.id)} />
-                  <Badge color={STATE_COLOR[i.status.state]} variant="light">
-                    {i.status.state.replace('_', ' ')}
+                  <Badge color={STATE_COLOR[i.status.state]} variant="light" data-testid="integration-state">
+                    {stateLabel(i)}
                   </Badge>
                   {/* a failing link's health already says it */}
                   {i.status.detail && healthOf.get(i.id)?.level !== 'failing' && (
@@ -172,6 +181,10 @@ export function IntegrationsScreen() {
                         by {i.approval.approvedByName ?? 'unknown'} · {dateTime(i.approval.approvedAt)}
                       </Text>
                     </>
+                  ) : i.config.capture ? (
+                    <Badge color="grape" variant="light">
+                      capturing: sends nothing
+                    </Badge>
                   ) : (
                     <Badge color="orange" variant="light">
                       not approved: sends nothing

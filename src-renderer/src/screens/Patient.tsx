@@ -457,6 +457,8 @@ function Notes({ d }: { d: PatientDetail }) {
   )
 }
 
+const SOAP_FIELDS = ['subjective', 'objective', 'assessment', 'plan'] as const
+
 function NoteModal({ patientId, visitId, amend, onClose }: { patientId: string; visitId: string | null; amend: ClinicalNote | null; onClose: () => void }) {
   const [s, setS] = useState(amend?.subjective ?? '')
   const [o, setO] = useState(amend?.objective ?? '')
@@ -465,6 +467,7 @@ function NoteModal({ patientId, visitId, amend, onClose }: { patientId: string; 
   const add = useAction('notes.add', onClose)
   const amendAction = useAction('notes.amend', onClose)
   const action = amend ? amendAction : add
+  const errors = fieldErrors(action.error)
   return (
     <Modal opened onClose={onClose} title={amend ? 'Amend note (the original is kept)' : 'New SOAP note'} size="lg">
       <form
@@ -476,11 +479,11 @@ function NoteModal({ patientId, visitId, amend, onClose }: { patientId: string; 
         }}
       >
         <Stack>
-          <Textarea label="Subjective" value={s} onChange={(e) => setS(e.currentTarget.value)} autosize minRows={2} data-autofocus />
-          <Textarea label="Objective" value={o} onChange={(e) => setO(e.currentTarget.value)} autosize minRows={2} />
-          <Textarea label="Assessment" value={a} onChange={(e) => setA(e.currentTarget.value)} autosize minRows={2} />
-          <Textarea label="Plan" value={p} onChange={(e) => setP(e.currentTarget.value)} autosize minRows={2} />
-          {action.error && <Alert color="red">{action.error.message}</Alert>}
+          <Textarea label="Subjective" value={s} onChange={(e) => setS(e.currentTarget.value)} error={errors.subjective} autosize minRows={2} data-autofocus />
+          <Textarea label="Objective" value={o} onChange={(e) => setO(e.currentTarget.value)} error={errors.objective} autosize minRows={2} />
+          <Textarea label="Assessment" value={a} onChange={(e) => setA(e.currentTarget.value)} error={errors.assessment} autosize minRows={2} />
+          <Textarea label="Plan" value={p} onChange={(e) => setP(e.currentTarget.value)} error={errors.plan} autosize minRows={2} />
+          <FormProblems error={action.error} fields={SOAP_FIELDS} />
           <Group justify="flex-end">
             <Button type="submit" loading={action.isPending}>
               Save note

@@ -1,10 +1,11 @@
 import { useState } from 'react'
-import { Alert, Button, Checkbox, Group, Modal, Paper, Stack, Table, Text, TextInput } from '@mantine/core'
+import { Button, Checkbox, Group, Modal, Paper, Stack, Table, Text, TextInput } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import type { Invoice } from '../../../../src-preload/contract'
 import { useAction } from '../../api/hooks'
 import { money, parseMoney } from '../../format'
 import { fieldErrors } from '../forms'
+import { FormProblems } from '../FormProblems'
 import { NUM, moneyText } from '../billing-shared'
 import { MoneyTd, NumTh } from './shared'
 
@@ -148,7 +149,7 @@ export function CreditNoteModal({ inv, creditNotes, currency, onClose }: { inv: 
           </Paper>
 
           <TextInput label="Reason" description="Printed on the credit note and kept in the audit log." value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={errors.reason} required maxLength={300} data-testid="credit-note-reason" />
-          {issue.error && !errors.reason && !errors.lines && <Alert color="red">{issue.error.message}</Alert>}
+          <FormProblems error={issue.error} fields={['reason', 'lines']} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -6,6 +6,7 @@ import { PAYMENT_METHODS, type MethodInput, type Payment } from '../../../../src
 import { useAction, useCall } from '../../api/hooks'
 import { money, parseMoney } from '../../format'
 import { fieldErrors } from '../forms'
+import { FormProblems } from '../FormProblems'
 import { PAGE } from './InvoicesTab'
 import { METHOD_LABEL, NUM, PaymentStatusBadge, RefundStatusBadge, methodDetail, moneyText, useCurrency } from '../billing-shared'
 import { EmptyRow, MoneyTd, NumTh, refundable, shortTime, useBillingRoles } from './shared'
@@ -282,11 +283,7 @@ function RefundModal({ p, currency, onClose }: { p: Payment; currency: string; o
               The money goes back to the card through the payment service; the refund shows as pending until it confirms.
             </Text>
           )}
-          {refund.error && !errors.reason && !errors.amountMinor && (
-            <Alert color="red" data-testid="refund-error">
-              {refund.error.message}
-            </Alert>
-          )}
+          <FormProblems error={refund.error} fields={['amountMinor', 'reason']} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

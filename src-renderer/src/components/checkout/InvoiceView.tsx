@@ -10,6 +10,7 @@ import { useAction, useCall } from '../../api/hooks'
 import { date, parseMoney } from '../../format'
 import { askReason } from '../../prompt'
 import { fieldErrors } from '../forms'
+import { FormProblems } from '../FormProblems'
 import { Amount, CATEGORY_LABEL, InvoiceStateBadge, NUM, quantity, useCurrency, useMoney } from '../billing-shared'
 import { MoneyInput, rate } from './shared'
 
@@ -186,6 +187,9 @@ export function Totals({ rows }: { rows: TotalRow[] }) {
 type Mode = 'price' | 'free'
 
 /** Adds a line to a draft: a price list item (searchable), or a description, category and price. */
+/** The add-line form's fields, by the API's names: their problems show beside them. */
+const LINE_FIELDS = ['priceItemId', 'description', 'unitPriceMinor', 'quantityMilli', 'discountMinor'] as const
+
 function AddLineForm({ invoiceId }: { invoiceId: string }) {
   const currency = useCurrency()
   const fmt = useMoney()
@@ -319,16 +323,7 @@ function AddLineForm({ invoiceId }: { invoiceId: string }) {
               {item.name}: {fmt(item.unitPriceMinor)} each{qtyOk && quantityMilli !== 1000 ? ` · ${quantity(quantityMilli)} × = ${fmt(Math.round((quantityMilli * item.unitPriceMinor) / 1000))}` : ''}
             </Text>
           )}
-          {add.error && !Object.keys(errors).length && (
-            <Alert color="red" p="xs" data-testid="line-error">
-              {add.error.message}
-            </Alert>
-          )}
-          {add.error && Object.keys(errors).length > 0 && (
-            <Text size="xs" c="red" data-testid="line-error">
-              {add.error.message}
-            </Text>
-          )}
+          <FormProblems error={add.error} fields={LINE_FIELDS} />
         </Stack>
       </form>
     </Paper>

@@ -14,6 +14,7 @@ import type { ApiClientError } from '../../api/client'
 import { useAction, useApi, useCall } from '../../api/hooks'
 import { parseMoney } from '../../format'
 import { fieldErrors } from '../forms'
+import { FormProblems } from '../FormProblems'
 import { useOpenReceipt } from './InvoicePayments'
 import { METHOD_LABEL, NUM, cardText, moneyText, useCurrency, useMoney } from '../billing-shared'
 import { MoneyInput, byMethod } from './shared'
@@ -367,11 +368,7 @@ export function PaymentPanel({ clientId, target, onPayment }: { clientId: string
                 )}
               </>
             )}
-            {action.error && (
-              <Alert color="red" p="xs" data-testid="pay-error">
-                {action.error.message}
-              </Alert>
-            )}
+            <FormProblems error={action.error} fields={['amountMinor', 'tenderedMinor', 'reference']} />
             <Group justify="space-between">
               <Text size="xs" c={problem && amount.trim() ? 'red' : 'dimmed'} data-testid="pay-problem">
                 {problem ?? ''}

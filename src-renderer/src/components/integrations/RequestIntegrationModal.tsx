@@ -187,7 +187,11 @@ function Review({ preview, sending, error, onBack, onSend }: { preview: Integrat
       {d ? (
         <Text size="sm">
           To <b>{d.name}</b>, through the consent gate, for: {preview.categories.map((c) => CATEGORY_LABEL[c as DataCategory] ?? c).join('; ')}.
-          {!d.approved && ' It is not approved yet: sending will be refused until an administrator approves it.'}
+          {!d.approved && (
+            <Text span c="orange.8" data-testid="request-not-approved">
+              {' '}It is not approved for {d.missing.map((c) => CATEGORY_LABEL[c as DataCategory] ?? c).join(' and ')} yet: sending will be refused until an administrator approves it for {d.missing.length === 1 ? 'that' : 'them'} (Integrations → Change approval).
+            </Text>
+          )}
         </Text>
       ) : (
         <Alert color="yellow" data-testid="request-no-destination">
