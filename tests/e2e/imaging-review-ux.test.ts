@@ -127,6 +127,19 @@ describe('imaging review and viewer, as a clinic uses them', () => {
       const box = (await parts.image.boundingBox())!
       expect(box.height).toBeGreaterThan(height * 0.4)
       await shot(`viewer-${width}x${height}`)
+
+      // To read the radiograph, the image fills the window; Esc brings the patient back.
+      await env.page.getByTestId('viewer-expand').click()
+      await expect.poll(async () => (await parts.image.boundingBox())!.height, { timeout: 10_000 }).toBeGreaterThan(height * 0.7)
+      for (const name of ['image', 'toolbar'] as const) expect((await inViewport(parts[name])).inside, `${name} in full window`).toBe(true)
+      // the patient's header is covered: whose image it is stays said above it
+      expect(await env.page.getByTestId('viewer-full-title').innerText()).toMatch(new RegExp(`^${d.patient.name} \\(${d.owner.lastName}\\) · Dog · `))
+      // the image is drawn at its new size, not stretched from the old one
+      await expect.poll(() => parts.image.locator('canvas').first().evaluate((c) => c.getBoundingClientRect().height), { timeout: 10_000 }).toBeGreaterThan(height * 0.7)
+      await shot(`viewer-full-${width}x${height}`)
+      await env.page.keyboard.press('Escape')
+      await expect.poll(async () => (await parts.image.boundingBox())!.height, { timeout: 10_000 }).toBeLessThan(height * 0.7)
+      expect((await inViewport(parts.series)).inside).toBe(true)
     }, 90_000)
   }
 

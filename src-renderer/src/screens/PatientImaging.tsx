@@ -6,6 +6,7 @@ import { useCall } from '../api/hooks'
 import { useMe } from '../App'
 import { ImagingRequests, RequestImagingModal } from '../components/imaging/ImagingRequests'
 import { ImportDocumentButton } from '../components/imaging/ImportDocument'
+import { SPECIES_LABEL } from '../format'
 
 const CLINICAL = new Set(['veterinarian', 'technician', 'admin'])
 
@@ -49,7 +50,7 @@ export function PatientImaging({ d }: { d: PatientDetail }) {
       )}
       {studies.isSuccess && studies.data.length > 0 && (
         <Suspense fallback={<Loader />}>
-          <ImagingWorkspace studies={studies.data} visits={d.visits} species={d.patient.species} canEdit={canEdit} />
+          <ImagingWorkspace studies={studies.data} visits={d.visits} species={d.patient.species} patientLabel={`${d.patient.name} (${d.owner.lastName}) · ${SPECIES_LABEL[d.patient.species] ?? d.patient.species}`} canEdit={canEdit} />
         </Suspense>
       )}
       {earlier.length > 0 && (

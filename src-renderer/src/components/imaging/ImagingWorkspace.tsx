@@ -12,7 +12,7 @@ import { seriesOf, studyDate, studyTime, type Series } from './series'
  * Everything that needs cornerstone: the study list with thumbnails, the viewer, the comparison.
  * Loaded lazily by the Imaging tab.
  */
-export default function ImagingWorkspace({ studies, visits, species, canEdit }: { studies: ImagingStudy[]; visits: Visit[]; species: string; canEdit: boolean }) {
+export default function ImagingWorkspace({ studies, visits, species, patientLabel, canEdit }: { studies: ImagingStudy[]; visits: Visit[]; species: string; patientLabel: string; canEdit: boolean }) {
   const sorted = useMemo(() => [...studies].sort((a, b) => studyTime(b) - studyTime(a)), [studies])
   const [selected, setSelected] = useState<Selection | null>(null)
   const [compareWith, setCompareWith] = useState<string | null>(null)
@@ -93,7 +93,7 @@ export default function ImagingWorkspace({ studies, visits, species, canEdit }: 
                 <Viewer key={`cmp-b-${priorSeries.uid}`} viewportId="vetos-compare-b" instances={priorSeries.instances} compact canSave={false} title={`${studyDate(prior)} · ${prior.description ?? 'Study'}`} species={species} />
               </SimpleGrid>
             ) : (
-              <Viewer key={series.uid} viewportId="vetos-main" instances={series.instances} canSave={canEdit} species={species} />
+              <Viewer key={series.uid} viewportId="vetos-main" instances={series.instances} canSave={canEdit} species={species} fullWindowTitle={`${patientLabel} · ${study.description ?? 'Study'} · ${studyDate(study)}`} />
             )}
           </Stack>
         )}

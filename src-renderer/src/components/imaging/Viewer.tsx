@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type RefObject } from 'react'
 import { Alert, Badge, Box, Button, Group, Loader, Paper, Stack, Text } from '@mantine/core'
 import { Enums as CoreEnums, cache, eventTarget, metaData } from '@cornerstonejs/core'
 import type { Types as CoreTypes } from '@cornerstonejs/core'
@@ -30,6 +30,8 @@ export interface ViewerProps {
   species?: string
   canSave: boolean
   title?: string
+  /** whose image this is, said above it in full window (the patient's header is hidden then) */
+  fullWindowTitle?: string
 }
 
 interface SavedState {
@@ -39,7 +41,7 @@ interface SavedState {
 }
 
 /** A cornerstone3d stack viewport with its tools, presets, cine, VHS and the saved annotations. */
-export function Viewer({ instances, viewportId, compact = false, species, canSave, title }: ViewerProps) {
+export function Viewer({ instances, viewportId, compact = false, species, canSave, title, fullWindowTitle }: ViewerProps) {
   const api = useApi()
   const element = useRef<HTMLDivElement>(null)
   const frame = useRef<HTMLDivElement>(null)
@@ -284,8 +286,18 @@ export function Viewer({ instances, viewportId, compact = false, species, canSav
   }
 
   const savedHere = saved[current.id]
+  // Full window: the image over the whole app, for reading a radiograph on a small screen; Esc leaves it.
+  const [expanded, setExpanded] = useState(false)
+  useEffect(() => {
+    if (!expanded) return
+    const leave = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setExpanded(false)
+    }
+    window.addEventListener('keydown', leave)
+    return () => window.removeEventListener('keydown', leave)
+  }, [expanded])
   // A loop keeps its play controls on screen under the image too.
-  const height = useFittedHeight(frame, compact ? 460 : null, imageIds.length > 1 ? 44 : 0)
+  const height = useFittedHeight(frame, compact ? 460 : null, imageIds.length > 1 ? 44 : 0, expanded)
   // cornerstone draws at the element's size: tell it when the window (and so the image) changes size.
   useEffect(() => {
     if (status !== 'ready') return
@@ -294,13 +306,18 @@ export function Viewer({ instances, viewportId, compact = false, species, canSav
     } catch {
       // the engine is gone (the viewer closing): nothing to fit
     }
-  }, [height, status])
+  }, [height, status, expanded])
 
   return (
-    <Stack gap="xs" data-testid={compact ? 'compare-viewer' : 'viewer'}>
+    <Stack gap="xs" data-testid={compact ? 'compare-viewer' : 'viewer'} data-expanded={expanded || undefined} style={expanded ? FULL_WINDOW : undefined}>
       {title && (
         <Text size="sm" fw={600}>
           {title}
+        </Text>
+      )}
+      {expanded && fullWindowTitle && (
+        <Text fw={700} data-testid="viewer-full-title">
+          {fullWindowTitle}
         </Text>
       )}
       <ViewerToolbar
@@ -314,6 +331,8 @@ export function Viewer({ instances, viewportId, compact = false, species, canSav
         compact={compact}
         disabled={status !== 'ready'}
         modality={current.modality}
+        expanded={expanded}
+        onExpand={compact ? undefined : () => setExpanded((x) => !x)}
       />
       <Box
         ref={frame}
@@ -394,19 +413,23 @@ export function Viewer({ instances, viewportId, compact = false, species, canSav
   )
 }
 
+/** Over the whole app, above its header and navigation; what is under the image scrolls. */
+const FULL_WINDOW: CSSProperties = { position: 'fixed', inset: 0, zIndex: 250, background: 'var(--mantine-color-body)', padding: 12, overflowY: 'auto' }
+
 /**
  * The image's height: a fixed one (the comparison), or what is left of the window below the
  * image's top, so image and toolbar are on screen together without scrolling on a 1366×768 PC
  * as on a large monitor. Recomputed when the window or the page above changes.
  */
-function useFittedHeight(frame: RefObject<HTMLDivElement | null>, fixed: number | null, below: number): number {
+function useFittedHeight(frame: RefObject<HTMLDivElement | null>, fixed: number | null, below: number, expanded: boolean): number {
   const [height, setHeight] = useState(fixed ?? 560)
   useLayoutEffect(() => {
     if (fixed !== null) return
     const fit = () => {
       const el = frame.current
       if (!el) return
-      const top = el.getBoundingClientRect().top + window.scrollY
+      // Full window is fixed to the screen: the page's scroll does not move it.
+      const top = el.getBoundingClientRect().top + (expanded ? 0 : window.scrollY)
       setHeight(Math.max(300, Math.min(1100, Math.floor(window.innerHeight - top - 16 - below))))
     }
     fit()
@@ -418,6 +441,6 @@ function useFittedHeight(frame: RefObject<HTMLDivElement | null>, fixed: number 
       window.removeEventListener('resize', fit)
       watch.disconnect()
     }
-  }, [frame, fixed, below])
+  }, [frame, fixed, below, expanded])
   return fixed ?? height
 }

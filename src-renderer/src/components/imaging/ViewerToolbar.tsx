@@ -1,5 +1,5 @@
 import { ActionIcon, Button, Group, Menu, SegmentedControl, Tooltip } from '@mantine/core'
-import { IconAdjustments, IconArrowUpRight, IconArrowsMove, IconHeart, IconRefresh, IconRuler2, IconAngle, IconZoomIn, IconContrast } from '@tabler/icons-react'
+import { IconAdjustments, IconArrowUpRight, IconArrowsMove, IconHeart, IconRefresh, IconRuler2, IconAngle, IconZoomIn, IconContrast, IconMaximize, IconMinimize } from '@tabler/icons-react'
 import type { ToolName } from '../../imaging/tools'
 import { PRESETS, type PresetId } from '../../imaging/windowLevel'
 
@@ -30,12 +30,15 @@ export interface ViewerToolbarProps {
   disabled: boolean
   /** the image's DICOM modality: VHS and the radiographic presets only where they mean something */
   modality: string | null
+  /** the image fills the window (a radiograph read on a small screen); absent on the comparison */
+  expanded?: boolean
+  onExpand?: () => void
 }
 
 const XRAY = new Set(['DX', 'CR', 'RG', 'DR'])
 
 /** The left mouse button's tool, window/level presets, invert and reset. */
-export function ViewerToolbar({ tool, onTool, preset, onPreset, onReset, invert, onInvert, compact, disabled, modality }: ViewerToolbarProps) {
+export function ViewerToolbar({ tool, onTool, preset, onPreset, onReset, invert, onInvert, compact, disabled, modality, expanded = false, onExpand }: ViewerToolbarProps) {
   const vhsActive = tool.startsWith('Vhs')
   // A heart score is read on a thoracic radiograph; bone and lung windows mean nothing on ultrasound.
   const xray = XRAY.has(modality ?? '')
@@ -95,6 +98,13 @@ export function ViewerToolbar({ tool, onTool, preset, onPreset, onReset, invert,
           <IconRefresh size={18} />
         </ActionIcon>
       </Tooltip>
+      {onExpand && (
+        <Tooltip label={expanded ? 'Back to the patient (Esc)' : 'Fill the window with the image'} withArrow>
+          <ActionIcon size="lg" variant={expanded ? 'filled' : 'default'} aria-label={expanded ? 'Leave full window' : 'Full window'} data-testid="viewer-expand" onClick={onExpand}>
+            {expanded ? <IconMinimize size={18} /> : <IconMaximize size={18} />}
+          </ActionIcon>
+        </Tooltip>
+      )}
     </Group>
   )
 }
