@@ -30,6 +30,12 @@ const WHAT_TO_DO: Record<Integration['kind'], string> = {
   support: 'Check the internet connection. Requests to VetOS support wait and are sent when the support desk answers.'
 }
 
+/** What arrives at a listener VetOS runs (the HL7 listener, the DICOM node), and how it is turned on. */
+const RECEIVES: Partial<Record<Integration['kind'], { what: string; how: string }>> = {
+  reference_lab: { what: 'lab results', how: 'the --hl7-port setting (VETOS_HL7_PORT)' },
+  imaging: { what: 'images', how: 'the --dicom-port setting (VETOS_DICOM_PORT)' }
+}
+
 const clock = (iso: string) => new Date(iso).toLocaleString('en-US', { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' })
 
 export class IntegrationHealthMonitor {
@@ -79,10 +85,28 @@ export class IntegrationHealthMonitor {
       if (failing) return { ...base, level: 'failing' as const, headline: failing.headline, advice: WHAT_TO_DO[i.kind] }
       if (i.config.capture) return { ...base, level: 'attention' as const, ...this.capturing(i.id) }
       if (!i.approval && SENDS.has(i.kind)) return { ...base, level: 'attention' as const, headline: 'Not approved: VetOS sends it nothing.', advice: 'An administrator approves it for the data it needs.' }
+      const away = this.elsewhere(i)
+      if (away) return { ...base, level: 'ok' as const, ...away }
       if (errorsLastDay > 0) return { ...base, level: 'attention' as const, headline: `Working, with ${errorsLastDay} ${errorsLastDay === 1 ? 'problem' : 'problems'} in the last day.`, advice: 'Open Messages to see what went wrong; refused or unreadable messages are kept there.' }
       const heard = [lastReceivedAt && `last received ${clock(lastReceivedAt)}`, lastSentAt && `last sent ${clock(lastSentAt)}`].filter(Boolean).join(', ')
       return { ...base, level: 'ok' as const, headline: heard ? `Working: ${heard}.` : 'Working: nothing exchanged yet.', advice: null }
     })
+  }
+
+  /**
+   * A link this workstation does not run: another workstation is named to run it, or nothing here
+   * listens for what it sends. Said, rather than "Working", so nobody waits here for its results.
+   */
+  private elsewhere(i: Integration): { headline: string; advice: string | null } | null {
+    const host = i.config.workstationId
+    if (host && host !== this.core.store.deviceId) {
+      return { headline: `Runs on ${i.config.workstationName ?? 'another workstation'}: orders placed here are sent from there, and what it sends arrives there.`, advice: null }
+    }
+    const receives = RECEIVES[i.kind]
+    if (receives && i.status.state === 'not_running') {
+      return { headline: `Not received on this workstation: VetOS here does not listen for ${receives.what}.`, advice: `They arrive at the workstation that listens for them. If they should arrive here, whoever set up VetOS turns on ${receives.how} on this PC.` }
+    }
+    return null
   }
 
   /** Capture mode (a device nobody has profiled yet): what it has recorded, and that nothing is filed. */

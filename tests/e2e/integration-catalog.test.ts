@@ -74,6 +74,7 @@ describe('the integration catalog in Chromium', () => {
     // A device still being captured sends nothing because it is capturing, whatever its approval.
     expect(await page.getByTestId('integrations-table').locator('tr', { hasText: 'Urine analyzer' }).innerText()).toMatch(/capturing: sends nothing/i)
     // Services called on request (cards, the registry, support) are idle between calls, not "not running".
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/integrations-table.png`, fullPage: true })
     const all = (await api(env.hub, 'integrations.list', {}, admin)).json.result as { name: string; kind: string; enabled: boolean }[]
     const onRequest = all.filter((i) => i.enabled && ['payments', 'petmayday', 'petlifelog', 'support'].includes(i.kind))
     expect(onRequest.length).toBeGreaterThan(0)

@@ -70,4 +70,18 @@ describe('integration health', () => {
     t.call('integrations.update', { id: other.id, enabled: false })
     expect(t.call('integrations.health', {}).find((h) => h.integrationId === other.id)).toMatchObject({ level: 'off', headline: 'Turned off: nothing is sent or received.' })
   })
+
+  it('does not call a link "Working" on a workstation that does not run it', () => {
+    t.signIn('admin')
+    const healthOf = (id: string) => t.call('integrations.health', {}).find((h) => h.integrationId === id)!
+    // The lab room's PC runs this lab's connection: orders placed here go from there.
+    const hosted = t.call('integrations.create', { kind: 'reference_lab', name: 'Lab room lab', config: { host: '127.0.0.1', port: 9, workstationId: 'lab-room-device', workstationName: 'Lab room PC' } })
+    t.call('integrations.approve', { id: hosted.id, categories: ['patient_identity', 'lab_orders'] })
+    expect(healthOf(hosted.id)).toMatchObject({ level: 'ok', headline: expect.stringMatching(/^Runs on Lab room PC: orders placed here are sent from there/) })
+    // No DICOM node runs here: a modality's images cannot arrive at this workstation.
+    const xray = t.call('integrations.create', { kind: 'imaging', name: 'X-ray room', config: { aeTitle: 'XRAY1', host: '127.0.0.1', port: 104 } })
+    t.call('integrations.approve', { id: xray.id, categories: ['patient_identity', 'imaging'] })
+    expect(healthOf(xray.id)).toMatchObject({ headline: 'Not received on this workstation: VetOS here does not listen for images.', advice: expect.stringMatching(/--dicom-port/) })
+    expect(healthOf(xray.id).headline).not.toMatch(/Working/)
+  })
 })
