@@ -79,7 +79,12 @@ export function issueSentence(issue: { path: string; message: string }): string 
   return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
-/** A refused call's message: every issue, each a sentence, so a caller that shows only the message loses none. */
+/** More than this many problems are counted, not said: the form's fields have them all (issues). */
+const MESSAGE_ISSUES = 10
+
+/** A refused call's message: each issue a sentence, so a caller that shows only the message loses none (up to ten; then how many more). */
 export function issuesMessage(issues: readonly { path: string; message: string }[]): string {
-  return issues.map((i) => issueSentence(i).replace(/[.]?$/, '.')).join(' ')
+  const said = issues.slice(0, MESSAGE_ISSUES).map((i) => issueSentence(i).replace(/[.]?$/, '.'))
+  const more = issues.length - said.length
+  return more > 0 ? `${said.join(' ')} And ${more} more ${more === 1 ? 'problem' : 'problems'}.` : said.join(' ')
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { contract } from '../../src-preload/contract'
-import { fieldLabel, issueSentence, plainMessage } from '../../src-preload/contract/plain-errors'
+import { fieldLabel, issueSentence, issuesMessage, plainMessage } from '../../src-preload/contract/plain-errors'
 import { fieldErrors, formProblems, sentence } from '../../src-renderer/src/components/forms'
 import type { ApiErrorBody } from '../../src-preload/contract'
 import { createDispatcher } from '../../src-main/api/dispatch'
@@ -53,6 +53,13 @@ describe('contract errors in plain words', () => {
     expect(r.error.message).toMatch(/Email must be an email address\./)
     expect(r.error.message).toMatch(/Phone 1 number /)
     expect(r.error.message).not.toMatch(/firstName|lastName|phones\.0|\(and \d+ more\)/)
+  })
+
+  it('counts rather than says problems past the tenth, so a hostile request cannot make a huge message', () => {
+    const many = Array.from({ length: 500 }, (_, k) => ({ path: `lines.${k}.quantityMilli`, message: 'must be a number' }))
+    const message = issuesMessage(many)
+    expect(message).toMatch(/^Line 1 quantity must be a number\. Line 2 quantity/)
+    expect(message).toMatch(/Line 10 quantity must be a number\. And 490 more problems\.$/)
   })
 
   it('names fields the way the form labels them, not the way the API stores them', () => {
