@@ -124,6 +124,8 @@ const looksEmbedded = (v: string) => {
 const BASE64_CHUNK = /^[A-Za-z0-9+/]+={0,2}$/
 /** Consecutive segments of these fields whose values are base64 chunks adding up to a document are dropped together. */
 const CHUNKED_TEXT: Record<string, number> = { OBX: 5, NTE: 3 }
+/** The same for ASTM: a result's value (R-4) or a comment's text (C-4) in consecutive records. */
+const ASTM_CHUNKED_TEXT: Record<string, number> = { R: 4, C: 4 }
 
 interface Hl7Line {
   name: string | null
@@ -207,13 +209,14 @@ function animalField(raw: string, enc: Encoding, ids: Identifiers): boolean {
 const WORD = /^(?:[A-Z]?[a-z]+|[A-Z]+)$/
 
 /**
- * Line indexes whose text field (OBX-5, NTE-3) is one line of base64 among neighbours that add up
- * to a document, whatever the width of its lines. A word alone on its line after a document starts
- * something else, unless it completes the base64 (a multiple of 4 characters): then it may be the
- * document's last line and goes with it (dropping a comment is the safe mistake). Words alone on
- * their lines are base64 letters too, so a document also needs long lines.
+ * Line indexes whose text field (HL7 OBX-5, NTE-3; ASTM R-4, C-4: `value`, null for any other
+ * line) is one line of base64 among neighbours of its kind that add up to a document, whatever the
+ * width of its lines. A word alone on its line after a document starts something else, unless it
+ * completes the base64 (a multiple of 4 characters): then it may be the document's last line and
+ * goes with it (dropping a comment is the safe mistake). Words alone on their lines are base64
+ * letters too, so a document also needs long lines.
  */
-function chunkedDocuments(lines: Hl7Line[], enc: Encoding): Set<number> {
+function chunkedDocuments(lines: { name: string | null; value: string | null }[]): Set<number> {
   const dropped = new Set<number>()
   let run: number[] = []
   let length = 0
@@ -231,11 +234,11 @@ function chunkedDocuments(lines: Hl7Line[], enc: Encoding): Set<number> {
     longest = Math.max(longest, value.length)
   }
   lines.forEach((line, i) => {
-    const n = line.name ? CHUNKED_TEXT[line.name] : undefined
-    const value = n ? hl7Pieces(line.parts[n] ?? '', enc).join('').trim() : ''
-    if (!n || line.name !== name || !BASE64_CHUNK.test(value)) close()
+    const value = line.value ?? ''
+    const text = line.value !== null
+    if (!text || line.name !== name || !BASE64_CHUNK.test(value)) close()
     name = line.name
-    if (!n || !BASE64_CHUNK.test(value)) return
+    if (!text || !BASE64_CHUNK.test(value)) return
     if (run.length && value.length < 40 && WORD.test(value)) {
       if ((length + value.length) % 4 === 0) {
         add(i, value)
@@ -290,7 +293,12 @@ export function deidentifyHl7(message: string, opts: Hl7Options = {}): Deidentif
       }
     }
 
-  const chunked = chunkedDocuments(lines, enc)
+  const chunked = chunkedDocuments(
+    lines.map((line) => {
+      const n = line.name ? CHUNKED_TEXT[line.name] : undefined
+      return { name: line.name, value: n ? hl7Pieces(line.parts[n] ?? '', enc).join('').trim() : null }
+    })
+  )
   const removed = new Set<string>()
   const out = lines.map((line, i) => {
     if (!line.name) {
@@ -423,8 +431,15 @@ export function deidentifyAstm(transmission: string, opts: AstmOptions = {}): De
     }
   }
 
+  const chunked = chunkedDocuments(
+    parsed.records.map((r) => {
+      const n = ASTM_CHUNKED_TEXT[r.type]
+      const pieces = n ? (r.fields[n - 1] ?? '').split(d.repeat).flatMap((rep) => rep.split(d.component)) : []
+      return { name: r.type, value: n ? pieces.map((c) => unescapeAstm(c, d)).join('').trim() : null }
+    })
+  )
   const removed = new Set<string>()
-  const out = parsed.records.map((r) => {
+  const out = parsed.records.map((r, index) => {
     if (!/^[A-Z]$/.test(r.type)) {
       removed.add(`${r.type.slice(0, 10) || 'a line'} (not a record)`)
       return REMOVED
@@ -447,7 +462,7 @@ export function deidentifyAstm(transmission: string, opts: AstmOptions = {}): De
         .split(d.repeat)
         .flatMap((rep) => rep.split(d.component))
         .map((c) => unescapeAstm(c, d))
-      if (values.some(looksEmbedded) || looksEmbedded(values.join(''))) {
+      if (values.some(looksEmbedded) || looksEmbedded(values.join('')) || (ASTM_CHUNKED_TEXT[r.type] === n && chunked.has(index))) {
         removed.add(`${position} (embedded document dropped)`)
         return REMOVED
       }

@@ -257,6 +257,20 @@ describe('ASTM transmissions without patient identity', () => {
     expect(out.removed).toEqual(expect.arrayContaining(['R-4 (embedded document dropped)', 'C-4 (embedded document dropped)']))
   })
 
+  it('drops a document an analyzer cut across many comment records, keeping the comment after it', () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Title (Okafor Biscuit UA) >>\n'.repeat(20)).toString('base64')
+    // Each record on its own is too short to look like a document.
+    const chunks = pdf.match(/.{1,60}/g)!
+    const records = ['H|\\^&', 'P|1|P-1||Okafor^Biscuit', 'R|1|^^^USG|1.030||||N||F', ...chunks.map((c, i) => `C|${i + 1}|I|${c}|G`), 'C|99|I|Lipaemic sample|G', 'L|1|N']
+    const out = deidentifyAstm(records.join('\r'))
+    for (const piece of [chunks[0], chunks[3], chunks[chunks.length - 1]]) expect(out.text).not.toContain(piece)
+    const lines = out.text.split('\n')
+    chunks.forEach((_, i) => expect(lines[3 + i]).toBe(`C|${i + 1}|I|${REMOVED}|G`))
+    expect(out.text).toContain('R|1|^^^USG|1.030||||N||F')
+    expect(out.text).toContain('C|99|I|Lipaemic sample|G')
+    expect(out.removed).toContain('C-4 (embedded document dropped)')
+  })
+
   it('refuses a transmission without a header', () => {
     expect(() => deidentifyAstm('P|1|ID|Okafor')).toThrow(DeidentifyError)
   })

@@ -23,6 +23,7 @@ const SCREEN_SHORTCUTS: { where: string; keys: string[]; what: string }[] = [
   { where: 'Patients', keys: ['Enter'], what: 'Open the first match of the search' },
   { where: 'Patients', keys: ['Tab', 'Enter'], what: 'Move to another match and open it' },
   { where: 'Image viewer', keys: ['Delete'], what: 'Remove the selected measurement or annotation (Backspace too)' },
+  { where: 'Image viewer', keys: ['Esc'], what: 'Leave the full-window image, back to the patient' },
   { where: 'Dialogs', keys: ['Esc'], what: 'Close the dialog without saving' }
 ]
 
