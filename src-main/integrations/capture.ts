@@ -9,8 +9,16 @@ import { astmLabels, dissectAstm, dissectHl7, hl7Labels, relabel, type Dissectio
 /** Reads one transport's raw bytes field by field. */
 export type Dissector = (raw: Buffer) => Dissection
 
+/** A captured message as a previewer reads it: its bytes only when asked (a modality's objects are megabytes each). */
+export interface CapturedSource {
+  id: string
+  integrationId: string
+  messageType: string | null
+  raw(): Buffer
+}
+
 /** What a captured message would become with a draft profile: how it is read and what the matching rule would do. Throws when it cannot be read. */
-export type Previewer = (row: InboundRow, profile: LabProfile) => { note: string | null; reports: PreviewReport[] }
+export type Previewer = (message: CapturedSource, profile: LabProfile) => { note: string | null; reports: PreviewReport[] }
 
 /**
  * Capture mode's record: what a device in capture mode sent, kept in the inbound archive as
@@ -60,7 +68,8 @@ export class CaptureLog {
       // What cannot be read field by field cannot be read with any profile: the kept dissection says why.
       if (m.problem) return { ...base, problem: m.problem, note: null, reports: [] }
       try {
-        return { ...base, problem: null, ...previewer(this.raw(m.id)!, profile) }
+        const source = { id: m.id, integrationId: m.integrationId, messageType: m.messageType, raw: () => this.raw(m.id)!.raw }
+        return { ...base, problem: null, ...previewer(source, profile) }
       } catch (e) {
         return { ...base, problem: (e as Error).message, note: null, reports: [] }
       }

@@ -1,10 +1,8 @@
 import type { LabProfile, PreviewReport } from '../../src-preload/contract'
-import { identifiersRead, type Previewer } from '../integrations/capture'
-import type { InboundRow } from '../integrations/inbound'
+import { identifiersRead, type CapturedSource, type Previewer } from '../integrations/capture'
 import { Hl7Message } from '../hl7/codec'
 import { parseOru } from '../hl7/lab-messages'
-import { readTransmission } from '../astm/records'
-import { astmProfile } from '../astm/records'
+import { astmProfile, readTransmission } from '../astm/records'
 import { applyCodeMap, type NormalizedReport } from './normalize'
 import type { LabResultsService, ReportRow } from './results'
 import type { Core } from '../domain/core'
@@ -31,7 +29,7 @@ const readAstm = (raw: Buffer, profile: LabProfile): Read => {
 /** The HL7 and ASTM previewers: read as the listener and the connector read, matched by the lab results' own rule. */
 export function labPreviewers(core: Core, results: LabResultsService): { mllp: Previewer; astm: Previewer } {
   const preview = (read: (raw: Buffer, profile: LabProfile) => Read): Previewer => (row, profile) => {
-    const { reports, note } = read(row.raw, profile)
+    const { reports, note } = read(row.raw(), profile)
     // The codes as the device sent them, before the code map renames them.
     const sent = reports.map((r) => r.observations.filter((o) => !o.document).map((o) => o.code))
     applyCodeMap(profile, reports)
@@ -40,7 +38,7 @@ export function labPreviewers(core: Core, results: LabResultsService): { mllp: P
   return { mllp: preview(readHl7), astm: preview(readAstm) }
 }
 
-function report(core: Core, results: LabResultsService, row: InboundRow, r: NormalizedReport, sentCodes: string[], profile: LabProfile): PreviewReport {
+function report(core: Core, results: LabResultsService, row: CapturedSource, r: NormalizedReport, sentCodes: string[], profile: LabProfile): PreviewReport {
   // The rule reads a stored report; this one is never stored, so it is shaped as one for the rule to read.
   const asStored = { id: `preview:${row.id}`, inboundId: row.id, integrationId: row.integrationId, orderNumber: r.orderNumber, fillerNumber: r.fillerNumber, status: r.status, identifiers: JSON.stringify(r.identifiers), observedAt: r.observedAt, title: r.title } as ReportRow
   const verdict = results.verdict(asStored, profile)

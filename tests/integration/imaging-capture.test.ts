@@ -4,7 +4,7 @@
  * filed or answered with patient data; turned off, the next image is filed as usual. A profile
  * built from a capture (species code K9) makes the next study attach.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { makeApp, tempDir, type TestApp } from '../helpers/app'
@@ -159,7 +159,11 @@ describe('a modality in capture mode', () => {
     expect(image.reports[0]).toMatchObject({ orderNumber: request.accessionNumber, match: { outcome: 'attach', patientId: patient.patientId, patientName: 'Biscuit', reasons: [] } })
     expect(image.reports[0].identifiers).toEqual(expect.arrayContaining([{ what: 'Species', sent: 'Canine', reads: 'canine' }]))
     // A draft that gives dogs another code still reads the plain name; a sex code the draft takes for a female is a disagreement.
+    // Each edit of the draft previews again without reading the images out of the database again.
+    const reads = vi.spyOn(t.app.services.captures, 'raw')
     const female = t.call('integrations.capturePreview', { integrationId: modality.id, profile: LabProfile.parse({ sexCodes: { 'female/neutered': 'MN' } }) }).find((p) => p.messageId === image.messageId)!
+    expect(reads).not.toHaveBeenCalled()
+    reads.mockRestore()
     expect(female.reports[0].match.outcome).toBe('review')
     expect(preview.find((p) => p.messageType === 'MWL C-FIND')!.note).toMatch(/worklist query/)
     expect(preview.filter((p) => p.problem)).toHaveLength(2)
