@@ -64,6 +64,7 @@ describe('requesting a new integration in Chromium', () => {
     await modal.getByTestId('request-remove-identity').uncheck()
     await modal.getByTestId('request-review').click()
     expect(await modal.getByTestId('request-not-approved').innerText()).toMatch(/not approved for Patient identity .* and Owner name and contact details yet/)
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/integration-request-not-approved.png`, fullPage: true })
     await modal.getByRole('button', { name: 'Back' }).click()
     await modal.getByTestId('request-remove-identity').check()
     await modal.getByTestId('request-review').click()
