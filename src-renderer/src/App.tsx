@@ -22,6 +22,7 @@ import { BillingScreen } from './screens/Billing'
 import { PrintReceipt } from './screens/PrintReceipt'
 import { LostFoundScreen } from './screens/LostFound'
 import { TodayScreen } from './screens/Today'
+import { useClinicTimezone } from './components/billing-shared'
 
 const MeContext = createContext<StaffMember | null>(null)
 
@@ -55,7 +56,10 @@ export function App() {
 
 function SignedIn() {
   const me = useCall('auth.me', {})
+  // Screens count days in the clinic's timezone (checkout, reports): read it before any screen renders.
+  const clinicRead = useClinicTimezone()
   if (!me.data) return <Center h="100vh">{me.isLoading ? <Loader /> : <SignIn />}</Center>
+  if (!clinicRead) return <Center h="100vh"><Loader /></Center>
   return (
     <MeContext.Provider value={me.data}>
       <Routes>

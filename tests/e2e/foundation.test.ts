@@ -141,7 +141,7 @@ describe('front desk in Chromium', () => {
 
   it('keeps a sidebar click made the moment the patient list appears, on a slow workstation too', async () => {
     // An 8x slower CPU leaves time between the first paint and the effects that follow it.
-    const slow = await openPage(env.browser, env.errors)
+    const slow = await openPage(env.browser, env.errors, 30_000)
     const cdp = await slow.context().newCDPSession(slow)
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 8 })
     await slow.goto(`${env.hub.url}?token=${env.hub.token}`)

@@ -136,6 +136,8 @@ describe('imaging in Chromium', () => {
     await openImagingTab()
     await openStudy(currentUid)
     await expect.poll(() => env.page.getByTestId('annotation-version').textContent()).toContain('version 2')
+    // cornerstone draws the saved annotations a frame or two after the version shows
+    await expect.poll(() => mainViewport().locator('svg text').allTextContents()).toEqual(expect.arrayContaining(['Cardiac silhouette', 'Spine from T4, 5 vertebrae']))
     const texts = await mainViewport().locator('svg text').allTextContents()
     expect(texts.some((t) => /^\d+(\.\d)? (mm|px)/.test(t))).toBe(true)
     expect(texts.filter((t) => t.startsWith('VHS ')).length).toBe(2)

@@ -63,7 +63,7 @@ describe('the integration catalog in Chromium', () => {
     expect(await dialog().getByLabel('Peer port').inputValue()).toBe('2575')
     await dialog().getByRole('tab', { name: /Tests/ }).click()
     const codes = page.getByTestId('catalog-code')
-    expect(await Promise.all((await codes.all()).map((c) => c.inputValue()))).toEqual(['CBC', 'CHEM', 'T4', 'UA'])
+    await expect.poll(async () => Promise.all((await codes.all()).map((c) => c.inputValue()))).toEqual(['CBC', 'CHEM', 'T4', 'UA'])
     await dialog().getByRole('button', { name: 'Save' }).click()
     await dialog().waitFor({ state: 'hidden' })
 

@@ -30,7 +30,7 @@ describe('lab profile form in Chromium', () => {
     await openLab()
 
     await env.page.getByRole('tab', { name: /Tests/ }).click()
-    expect(await env.page.getByTestId('catalog-row').count()).toBe(4)
+    await expect.poll(() => env.page.getByTestId('catalog-row').count()).toBe(4)
     await env.page.getByTestId('catalog-add').click()
     const row = env.page.getByTestId('catalog-row').last()
     await row.getByTestId('catalog-code').fill('FRUC')

@@ -149,7 +149,7 @@ describe("a lab report, its PDF and its notifications in Chromium", () => {
     await expect.poll(() => env.page.getByRole('tab', { name: 'Imaging' }).getAttribute('aria-selected')).toBe('true')
     const study = env.page.locator(`[data-testid=study][data-study-uid="${request.studyInstanceUid}"]`)
     await study.waitFor()
-    expect(await study.getAttribute('data-focused')).toBe('true')
+    await expect.poll(() => study.getAttribute('data-focused')).toBe('true')
     await shot(env.page, 'imaging-from-notification', () => study.scrollIntoViewIfNeeded())
   }, 60_000)
 })

@@ -82,6 +82,8 @@ describe('search forgives, and the Audit Log searches, filters and exports (Chro
 
     // only Ophelia's pets' registrations: a full page of them, nothing else
     const rows = table.locator('tbody tr')
+    // the typed search is applied after a pause: the list and the export use it from then on
+    await expect.poll(() => env.page.getByTestId('audit-results').getAttribute('data-search'), { timeout: 15_000 }).toBe('thistlewood')
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(100)
     const texts = await rows.allTextContents()
     for (const t of texts) {

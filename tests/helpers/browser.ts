@@ -36,7 +36,7 @@ export async function trySignIn(page: Page, name: RegExp, pin: string): Promise<
 export async function signIn(page: Page, name: RegExp, pin = '1234'): Promise<void> {
   await trySignIn(page, name, pin)
   // Signed in only when the form is gone: navigating before then aborts the sign-in request.
-  await page.getByTestId('signin-pin').waitFor({ state: 'detached', timeout: 15_000 })
+  await page.getByTestId('signin-pin').waitFor({ state: 'detached', timeout: 30_000 })
 }
 
 /**

@@ -22,6 +22,27 @@ export function useCurrency(): string {
 /** The clinic's IANA timezone, once a billing screen has read the clinic (UTC until then). */
 let clinicTimezone = 'UTC'
 
+/**
+ * Reads the clinic (its timezone decides what today is) once signed in; false until it has been
+ * read, or has failed to be (then days are UTC's, as before).
+ */
+export function useClinicTimezone(): boolean {
+  const clinic = useCall('clinic.get', {}, { staleTime: 60_000 })
+  if (clinic.data) clinicTimezone = clinic.data.timezone
+  return clinic.isSuccess || clinic.isError
+}
+
+/**
+ * Today as the hub counts billing days (the clinic's timezone, not this PC's), and again once the
+ * clinic is read: a screen that takes its day from here re-renders then, instead of keeping the
+ * day of a UTC or PC clock (an evening clinic in America would see tomorrow's checkout list).
+ */
+export function useToday(): string {
+  const clinic = useCall('clinic.get', {}, { staleTime: 60_000 }).data
+  if (clinic) clinicTimezone = clinic.timezone
+  return todayIso()
+}
+
 /** money() bound to the clinic's currency. */
 export function useMoney(): (minor: number) => string {
   const currency = useCurrency()
@@ -55,6 +76,11 @@ export function quantity(milli: number): string {
 // ---- days
 
 // The clinic's day, as the hub counts it: Checkout's day, plans due and the end of day (reports group by UTC day).
+/** Today as a UTC calendar day: the Financial Reports' days (the ledger's daily sums are UTC days). */
+export function utcToday(): string {
+  return new Date().toISOString().slice(0, 10)
+}
+
 export function todayIso(): string {
   try {
     // en-CA formats a date as YYYY-MM-DD.

@@ -141,7 +141,8 @@ export function AuditScreen() {
         </Group>
       </Paper>
       {entries.error && <Alert color="red">{entries.error.message}</Alert>}
-      <Paper withBorder p="xs">{entries.isLoading ? <Loader /> : <AuditTable entries={rows} />}</Paper>
+      {/* data-search: the search the list and the export apply now (typing is debounced) */}
+      <Paper withBorder p="xs" data-testid="audit-results" data-search={search}>{entries.isLoading ? <Loader /> : <AuditTable entries={rows} />}</Paper>
       <Group justify="space-between">
         <Text size="sm" c="dimmed">
           {rows.length ? `Entries ${rows[rows.length - 1].seq}–${rows[0].seq}` : ''}

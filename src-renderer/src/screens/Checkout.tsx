@@ -12,11 +12,12 @@ import { useCall } from '../api/hooks'
 import { CardServiceBanner } from '../components/checkout/PaymentPanel'
 import { ClientSearch, VisitList } from '../components/checkout/VisitList'
 import { ClientCheckout, VisitCheckout } from '../components/checkout/Workspaces'
-import { todayIso } from '../components/billing-shared'
+import { useToday } from '../components/billing-shared'
 
 export function CheckoutScreen() {
   const [params, setParams] = useSearchParams()
-  const day = params.get('date') ?? todayIso()
+  const today = useToday()
+  const day = params.get('date') ?? today
   const visitId = params.get('visit')
   const clientId = params.get('client')
   const visits = useCall('billing.checkout', { date: day })
@@ -42,7 +43,7 @@ export function CheckoutScreen() {
           <Stack>
             <VisitList
               day={day}
-              onDay={(d) => update({ date: d === todayIso() ? null : d, visit: null, tab: null, estimate: null })}
+              onDay={(d) => update({ date: d === today ? null : d, visit: null, tab: null, estimate: null })}
               selected={visitId}
               onSelect={(v) => update({ visit: v.visitId, client: null, item: null, tab: null, estimate: null })}
             />

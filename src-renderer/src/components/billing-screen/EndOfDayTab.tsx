@@ -7,7 +7,7 @@ import { useApi, useCall } from '../../api/hooks'
 import type { ApiClientError } from '../../api/client'
 import { dateTime, money } from '../../format'
 import { useRefetchOn } from './live'
-import { NUM, todayIso, useCurrency } from '../billing-shared'
+import { NUM, useCurrency, useToday } from '../billing-shared'
 import { EmptyRow, MoneyTd, NumTh, Section, isDay } from './shared'
 
 const STATUS: Record<CardReconciliation['rows'][number]['status'], { label: string; color: string; hint: string }> = {
@@ -27,10 +27,13 @@ export function EndOfDayTab() {
   const api = useApi()
   const qc = useQueryClient()
   const currency = useCurrency()
-  const [day, setDay] = useState(todayIso())
+  const today = useToday()
+  // the day picked, else today (which may change once the clinic's timezone is read)
+  const [picked, setDay] = useState<string | null>(null)
+  const day = picked ?? today
   const [refreshing, setRefreshing] = useState(false)
   const [refreshError, setRefreshError] = useState<ApiClientError | null>(null)
-  const valid = isDay(day) && day <= todayIso()
+  const valid = isDay(day) && day <= today
   const input: MethodInput<'billing.cardReconciliation'> = { date: day, refresh: false }
   const rec = useCall('billing.cardReconciliation', input, {
     enabled: valid,
@@ -62,7 +65,7 @@ export function EndOfDayTab() {
       <Paper withBorder p="sm">
         <Group align="flex-end" justify="space-between">
           <Group align="flex-end">
-            <TextInput label="Day" type="date" w={170} value={day} max={todayIso()} onChange={(e) => setDay(e.currentTarget.value)} error={isDay(day) && !valid ? 'not a day to come' : undefined} data-testid="eod-date" />
+            <TextInput label="Day" type="date" w={170} value={day} max={today} onChange={(e) => setDay(e.currentTarget.value)} error={isDay(day) && !valid ? 'not a day to come' : undefined} data-testid="eod-date" />
             <Button variant="light" leftSection={<IconRefresh size={16} />} onClick={refresh} loading={refreshing} disabled={!valid || fetching} data-testid="eod-refresh">
               Refresh from the payment service
             </Button>

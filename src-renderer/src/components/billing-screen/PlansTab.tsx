@@ -5,7 +5,7 @@ import type { DueInstallment, PaymentPlan } from '../../../../src-preload/contra
 import { useAction, useCall } from '../../api/hooks'
 import { date, money } from '../../format'
 import { askReason } from '../../prompt'
-import { NUM, todayIso, useCurrency } from '../billing-shared'
+import { NUM, useCurrency, useToday } from '../billing-shared'
 import { EmptyRow, EmptyState, MoneyTd, NumTh, Section, addDays, useBillingRoles } from './shared'
 
 const INSTALLMENT: Record<PaymentPlan['installments'][number]['status'], { label: string; color: string }> = {
@@ -31,7 +31,8 @@ export function PlansTab({ onOpen }: { onOpen: (invoiceId: string) => void }) {
   const currency = useCurrency()
   const [horizon, setHorizon] = useState<Horizon>('week')
   const [ended, setEnded] = useState(false)
-  const through = horizon === 'today' ? todayIso() : addDays(todayIso(), horizon === 'week' ? 7 : 30)
+  const today = useToday()
+  const through = horizon === 'today' ? today : addDays(today, horizon === 'week' ? 7 : 30)
   const due = useCall('billing.installmentsDue', { through })
   const plans = useCall('billing.plans', { includeEnded: ended })
   const allPlans = useCall('billing.plans', { includeEnded: true })

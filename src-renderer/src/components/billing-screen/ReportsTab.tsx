@@ -9,7 +9,7 @@ import { date, money } from '../../format'
 import { currencyDigits, decimalAmount, downloadCsv, toCsv, type Cell as CsvCell } from './csv'
 import { useRefetchOn } from './live'
 import { PRESETS, defaultGroup, periodKeys, periodLabel, presetRange, type GroupBy, type Preset } from './periods'
-import { METHOD_LABEL, NUM, todayIso, useCurrency } from '../billing-shared'
+import { METHOD_LABEL, NUM, useCurrency, utcToday } from '../billing-shared'
 import { EmptyState, MoneyTd, NumTh, Section, daysBetween, isDay } from './shared'
 
 type Category = (typeof BILLING_CATEGORIES)[number]
@@ -143,7 +143,7 @@ function Report({ r, currency }: { r: FinancialReport; currency: string }) {
   const t = r.revenueTotals
   const name = (what: string) => `${what}-${r.from}-to-${r.to}.csv`
   const amt = (m: number) => decimalAmount(m, currency)
-  const asOf = r.to >= todayIso() ? 'now' : `end of ${date(r.to)}`
+  const asOf = r.to >= utcToday() ? 'now' : `end of ${date(r.to)}`
   const owingClients = r.outstanding.clients.length
 
   const csvRevenue = () => {
@@ -592,7 +592,7 @@ function OutstandingSection({ r, currency, asOf, csv }: { r: FinancialReport; cu
             </Table.Thead>
             <Table.Tbody>
               {clients.map((c) => {
-                const days = c.oldestAt ? Math.max(0, daysBetween(c.oldestAt.slice(0, 10), r.to >= todayIso() ? todayIso() : r.to)) : null
+                const days = c.oldestAt ? Math.max(0, daysBetween(c.oldestAt.slice(0, 10), r.to >= utcToday() ? utcToday() : r.to)) : null
                 return (
                   <Table.Tr key={c.clientId} data-testid={`outstanding-row-${c.clientId}`}>
                     <Table.Td>

@@ -1,5 +1,5 @@
 /** Report periods: the presets a manager asks for, and the period keys the API groups by. */
-import { todayIso } from '../billing-shared'
+import { utcToday } from '../billing-shared'
 import { addDays, addMonths, isoDay, parseDay } from './shared'
 
 export type Preset = 'this_month' | 'last_month' | 'this_quarter' | 'this_year' | 'last_12_months' | 'custom'
@@ -15,7 +15,7 @@ export const PRESETS: { value: Preset; label: string }[] = [
 ]
 
 /** The days a preset covers, up to today for the current ones. */
-export function presetRange(p: Exclude<Preset, 'custom'>, today = todayIso()): { from: string; to: string } {
+export function presetRange(p: Exclude<Preset, 'custom'>, today = utcToday()): { from: string; to: string } {
   const t = parseDay(today)
   const y = t.getFullYear()
   const m = t.getMonth()

@@ -90,8 +90,9 @@ export function Section({ title, right, children, testId }: { title: ReactNode; 
   )
 }
 
-// ---- dates: the API speaks UTC calendar days (YYYY-MM-DD); today is todayIso() from ../billing-shared
-// (UTC). The arithmetic below works on day strings as calendar days.
+// ---- dates: calendar days (YYYY-MM-DD). Checkout, payments, plans and the card reconciliation count
+// the clinic's days (useToday in ../billing-shared); the Financial Reports count UTC days (utcToday).
+// The arithmetic below works on day strings as calendar days.
 
 const pad = (n: number) => String(n).padStart(2, '0')
 export const isoDay = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`

@@ -8,7 +8,7 @@ import { useDebouncedValue } from '@mantine/hooks'
 import { IconChevronLeft, IconChevronRight, IconSearch } from '@tabler/icons-react'
 import type { CheckoutVisit, Client } from '../../../../src-preload/contract'
 import { useCall } from '../../api/hooks'
-import { Amount, InvoiceStateBadge, todayIso } from '../billing-shared'
+import { Amount, InvoiceStateBadge, useToday } from '../billing-shared'
 import { dayLabel, shiftDay } from './shared'
 
 const VISIT_STATUS: Record<string, { label: string; color: string }> = {
@@ -33,7 +33,7 @@ function time(iso: string): string {
 }
 
 export function DayPicker({ day, onChange }: { day: string; onChange: (day: string) => void }) {
-  const today = todayIso()
+  const today = useToday()
   return (
     <Group gap={4} wrap="nowrap">
       <Tooltip label="Previous day">
