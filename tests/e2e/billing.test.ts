@@ -121,4 +121,31 @@ describe('checkout, refund and reports in Chromium', () => {
     expect(text).toContain('$150.00')
     expect(text).toContain('$40.00')
   })
+
+  it('lists today’s visits by the clinic’s day, however far it is from UTC’s', async () => {
+    // A clinic whose day is not UTC's at this hour: UTC-12 before 11:00 UTC, UTC+14 after.
+    const timezone = new Date().getUTCHours() < 11 ? 'Etc/GMT+12' : 'Etc/GMT-14'
+    const call = async (method: string, body: unknown) => {
+      const r = await api(env.hub, method, body, admin)
+      if (!r.json.ok) throw new Error(`${method}: ${r.json.error.message}`)
+      return r.json.result
+    }
+    await call('clinic.update', { timezone })
+    try {
+      const client = await call('clients.create', { firstName: 'Odile', lastName: 'Farquharson', phones: [] })
+      const pet = await call('patients.create', { clientId: client.id, name: 'Pippin', species: 'feline', sex: 'male', neuterStatus: 'neutered' })
+      const arrived = await call('visits.create', { patientId: pet.id, reason: 'Nail trim' })
+      const clinicDay = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())
+      // A workstation opened fresh, straight onto Checkout.
+      const page = await openPage(env.browser, env.errors)
+      await page.goto(`${env.hub.url}?token=${env.hub.token}#/checkout`)
+      await signIn(page, /Priya Nair/)
+      await page.getByTestId(`checkout-visit-${arrived.id}`).waitFor()
+      expect(await page.getByTestId('checkout-visits').innerText()).toContain('Pippin')
+      expect(clinicDay).not.toBe(new Date().toISOString().slice(0, 10))
+      await page.close()
+    } finally {
+      await call('clinic.update', { timezone: 'America/Chicago' })
+    }
+  })
 })

@@ -19,7 +19,7 @@ export function useCurrency(): string {
   return clinic?.currency ?? 'USD'
 }
 
-/** The clinic's IANA timezone, once a billing screen has read the clinic (UTC until then). */
+/** The clinic's IANA timezone, read right after sign-in (useClinicTimezone) and kept current by useToday and useCurrency. */
 let clinicTimezone = 'UTC'
 
 /**
@@ -76,11 +76,6 @@ export function quantity(milli: number): string {
 // ---- days
 
 // The clinic's day, as the hub counts it: Checkout's day, plans due and the end of day (reports group by UTC day).
-/** Today as a UTC calendar day: the Financial Reports' days (the ledger's daily sums are UTC days). */
-export function utcToday(): string {
-  return new Date().toISOString().slice(0, 10)
-}
-
 export function todayIso(): string {
   try {
     // en-CA formats a date as YYYY-MM-DD.
@@ -88,6 +83,11 @@ export function todayIso(): string {
   } catch {
     return new Date().toISOString().slice(0, 10)
   }
+}
+
+/** Today as a UTC calendar day: the Financial Reports' days (the ledger's daily sums are UTC days). */
+export function utcToday(): string {
+  return new Date().toISOString().slice(0, 10)
 }
 
 // ---- invoices
