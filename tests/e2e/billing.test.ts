@@ -142,6 +142,9 @@ describe('checkout, refund and reports in Chromium', () => {
       await signIn(page, /Priya Nair/)
       await page.getByTestId(`checkout-visit-${arrived.id}`).waitFor()
       expect(await page.getByTestId('checkout-visits').innerText()).toContain('Pippin')
+      // its time on the clinic's clock, as Today shows it, not this PC's
+      const clinicClock = new Date(arrived.createdAt).toLocaleTimeString('en-US', { hour: '2-digit', minute: '2-digit', timeZone: timezone })
+      expect(await page.getByTestId(`checkout-visit-${arrived.id}`).innerText()).toContain(clinicClock)
       expect(clinicDay).not.toBe(new Date().toISOString().slice(0, 10))
       await page.close()
     } finally {

@@ -85,6 +85,15 @@ export function todayIso(): string {
   }
 }
 
+/** A time of the clinic's day as the clinic's clock reads it (as Today shows visits), wherever this PC's clock is set. */
+export function clinicTime(iso: string, opts: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' }): string {
+  try {
+    return new Date(iso).toLocaleString(undefined, { ...opts, timeZone: clinicTimezone })
+  } catch {
+    return new Date(iso).toLocaleString(undefined, opts)
+  }
+}
+
 /** Today as a UTC calendar day: the Financial Reports' days (the ledger's daily sums are UTC days). */
 export function utcToday(): string {
   return new Date().toISOString().slice(0, 10)

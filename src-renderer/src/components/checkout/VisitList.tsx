@@ -8,7 +8,7 @@ import { useDebouncedValue } from '@mantine/hooks'
 import { IconChevronLeft, IconChevronRight, IconSearch } from '@tabler/icons-react'
 import type { CheckoutVisit, Client } from '../../../../src-preload/contract'
 import { useCall } from '../../api/hooks'
-import { Amount, InvoiceStateBadge, useToday } from '../billing-shared'
+import { Amount, InvoiceStateBadge, clinicTime, useToday } from '../billing-shared'
 import { dayLabel, shiftDay } from './shared'
 
 const VISIT_STATUS: Record<string, { label: string; color: string }> = {
@@ -28,9 +28,8 @@ export function needsCheckout(v: CheckoutVisit): boolean {
   return !v.invoice || v.invoice.state === 'draft' || v.invoice.state === 'open' || v.invoice.state === 'partially_paid'
 }
 
-function time(iso: string): string {
-  return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-}
+/** The visit's time on the clinic's clock: the list is the clinic's day. */
+const time = (iso: string) => clinicTime(iso)
 
 export function DayPicker({ day, onChange }: { day: string; onChange: (day: string) => void }) {
   const today = useToday()

@@ -13,7 +13,7 @@ import { date } from '../../format'
 import { InvoiceView, invoiceTitle } from './InvoiceView'
 import { InvoicePayments } from './InvoicePayments'
 import { PaymentPanel } from './PaymentPanel'
-import { Amount, InvoiceStateBadge, NUM, useMoney } from '../billing-shared'
+import { Amount, InvoiceStateBadge, NUM, clinicTime, useMoney } from '../billing-shared'
 import { visitStatusLabel } from './VisitList'
 
 /** What the client owes and the credit held for them. */
@@ -116,7 +116,7 @@ export function VisitCheckout({ visit, tab, onTab, estimateId, onEstimate }: { v
               {visit.reason}
             </Text>
             <Text size="xs" c="dimmed">
-              {new Date(visit.at).toLocaleString(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}
+              {clinicTime(visit.at, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}
             </Text>
           </div>
           <ClientBalance clientId={visit.clientId} />
