@@ -87,7 +87,7 @@ export function createHandlers(s: Services): Handlers {
     'integrations.list': () => s.integrations.list(),
     'integrations.catalog': () => s.catalog(),
     'integrations.health': () => s.health.report(),
-    'integrations.captures': (i) => s.captures.list(i.integrationId, i.limit),
+    'integrations.captures': (i) => s.captures.list(i.integrationId, i.limit, i.profile),
     'integrations.capturePreview': (i) => s.captures.preview(i.integrationId, i.profile, i.limit),
     'integrations.create': (i, ctx) => s.integrations.create(who(ctx), i),
     'integrations.update': (i, ctx) => s.integrations.update(who(ctx), i),

@@ -101,9 +101,9 @@ export class CaptureLog {
   // does not read a modality's images (megabytes each) out of the database again and again.
   private views = new Map<string, CapturedMessage>()
 
-  /** Captured messages of one integration, newest first, each field by field, named as its saved profile reads them. */
-  list(integrationId: string, limit = 50): CapturedMessage[] {
-    const profile = this.registry.config(integrationId).lab
+  /** Captured messages of one integration, newest first, each field by field, named as the profile (a draft, else the saved one) reads them. */
+  list(integrationId: string, limit = 50, draft?: LabProfile): CapturedMessage[] {
+    const profile = draft ?? this.registry.config(integrationId).lab
     const rows = this.core.store.sqlite
       .prepare("SELECT id FROM inbound_messages WHERE integration_id = ? AND status = 'captured' ORDER BY seq DESC LIMIT ?")
       .pluck()

@@ -13,7 +13,7 @@ export const CapturedField = z.object({
   /** the field's name in its standard, where it has one: a DICOM attribute's keyword (PatientName) */
   name: z.string().optional(),
   value: z.string(),
-  /** what VetOS reads there by default, when it reads that place at all */
+  /** what VetOS reads there with the device's profile, when it reads that place at all */
   label: z.string().nullable()
 })
 export type CapturedField = z.infer<typeof CapturedField>
@@ -91,9 +91,9 @@ export const captureMethods = {
     description: 'How each captured message would be read and matched with this profile (not saved): nothing is stored or filed.'
   }),
   'integrations.captures': method({
-    input: z.object({ integrationId: Id, limit: z.number().int().min(1).max(200).default(50) }).strict(),
+    input: z.object({ integrationId: Id, limit: z.number().int().min(1).max(200).default(50), profile: LabProfile.optional() }).strict(),
     output: z.array(CapturedMessage),
     access: ADMIN,
-    description: 'What an integration in capture mode has recorded, newest first, each message field by field.'
+    description: 'What an integration in capture mode has recorded, newest first, each message field by field; each place labelled with what the profile reads there (`profile`, a draft not saved, else the saved one).'
   })
 }

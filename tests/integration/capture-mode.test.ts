@@ -211,6 +211,10 @@ describe('capture mode for an analyzer (ASTM over TCP)', () => {
     expect(preview[1].note).toMatch(new RegExp(`host query for sample ${order.orderNumber}`))
     const r = preview[0].reports[0]
     expect(r.identifiers.find((i) => i.what === 'Species')).toEqual({ what: 'Species', sent: 'FEL', reads: 'feline' })
+    // The fields are labelled as the draft reads them, before it is saved; without it, as the saved profile does.
+    const labelled = new Map(t.call('integrations.captures', { integrationId: a.id, profile: draft })[0].parts.flatMap((x) => x.fields).map((f) => [f.position, f.label]))
+    expect(labelled.get('P-15')).toBe('Species code')
+    expect(new Map(t.call('integrations.captures', { integrationId: a.id })[0].parts.flatMap((x) => x.fields).map((f) => [f.position, f.label])).get('P-15')).toBeNull()
     expect(r.results[0]).toMatchObject({ sent: 'TT4', code: 'T4', name: 'Total T4', value: '2.9', mapped: true })
     // S-77 is not an order of ours: a person decides.
     expect(r.match).toMatchObject({ outcome: 'review', reasons: [expect.stringMatching(/S-77 is not one of ours/)] })

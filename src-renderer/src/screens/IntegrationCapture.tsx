@@ -3,7 +3,7 @@ import { Alert, Anchor, Badge, Button, Code, Grid, Group, List, Loader, Paper, S
 import { useDebouncedValue } from '@mantine/hooks'
 import { keepPreviousData } from '@tanstack/react-query'
 import { Link, useParams } from 'react-router-dom'
-import type { CapturedMessage, CapturePreview, Integration, LabProfile, PreviewReport } from '../../../src-preload/contract'
+import { LabProfile, type CapturedMessage, type CapturePreview, type Integration, type PreviewReport } from '../../../src-preload/contract'
 import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
 import { dateTime } from '../format'
@@ -34,11 +34,14 @@ function Capture({ integration }: { integration: Integration }) {
   const device = DEVICE[integration.kind] ?? 'device'
   const lab = integration.kind === 'reference_lab' || integration.kind === 'analyzer'
   const imaging = integration.kind === 'imaging'
-  const captures = useCall('integrations.captures', { integrationId: integration.id, limit: 50 })
+  const [profile, setProfile] = useState<LabProfile>(() => completeProfile(integration.config.lab))
+  // The fields are labelled as the profile in the form reads them (a species field moved, a layout of its own), once it is valid.
+  const [draft] = useDebouncedValue(profile, 300)
+  const labelledBy = LabProfile.safeParse(draft).success ? draft : undefined
+  const captures = useCall('integrations.captures', { integrationId: integration.id, limit: 50, profile: labelledBy }, { placeholderData: keepPreviousData })
   const messages = captures.data ?? []
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const selected = messages.find((m) => m.id === selectedId) ?? messages[0] ?? null
-  const [profile, setProfile] = useState<LabProfile>(() => completeProfile(integration.config.lab))
   const [jsonError, setJsonError] = useState<string | null>(null)
   const [saved, setSaved] = useState<string | null>(null)
   const save = useAction('integrations.update')
