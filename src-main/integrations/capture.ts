@@ -108,10 +108,13 @@ export class CaptureLog {
       .prepare("SELECT id FROM inbound_messages WHERE integration_id = ? AND status = 'captured' ORDER BY seq DESC LIMIT ?")
       .pluck()
       .all(integrationId, limit) as string[]
+    // The profile's labels, worked out once per transport for the whole list.
+    const labels = new Map<string, FieldLabels | null>()
     return rows.map((id) => {
       const view = this.get(id)!
-      const labeller = this.labellers.get(view.transport)
-      return labeller ? { ...view, ...relabel(view, labeller(profile)) } : view
+      if (!labels.has(view.transport)) labels.set(view.transport, this.labellers.get(view.transport)?.(profile) ?? null)
+      const named = labels.get(view.transport)
+      return named ? { ...view, ...relabel(view, named) } : view
     })
   }
 

@@ -359,6 +359,13 @@ const ASTM_P_SOURCES: [number, Kind][] = [
 /** O fields that name a person: ordering physician and their phone. */
 const ASTM_O_REMOVE = [17, 18]
 
+/** Every component of every repetition of an ASTM field, decoded (the twin of hl7Pieces). */
+const astmPieces = (raw: string, d: Delimiters) =>
+  raw
+    .split(d.repeat)
+    .flatMap((r) => r.split(d.component))
+    .map((c) => unescapeAstm(c, d))
+
 function astmPlaceholder(raw: string, d: Delimiters): string {
   return raw
     .split(d.repeat)
@@ -376,10 +383,8 @@ function astmPlaceholder(raw: string, d: Delimiters): string {
  * the analyzer's sex codes (a profile pointing at the name field must not send the name).
  */
 function onlySex(raw: string, d: Delimiters, codes: string[]): boolean {
-  const values = raw
-    .split(d.repeat)
-    .flatMap((r) => r.split(d.component))
-    .map((c) => unescapeAstm(c, d).trim())
+  const values = astmPieces(raw, d)
+    .map((v) => v.trim())
     .filter(Boolean)
   const known = new Set(codes.map((c) => c.trim().toUpperCase()))
   return values.length > 0 && values.every((v) => v.length <= 3 || known.has(v.toUpperCase()))
@@ -387,10 +392,8 @@ function onlySex(raw: string, d: Delimiters, codes: string[]): boolean {
 
 /** Whether every non-empty component of a field is a species or breed word. */
 function onlyAnimal(raw: string, d: Delimiters): boolean {
-  const values = raw
-    .split(d.repeat)
-    .flatMap((r) => r.split(d.component))
-    .map((c) => unescapeAstm(c, d).trim())
+  const values = astmPieces(raw, d)
+    .map((v) => v.trim())
     .filter(Boolean)
   return values.length > 0 && values.every(isAnimalWord)
 }
@@ -434,8 +437,7 @@ export function deidentifyAstm(transmission: string, opts: AstmOptions = {}): De
   const chunked = chunkedDocuments(
     parsed.records.map((r) => {
       const n = ASTM_CHUNKED_TEXT[r.type]
-      const pieces = n ? (r.fields[n - 1] ?? '').split(d.repeat).flatMap((rep) => rep.split(d.component)) : []
-      return { name: r.type, value: n ? pieces.map((c) => unescapeAstm(c, d)).join('').trim() : null }
+      return { name: r.type, value: n ? astmPieces(r.fields[n - 1] ?? '', d).join('').trim() : null }
     })
   )
   const removed = new Set<string>()
@@ -458,10 +460,7 @@ export function deidentifyAstm(transmission: string, opts: AstmOptions = {}): De
         removed.add(position)
         return astmPlaceholder(raw, d)
       }
-      const values = raw
-        .split(d.repeat)
-        .flatMap((rep) => rep.split(d.component))
-        .map((c) => unescapeAstm(c, d))
+      const values = astmPieces(raw, d)
       if (values.some(looksEmbedded) || looksEmbedded(values.join('')) || (ASTM_CHUNKED_TEXT[r.type] === n && chunked.has(index))) {
         removed.add(`${position} (embedded document dropped)`)
         return REMOVED

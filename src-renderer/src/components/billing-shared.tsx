@@ -13,22 +13,25 @@ import { money } from '../format'
 
 /** The clinic's currency (USD until the clinic is read). */
 export function useCurrency(): string {
-  const clinic = useCall('clinic.get', {}, { staleTime: 60_000 }).data
-  // Every billing screen asks for the clinic here; its timezone then decides what todayIso() is.
-  if (clinic) clinicTimezone = clinic.timezone
-  return clinic?.currency ?? 'USD'
+  return useClinic().data?.currency ?? 'USD'
 }
 
 /** The clinic's IANA timezone, read right after sign-in (useClinicTimezone) and kept current by useToday and useCurrency. */
 let clinicTimezone = 'UTC'
+
+/** The clinic as read from the hub; each read keeps its timezone for todayIso() and clinicTime(). */
+function useClinic() {
+  const clinic = useCall('clinic.get', {}, { staleTime: 60_000 })
+  if (clinic.data) clinicTimezone = clinic.data.timezone
+  return clinic
+}
 
 /**
  * Reads the clinic (its timezone decides what today is) once signed in; false until it has been
  * read, or has failed to be (then days are UTC's, as before).
  */
 export function useClinicTimezone(): boolean {
-  const clinic = useCall('clinic.get', {}, { staleTime: 60_000 })
-  if (clinic.data) clinicTimezone = clinic.data.timezone
+  const clinic = useClinic()
   return clinic.isSuccess || clinic.isError
 }
 
@@ -38,8 +41,7 @@ export function useClinicTimezone(): boolean {
  * day of a UTC or PC clock (an evening clinic in America would see tomorrow's checkout list).
  */
 export function useToday(): string {
-  const clinic = useCall('clinic.get', {}, { staleTime: 60_000 }).data
-  if (clinic) clinicTimezone = clinic.timezone
+  useClinic()
   return todayIso()
 }
 

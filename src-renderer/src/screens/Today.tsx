@@ -15,6 +15,7 @@ import type { TodayGroup, TodayOverview, TodayVisit } from '../../../src-preload
 import { useAction, useCall } from '../api/hooks'
 import { useMe } from '../App'
 import { SPECIES_LABEL, money } from '../format'
+import { clinicTime } from '../components/billing-shared'
 
 const GROUPS: { key: TodayGroup; label: string; color: string; empty: string }[] = [
   { key: 'booked', label: 'Booked', color: 'gray', empty: 'No more appointments today.' },
@@ -24,14 +25,6 @@ const GROUPS: { key: TodayGroup; label: string; color: string; empty: string }[]
   { key: 'done', label: 'Done', color: 'green', empty: 'No visit finished yet.' }
 ]
 
-/** Minutes are the clinic's: the day and the times are read in its timezone, wherever the browser is. */
-function clock(iso: string, tz: string): string {
-  try {
-    return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', timeZone: tz })
-  } catch {
-    return new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-  }
-}
 
 function dayTitle(day: string): string {
   return new Date(`${day}T12:00:00Z`).toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
@@ -160,7 +153,7 @@ function VisitCard({ v, tz, day }: { v: TodayVisit; tz: string; day: string }) {
     <Paper withBorder p={8} radius="sm" data-testid="today-visit" data-visit={v.visitId}>
       <Group justify="space-between" wrap="nowrap" gap={4}>
         <Text size="xs" c={earlier ? 'orange.8' : 'dimmed'} style={{ whiteSpace: 'nowrap' }}>
-          {earlier ? `since ${new Date(v.at).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: tz })}` : clock(v.at, tz)}
+          {earlier ? `since ${new Date(v.at).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: tz })}` : clinicTime(v.at) /* the clinic's clock, wherever the browser is */}
         </Text>
         {v.missing && (
           <Tooltip label={v.missing === 'exact' ? 'Reported missing on PetMayday (microchip)' : 'Possible PetMayday missing-pet match'}>

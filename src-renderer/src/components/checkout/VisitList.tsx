@@ -28,8 +28,6 @@ export function needsCheckout(v: CheckoutVisit): boolean {
   return !v.invoice || v.invoice.state === 'draft' || v.invoice.state === 'open' || v.invoice.state === 'partially_paid'
 }
 
-/** The visit's time on the clinic's clock: the list is the clinic's day. */
-const time = (iso: string) => clinicTime(iso)
 
 export function DayPicker({ day, onChange }: { day: string; onChange: (day: string) => void }) {
   const today = useToday()
@@ -132,7 +130,8 @@ function VisitRow({ v, selected, onSelect }: { v: CheckoutVisit; selected: boole
               {v.patientName}
             </Text>
             <Text size="xs" c="dimmed">
-              {time(v.at)}
+              {/* on the clinic's clock: the list is the clinic's day */}
+              {clinicTime(v.at)}
             </Text>
           </Group>
           <Text size="xs" c="dimmed" truncate>
